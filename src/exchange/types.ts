@@ -1,0 +1,200 @@
+// Domain types shared by the exchange adapter, the trading core and the backtest adapter.
+// Wire strings become Decimals at the edge (codec); nothing past the adapter sees raw exchange JSON.
+import type { Decimal } from '../util/decimal.js';
+
+export type Side = 'Bid' | 'Ask';
+export type OrderType = 'Limit' | 'Market';
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
+export type MarketType = 'SPOT' | 'PERP';
+export type OrderStatus =
+  | 'New'
+  | 'PartiallyFilled'
+  | 'Filled'
+  | 'Cancelled'
+  | 'Expired'
+  | 'TriggerPending'
+  | 'TriggerFailed';
+
+export const opposite = (s: Side): Side => (s === 'Bid' ? 'Ask' : 'Bid');
+
+export interface MarketInfo {
+  symbol: string;
+  baseSymbol: string;
+  quoteSymbol: string;
+  marketType: MarketType;
+  tickSize: Decimal;
+  stepSize: Decimal;
+  minQuantity: Decimal;
+  maxQuantity: Decimal | null;
+  minPrice: Decimal | null;
+  maxPrice: Decimal | null;
+  orderBookState: string;
+}
+
+export interface OrderRequest {
+  symbol: string;
+  side: Side;
+  orderType: OrderType;
+  /** Required for Limit. */
+  price?: Decimal;
+  quantity: Decimal;
+  timeInForce?: TimeInForce;
+  postOnly?: boolean;
+  reduceOnly?: boolean;
+  /** uint32, from the bot's namespace (see core/client-ids). */
+  clientId: number;
+}
+
+export interface OrderInfo {
+  id: string;
+  clientId: number | null;
+  symbol: string;
+  side: Side;
+  orderType: OrderType;
+  price: Decimal | null;
+  quantity: Decimal;
+  executedQuantity: Decimal;
+  executedQuoteQuantity: Decimal;
+  status: OrderStatus;
+  postOnly: boolean;
+  reduceOnly: boolean;
+  timeInForce: TimeInForce;
+  createdAt: number; // ms
+}
+
+/** Outcome of a request that changes exchange state (place, cancel). */
+export type Outcome<T> =
+  | { kind: 'accepted'; value: T }
+  /** The exchange proved it did not act (4xx with an error body). */
+  | { kind: 'rejected'; code: string; message: string; status: number }
+  /** Timeout, 5xx, dropped connection: the exchange may or may not have acted. Resolve by query. */
+  | { kind: 'unknown'; reason: string };
+
+export interface PositionInfo {
+  symbol: string;
+  /** Signed: + long, - short. */
+  netQuantity: Decimal;
+  entryPrice: Decimal;
+  markPrice: Decimal;
+  pnlRealized: Decimal;
+  pnlUnrealized: Decimal;
+  cumulativeFunding: Decimal;
+}
+
+export interface BalanceInfo {
+  asset: string;
+  available: Decimal;
+  locked: Decimal;
+}
+
+export interface CollateralInfo {
+  netEquity: Decimal;
+  netEquityAvailable: Decimal;
+  pnlUnrealized: Decimal;
+}
+
+export interface AccountFees {
+  /** Basis points; negative = rebate. */
+  futuresMakerFeeBps: Decimal;
+  futuresTakerFeeBps: Decimal;
+  spotMakerFeeBps: Decimal;
+  spotTakerFeeBps: Decimal;
+}
+
+export interface FillInfo {
+  tradeId: string;
+  orderId: string;
+  clientId: number | null;
+  symbol: string;
+  side: Side;
+  price: Decimal;
+  quantity: Decimal;
+  fee: Decimal;
+  feeSymbol: string;
+  isMaker: boolean;
+  timestamp: number; // ms
+}
+
+export interface FundingInfo {
+  symbol: string;
+  /** Positive = received. */
+  quantity: Decimal;
+  fundingRate: Decimal;
+  intervalEndTimestamp: number; // ms
+}
+
+export interface TradeTick {
+  symbol: string;
+  price: Decimal;
+  quantity: Decimal;
+  /** Side of the aggressor: 'Bid' = taker bought (wire m=false), 'Ask' = taker sold (wire m=true). */
+  takerSide: Side;
+  tradeId: number;
+  ts: number; // ms
+}
+
+/** Read-only view of a synchronised local book. Levels are best-first. */
+export interface BookView {
+  readonly symbol: string;
+  readonly lastUpdateId: number;
+  bestBid(): Decimal | null;
+  bestAsk(): Decimal | null;
+  /** Quantity resting at a price on one side (zero if none). */
+  sizeAt(side: Side, price: Decimal): Decimal;
+  /** Up to n levels, best first, as [price, quantity]. */
+  levels(side: Side, n: number): Array<[Decimal, Decimal]>;
+}
+
+export type OrderEventType = 'accepted' | 'fill' | 'cancelled' | 'expired' | 'modified';
+
+export interface OrderEvent {
+  type: OrderEventType;
+  symbol: string;
+  orderId: string;
+  clientId: number | null;
+  side: Side;
+  orderType: OrderType;
+  status: OrderStatus;
+  price: Decimal | null;
+  quantity: Decimal;
+  executedQuantity: Decimal;
+  executedQuoteQuantity: Decimal;
+  reduceOnly: boolean;
+  postOnly: boolean;
+  /** Present on 'fill'. */
+  fill?: {
+    tradeId: string;
+    price: Decimal;
+    quantity: Decimal;
+    isMaker: boolean;
+    fee: Decimal;
+    feeSymbol: string;
+  };
+  /** Expiry reason on 'expired' (e.g. PostOnlyTaker, ReduceOnlyNotReduced). */
+  reason?: string;
+  ts: number; // ms
+}
+
+export interface PositionEvent {
+  symbol: string;
+  netQuantity: Decimal;
+  entryPrice: Decimal;
+  markPrice: Decimal;
+  pnlRealized: Decimal;
+  pnlUnrealized: Decimal;
+  /** True for the initial snapshot pushed on subscribe (no `e` on the wire). */
+  snapshot: boolean;
+  ts: number;
+}
+
+/** Everything the adapter delivers to the core, in arrival order, through one callback. */
+export type ExchangeEvent =
+  | { type: 'book'; symbol: string; book: BookView; ts: number; recvNs: bigint }
+  /** The local book is unusable (gap, crossed, resyncing): stop quoting this symbol until 'book' again. */
+  | { type: 'bookInvalid'; symbol: string; reason: string; ts: number }
+  | { type: 'trade'; trade: TradeTick; recvNs: bigint }
+  | { type: 'markPrice'; symbol: string; markPrice: Decimal; indexPrice: Decimal | null; fundingRate: Decimal | null; ts: number }
+  | { type: 'order'; event: OrderEvent; recvNs: bigint }
+  | { type: 'position'; event: PositionEvent }
+  /** Stream connectivity. After 'resynced' the core must reconcile orders and positions by REST. */
+  | { type: 'connection'; state: 'up' | 'down' | 'resynced'; ts: number; detail?: string };
