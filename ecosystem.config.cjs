@@ -1,0 +1,77 @@
+// pm2 process file for Tier Hunter.
+//
+//   pm2 start ecosystem.config.cjs            # paper mode without BPX_API_KEY, live with it
+//   TIERHUNTER_HOME=/srv/a pm2 start ecosystem.config.cjs
+//   TIERHUNTER_PM2_APPS=./accounts.json pm2 start ecosystem.config.cjs   # several accounts / symbol groups
+//
+// accounts.json: [{"name":"th-sol","home":"/srv/th-sol","env":{"TIERHUNTER_SYMBOLS":"SOL_USDC_PERP"}}, ...]
+// Each app has its own data directory (journal, run state, control socket) and its own log.txt.
+// The core runs through tsx (no build step) in fork mode, one instance per account: one writer per account.
+'use strict';
+const path = require('node:path');
+const os = require('node:os');
+const fs = require('node:fs');
+
+const root = __dirname;
+
+/** BPX_* and TIERHUNTER_* variables of the shell that runs `pm2 start` reach the app. */
+function passthroughEnv() {
+  const out = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if ((k.startsWith('BPX_') || k.startsWith('TIERHUNTER_')) && k !== 'TIERHUNTER_PM2_APPS' && v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+function app({ name, home, env = {} }) {
+  const resolvedHome = path.resolve(home);
+  return {
+    name,
+    script: path.join(root, 'src', 'cli.ts'),
+    args: 'run',
+    interpreter: 'node',
+    // pm2 on Node 20 cannot run .ts itself; tsx is a dependency, so this works right after `npm ci`.
+    interpreter_args: '--import tsx',
+    cwd: root,
+    exec_mode: 'fork',
+    instances: 1,
+    autorestart: true,
+    // pm2 stops with SIGINT; the core cancels every order and writes a final stats block within 8 s.
+    kill_timeout: 12000,
+    // The core calls process.send('ready') after start-up reconciliation (orphans cancelled, journal replayed).
+    wait_ready: true,
+    listen_timeout: 60000,
+    // A crash loop must not hammer the exchange: exponential back-off (up to 15 s) and a restart cap.
+    exp_backoff_restart_delay: 1000,
+    max_restarts: 10,
+    min_uptime: 30000,
+    // Exit 2 = bad configuration, 78 = deliberate halt: restarting cannot help, so pm2 must not restart.
+    stop_exit_codes: [2, 78],
+    max_memory_restart: '400M',
+    time: true,
+    merge_logs: true,
+    env: {
+      ...passthroughEnv(),
+      ...env,
+      TIERHUNTER_HOME: resolvedHome,
+      TIERHUNTER_LOG_FILE: env.TIERHUNTER_LOG_FILE || process.env.TIERHUNTER_LOG_FILE || path.join(resolvedHome, 'log.txt'),
+    },
+  };
+}
+
+function apps() {
+  const listFile = process.env.TIERHUNTER_PM2_APPS;
+  if (listFile) {
+    const list = JSON.parse(fs.readFileSync(path.resolve(listFile), 'utf8'));
+    if (!Array.isArray(list) || list.length === 0) throw new Error(`TIERHUNTER_PM2_APPS: ${listFile} must hold a non-empty JSON array`);
+    return list.map((a) => {
+      if (!a || typeof a.name !== 'string' || typeof a.home !== 'string') {
+        throw new Error(`TIERHUNTER_PM2_APPS: every entry needs "name" and "home" (${listFile})`);
+      }
+      return app({ name: a.name, home: a.home, env: a.env || {} });
+    });
+  }
+  return [app({ name: 'tierhunter', home: process.env.TIERHUNTER_HOME || path.join(os.homedir(), '.tierhunter') })];
+}
+
+module.exports = { apps: apps() };
