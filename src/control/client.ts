@@ -1,0 +1,201 @@
+// A small NDJSON client of the control socket, used by `tierhunter ctl` and by tests. It turns the
+// usual failures into sentences an operator can act on, and matches replies to requests by id.
+import { createConnection, type Socket } from 'node:net';
+import { applyMessage, type Command, type CommandName, type ServerMessage, type Snapshot } from './protocol.js';
+
+export type Reply = Extract<ServerMessage, { type: 'reply' }>;
+export type Hello = Extract<ServerMessage, { type: 'hello' }>;
+
+/** The core cannot be reached. `code` says why (ENOENT, EACCES, ECONNREFUSED, TIMEOUT, CLOSED, ...). */
+export class ControlConnectError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ControlConnectError';
+  }
+}
+
+export function connectErrorMessage(code: string, path: string): string {
+  switch (code) {
+    case 'ENOENT':
+      return `core not running: no socket at ${path} (start it with \`npm start\` or pm2, or pass --socket)`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied on ${path}: run as the user that owns the core`;
+    case 'ECONNREFUSED':
+      return `core not running: ${path} is a stale socket left by a core that stopped (the next start replaces it)`;
+    case 'ENOTSOCK':
+      return `${path} is not a socket; pass the core's socket with --socket`;
+    case 'TIMEOUT':
+      return `the core at ${path} did not answer in time`;
+    default:
+      return `cannot connect to the core at ${path}: ${code}`;
+  }
+}
+
+/** Upper bound for one server line (a snapshot); protects the client from a runaway peer. */
+const MAX_SERVER_LINE_BYTES = 32 * 1024 * 1024;
+
+export class ControlClient {
+  readonly socketPath: string;
+  hello: Hello | null = null;
+  /** Every message received, in order (tests read it; bounded). */
+  readonly messages: ServerMessage[] = [];
+  private readonly sock: Socket;
+  private buf = '';
+  private nextId = 1;
+  private readonly pending = new Map<string, { resolve: (r: Reply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly listeners = new Set<(m: ServerMessage) => void>();
+  private ended = false;
+  private endReason = 'connection closed';
+
+  private constructor(sock: Socket, socketPath: string) {
+    this.sock = sock;
+    this.socketPath = socketPath;
+  }
+
+  /** Connect and wait for the core's hello. */
+  static connect(socketPath: string, opts: { timeoutMs?: number } = {}): Promise<ControlClient> {
+    const timeoutMs = opts.timeoutMs ?? 3000;
+    return new Promise((resolve, reject) => {
+      const sock = createConnection({ path: socketPath });
+      const client = new ControlClient(sock, socketPath);
+      let settled = false;
+      const fail = (code: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        sock.destroy();
+        reject(new ControlConnectError(code, connectErrorMessage(code, socketPath)));
+      };
+      const timer = setTimeout(() => fail('TIMEOUT'), timeoutMs);
+      sock.on('error', (err: NodeJS.ErrnoException) => {
+        if (!settled) fail(err.code ?? 'ERROR');
+        else client.finish(`connection error: ${err.code ?? err.message}`);
+      });
+      sock.on('close', () => {
+        if (!settled) fail('CLOSED');
+        else client.finish(client.endReason);
+      });
+      sock.on('data', (chunk: Buffer) => client.onData(chunk));
+      client.onMessage((m) => {
+        if (m.type === 'hello' && !settled) {
+          settled = true;
+          clearTimeout(timer);
+          resolve(client);
+        } else if (m.type === 'bye' && !settled) {
+          fail('CLOSED');
+        }
+      });
+    });
+  }
+
+  onMessage(fn: (m: ServerMessage) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Resolve with the first message (already received or future) matching `pred`. */
+  waitFor<T extends ServerMessage>(pred: (m: ServerMessage) => m is T, timeoutMs?: number): Promise<T>;
+  waitFor(pred: (m: ServerMessage) => boolean, timeoutMs?: number): Promise<ServerMessage>;
+  waitFor(pred: (m: ServerMessage) => boolean, timeoutMs = 3000): Promise<ServerMessage> {
+    const seen = this.messages.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new ControlConnectError('TIMEOUT', 'timed out waiting for a message from the core'));
+      }, timeoutMs);
+      const off = this.onMessage((m) => {
+        if (pred(m)) {
+          clearTimeout(timer);
+          off();
+          resolve(m);
+        }
+      });
+    });
+  }
+
+  /** Send a raw line (tests use it for malformed input). */
+  sendRaw(text: string): void {
+    this.sock.write(text);
+  }
+
+  /** Send one command and wait for its reply. */
+  request(name: CommandName, args: { symbol?: string; value?: 'on' | 'off' | 'toggle' } = {}, timeoutMs = 5000): Promise<Reply> {
+    if (this.ended) return Promise.reject(new ControlConnectError('CLOSED', `the core closed the connection: ${this.endReason}`));
+    const id = `ctl-${process.pid}-${this.nextId++}`;
+    const cmd: Command = { type: 'cmd', id, name };
+    if (args.symbol !== undefined) cmd.symbol = args.symbol;
+    if (args.value !== undefined) cmd.value = args.value;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new ControlConnectError('TIMEOUT', `the core did not reply to "${name}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.sock.write(JSON.stringify(cmd) + '\n');
+    });
+  }
+
+  /** The latest full state: the initial snapshot with every patch applied. */
+  latestSnapshot(): Snapshot | null {
+    let snap: Snapshot | null = null;
+    for (const m of this.messages) snap = applyMessage(snap, m);
+    return snap;
+  }
+
+  close(): void {
+    this.ended = true;
+    this.sock.end();
+    this.sock.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buf += chunk.toString('utf8');
+    let nl: number;
+    while ((nl = this.buf.indexOf('\n')) !== -1) {
+      const line = this.buf.slice(0, nl);
+      this.buf = this.buf.slice(nl + 1);
+      if (line.trim()) this.onLine(line);
+    }
+    if (this.buf.length > MAX_SERVER_LINE_BYTES) {
+      this.buf = '';
+      this.finish('server line too long');
+      this.sock.destroy();
+    }
+  }
+
+  private onLine(line: string): void {
+    let m: ServerMessage;
+    try {
+      m = JSON.parse(line) as ServerMessage;
+    } catch {
+      return; // a client ignores what it cannot read
+    }
+    if (typeof m !== 'object' || m === null) return;
+    if (this.messages.length < 10000) this.messages.push(m);
+    if (m.type === 'hello') this.hello = m;
+    if (m.type === 'bye') this.endReason = `core said bye: ${m.reason}`;
+    if (m.type === 'reply' && m.id !== null) {
+      const p = this.pending.get(m.id);
+      if (p) {
+        clearTimeout(p.timer);
+        this.pending.delete(m.id);
+        p.resolve(m);
+      }
+    }
+    for (const fn of [...this.listeners]) fn(m);
+  }
+
+  private finish(reason: string): void {
+    this.ended = true;
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new ControlConnectError('CLOSED', `the core closed the connection before replying: ${reason}`));
+      this.pending.delete(id);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// Process lifecycle under pm2 (or a plain shell): tell pm2 we are ready (wait_ready), and turn
+// SIGINT/SIGTERM into ONE orderly async shutdown with a hard deadline, so a stuck exchange call can
+// never keep the process alive past pm2's kill_timeout. A second signal means "now": exit at once.
+
+/** Under pm2 with `wait_ready: true`, pm2 waits for this message before counting the app as online. */
+export function signalReady(proc: Pick<NodeJS.Process, 'send' | 'env'> = process): boolean {
+  if (typeof proc.send !== 'function') return false;
+  // Only when pm2 (or another IPC parent) started us; a plain fork parent ignores an unknown message.
+  proc.send('ready');
+  return true;
+}
+
+export interface ShutdownOptions {
+  /** Stop quoting, cancel every order, write the final stats block. */
+  shutdown: (signal: string) => Promise<void>;
+  /** Hard limit for the whole shutdown (the issue asks for exit within 8 s). */
+  deadlineMs?: number;
+  log?: (line: string) => void;
+  /** Injected for tests. */
+  exit?: (code: number) => void;
+  proc?: Pick<NodeJS.Process, 'on' | 'off'>;
+  signals?: readonly NodeJS.Signals[];
+}
+
+export const DEFAULT_SHUTDOWN_DEADLINE_MS = 7500;
+
+/** Install the handlers; returns a function that removes them. */
+export function installShutdownHandlers(opts: ShutdownOptions): () => void {
+  const exit = opts.exit ?? ((code: number) => process.exit(code));
+  const proc = opts.proc ?? process;
+  const log = opts.log ?? (() => undefined);
+  const deadlineMs = opts.deadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS;
+  const signals = opts.signals ?? (['SIGINT', 'SIGTERM'] as const);
+  let started = false;
+  let deadline: NodeJS.Timeout | null = null;
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (started) {
+      log(`${signal} again: exiting now without finishing shutdown`);
+      exit(130);
+      return;
+    }
+    started = true;
+    log(`${signal} received: stopping quotes and cancelling orders (deadline ${deadlineMs} ms)`);
+    deadline = setTimeout(() => {
+      log(`shutdown did not finish within ${deadlineMs} ms: exiting anyway`);
+      exit(1);
+    }, deadlineMs);
+    deadline.unref();
+    opts.shutdown(signal).then(
+      () => {
+        if (deadline) clearTimeout(deadline);
+        exit(0);
+      },
+      (err: unknown) => {
+        if (deadline) clearTimeout(deadline);
+        log(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+        exit(1);
+      },
+    );
+  };
+  for (const s of signals) proc.on(s, onSignal);
+  return () => {
+    for (const s of signals) proc.off(s, onSignal);
+    if (deadline) clearTimeout(deadline);
+  };
+}
