@@ -1,0 +1,34 @@
+// Alerts: active ones first and highlighted (red critical, yellow warn), then recently cleared, dimmed.
+import { Box } from 'ink';
+import type { AlertView } from '../../src/control/protocol.js';
+import { clock } from '../format.js';
+import { Line } from './Line.js';
+
+export function orderAlerts(alerts: readonly AlertView[]): AlertView[] {
+  const active = alerts.filter((a) => a.active).sort((a, b) => (a.level === b.level ? b.raisedAt - a.raisedAt : a.level === 'critical' ? -1 : 1));
+  const cleared = alerts.filter((a) => !a.active).sort((a, b) => (b.clearedAt ?? b.raisedAt) - (a.clearedAt ?? a.raisedAt));
+  return [...active, ...cleared];
+}
+
+export function Alerts({ alerts, rows, width }: { alerts: readonly AlertView[]; rows: number; width: number }) {
+  const shown = orderAlerts(alerts).slice(0, Math.max(0, rows));
+  return (
+    <Box flexDirection="column" width={width}>
+      {shown.map((a) => (
+        <Line
+          key={a.id}
+          segs={
+            a.active
+              ? [
+                  { text: a.level === 'critical' ? '● CRIT ' : '● WARN ', color: a.level === 'critical' ? 'red' : 'yellow', bold: true },
+                  { text: clock(a.raisedAt) + ' ', dim: true },
+                  { text: a.message, color: a.level === 'critical' ? 'red' : 'yellow' },
+                ]
+              : [{ text: `○ ok   ${clock(a.clearedAt ?? a.raisedAt)} ${a.message}`, dim: true }]
+          }
+        />
+      ))}
+      {shown.length === 0 && rows > 0 ? <Line segs={[{ text: 'no alerts', dim: true }]} /> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,58 @@
+// Session totals, the fee-tier progress bar with its ETA, and a sparkline of net PnL.
+import { Box } from 'ink';
+import type { Snapshot } from '../../src/control/protocol.js';
+import { bar, compact, duration, money, pct, ratio, remaining, sign, sparkline } from '../format.js';
+import { pnlColor } from '../theme.js';
+import { FieldLines, packFields } from './fields.js';
+import type { Field } from './fields.js';
+import { Line } from './Line.js';
+import type { Seg } from './Line.js';
+
+export const SPARK_WIDTH = 16;
+
+export function totalsFields(s: Snapshot): Field[] {
+  const t = s.totals;
+  return [
+    { label: 'vol today', value: compact(t.volumeToday), width: 7 },
+    { label: '30d', value: compact(t.volume30d), width: 7 },
+    { label: 'net', value: money(t.netPnl), width: 9, color: pnlColor(sign(t.netPnl)), bold: true },
+    { label: 'realized', value: money(t.realizedPnl), width: 9, color: pnlColor(sign(t.realizedPnl)) },
+    { label: 'unreal', value: money(t.unrealizedPnl), width: 9, color: pnlColor(sign(t.unrealizedPnl)) },
+    { label: 'fees', value: money(t.fees), width: 8 },
+    { label: '$/1M', value: t.costPerMillion === null ? '—' : money(t.costPerMillion), width: 8 },
+    { label: 'success', value: pct(t.successRate), width: 6 },
+    { label: 'L/S', value: ratio(t.longShortRatio), width: 5 },
+    { label: 'maxDD', value: money(t.maxDrawdown), width: 9 },
+    { label: 'pnl', value: sparkline(s.pnlHistory, SPARK_WIDTH) || '—', width: SPARK_WIDTH, color: pnlColor(sign(t.netPnl)) },
+  ];
+}
+
+export function tierSegs(s: Snapshot, width: number): Seg[] {
+  const t = s.tier;
+  if (t.next === null || t.nextThreshold === null) {
+    return [{ text: 'tier ', dim: true }, { text: t.current, bold: true }, { text: '  top tier reached', color: 'green' }];
+  }
+  const head = `tier ${t.current} → ${t.next} `;
+  const toGo = `to go ${compact(remaining(t.nextThreshold, t.volume30d))}`;
+  const tail = ` ${pct(t.progress)}  ${toGo}  ETA ${t.etaMs === null ? '—' : duration(t.etaMs)}`;
+  const barWidth = Math.max(10, Math.min(40, width - head.length - tail.length - 1));
+  return [
+    { text: 'tier ', dim: true },
+    { text: `${t.current} → ${t.next} ` },
+    { text: bar(t.progress, barWidth), color: 'cyan' },
+    { text: tail },
+  ];
+}
+
+export function totalsHeight(s: Snapshot, width: number): number {
+  return packFields(totalsFields(s), width).length + 1;
+}
+
+export function Totals({ snapshot, width }: { snapshot: Snapshot; width: number }) {
+  return (
+    <Box flexDirection="column" width={width}>
+      <FieldLines fields={totalsFields(snapshot)} width={width} />
+      <Line segs={tierSegs(snapshot, width)} />
+    </Box>
+  );
+}

@@ -1,0 +1,34 @@
+// Entry point of the terminal UI, used by `tierhunter attach` (q detaches; the core keeps trading) and
+// by `tierhunter run --tui` (embedded: q stops the core gracefully via onQuit first).
+import { render } from 'ink';
+import { App } from './App.js';
+
+export interface TuiOptions {
+  socketPath: string;
+  mode: 'attach' | 'embedded';
+  onQuit?: () => Promise<void>;
+}
+
+export class TuiError extends Error {}
+
+/** Renders the dashboard until the operator quits. Throws TuiError when stdin is not a terminal. */
+export async function runTui(opts: TuiOptions): Promise<void> {
+  if (!process.stdin.isTTY || typeof process.stdin.setRawMode !== 'function') {
+    throw new TuiError(
+      'the terminal UI needs an interactive terminal (stdin is not a TTY); run it in a terminal or tmux pane, ' +
+        'or use `tierhunter ctl` for scripted commands',
+    );
+  }
+  const instance = render(
+    <App socketPath={opts.socketPath} mode={opts.mode} {...(opts.onQuit ? { onQuit: opts.onQuit } : {})} />,
+    {
+      // The core pushes at most ~10/s and useCore batches on a 100 ms timer: 10 fps is all we need, and
+      // incremental rendering rewrites only the lines that changed, so the screen does not flicker.
+      maxFps: 10,
+      incrementalRendering: true,
+      // q and Ctrl+C go through the App so embedded mode can stop the core before exiting.
+      exitOnCtrlC: false,
+    },
+  );
+  await instance.waitUntilExit();
+}
