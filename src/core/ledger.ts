@@ -1,0 +1,173 @@
+// Exact per-symbol position and PnL ledger (Decimal, never floats).
+// Realized PnL by average cost: adding to a position moves the average; reducing realizes
+// (price - avg) * closed * sign; a fill that goes through zero closes the old position at the fill price
+// and opens the remainder at the same price. Fees are as charged (negative = rebate), valued in quote.
+// Round trips run flat -> flat (a flip closes one and opens the next); a trip's PnL is its realized PnL
+// minus its fees (a flipping fill's fee is split pro rata) plus funding received while it was open.
+import type { Side } from '../exchange/types.js';
+import { type Decimal, minDec, ZERO } from '../util/decimal.js';
+
+export interface FillInput {
+  side: Side;
+  quantity: Decimal;
+  price: Decimal;
+  /** Fee in quote currency (rebate negative). */
+  fee: Decimal;
+  isMaker: boolean;
+  ts: number;
+}
+
+export class SymbolLedger {
+  fills = 0;
+  makerFills = 0;
+  takerFills = 0;
+  filledQty: Decimal = ZERO;
+  volume: Decimal = ZERO;
+  makerVolume: Decimal = ZERO;
+  takerVolume: Decimal = ZERO;
+  buyQty: Decimal = ZERO;
+  sellQty: Decimal = ZERO;
+  position: Decimal = ZERO;
+  avgCost: Decimal = ZERO;
+  realized: Decimal = ZERO;
+  fees: Decimal = ZERO;
+  funding: Decimal = ZERO;
+  mark: Decimal | null = null;
+  failures: Record<string, number> = {};
+  failedOrders = 0;
+  // Round trips
+  trips = 0;
+  wins = 0;
+  losses = 0;
+  sumWins: Decimal = ZERO;
+  sumLosses: Decimal = ZERO;
+  largestWin: Decimal = ZERO;
+  largestLoss: Decimal = ZERO;
+  private tripPnl: Decimal = ZERO;
+  // Time in inventory (per closed trip)
+  inventorySince: number | null = null;
+  inventoryMsTotal = 0;
+  inventoryEpisodes = 0;
+  lastFillTs = 0;
+
+  constructor(readonly symbol: string) {}
+
+  /** Apply one fill; returns the PnL it realized (before fees). */
+  applyFill(f: FillInput): Decimal {
+    const q = f.quantity;
+    const notional = q.mul(f.price);
+    this.fills++;
+    this.filledQty = this.filledQty.plus(q);
+    this.volume = this.volume.plus(notional);
+    if (f.isMaker) {
+      this.makerFills++;
+      this.makerVolume = this.makerVolume.plus(notional);
+    } else {
+      this.takerFills++;
+      this.takerVolume = this.takerVolume.plus(notional);
+    }
+    if (f.side === 'Bid') this.buyQty = this.buyQty.plus(q);
+    else this.sellQty = this.sellQty.plus(q);
+    this.fees = this.fees.plus(f.fee);
+    if (f.ts > this.lastFillTs) this.lastFillTs = f.ts;
+
+    const signed = f.side === 'Bid' ? q : q.neg();
+    const pos = this.position;
+    let realized = ZERO;
+    if (pos.isZero() || pos.isNegative() === signed.isNegative()) {
+      // Opening or adding.
+      if (pos.isZero()) this.openTrip(f.ts, f.fee);
+      else this.tripPnl = this.tripPnl.minus(f.fee);
+      const absPos = pos.abs();
+      this.avgCost = absPos.mul(this.avgCost).plus(notional).div(absPos.plus(q));
+      this.position = pos.plus(signed);
+    } else {
+      // Reducing, closing or flipping.
+      const closed = minDec(q, pos.abs());
+      realized = f.price.minus(this.avgCost).mul(closed).mul(pos.isNegative() ? -1 : 1);
+      this.realized = this.realized.plus(realized);
+      const closeFee = closed.eq(q) ? f.fee : f.fee.mul(closed).div(q);
+      this.tripPnl = this.tripPnl.plus(realized).minus(closeFee);
+      this.position = pos.plus(signed);
+      if (this.position.isZero()) {
+        this.avgCost = ZERO;
+        this.closeTrip(f.ts);
+      } else if (this.position.isNegative() !== pos.isNegative()) {
+        this.closeTrip(f.ts);
+        this.avgCost = f.price;
+        this.openTrip(f.ts, f.fee.minus(closeFee));
+      }
+    }
+    return realized;
+  }
+
+  /**
+   * Adopt the exchange's position when it disagrees with ours (fills we never saw, or a position that
+   * predates the journal). No PnL is realized; the exchange's entry becomes our average cost.
+   */
+  adopt(position: Decimal, entry: Decimal, ts: number): void {
+    const wasFlat = this.position.isZero();
+    this.position = position;
+    this.avgCost = position.isZero() ? ZERO : entry;
+    if (position.isZero()) {
+      this.inventorySince = null;
+      this.tripPnl = ZERO;
+    } else if (wasFlat) {
+      this.inventorySince = ts;
+      this.tripPnl = ZERO;
+    }
+  }
+
+  applyFunding(amount: Decimal): void {
+    this.funding = this.funding.plus(amount);
+    if (this.inventorySince !== null) this.tripPnl = this.tripPnl.plus(amount);
+  }
+
+  recordFailure(reason: string): void {
+    this.failures[reason] = (this.failures[reason] ?? 0) + 1;
+    this.failedOrders++;
+  }
+
+  /** A closed trip's PnL from outside the ledger (the original's recordPnl). */
+  recordTrip(pnl: Decimal): void {
+    this.trips++;
+    if (pnl.gt(0)) {
+      this.wins++;
+      this.sumWins = this.sumWins.plus(pnl);
+      if (pnl.gt(this.largestWin)) this.largestWin = pnl;
+    } else {
+      this.losses++;
+      this.sumLosses = this.sumLosses.plus(pnl);
+      if (pnl.lt(this.largestLoss)) this.largestLoss = pnl;
+    }
+  }
+
+  unrealized(): Decimal {
+    if (this.position.isZero() || this.mark === null) return ZERO;
+    return this.position.mul(this.mark.minus(this.avgCost));
+  }
+
+  net(): Decimal {
+    return this.realized.plus(this.unrealized()).minus(this.fees).plus(this.funding);
+  }
+
+  /** Mean ms per closed trip spent holding inventory; null before the first trip closes. */
+  meanInventoryMs(): number | null {
+    return this.inventoryEpisodes > 0 ? this.inventoryMsTotal / this.inventoryEpisodes : null;
+  }
+
+  private openTrip(ts: number, fee: Decimal): void {
+    this.inventorySince = ts;
+    this.tripPnl = fee.neg();
+  }
+
+  private closeTrip(ts: number): void {
+    if (this.inventorySince !== null) {
+      this.inventoryMsTotal += Math.max(0, ts - this.inventorySince);
+      this.inventoryEpisodes++;
+    }
+    this.inventorySince = null;
+    this.recordTrip(this.tripPnl);
+    this.tripPnl = ZERO;
+  }
+}

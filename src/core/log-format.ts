@@ -1,0 +1,158 @@
+// Rendering of log.txt: the start-up header (version, mode, symbols, every setting, run-time state; never
+// secrets — secrets are not settings) and the periodic stats block, labelled for humans: one line per
+// symbol, one line of totals, then risk, tier, API and alert lines.
+import { SETTINGS, envName, renderSetting, type Settings } from '../config/settings.js';
+import type { ExchangeMetrics } from '../exchange/port.js';
+import type { Decimal } from '../util/decimal.js';
+import type { Figures } from './stats.js';
+import type { TierProgress } from './tiers.js';
+
+export interface HeaderInfo {
+  coreVersion: string;
+  runMode: string;
+  host: string;
+  pid: number;
+  now: number;
+  settings: Readonly<Settings>;
+  forceInventory: boolean;
+  globalMode: string;
+  symbolModes: Record<string, string>;
+  feesLine: string;
+  journal: string;
+}
+
+export function renderHeader(h: HeaderInfo): string {
+  const lines = [
+    `==================== Tier Hunter ${h.coreVersion} start ${iso(h.now)} ====================`,
+    `Mode: ${h.runMode} | Exchange: ${h.host} | PID: ${h.pid}`,
+    `Symbols: ${h.settings.symbols.join(', ')}`,
+    `Account fees: ${h.feesLine}`,
+    `Run-time state: forceInventory=${h.forceInventory ? 'on' : 'off'} globalMode=${h.globalMode} symbolModes=${
+      Object.entries(h.symbolModes).map(([k, v]) => `${k}:${v}`).join(',') || '(none)'
+    }`,
+    `Journal: ${h.journal}`,
+    'Settings:',
+  ];
+  for (const spec of SETTINGS) lines.push(`  ${envName(spec.key)}=${renderSetting(h.settings[spec.key])}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Every label a stats line carries (tests check the block has them all). */
+export const SYMBOL_LABELS = [
+  'Mode', 'Position', 'Entry', 'Mark', 'Maker fills', 'Taker fills', 'Filled qty', 'Volume', 'Maker volume', 'Taker volume',
+  'Failed orders', 'Success rate', 'Long/short', 'Realized PnL', 'Unrealized PnL', 'Fees', 'Funding', 'Net PnL',
+  'Round trips', 'Win rate', 'Avg win', 'Avg loss', 'Largest win', 'Largest loss', 'Avg PnL', 'Cost per $1M', 'Mean time in inventory',
+] as const;
+
+export interface SymbolLine {
+  symbol: string;
+  mode: string;
+  mark: Decimal | null;
+  f: Figures;
+}
+
+export interface BlockInfo {
+  now: number;
+  startedAt: number;
+  symbols: SymbolLine[];
+  total: Figures;
+  equity: Decimal | null;
+  maxDrawdown: Decimal;
+  drawdown: Decimal;
+  sharpe: number | null;
+  denials: Record<string, number>;
+  replacements: Record<string, number>;
+  ordersPlaced: number;
+  cancelsSent: number;
+  tier: TierProgress;
+  spotVolume30d: Decimal;
+  metrics: ExchangeMetrics;
+  alerts: string[];
+  activeAlerts: string[];
+}
+
+export function renderBlock(b: BlockInfo): string {
+  const out = [`---------- Stats ${iso(b.now)} (uptime ${dur(b.now - b.startedAt)}) ----------`];
+  for (const s of b.symbols) out.push(`${s.symbol}: Mode ${s.mode} | ${figuresLine(s.f, s.mark)}`);
+  out.push(`TOTAL: ${figuresLine(b.total, null)}`);
+  out.push(
+    `Equity: ${b.equity === null ? 'n/a' : money(b.equity)} | Max drawdown: ${money(b.maxDrawdown)} | Drawdown now: ${money(b.drawdown)} | Sharpe (per-minute): ${
+      b.sharpe === null ? 'n/a' : b.sharpe.toFixed(3)
+    }`,
+  );
+  out.push(`Failed orders by reason: ${kv(b.total.failures)}`);
+  out.push(`Orders placed: ${b.ordersPlaced} | Cancels sent: ${b.cancelsSent} | Replacements by reason: ${kv(b.replacements)} | Risk denials: ${kv(b.denials)}`);
+  const t = b.tier;
+  out.push(
+    `Tier: ${t.current.name} (maker ${t.current.makerBps} bps, taker ${t.current.takerBps} bps) | 30d futures volume: ${money(t.volume30d)} | Next tier: ${
+      t.next ? `${t.next.name} at ${money(t.next.volume)}` : 'top'
+    } | Progress: ${(t.progress * 100).toFixed(1)}% | ETA: ${t.etaMs === null ? 'n/a' : dur(t.etaMs)} | 30d spot volume: ${money(b.spotVolume30d)}`,
+  );
+  const m = b.metrics;
+  const pct = m.restLimitPerMinute > 0 ? ((m.restLastMinute / m.restLimitPerMinute) * 100).toFixed(1) : 'n/a';
+  const endpoints = Object.entries(m.byEndpoint).map(([k, v]) => `${k}=${v.calls}`).join(', ') || '(none)';
+  const streams = Object.entries(m.byStream).map(([k, v]) => `${k}=${v.messages}`).join(', ') || '(none)';
+  const ratio = m.restTotal > 0 ? (m.wsMessages / m.restTotal).toFixed(1) : 'n/a';
+  out.push(`REST calls: ${m.restTotal} | REST last minute: ${m.restLastMinute} / ${m.restLimitPerMinute} (${pct}%) | HTTP 429: ${m.http429} | REST errors: ${m.restErrors}`);
+  out.push(`REST per endpoint: ${endpoints}`);
+  out.push(`WS messages: ${m.wsMessages} | WS per stream: ${streams} | WS/API ratio: ${ratio} | Reconnects: ${m.reconnects} | WS parse errors: ${m.wsParseErrors}`);
+  out.push(`Active alerts: ${b.activeAlerts.length ? b.activeAlerts.join('; ') : 'none'}`);
+  for (const a of b.alerts) out.push(`  ${a}`);
+  return out.join('\n') + '\n';
+}
+
+function figuresLine(f: Figures, mark: Decimal | null): string {
+  return [
+    `Position ${f.position}`,
+    `Entry ${f.avgEntry ?? 'n/a'}`,
+    `Mark ${mark ?? 'n/a'}`,
+    `Maker fills ${f.makerFills}`,
+    `Taker fills ${f.takerFills}`,
+    `Filled qty ${f.filledQty}`,
+    `Volume ${money(f.volume)}`,
+    `Maker volume ${money(f.makerVolume)}`,
+    `Taker volume ${money(f.takerVolume)}`,
+    `Failed orders ${f.failedOrders}`,
+    `Success rate ${f.successRate === null ? 'n/a' : (f.successRate * 100).toFixed(1) + '%'}`,
+    `Long/short ${f.longShortRatio === null ? 'n/a' : f.longShortRatio.toFixed(3)}`,
+    `Realized PnL ${money(f.realizedPnl)}`,
+    `Unrealized PnL ${money(f.unrealizedPnl)}`,
+    `Fees ${money(f.fees)}`,
+    `Funding ${money(f.funding)}`,
+    `Net PnL ${money(f.netPnl)}`,
+    `Round trips ${f.trips} (W ${f.wins} / L ${f.losses})`,
+    `Win rate ${f.winRate === null ? 'n/a' : (f.winRate * 100).toFixed(1) + '%'}`,
+    `Avg win ${f.averageWin === null ? 'n/a' : money(f.averageWin)}`,
+    `Avg loss ${f.averageLoss === null ? 'n/a' : money(f.averageLoss)}`,
+    `Largest win ${money(f.largestWin)}`,
+    `Largest loss ${money(f.largestLoss)}`,
+    `Avg PnL ${f.averagePnl === null ? 'n/a' : money(f.averagePnl)}`,
+    `Cost per $1M ${f.costPerMillion === null ? 'n/a' : money(f.costPerMillion)}`,
+    `Mean time in inventory ${f.meanInventoryMs === null ? 'n/a' : dur(f.meanInventoryMs)}`,
+  ].join(' | ');
+}
+
+function money(d: Decimal): string {
+  return d.toDecimalPlaces(6).toString();
+}
+
+function kv(r: Record<string, number>): string {
+  const e = Object.entries(r);
+  return e.length ? e.map(([k, v]) => `${k}=${v}`).join(', ') : 'none';
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function dur(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (d > 0) return `${d}d${h}h${String(m).padStart(2, '0')}m`;
+  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m${String(sec).padStart(2, '0')}s`;
+  return `${sec}s`;
+}

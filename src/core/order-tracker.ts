@@ -1,0 +1,159 @@
+// The one working order per symbol, tracked through its life:
+//   pending -> open -> partiallyFilled -> filled | cancelled | rejected | expired, and 'unknown' when a
+//   request's outcome is not known (timeout, 5xx). Unknown is resolved by query, never by resending; while
+//   a symbol has any tracked order (pending, unknown, cancel in flight) it places nothing new.
+// WS events may arrive before the REST reply: orders are matched by clientId first, then orderId. States
+// only move forward (a late REST "New" never resurrects an order the stream already saw filled).
+import type { OrderInfo, OrderStatus, Side } from '../exchange/types.js';
+import { type Decimal, maxDec, ZERO } from '../util/decimal.js';
+
+export type TrackState = 'pending' | 'open' | 'partiallyFilled' | 'filled' | 'cancelled' | 'rejected' | 'expired' | 'unknown';
+
+export interface TrackedOrder {
+  clientId: number;
+  orderId: string | null;
+  symbol: string;
+  side: Side;
+  price: Decimal | null;
+  quantity: Decimal;
+  executed: Decimal;
+  reduceOnly: boolean;
+  postOnly: boolean;
+  ioc: boolean;
+  /** Reduces inventory (for the gate and the escalation). */
+  exit: boolean;
+  state: TrackState;
+  placedAt: number;
+  /** A cancel was sent and its outcome is not yet known. */
+  cancelInFlight: boolean;
+  /** The cancel or place outcome was unknown: findOrder resolution is running. */
+  resolving: boolean;
+  /** Consecutive findOrder answers of "never seen" (needs two, apart, to conclude it never existed). */
+  notFoundCount: number;
+}
+
+const TERMINAL: ReadonlySet<TrackState> = new Set(['filled', 'cancelled', 'rejected', 'expired']);
+const RANK: Record<TrackState, number> = {
+  pending: 0,
+  unknown: 0,
+  open: 1,
+  partiallyFilled: 2,
+  filled: 3,
+  cancelled: 3,
+  rejected: 3,
+  expired: 3,
+};
+
+export function isTerminal(s: TrackState): boolean {
+  return TERMINAL.has(s);
+}
+
+export function stateOf(status: OrderStatus): TrackState {
+  switch (status) {
+    case 'New':
+    case 'TriggerPending':
+      return 'open';
+    case 'PartiallyFilled':
+      return 'partiallyFilled';
+    case 'Filled':
+      return 'filled';
+    case 'Cancelled':
+      return 'cancelled';
+    case 'Expired':
+    case 'TriggerFailed':
+      return 'expired';
+  }
+}
+
+export function remaining(o: TrackedOrder): Decimal {
+  const r = o.quantity.minus(o.executed);
+  return r.isNegative() ? ZERO : r;
+}
+
+/** Remember this many finished orders for late events (fills after a cancel, REST replies after WS). */
+const RECENT_MAX = 256;
+
+export class OrderTracker {
+  private readonly working = new Map<string, TrackedOrder>();
+  private readonly byClient = new Map<number, TrackedOrder>();
+  private readonly byOrderId = new Map<string, TrackedOrder>();
+  private readonly recent: TrackedOrder[] = [];
+
+  get(symbol: string): TrackedOrder | null {
+    return this.working.get(symbol) ?? null;
+  }
+
+  all(): IterableIterator<TrackedOrder> {
+    return this.working.values();
+  }
+
+  /** Registers a new order as pending. Throws if the symbol already has one (the invariant). */
+  add(o: Omit<TrackedOrder, 'state' | 'executed' | 'orderId' | 'cancelInFlight' | 'resolving' | 'notFoundCount'>): TrackedOrder {
+    if (this.working.has(o.symbol)) throw new Error(`invariant: ${o.symbol} already has a working order`);
+    const t: TrackedOrder = { ...o, orderId: null, executed: ZERO, state: 'pending', cancelInFlight: false, resolving: false, notFoundCount: 0 };
+    this.working.set(o.symbol, t);
+    this.byClient.set(t.clientId, t);
+    this.remember(t);
+    return t;
+  }
+
+  /** Adopt a REST/query view of the order. Returns true when it became terminal. */
+  applyInfo(t: TrackedOrder, info: OrderInfo): boolean {
+    if (info.id && t.orderId === null) this.setOrderId(t, info.id);
+    t.executed = maxDec(t.executed, info.executedQuantity);
+    if (info.quantity.gt(0) && t.state !== 'pending' && !info.quantity.eq(t.quantity)) t.quantity = info.quantity; // engine-shrunk reduce-only
+    return this.advance(t, stateOf(info.status));
+  }
+
+  /** Move the state forward only. Returns true when the order became terminal (and left the working slot). */
+  advance(t: TrackedOrder, s: TrackState): boolean {
+    if (isTerminal(t.state)) return false;
+    if (RANK[s] >= RANK[t.state] || t.state === 'unknown') t.state = s;
+    if (isTerminal(t.state)) {
+      this.finish(t);
+      return true;
+    }
+    return false;
+  }
+
+  /** Mark terminal without exchange confirmation of status (rejected, or proven never to exist). */
+  finishAs(t: TrackedOrder, s: 'rejected' | 'cancelled' | 'expired' | 'filled'): void {
+    if (isTerminal(t.state)) return;
+    t.state = s;
+    this.finish(t);
+  }
+
+  find(clientId: number | null, orderId: string | null): TrackedOrder | null {
+    if (clientId !== null) {
+      const t = this.byClient.get(clientId);
+      if (t) return t;
+    }
+    if (orderId !== null) return this.byOrderId.get(orderId) ?? null;
+    return null;
+  }
+
+  setOrderId(t: TrackedOrder, id: string): void {
+    t.orderId = id;
+    this.byOrderId.set(id, t);
+  }
+
+  /** Drop the working slot for a symbol (e.g. reconciliation proved nothing rests). */
+  private finish(t: TrackedOrder): void {
+    t.cancelInFlight = false;
+    t.resolving = false;
+    if (this.working.get(t.symbol) === t) this.working.delete(t.symbol);
+  }
+
+  private remember(t: TrackedOrder): void {
+    this.recent.push(t);
+    if (this.recent.length > RECENT_MAX) {
+      const old = this.recent.shift()!;
+      if (this.working.get(old.symbol) === old) {
+        this.recent.push(old); // never forget a live one
+        return;
+      }
+      if (this.byClient.get(old.clientId) === old) this.byClient.delete(old.clientId);
+      if (old.orderId !== null && this.byOrderId.get(old.orderId) === old) this.byOrderId.delete(old.orderId);
+    }
+  }
+}

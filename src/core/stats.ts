@@ -1,0 +1,293 @@
+// TradingStats: the original bot's stats object, kept in spirit (recordFill, recordPnl, recordFee,
+// averagePnl, longShortRatio, toLogString), now exact and per symbol: one SymbolLedger per market plus
+// the totals, fill dedupe by (symbol, tradeId), drawdown of net PnL and per-minute samples for Sharpe.
+import type { Side } from '../exchange/types.js';
+import { D, type Decimal, ZERO } from '../util/decimal.js';
+import { SymbolLedger } from './ledger.js';
+import { renderBlock, type BlockInfo } from './log-format.js';
+import { tierProgress } from './tiers.js';
+import type { ExchangeMetrics } from '../exchange/port.js';
+
+export interface Figures {
+  fills: number;
+  makerFills: number;
+  takerFills: number;
+  filledQty: Decimal;
+  volume: Decimal;
+  makerVolume: Decimal;
+  takerVolume: Decimal;
+  realizedPnl: Decimal;
+  unrealizedPnl: Decimal;
+  fees: Decimal;
+  funding: Decimal;
+  netPnl: Decimal;
+  failedOrders: number;
+  failures: Record<string, number>;
+  successRate: number | null;
+  longShortRatio: number | null;
+  trips: number;
+  wins: number;
+  losses: number;
+  winRate: number | null;
+  averageWin: Decimal | null;
+  averageLoss: Decimal | null;
+  largestWin: Decimal;
+  largestLoss: Decimal;
+  averagePnl: Decimal | null;
+  /** -net / volume * 1e6 (positive = paid to trade); null before any volume. */
+  costPerMillion: Decimal | null;
+  meanInventoryMs: number | null;
+  position: Decimal;
+  avgEntry: Decimal | null;
+}
+
+export const EMPTY_METRICS: ExchangeMetrics = {
+  restTotal: 0,
+  restLastMinute: 0,
+  restLimitPerMinute: 0,
+  http429: 0,
+  restErrors: 0,
+  byEndpoint: {},
+  wsMessages: 0,
+  wsBytes: 0,
+  wsParseErrors: 0,
+  wsLastMinute: 0,
+  reconnects: 0,
+  byStream: {},
+  wsConnected: false,
+  lastMessageAgoMs: null,
+  clockOffsetMs: 0,
+};
+
+/** Keep this many per-minute samples (a week) for Sharpe and the sparkline. */
+const MAX_SAMPLES = 7 * 24 * 60;
+
+export class TradingStats {
+  readonly ledgers = new Map<string, SymbolLedger>();
+  private readonly seen = new Set<string>();
+  peakNet: Decimal = ZERO;
+  maxDrawdown: Decimal = ZERO;
+  /** Total net PnL (as a number, for Sharpe/sparkline only) sampled once a minute, oldest first. */
+  readonly samples: number[] = [];
+
+  constructor(symbols: readonly string[] = []) {
+    for (const s of symbols) this.ledger(s);
+  }
+
+  ledger(symbol: string): SymbolLedger {
+    let l = this.ledgers.get(symbol);
+    if (!l) {
+      l = new SymbolLedger(symbol);
+      this.ledgers.set(symbol, l);
+    }
+    return l;
+  }
+
+  hasTrade(symbol: string, tradeId: string): boolean {
+    return this.seen.has(`${symbol}:${tradeId}`);
+  }
+
+  /**
+   * Record one fill. Returns the PnL it realized, or null when the trade id was already counted.
+   * Without a trade id the fill is always counted (the original's API had none).
+   */
+  recordFill(
+    side: Side,
+    qty: Decimal.Value,
+    price: Decimal.Value,
+    isMaker: boolean,
+    x: { symbol: string; fee?: Decimal; ts?: number; tradeId?: string },
+  ): Decimal | null {
+    if (x.tradeId !== undefined) {
+      const key = `${x.symbol}:${x.tradeId}`;
+      if (this.seen.has(key)) return null;
+      this.seen.add(key);
+    }
+    const realized = this.ledger(x.symbol).applyFill({
+      side,
+      quantity: D(qty),
+      price: D(price),
+      fee: x.fee ?? ZERO,
+      isMaker,
+      ts: x.ts ?? 0,
+    });
+    this.observe();
+    return realized;
+  }
+
+  /** A closed round trip's PnL recorded from outside (the original's record_pnl). */
+  recordPnl(pnl: Decimal.Value, symbol: string): void {
+    this.ledger(symbol).recordTrip(D(pnl));
+  }
+
+  /** A fee charged outside a fill (the original's record_fee). Rebates are negative. */
+  recordFee(fee: Decimal.Value, symbol: string): void {
+    this.ledger(symbol).fees = this.ledger(symbol).fees.plus(D(fee));
+    this.observe();
+  }
+
+  /** Funding received (+) or paid (-); deduped by id when given. Returns false for a duplicate. */
+  recordFunding(symbol: string, amount: Decimal, id?: string): boolean {
+    if (id !== undefined) {
+      const key = `${symbol}:${id}`;
+      if (this.seen.has(key)) return false;
+      this.seen.add(key);
+    }
+    this.ledger(symbol).applyFunding(amount);
+    this.observe();
+    return true;
+  }
+
+  recordFailure(symbol: string, reason: string): void {
+    this.ledger(symbol).recordFailure(reason);
+  }
+
+  setMark(symbol: string, mark: Decimal): void {
+    this.ledger(symbol).mark = mark;
+  }
+
+  averagePnl(symbol?: string): Decimal | null {
+    return this.figures(symbol).averagePnl;
+  }
+
+  longShortRatio(symbol?: string): number | null {
+    return this.figures(symbol).longShortRatio;
+  }
+
+  netPnl(): Decimal {
+    let n = ZERO;
+    for (const l of this.ledgers.values()) n = n.plus(l.net());
+    return n;
+  }
+
+  /** Update peak and max drawdown of total net PnL (after fills, funding and mark moves). */
+  observe(): void {
+    const net = this.netPnl();
+    if (net.gt(this.peakNet)) this.peakNet = net;
+    const dd = this.peakNet.minus(net);
+    if (dd.gt(this.maxDrawdown)) this.maxDrawdown = dd;
+  }
+
+  currentDrawdown(): Decimal {
+    return this.peakNet.minus(this.netPnl());
+  }
+
+  sampleMinute(): void {
+    this.observe();
+    this.samples.push(this.netPnl().toNumber());
+    if (this.samples.length > MAX_SAMPLES) this.samples.splice(0, this.samples.length - MAX_SAMPLES);
+  }
+
+  /** Sharpe of per-minute net PnL changes (mean / stdev, not annualised); null with < 2 changes or no variance. */
+  sharpe(): number | null {
+    const s = this.samples;
+    if (s.length < 3) return null;
+    const n = s.length - 1;
+    let mean = 0;
+    for (let i = 1; i < s.length; i++) mean += s[i]! - s[i - 1]!;
+    mean /= n;
+    let v = 0;
+    for (let i = 1; i < s.length; i++) v += (s[i]! - s[i - 1]! - mean) ** 2;
+    const sd = Math.sqrt(v / (n - 1));
+    return sd > 0 ? mean / sd : null;
+  }
+
+  /**
+   * The original's to_log_string(equity): the human-labelled block. The engine passes its context (modes,
+   * API metrics, tier, alerts); without it those lines show empty figures.
+   */
+  toLogString(equity: Decimal | null, ctx: Partial<BlockInfo> & { now?: number } = {}): string {
+    const now = ctx.now ?? 0;
+    return renderBlock({
+      now,
+      startedAt: ctx.startedAt ?? now,
+      symbols:
+        ctx.symbols ??
+        [...this.ledgers.keys()].map((s) => ({ symbol: s, mode: 'ACTIVE', mark: this.ledger(s).mark, f: this.figures(s) })),
+      total: this.figures(),
+      equity,
+      maxDrawdown: this.maxDrawdown,
+      drawdown: this.currentDrawdown(),
+      sharpe: this.sharpe(),
+      denials: ctx.denials ?? {},
+      replacements: ctx.replacements ?? {},
+      ordersPlaced: ctx.ordersPlaced ?? 0,
+      cancelsSent: ctx.cancelsSent ?? 0,
+      tier: ctx.tier ?? tierProgress(ZERO, null),
+      spotVolume30d: ctx.spotVolume30d ?? ZERO,
+      metrics: ctx.metrics ?? EMPTY_METRICS,
+      alerts: ctx.alerts ?? [],
+      activeAlerts: ctx.activeAlerts ?? [],
+    });
+  }
+
+  /** Figures of one symbol, or of all symbols summed when omitted. */
+  figures(symbol?: string): Figures {
+    const ls = symbol === undefined ? [...this.ledgers.values()] : [this.ledger(symbol)];
+    let fills = 0, makerFills = 0, takerFills = 0, failed = 0, trips = 0, wins = 0, losses = 0;
+    let invMs = 0, invN = 0;
+    let filledQty = ZERO, volume = ZERO, makerVolume = ZERO, takerVolume = ZERO, realized = ZERO, unrealized = ZERO;
+    let fees = ZERO, funding = ZERO, buy = ZERO, sell = ZERO, sumW = ZERO, sumL = ZERO, bigW = ZERO, bigL = ZERO, position = ZERO;
+    const failures: Record<string, number> = {};
+    for (const l of ls) {
+      fills += l.fills;
+      makerFills += l.makerFills;
+      takerFills += l.takerFills;
+      failed += l.failedOrders;
+      for (const [k, v] of Object.entries(l.failures)) failures[k] = (failures[k] ?? 0) + v;
+      trips += l.trips;
+      wins += l.wins;
+      losses += l.losses;
+      invMs += l.inventoryMsTotal;
+      invN += l.inventoryEpisodes;
+      filledQty = filledQty.plus(l.filledQty);
+      volume = volume.plus(l.volume);
+      makerVolume = makerVolume.plus(l.makerVolume);
+      takerVolume = takerVolume.plus(l.takerVolume);
+      realized = realized.plus(l.realized);
+      unrealized = unrealized.plus(l.unrealized());
+      fees = fees.plus(l.fees);
+      funding = funding.plus(l.funding);
+      buy = buy.plus(l.buyQty);
+      sell = sell.plus(l.sellQty);
+      sumW = sumW.plus(l.sumWins);
+      sumL = sumL.plus(l.sumLosses);
+      if (l.largestWin.gt(bigW)) bigW = l.largestWin;
+      if (l.largestLoss.lt(bigL)) bigL = l.largestLoss;
+      position = position.plus(l.position);
+    }
+    const net = realized.plus(unrealized).minus(fees).plus(funding);
+    const one = ls.length === 1 ? ls[0]! : null;
+    return {
+      fills,
+      makerFills,
+      takerFills,
+      filledQty,
+      volume,
+      makerVolume,
+      takerVolume,
+      realizedPnl: realized,
+      unrealizedPnl: unrealized,
+      fees,
+      funding,
+      netPnl: net,
+      failedOrders: failed,
+      failures,
+      successRate: fills + failed > 0 ? fills / (fills + failed) : null,
+      longShortRatio: sell.gt(0) ? buy.div(sell).toNumber() : null,
+      trips,
+      wins,
+      losses,
+      winRate: trips > 0 ? wins / trips : null,
+      averageWin: wins > 0 ? sumW.div(wins) : null,
+      averageLoss: losses > 0 ? sumL.div(losses) : null,
+      largestWin: bigW,
+      largestLoss: bigL,
+      averagePnl: trips > 0 ? sumW.plus(sumL).div(trips) : null,
+      costPerMillion: volume.gt(0) ? net.neg().div(volume).mul(1_000_000) : null,
+      meanInventoryMs: invN > 0 ? invMs / invN : null,
+      position,
+      avgEntry: one && !one.position.isZero() ? one.avgCost : null,
+    };
+  }
+}

@@ -1,0 +1,182 @@
+// The pure quoting decision for one symbol: which side, price, size and flags we WANT resting now.
+// Inventory first (close it with a reduce-only quote), else the side from taker flow. Prices come from the
+// book without our own order, optionally improved, never crossing. Unfilled exits escalate: first a
+// post-only price at the touch, then an IOC at the touch, always bounded by the position so an exit can
+// never flip it. No I/O, no clock: `now` is an input.
+import type { BookView, MarketInfo, Side } from '../exchange/types.js';
+import type { SideReason } from '../control/protocol.js';
+import { type Decimal, floorToStep } from '../util/decimal.js';
+import { bestExcludingOwn, midOf, type OwnResting } from './book-math.js';
+
+/** In REDUCING (flatten) the IOC stage starts this long after the flatten began. */
+export const FLATTEN_IOC_AFTER_MS = 5000;
+
+export interface StrategyParams {
+  orderNotional: Decimal;
+  /** Per-symbol base quantity override for this symbol, or null. */
+  orderQuantity: Decimal | null;
+  inventoryThreshold: Decimal;
+  improveTicks: number;
+  exitEscalation: boolean;
+  exitEscalateAfterSec: number;
+  exitAdverseBps: number;
+}
+
+export interface DecideInput {
+  market: MarketInfo;
+  book: BookView;
+  own: OwnResting | null;
+  /** Signed inventory: perp net position, or spot base balance minus target. */
+  inventory: Decimal;
+  /** Average entry of the inventory (adverse-move check); null when unknown. */
+  entryPrice: Decimal | null;
+  /** When the current inventory was opened (ms); null when flat. */
+  inventorySince: number | null;
+  flowSide: Side | null;
+  flowFresh: boolean;
+  forceInventory: boolean;
+  /** Mode REDUCING: only exits, always escalating. */
+  reducing: boolean;
+  /** When REDUCING started (ms); null when not reducing. */
+  reducingSince: number | null;
+  now: number;
+  p: StrategyParams;
+}
+
+export interface Quote {
+  side: Side;
+  price: Decimal;
+  quantity: Decimal;
+  reduceOnly: boolean;
+  postOnly: boolean;
+  ioc: boolean;
+  reason: SideReason;
+  /** 0 = join, 1 = post-only at the touch, 2 = IOC at the touch. */
+  stage: 0 | 1 | 2;
+  /** True for an order that reduces inventory (reduce-only on perps; the closing side on spot). */
+  exit: boolean;
+}
+
+export interface Decision {
+  quote: Quote | null;
+  /** Why there is no quote (for the snapshot/log), or the side reason. */
+  why: string;
+  /** Inventory too small to close with a legal order (below min quantity after rounding), else null. */
+  dust: Decimal | null;
+}
+
+const NO_QUOTE = (why: string, dust: Decimal | null = null): Decision => ({ quote: null, why, dust });
+
+export function decide(x: DecideInput): Decision {
+  const m = x.market;
+  const isSpot = m.marketType === 'SPOT';
+  const absInv = x.inventory.abs();
+  const bid = bestExcludingOwn(x.book, 'Bid', x.own);
+  const ask = bestExcludingOwn(x.book, 'Ask', x.own);
+  if (bid === null && ask === null) return NO_QUOTE('empty book');
+
+  const holding = absInv.gt(0) && absInv.gte(x.p.inventoryThreshold);
+  if (holding && (x.forceInventory || x.reducing)) {
+    const qty = capQty(floorToStep(absInv, m.stepSize), m);
+    const side: Side = x.inventory.isPositive() ? 'Ask' : 'Bid';
+    if (qty.lt(m.minQuantity) || qty.lte(0)) {
+      // Cannot close with a legal order: treat as flat (flow quotes move it) unless only exits are allowed.
+      if (x.reducing) return NO_QUOTE('dust', absInv);
+      return flowQuote(x, bid, ask, absInv);
+    }
+    const stage = exitStage(x, side);
+    const price = exitPrice(side, stage, bid, ask, m.tickSize);
+    if (price === null) return NO_QUOTE('no touch for exit');
+    return {
+      quote: {
+        side,
+        price,
+        quantity: qty,
+        reduceOnly: !isSpot,
+        postOnly: stage < 2,
+        ioc: stage === 2,
+        reason: stage > 0 ? 'escalation' : 'inventory',
+        stage,
+        exit: true,
+      },
+      why: stage > 0 ? 'escalation' : 'inventory',
+      dust: null,
+    };
+  }
+  if (x.reducing) return NO_QUOTE(absInv.gt(0) ? 'below inventory threshold' : 'flat');
+  return flowQuote(x, bid, ask, null);
+}
+
+function flowQuote(x: DecideInput, bid: Decimal | null, ask: Decimal | null, dust: Decimal | null): Decision {
+  const side = x.flowSide;
+  if (side === null) return NO_QUOTE('no flow signal', dust);
+  const m = x.market;
+  const price = joinPrice(side, bid, ask, m.tickSize, x.p.improveTicks);
+  if (price === null || price.lte(0)) return NO_QUOTE('no price', dust);
+  let qty = x.p.orderQuantity ?? floorToStep(x.p.orderNotional.div(price), m.stepSize);
+  if (qty.lt(m.minQuantity)) qty = m.minQuantity;
+  qty = capQty(qty, m);
+  const reason: SideReason = x.flowFresh ? 'flow' : 'hold';
+  return {
+    quote: { side, price, quantity: qty, reduceOnly: false, postOnly: true, ioc: false, reason, stage: 0, exit: false },
+    why: reason,
+    dust,
+  };
+}
+
+function capQty(q: Decimal, m: MarketInfo): Decimal {
+  return m.maxQuantity !== null && q.gt(m.maxQuantity) ? floorToStep(m.maxQuantity, m.stepSize) : q;
+}
+
+/**
+ * Join the best price on `side` (book without our order), improved by `improve` ticks while staying at
+ * least one tick away from the other side so a post-only order never crosses.
+ */
+export function joinPrice(side: Side, bid: Decimal | null, ask: Decimal | null, tick: Decimal, improve: number): Decimal | null {
+  if (side === 'Bid') {
+    if (bid === null) return ask === null ? null : ask.minus(tick);
+    let p = improve > 0 ? bid.plus(tick.mul(improve)) : bid;
+    if (ask !== null && p.gte(ask)) p = ask.minus(tick);
+    return p.lt(bid) ? bid : p;
+  }
+  if (ask === null) return bid === null ? null : bid.plus(tick);
+  let p = improve > 0 ? ask.minus(tick.mul(improve)) : ask;
+  if (bid !== null && p.lte(bid)) p = bid.plus(tick);
+  return p.gt(ask) ? ask : p;
+}
+
+function exitStage(x: DecideInput, side: Side): 0 | 1 | 2 {
+  if (x.reducing) {
+    const since = x.reducingSince ?? x.now;
+    return x.now - since >= FLATTEN_IOC_AFTER_MS ? 2 : 1;
+  }
+  if (!x.p.exitEscalation || x.inventorySince === null) return 0;
+  const afterMs = x.p.exitEscalateAfterSec * 1000;
+  const age = x.now - x.inventorySince;
+  const adverse = adverseBps(x, side);
+  const bps = x.p.exitAdverseBps;
+  if (age >= 2 * afterMs || (bps > 0 && adverse >= 2 * bps)) return 2;
+  if (age >= afterMs || (bps > 0 && adverse >= bps)) return 1;
+  return 0;
+}
+
+/** How far the market moved against the inventory from its entry, in bps (negative = in our favour). */
+export function adverseBps(x: DecideInput, exitSide: Side): number {
+  const mid = midOf(x.book);
+  const e = x.entryPrice;
+  if (mid === null || e === null || e.lte(0)) return 0;
+  // Long (exit Ask) loses when mid < entry; short (exit Bid) loses when mid > entry.
+  const move = exitSide === 'Ask' ? e.minus(mid) : mid.minus(e);
+  return move.div(e).mul(10000).toNumber();
+}
+
+function exitPrice(side: Side, stage: 0 | 1 | 2, bid: Decimal | null, ask: Decimal | null, tick: Decimal): Decimal | null {
+  if (stage === 0) return joinPrice(side, bid, ask, tick, 0);
+  if (side === 'Ask') {
+    if (stage === 2) return bid; // IOC sells into the best bid
+    return bid === null ? ask : bid.plus(tick); // most aggressive price that still rests
+  }
+  if (stage === 2) return ask;
+  return ask === null ? bid : ask.minus(tick);
+}
+

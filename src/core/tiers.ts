@@ -1,0 +1,119 @@
+// Backpack's futures fee tiers by 30-day futures volume (shared/backpack-api.md §5.2; tiers 3..VIP5 are
+// from a probe of the public schedule and may change), the rolling 30-day volume from our fills, and the
+// progress / ETA to the next tier at the current pace. Spot volume is kept separately; stablecoin pairs
+// (USDT/USDC) trade free and do not count toward any tier.
+import { D, type Decimal, ZERO } from '../util/decimal.js';
+
+export interface FeeTier {
+  name: string;
+  volume: Decimal;
+  makerBps: Decimal;
+  takerBps: Decimal;
+}
+
+const t = (name: string, volume: number, maker: string, taker: string): FeeTier => ({
+  name,
+  volume: D(volume),
+  makerBps: D(maker),
+  takerBps: D(taker),
+});
+
+export const FUTURES_TIERS: readonly FeeTier[] = [
+  t('Tier 1', 0, '2', '5'),
+  t('Tier 2', 500_000, '1.9', '4.5'),
+  t('Tier 3', 1_000_000, '1.8', '4'),
+  t('Tier 4', 5_000_000, '1.6', '3.5'),
+  t('Tier 5', 10_000_000, '1.3', '3'),
+  t('Tier 6', 25_000_000, '1', '2.8'),
+  t('VIP1', 50_000_000, '1', '2.6'),
+  t('VIP2', 100_000_000, '0', '2.4'),
+  t('VIP3', 150_000_000, '0', '2.2'),
+  t('VIP4', 200_000_000, '0', '2'),
+  t('VIP5', 300_000_000, '0', '1.8'),
+];
+
+export const DAY_MS = 86_400_000;
+export const WINDOW_MS = 30 * DAY_MS;
+const HOUR_MS = 3_600_000;
+
+const STABLES = new Set(['USDC', 'USDT']);
+
+/** 'futures' | 'spot' | null (does not count: stablecoin pair). */
+export function volumeClass(symbol: string): 'futures' | 'spot' | null {
+  const parts = symbol.split('_');
+  if (parts.length >= 2 && STABLES.has(parts[0]!) && STABLES.has(parts[1]!)) return null;
+  return symbol.endsWith('_PERP') ? 'futures' : 'spot';
+}
+
+/** Rolling 30-day volume, deduped by (symbol, tradeId). Entries are kept in time order for eviction. */
+export class RollingVolume {
+  private ts: number[] = [];
+  private vol: Decimal[] = [];
+  private head = 0;
+  private sum: Decimal = ZERO;
+  private readonly seen = new Set<string>();
+
+  add(key: string, ts: number, notional: Decimal, now: number): void {
+    if (this.seen.has(key) || ts <= now - WINDOW_MS) return;
+    this.seen.add(key);
+    // Usually appended in order; an out-of-order entry (history at start-up) is inserted in place.
+    let i = this.ts.length;
+    while (i > this.head && this.ts[i - 1]! > ts) i--;
+    this.ts.splice(i, 0, ts);
+    this.vol.splice(i, 0, notional);
+    this.sum = this.sum.plus(notional);
+  }
+
+  total(now: number): Decimal {
+    const cutoff = now - WINDOW_MS;
+    while (this.head < this.ts.length && this.ts[this.head]! <= cutoff) {
+      this.sum = this.sum.minus(this.vol[this.head]!);
+      this.head++;
+    }
+    if (this.head > 4096 && this.head * 2 > this.ts.length) {
+      this.ts = this.ts.slice(this.head);
+      this.vol = this.vol.slice(this.head);
+      this.head = 0;
+    }
+    return this.sum;
+  }
+
+  /** Volume with ts > since. */
+  since(since: number): Decimal {
+    let s = ZERO;
+    for (let i = this.ts.length - 1; i >= this.head && this.ts[i]! > since; i--) s = s.plus(this.vol[i]!);
+    return s;
+  }
+}
+
+export interface TierProgress {
+  current: FeeTier;
+  next: FeeTier | null;
+  volume30d: Decimal;
+  progress: number;
+  etaMs: number | null;
+}
+
+/**
+ * `pacePerMs`: current volume rate (quote per ms); the ETA ignores volume leaving the 30-day window,
+ * which makes it optimistic for accounts whose old volume is about to roll off.
+ */
+export function tierProgress(volume30d: Decimal, pacePerMs: Decimal | null, tiers: readonly FeeTier[] = FUTURES_TIERS): TierProgress {
+  let idx = 0;
+  for (let i = 0; i < tiers.length; i++) if (volume30d.gte(tiers[i]!.volume)) idx = i;
+  const current = tiers[idx]!;
+  const next = tiers[idx + 1] ?? null;
+  if (next === null) return { current, next, volume30d, progress: 1, etaMs: null };
+  const span = next.volume.minus(current.volume);
+  const progress = Math.min(1, Math.max(0, volume30d.minus(current.volume).div(span).toNumber()));
+  const missing = next.volume.minus(volume30d);
+  const etaMs = pacePerMs !== null && pacePerMs.gt(0) ? Math.ceil(missing.div(pacePerMs).toNumber()) : null;
+  return { current, next, volume30d, progress, etaMs };
+}
+
+/** Pace over the last hour, or over the session when it is younger than an hour. */
+export function pacePerMs(w: RollingVolume, now: number, sessionStart: number): Decimal | null {
+  const span = Math.min(HOUR_MS, now - sessionStart);
+  if (span <= 0) return null;
+  return w.since(now - span).div(span);
+}
