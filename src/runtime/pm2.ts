@@ -3,7 +3,7 @@
 // never keep the process alive past pm2's kill_timeout. A second signal means "now": exit at once.
 
 /** Under pm2 with `wait_ready: true`, pm2 waits for this message before counting the app as online. */
-export function signalReady(proc: Pick<NodeJS.Process, 'send' | 'env'> = process): boolean {
+export function signalReady(proc: { send?: ((msg: 'ready') => unknown) | undefined } = process): boolean {
   if (typeof proc.send !== 'function') return false;
   // Only when pm2 (or another IPC parent) started us; a plain fork parent ignores an unknown message.
   proc.send('ready');

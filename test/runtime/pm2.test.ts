@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { installShutdownHandlers, signalReady } from '../../src/runtime/pm2.js';
+
+function fakeProc() {
+  const e = new EventEmitter();
+  return { proc: e as unknown as Pick<NodeJS.Process, 'on' | 'off'>, emit: (s: string) => e.emit(s, s), count: (s: string) => e.listenerCount(s) };
+}
+
+test('the first signal runs shutdown once and exits 0; a second signal exits at once', async () => {
+  const p = fakeProc();
+  const exits: number[] = [];
+  let calls = 0;
+  let finish!: () => void;
+  const uninstall = installShutdownHandlers({
+    proc: p.proc,
+    exit: (c) => exits.push(c),
+    shutdown: () => {
+      calls++;
+      return new Promise<void>((r) => (finish = r));
+    },
+  });
+  p.emit('SIGTERM');
+  p.emit('SIGINT');
+  assert.equal(calls, 1);
+  assert.deepEqual(exits, [130]);
+  finish();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(exits, [130, 0]);
+  uninstall();
+  assert.equal(p.count('SIGTERM'), 0);
+});
+
+test('a shutdown that fails exits 1; one that hangs is cut off at the deadline', async () => {
+  const a = fakeProc();
+  const exitsA: number[] = [];
+  installShutdownHandlers({ proc: a.proc, exit: (c) => exitsA.push(c), shutdown: async () => Promise.reject(new Error('cancel failed')) });
+  a.emit('SIGTERM');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(exitsA, [1]);
+
+  const b = fakeProc();
+  const logs: string[] = [];
+  const exited = new Promise<number>((resolve) =>
+    installShutdownHandlers({ proc: b.proc, exit: resolve, deadlineMs: 30, log: (l) => logs.push(l), shutdown: () => new Promise<void>(() => undefined) }),
+  );
+  // The deadline timer is unref'd (it must not keep a finished process alive); hold the loop here.
+  const keepAlive = setTimeout(() => undefined, 5000);
+  b.emit('SIGINT');
+  assert.equal(await exited, 1);
+  clearTimeout(keepAlive);
+  assert.ok(logs.some((l) => /did not finish within 30 ms/.test(l)));
+});
+
+test('signalReady sends "ready" only when there is an IPC channel', () => {
+  const sent: unknown[] = [];
+  assert.equal(signalReady({ send: (m) => sent.push(m) }), true);
+  assert.deepEqual(sent, ['ready']);
+  assert.equal(signalReady({ send: undefined }), false);
+});
