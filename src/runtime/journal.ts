@@ -9,10 +9,8 @@
 //    the fragment and lost with it.
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { JournalFill, JournalSink } from '../core/ports.js';
 import { ensurePrivateDir } from './home.js';
-
-/** A journalled fill: JSON-safe, with at least a trade id. Structural so the core's own type fits. */
-export type JournalRecord = { tradeId: string } & Record<string, unknown>;
 
 export interface JournalLoadStats {
   lines: number;
@@ -27,12 +25,11 @@ export function defaultJournalPath(home: string): string {
 }
 
 /** Dedupe key: a trade id is only unique within its market on some exchanges, so qualify it by symbol. */
-export function fillKey(f: { tradeId: string } & Record<string, unknown>): string {
-  const sym = f['symbol'];
-  return typeof sym === 'string' ? `${sym}:${f.tradeId}` : f.tradeId;
+export function fillKey(f: { tradeId: string; symbol: string }): string {
+  return `${f.symbol}:${f.tradeId}`;
 }
 
-export class FileJournal<F extends JournalRecord = JournalRecord> {
+export class FileJournal implements JournalSink {
   readonly path: string;
   private fd: number | null = null;
   private syncTimer: NodeJS.Timeout | null = null;
@@ -48,11 +45,11 @@ export class FileJournal<F extends JournalRecord = JournalRecord> {
     }
   }
 
-  static inHome<F extends JournalRecord = JournalRecord>(home: string, opts: { fsyncIntervalMs?: number } = {}): FileJournal<F> {
-    return new FileJournal<F>(defaultJournalPath(home), opts);
+  static inHome(home: string, opts: { fsyncIntervalMs?: number } = {}): FileJournal {
+    return new FileJournal(defaultJournalPath(home), opts);
   }
 
-  append(fill: F): void {
+  append(fill: JournalFill): void {
     const line = JSON.stringify(fill);
     if (line.includes('\n')) throw new Error('journal: a fill serialised to more than one line');
     const buf = Buffer.from(line + '\n', 'utf8');
@@ -67,7 +64,7 @@ export class FileJournal<F extends JournalRecord = JournalRecord> {
     }
   }
 
-  load(): F[] {
+  load(): JournalFill[] {
     const stats: JournalLoadStats = { lines: 0, loaded: 0, duplicates: 0, malformed: 0, tornTail: false };
     this.lastLoad = stats;
     if (!existsSync(this.path)) return [];
@@ -77,7 +74,7 @@ export class FileJournal<F extends JournalRecord = JournalRecord> {
     const tail = parts.pop() ?? '';
     if (tail.length > 0) stats.tornTail = true;
     const seen = new Set<string>();
-    const out: F[] = [];
+    const out: JournalFill[] = [];
     for (const raw of parts) {
       if (raw.trim() === '') continue;
       stats.lines++;
@@ -88,11 +85,11 @@ export class FileJournal<F extends JournalRecord = JournalRecord> {
         stats.malformed++;
         continue;
       }
-      if (typeof v !== 'object' || v === null || Array.isArray(v) || typeof (v as Record<string, unknown>)['tradeId'] !== 'string') {
+      if (!isJournalFill(v)) {
         stats.malformed++;
         continue;
       }
-      const rec = v as F;
+      const rec = v;
       const key = fillKey(rec);
       if (seen.has(key)) {
         stats.duplicates++;
@@ -157,4 +154,11 @@ export class FileJournal<F extends JournalRecord = JournalRecord> {
     }
     this.fd = null;
   }
+}
+
+/** The fields every record needs to be counted and deduped; the rest is the core's business. */
+function isJournalFill(v: unknown): v is JournalFill {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o['tradeId'] === 'string' && typeof o['symbol'] === 'string' && (o['kind'] === 'fill' || o['kind'] === 'funding');
 }

@@ -4,19 +4,12 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../config/errors.js';
+import { emptyRunState, type OperatorMode, type RunState, type RunStateStore } from '../core/ports.js';
 import { ensurePrivateDir } from './home.js';
 
-export type PersistedMode = 'ACTIVE' | 'PAUSED' | 'REDUCING';
-export interface RunState {
-  /** null: follow the FORCE_REDUCE_ON_INVENTORY setting; a boolean: the operator's last choice. */
-  forceInventory: boolean | null;
-  globalMode: PersistedMode;
-  symbolModes: Record<string, PersistedMode>;
-}
-
-export function emptyRunState(): RunState {
-  return { forceInventory: null, globalMode: 'ACTIVE', symbolModes: {} };
-}
+export { emptyRunState };
+export type { RunState };
+type PersistedMode = OperatorMode;
 
 export function defaultRunStatePath(home: string): string {
   return join(home, 'run-state.json');
@@ -42,7 +35,7 @@ export function parseRunState(v: unknown): RunState | null {
   return { forceInventory: fi ?? null, globalMode: gm as PersistedMode, symbolModes };
 }
 
-export class FileRunStateStore {
+export class FileRunStateStore implements RunStateStore {
   readonly path: string;
   constructor(path: string) {
     this.path = path;

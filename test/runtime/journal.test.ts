@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import { appendFileSync, chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FileJournal, defaultJournalPath } from '../../src/runtime/journal.js';
+import type { JournalFill } from '../../src/core/ports.js';
 import { tempDir } from '../control/fixtures.js';
 
-const fill = (tradeId: string, symbol = 'SOL_USDC_PERP', extra: Record<string, unknown> = {}) => ({ tradeId, symbol, price: '150.25', quantity: '0.1', fee: '-0.0015', ...extra });
+const fill = (tradeId: string, symbol = 'SOL_USDC_PERP', extra: Partial<JournalFill> = {}): JournalFill => ({
+  kind: 'fill', tradeId, symbol, ts: 1_700_000_000_000, side: 'Bid', price: '150.25', quantity: '0.1', fee: '-0.0015', isMaker: true, ...extra,
+});
 
 test('append then load round-trips fills in order; dir 0700, file 0600, one line per fill', () => {
   const t = tempDir();
@@ -35,7 +38,7 @@ test('load skips a torn last line and malformed lines (counted) and dedupes by s
     const lines = [
       JSON.stringify(fill('1')),
       'not json at all',
-      JSON.stringify({ price: '1' }), // no tradeId
+      JSON.stringify({ kind: 'fill', symbol: 'SOL_USDC_PERP', price: '1' }), // no tradeId
       JSON.stringify(fill('1')), // duplicate
       JSON.stringify(fill('1', 'ETH_USDC_PERP')), // same id, other market: a different fill
       '',
@@ -44,7 +47,7 @@ test('load skips a torn last line and malformed lines (counted) and dedupes by s
     writeFileSync(path, lines.join('\n') + '\n' + JSON.stringify(fill('3')).slice(0, 20));
     const j = new FileJournal(path);
     const got = j.load();
-    assert.deepEqual(got.map((f) => `${String(f['symbol'])}:${f.tradeId}`), ['SOL_USDC_PERP:1', 'ETH_USDC_PERP:1', 'SOL_USDC_PERP:2']);
+    assert.deepEqual(got.map((f) => `${f.symbol}:${f.tradeId}`), ['SOL_USDC_PERP:1', 'ETH_USDC_PERP:1', 'SOL_USDC_PERP:2']);
     assert.deepEqual(j.lastLoad, { lines: 6, loaded: 3, duplicates: 1, malformed: 2, tornTail: true });
 
     // Appending after a torn tail starts a fresh line: the new fill is not glued to the fragment.
@@ -67,7 +70,7 @@ test('a missing journal loads empty; an unwritable one throws without leaking th
     const path = join(t.dir, 'journal', 'fills.jsonl');
     mkdirSync(path, { recursive: true });
     const j = new FileJournal(path);
-    assert.throws(() => j.append(fill('9', 'SOL_USDC_PERP', { note: 'SECRET-ish' })), (e: unknown) => e instanceof Error && /cannot append/.test(e.message) && !e.message.includes('SECRET'));
+    assert.throws(() => j.append(fill('9', 'SOL_USDC_PERP', { orderId: 'SECRET-ish' })), (e: unknown) => e instanceof Error && /cannot append/.test(e.message) && !e.message.includes('SECRET'));
   } finally {
     t.cleanup();
   }
