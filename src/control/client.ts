@@ -30,6 +30,8 @@ export function connectErrorMessage(code: string, path: string): string {
       return `${path} is not a socket; pass the core's socket with --socket`;
     case 'TIMEOUT':
       return `the core at ${path} did not answer in time`;
+    case 'CLOSED':
+      return `the core at ${path} closed the connection before saying hello`;
     default:
       return `cannot connect to the core at ${path}: ${code}`;
   }
@@ -63,12 +65,12 @@ export class ControlClient {
       const sock = createConnection({ path: socketPath });
       const client = new ControlClient(sock, socketPath);
       let settled = false;
-      const fail = (code: string) => {
+      const fail = (code: string, detail?: string) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         sock.destroy();
-        reject(new ControlConnectError(code, connectErrorMessage(code, socketPath)));
+        reject(new ControlConnectError(code, detail ?? connectErrorMessage(code, socketPath)));
       };
       const timer = setTimeout(() => fail('TIMEOUT'), timeoutMs);
       sock.on('error', (err: NodeJS.ErrnoException) => {
@@ -86,7 +88,7 @@ export class ControlClient {
           clearTimeout(timer);
           resolve(client);
         } else if (m.type === 'bye' && !settled) {
-          fail('CLOSED');
+          fail('CLOSED', `the core at ${socketPath} turned the connection away: ${m.reason}`);
         }
       });
     });

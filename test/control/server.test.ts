@@ -367,3 +367,20 @@ test('close() says bye to every client and removes the socket', async () => {
     t.cleanup();
   }
 });
+
+test('clients beyond the limit are turned away with a reason; the others keep working', async () => {
+  const t = tempDir();
+  try {
+    const { server } = await startServer(t.dir, { limits: { maxClients: 2 } });
+    const path = defaultSocketPath(t.dir);
+    const a = await ControlClient.connect(path);
+    const b = await ControlClient.connect(path);
+    await assert.rejects(ControlClient.connect(path), /turned the connection away: too many control clients \(max 2\)/);
+    assert.equal((await b.request('flush')).ok, true);
+    a.close();
+    b.close();
+    await server.close();
+  } finally {
+    t.cleanup();
+  }
+});
