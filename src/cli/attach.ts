@@ -5,8 +5,8 @@ import path from 'node:path';
 
 /** Where the core listens by default. Mirrors the core's own computation (the UI may not import it). */
 export function defaultSocketPath(env: NodeJS.ProcessEnv = process.env): string {
-  const home = env['TIERHUNTER_HOME'] && env['TIERHUNTER_HOME'] !== '' ? env['TIERHUNTER_HOME'] : path.join(os.homedir(), '.tierhunter');
-  return path.join(home, 'run', 'core.sock');
+  const h = env['TIERHUNTER_HOME'];
+  return path.join(path.resolve(h && h.trim() ? h : path.join(os.homedir(), '.tierhunter')), 'run', 'core.sock');
 }
 
 const USAGE = 'usage: tierhunter attach [--socket PATH]';

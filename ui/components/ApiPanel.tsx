@@ -15,13 +15,13 @@ export function apiFields(api: ApiView): Field[] {
   const usage = `${api.restLastMinute}/${api.restLimit} ${Math.round(frac * 100)}%`;
   return [
     { label: 'REST', value: bar(frac, GAUGE_WIDTH), width: GAUGE_WIDTH, color: colour },
-    { label: '', value: usage, width: 13, color: colour },
-    { label: 'WS/min', value: String(api.wsLastMinute), width: 6 },
-    { label: 'WS/API', value: ratio(api.wsApiRatio, 1), width: 6 },
-    { label: '429s', value: String(api.http429), width: 4, color: api.http429 > 0 ? 'red' : undefined },
-    { label: 'reconn', value: String(api.reconnects), width: 4, color: api.reconnects > 0 ? 'yellow' : undefined },
-    { label: 'REST err', value: String(api.restErrors), width: 4, color: api.restErrors > 0 ? 'yellow' : undefined },
-    { label: 'bad msgs', value: String(api.parseErrors), width: 4, color: api.parseErrors > 0 ? 'yellow' : undefined },
+    { label: '', value: usage, width: 12, color: colour },
+    { label: 'WS/min', value: String(api.wsLastMinute), width: 5 },
+    { label: 'WS/API', value: ratio(api.wsApiRatio, 1), width: 5 },
+    { label: '429s', value: String(api.http429), width: 3, color: api.http429 > 0 ? 'red' : undefined },
+    { label: 'reconn', value: String(api.reconnects), width: 3, color: api.reconnects > 0 ? 'yellow' : undefined },
+    { label: 'REST err', value: String(api.restErrors), width: 4, optional: true, color: api.restErrors > 0 ? 'yellow' : undefined },
+    { label: 'bad msgs', value: String(api.parseErrors), width: 4, optional: true, color: api.parseErrors > 0 ? 'yellow' : undefined },
   ];
 }
 

@@ -21,15 +21,13 @@ export function Header({ snapshot, width }: { snapshot: Snapshot; width: number 
   const line1: Seg[] = [
     live ? { text: ' LIVE ', bg: 'red', color: 'white', bold: true } : { text: ' PAPER ', bg: 'blue', color: 'white', bold: true },
     { text: '  ' },
-    { text: s.exchangeHost },
-    { text: '   equity ', dim: true },
-    { text: grouped(s.totals.equity) },
-    { text: '   up ', dim: true },
-    { text: duration(s.now - s.startedAt) },
-    { text: '   ' },
     { text: s.globalMode, color: modeColor(s.globalMode), bold: true },
-    { text: '   inventory forcing ', dim: true },
-    s.forceInventory ? { text: 'ON', color: 'green' } : { text: 'OFF', color: 'yellow' },
+    { text: '  equity ', dim: true },
+    { text: grouped(s.totals.equity) },
+    { text: '  up ', dim: true },
+    { text: duration(s.now - s.startedAt) },
+    { text: '  ' },
+    { text: s.exchangeHost },
   ];
   const ws = wsHealth(s.api);
   const restFrac = s.api.restLimit > 0 ? s.api.restLastMinute / s.api.restLimit : 0;
@@ -40,6 +38,8 @@ export function Header({ snapshot, width }: { snapshot: Snapshot; width: number 
     { text: '   REST ', dim: true },
     { text: '●', color: gaugeColor(restFrac) },
     { text: ` ${s.api.restLastMinute}/${s.api.restLimit}/min` },
+    { text: '   inventory forcing ', dim: true },
+    s.forceInventory ? { text: 'ON', color: 'green' } : { text: 'OFF', color: 'yellow' },
     { text: '   tier ', dim: true },
     { text: s.tier.current },
     { text: `  maker ${s.tier.makerFeeBps}bp taker ${s.tier.takerFeeBps}bp`, dim: true },

@@ -1,7 +1,7 @@
 // Newest fills first, exactly `rows` lines (padded) so the panels below never move as fills arrive.
 import { Box } from 'ink';
 import type { FillView } from '../../src/control/protocol.js';
-import { clock, money, sign } from '../format.js';
+import { cell, clock, grouped, money, sign } from '../format.js';
 import { pnlColor } from '../theme.js';
 import { Line } from './Line.js';
 
@@ -12,15 +12,15 @@ export function RecentFills({ fills, rows, width }: { fills: readonly FillView[]
       key={i}
       segs={[
         { text: clock(f.ts) + ' ', dim: true },
-        { text: f.symbol.padEnd(14) },
+        { text: cell(f.symbol, 13) + ' ' },
         { text: (f.side === 'Bid' ? 'buy ' : 'sell') + ' ', color: f.side === 'Bid' ? 'green' : 'red' },
-        { text: `${f.quantity} @ ${f.price}`.padEnd(22) },
+        { text: cell(`${f.quantity} @ ${f.price}`, 19) + ' ' },
         { text: f.isMaker ? 'maker' : 'taker', color: f.isMaker ? undefined : 'yellow' },
         { text: f.reduceOnly ? ' R' : '  ' },
-        { text: '  fee ', dim: true },
-        { text: money(f.fee).padStart(7) },
-        { text: '  pnl ', dim: true },
-        { text: money(f.realizedPnl).padStart(8), color: pnlColor(sign(f.realizedPnl)) },
+        { text: ' fee ', dim: true },
+        { text: grouped(f.fee).padStart(6) },
+        { text: ' pnl ', dim: true },
+        { text: money(f.realizedPnl).padStart(7), color: pnlColor(sign(f.realizedPnl)) },
       ]}
     />
   ));

@@ -3,7 +3,7 @@
 // given width always shows the same columns in the same places.
 import { Box } from 'ink';
 import type { SymbolView } from '../../src/control/protocol.js';
-import { compact, DASH, duration, money, sign, signedQty } from '../format.js';
+import { compact, DASH, duration, grouped, money, sign, signedQty } from '../format.js';
 import { modeColor, pnlColor } from '../theme.js';
 import type { Colour } from '../theme.js';
 import { Line } from './Line.js';
@@ -50,7 +50,7 @@ export function columnsFor(symbolWidth: number): Column[] {
     { id: 'entry', title: 'ENTRY', width: 10, align: 'right', priority: 12, get: (s) => ({ text: s.entryPrice ?? DASH }) },
     { id: 'upnl', title: 'UPNL', width: 8, align: 'right', priority: 3, get: (s) => ({ text: money(s.unrealizedPnl), color: pnlColor(sign(s.unrealizedPnl)) }) },
     { id: 'rpnl', title: 'RPNL', width: 9, align: 'right', priority: 13, get: (s) => ({ text: money(s.realizedPnl), color: pnlColor(sign(s.realizedPnl)) }) },
-    { id: 'fees', title: 'FEES', width: 8, align: 'right', priority: 14, get: (s) => ({ text: money(s.fees) }) },
+    { id: 'fees', title: 'FEES', width: 8, align: 'right', priority: 14, get: (s) => ({ text: grouped(s.fees) }) },
     { id: 'fills', title: 'M/T', width: 9, align: 'right', priority: 8, get: (s) => ({ text: `${s.makerFills}/${s.takerFills}` }) },
     { id: 'vol', title: 'VOL', width: 7, align: 'right', priority: 6, get: (s) => ({ text: compact(s.volume) }) },
     { id: 'age', title: 'HELD', width: 7, align: 'right', priority: 15, get: (s) => ({ text: duration(s.inventoryAgeMs) }) },

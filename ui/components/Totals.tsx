@@ -1,46 +1,60 @@
 // Session totals, the fee-tier progress bar with its ETA, and a sparkline of net PnL.
 import { Box } from 'ink';
 import type { Snapshot } from '../../src/control/protocol.js';
-import { bar, compact, duration, money, pct, ratio, remaining, sign, sparkline } from '../format.js';
+import { bar, compact, duration, grouped, money, pct, ratio, remaining, sign, sparkline } from '../format.js';
 import { pnlColor } from '../theme.js';
 import { FieldLines, packFields } from './fields.js';
 import type { Field } from './fields.js';
 import { Line } from './Line.js';
 import type { Seg } from './Line.js';
 
-export const SPARK_WIDTH = 16;
+export const SPARK_WIDTH = 12;
 
 export function totalsFields(s: Snapshot): Field[] {
   const t = s.totals;
   return [
-    { label: 'vol today', value: compact(t.volumeToday), width: 7 },
-    { label: '30d', value: compact(t.volume30d), width: 7 },
-    { label: 'net', value: money(t.netPnl), width: 9, color: pnlColor(sign(t.netPnl)), bold: true },
-    { label: 'realized', value: money(t.realizedPnl), width: 9, color: pnlColor(sign(t.realizedPnl)) },
-    { label: 'unreal', value: money(t.unrealizedPnl), width: 9, color: pnlColor(sign(t.unrealizedPnl)) },
-    { label: 'fees', value: money(t.fees), width: 8 },
-    { label: '$/1M', value: t.costPerMillion === null ? '—' : money(t.costPerMillion), width: 8 },
-    { label: 'success', value: pct(t.successRate), width: 6 },
-    { label: 'L/S', value: ratio(t.longShortRatio), width: 5 },
-    { label: 'maxDD', value: money(t.maxDrawdown), width: 9 },
-    { label: 'pnl', value: sparkline(s.pnlHistory, SPARK_WIDTH) || '—', width: SPARK_WIDTH, color: pnlColor(sign(t.netPnl)) },
+    { label: 'vol today', value: compact(t.volumeToday), width: 6 },
+    { label: '30d', value: compact(t.volume30d), width: 6 },
+    { label: 'net', value: money(t.netPnl), width: 8, color: pnlColor(sign(t.netPnl)), bold: true },
+    { label: 'realized', value: money(t.realizedPnl), width: 8, color: pnlColor(sign(t.realizedPnl)) },
+    { label: 'unreal', value: money(t.unrealizedPnl), width: 8, color: pnlColor(sign(t.unrealizedPnl)) },
+    { label: 'fees', value: grouped(t.fees), width: 7 },
+    { label: '$/1M', value: t.costPerMillion === null ? '—' : money(t.costPerMillion), width: 6 },
+    { label: 'success', value: pct(t.successRate), width: 5 },
+    { label: 'L/S', value: ratio(t.longShortRatio), width: 4 },
+    { label: 'maxDD', value: money(t.maxDrawdown), width: 8 },
+    { label: 'win', value: pct(t.winRate, 0), width: 4, optional: true },
+    { label: 'funding', value: money(t.funding), width: 7, optional: true },
+    { label: 'fills', value: `${t.makerFills}m/${t.takerFills}t`, width: 9, optional: true },
+    { label: 'failed', value: String(t.failedOrders), width: 4, optional: true, color: t.failedOrders > 0 ? 'yellow' : undefined },
   ];
 }
 
 export function tierSegs(s: Snapshot, width: number): Seg[] {
   const t = s.tier;
   if (t.next === null || t.nextThreshold === null) {
-    return [{ text: 'tier ', dim: true }, { text: t.current, bold: true }, { text: '  top tier reached', color: 'green' }];
+    return [{ text: 'tier ', dim: true }, { text: t.current, bold: true }, { text: '  top tier reached', color: 'green' }, ...sparkSegs(s)];
   }
   const head = `tier ${t.current} → ${t.next} `;
   const toGo = `to go ${compact(remaining(t.nextThreshold, t.volume30d))}`;
   const tail = ` ${pct(t.progress)}  ${toGo}  ETA ${t.etaMs === null ? '—' : duration(t.etaMs)}`;
-  const barWidth = Math.max(10, Math.min(40, width - head.length - tail.length - 1));
+  const spark = sparkline(s.pnlHistory, SPARK_WIDTH).padEnd(SPARK_WIDTH);
+  const sparkPart = `  net pnl ${spark}`;
+  const barWidth = Math.max(10, Math.min(40, width - head.length - tail.length - sparkPart.length));
   return [
     { text: 'tier ', dim: true },
     { text: `${t.current} → ${t.next} ` },
     { text: bar(t.progress, barWidth), color: 'cyan' },
     { text: tail },
+    ...sparkSegs(s),
+  ];
+}
+
+function sparkSegs(s: Snapshot): Seg[] {
+  const spark = sparkline(s.pnlHistory, SPARK_WIDTH);
+  return [
+    { text: '  net pnl ', dim: true },
+    { text: spark === '' ? '—' : spark, color: pnlColor(sign(s.totals.netPnl)) },
   ];
 }
 

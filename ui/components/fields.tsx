@@ -11,6 +11,8 @@ export interface Field {
   width: number;
   color?: Colour | undefined;
   bold?: boolean;
+  /** Shown only when it fits on a line already started (never causes an extra line). */
+  optional?: boolean;
 }
 
 export const FIELD_GAP = 2;
@@ -27,6 +29,7 @@ export function packFields(fields: readonly Field[], width: number): Field[][] {
     const w = fieldWidth(f);
     const need = cur.length === 0 ? w : used + FIELD_GAP + w;
     if (cur.length > 0 && need > width) {
+      if (f.optional) continue;
       lines.push(cur);
       cur = [f];
       used = w;
