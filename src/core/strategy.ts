@@ -35,8 +35,10 @@ export interface DecideInput {
   flowSide: Side | null;
   flowFresh: boolean;
   forceInventory: boolean;
-  /** Mode REDUCING: only exits, always escalating. */
+  /** Operator flatten: only exits, always escalating to IOC. */
   reducing: boolean;
+  /** Only exits allowed (mode REDUCING for any reason, loss limit): no escalation forced. */
+  exitsOnly: boolean;
   /** When REDUCING started (ms); null when not reducing. */
   reducingSince: number | null;
   now: number;
@@ -76,12 +78,12 @@ export function decide(x: DecideInput): Decision {
   if (bid === null && ask === null) return NO_QUOTE('empty book');
 
   const holding = absInv.gt(0) && absInv.gte(x.p.inventoryThreshold);
-  if (holding && (x.forceInventory || x.reducing)) {
+  if (holding && (x.forceInventory || x.reducing || x.exitsOnly)) {
     const qty = capQty(floorToStep(absInv, m.stepSize), m);
     const side: Side = x.inventory.isPositive() ? 'Ask' : 'Bid';
     if (qty.lt(m.minQuantity) || qty.lte(0)) {
       // Cannot close with a legal order: treat as flat (flow quotes move it) unless only exits are allowed.
-      if (x.reducing) return NO_QUOTE('dust', absInv);
+      if (x.reducing || x.exitsOnly) return NO_QUOTE('dust', absInv);
       return flowQuote(x, bid, ask, absInv);
     }
     const stage = exitStage(x, side);
@@ -103,7 +105,7 @@ export function decide(x: DecideInput): Decision {
       dust: null,
     };
   }
-  if (x.reducing) return NO_QUOTE(absInv.gt(0) ? 'below inventory threshold' : 'flat');
+  if (x.reducing || x.exitsOnly) return NO_QUOTE(absInv.gt(0) ? 'below inventory threshold' : 'flat');
   return flowQuote(x, bid, ask, null);
 }
 

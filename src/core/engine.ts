@@ -1,0 +1,1369 @@
+// The Engine: drives strategy -> refresh diff -> risk gate -> order tracker from ExchangeEvents, keeps the
+// ledger, alerts and tier progress, writes log.txt through its sinks and answers operator commands.
+// Every state change happens synchronously in handle(), a command handler or a clock timer; async REST
+// results re-enter through small `on*` methods that run to completion. Pure: time from the Clock, I/O
+// only through the ports.
+import { ConfigError } from '../config/errors.js';
+import type { Settings } from '../config/settings.js';
+import type { Command, FillView, RunMode, Snapshot, TradingMode } from '../control/protocol.js';
+import type { ExchangePort } from '../exchange/port.js';
+import type {
+  AccountFees,
+  BookView,
+  ExchangeEvent,
+  FillInfo,
+  OrderEvent,
+  OrderInfo,
+  OrderRequest,
+  Outcome,
+  PositionInfo,
+} from '../exchange/types.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
+import { type Decimal, ZERO } from '../util/decimal.js';
+import { AlertBook } from './alerts.js';
+import { ClientIdAllocator, isOurClientId } from './client-ids.js';
+import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
+import { OrderTracker, remaining, type TrackedOrder } from './order-tracker.js';
+import { emptyRunState, type JournalFill, type JournalSink, type Logger, type OperatorMode, type RunState, type RunStateStore, type StatsSink } from './ports.js';
+import { refresh, type WorkingView } from './refresh.js';
+import { DenialCounter, gate, stricter } from './risk.js';
+import { buildSnapshot, buildStats } from './snapshot.js';
+import { TradingStats } from './stats.js';
+import { decide, type Quote } from './strategy.js';
+import { SymState } from './sym-state.js';
+import { pacePerMs, RollingVolume, tierProgress, volumeClass, WINDOW_MS } from './tiers.js';
+import { fromJournal, toJournal, type NormalFill } from './journal-codec.js';
+
+export interface EngineDeps {
+  port: ExchangePort;
+  clock: Clock;
+  settings: Readonly<Settings>;
+  runMode: RunMode;
+  journal: JournalSink;
+  stats: StatsSink;
+  logger: Logger;
+  runState: RunStateStore;
+  coreVersion: string;
+  logFile: string;
+  /** Shown in the header/snapshot; the edge passes process.pid. */
+  pid?: number;
+}
+
+export type CommandReply = { ok: true; message: string; data?: unknown } | { ok: false; error: string };
+
+/** Retry delays for findOrder resolution of unknown outcomes. */
+const RESOLVE_DELAYS_MS = [250, 500, 1000, 2000, 5000];
+const MAX_REJECT_BACKOFF_MS = 10_000;
+/** A position disagreement with the exchange is adopted when it persists this long. */
+const DRIFT_ADOPT_MS = 3000;
+const HOUSEKEEPING_MS = 1000;
+const RECENT_FILLS = 50;
+const FILL_HISTORY_PAGES = 10;
+const STOP_BUDGET_MS = 7000;
+
+export class Engine {
+  readonly settings: Readonly<Settings>;
+  readonly runMode: RunMode;
+  readonly coreVersion: string;
+  readonly logFile: string;
+  readonly pid: number;
+  readonly port: ExchangePort;
+  readonly clock: Clock;
+  readonly stats: TradingStats;
+  readonly tracker = new OrderTracker();
+  readonly alerts: AlertBook;
+  readonly denials = new DenialCounter();
+  readonly replacements: Record<string, number> = {};
+  readonly syms = new Map<string, SymState>();
+  readonly futuresVolume = new RollingVolume();
+  readonly spotVolume = new RollingVolume();
+  readonly recentFills: FillView[] = [];
+  ordersPlaced = 0;
+  cancelsSent = 0;
+  startedAt: number;
+  globalMode: OperatorMode = 'ACTIVE';
+  globalReducingSince: number | null = null;
+  forceInventory: boolean;
+  fees: AccountFees | null = null;
+  equity: Decimal | null = null;
+  sessionBaseline: Decimal = ZERO;
+  lossLimitHit = false;
+  connDown = false;
+  journalBroken = false;
+  logBroken = false;
+  started = false;
+  stopping = false;
+  /** Set of events/counters for the bench and tests. */
+  malformedEvents = 0;
+
+  private readonly journal: JournalSink;
+  private readonly statsSink: StatsSink;
+  private readonly logger: Logger;
+  private readonly runState: RunStateStore;
+  private readonly ids: ClientIdAllocator;
+  private readonly timers: TimerHandle[] = [];
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly pendingJournal: JournalFill[] = [];
+  private pendingBlocks: string[] = [];
+  private lastFillTs = 0;
+  private lastEquityAt = -Infinity;
+  private lastSnapshotAt = -Infinity;
+  private reconciling = false;
+  private dirty = false;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(d: EngineDeps) {
+    this.port = d.port;
+    this.clock = d.clock;
+    this.settings = d.settings;
+    this.runMode = d.runMode;
+    this.journal = d.journal;
+    this.statsSink = d.stats;
+    this.logger = d.logger;
+    this.runState = d.runState;
+    this.coreVersion = d.coreVersion;
+    this.logFile = d.logFile;
+    this.pid = d.pid ?? 0;
+    this.startedAt = d.clock.now();
+    this.forceInventory = d.settings.forceReduceOnInventory;
+    this.stats = new TradingStats(d.settings.symbols);
+    this.alerts = new AlertBook(d.logger, () => this.clock.now());
+    this.ids = new ClientIdAllocator(d.clock.now());
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  async start(): Promise<void> {
+    const s = this.settings;
+    this.startedAt = this.clock.now();
+    const markets = await this.port.getMarkets();
+    const bySym = new Map(markets.map((m) => [m.symbol, m]));
+    const missing = s.symbols.filter((x) => !bySym.has(x));
+    if (missing.length > 0) {
+      throw new ConfigError('TIERHUNTER_SYMBOLS', `unknown symbol(s) ${missing.join(', ')} on ${this.port.host}; check TIERHUNTER_SYMBOLS`);
+    }
+    for (const sym of s.symbols) this.syms.set(sym, new SymState(sym, bySym.get(sym)!, s));
+
+    this.restoreRunState();
+    try {
+      this.fees = await this.port.getAccountFees();
+    } catch (e) {
+      this.logger.warn(`could not read account fees: ${msg(e)}`);
+    }
+
+    // Orphans first: nothing of ours may rest from a previous run before we place anything new.
+    await this.cancelOrphans();
+
+    const positions = await this.port.getPositions();
+    const spot = [...this.syms.values()].filter((x) => x.isSpot);
+    if (spot.length > 0) {
+      const balances = await this.port.getBalances();
+      for (const st of spot) {
+        const b = balances.find((x) => x.asset === st.market.baseSymbol);
+        st.spotBase = b ? b.available.plus(b.locked) : ZERO;
+        st.spotTarget = s.spotTargetBase[st.symbol] ?? ZERO;
+      }
+    }
+
+    const journalCount = this.replayJournal();
+    await this.recoverHistory(journalCount > 0);
+    this.adoptPositions(positions, true);
+    this.sessionBaseline = this.stats.netPnl();
+    this.stats.observe();
+    this.stats.peakNet = this.stats.netPnl();
+    this.stats.maxDrawdown = ZERO;
+
+    this.writeBlock(
+      renderHeader({
+        coreVersion: this.coreVersion,
+        runMode: this.runMode,
+        host: this.port.host,
+        pid: this.pid,
+        now: this.clock.now(),
+        settings: s,
+        forceInventory: this.forceInventory,
+        globalMode: this.globalMode,
+        symbolModes: Object.fromEntries([...this.syms.values()].map((x) => [x.symbol, x.opMode])),
+        feesLine: this.fees
+          ? `futures maker ${this.fees.futuresMakerFeeBps} bps, taker ${this.fees.futuresTakerFeeBps} bps; spot maker ${this.fees.spotMakerFeeBps} bps, taker ${this.fees.spotTakerFeeBps} bps`
+          : 'unknown',
+        journal: `${journalCount} records replayed`,
+      }),
+    );
+
+    await this.port.start(s.symbols, (e) => this.handle(e));
+    const c = this.clock;
+    this.timers.push(
+      c.setInterval(() => this.housekeeping(), HOUSEKEEPING_MS),
+      c.setInterval(() => this.statsTick(), s.statsLogIntervalSec * 1000),
+      c.setInterval(() => this.summaryTick(), s.summaryIntervalSec * 1000),
+      c.setInterval(() => this.stats.sampleMinute(), 60_000),
+      c.setInterval(() => void this.reconcile(false), s.reconcileIntervalSec * 1000),
+    );
+    this.started = true;
+    this.logger.info(
+      `Tier Hunter ${this.coreVersion} started (${this.runMode}, ${this.port.host}) symbols=${s.symbols.join(',')} forceInventory=${this.forceInventory ? 'on' : 'off'} mode=${this.globalMode}`,
+    );
+    for (const st of this.syms.values()) this.act(st);
+    this.touch();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const t of this.timers) this.clock.clear(t);
+    for (const st of this.syms.values()) this.clock.clear(st.wake);
+    const deadline = this.clock.now() + STOP_BUDGET_MS;
+    const within = <T>(p: Promise<T>, ms: number) => raceTimeout(this.clock, p, Math.max(0, ms));
+    // Let in-flight placements land first so cancelAll cannot miss them.
+    await within(Promise.allSettled([...this.inflight]), 1500);
+    await within(
+      Promise.allSettled(
+        this.settings.symbols.map((sym) =>
+          this.port.cancelAll(sym).then((o) => {
+            if (o.kind !== 'accepted') this.logger.warn(`[${sym}] cancelAll on stop: ${o.kind === 'rejected' ? o.message : o.reason}`);
+          }),
+        ),
+      ),
+      deadline - this.clock.now() - 1500,
+    );
+    this.statsTick(true);
+    await within(this.port.stop().catch(() => undefined), deadline - this.clock.now());
+    this.logger.info('Tier Hunter stopped');
+    this.touch();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ------------------------------------------------------------------ events
+
+  /** THE event handler: every exchange event, in arrival order. Never throws. */
+  handle(e: ExchangeEvent): void {
+    try {
+      switch (e.type) {
+        case 'book':
+          return this.onBook(e.symbol, e.book);
+        case 'bookInvalid':
+          return this.onBookInvalid(e.symbol, e.reason);
+        case 'trade': {
+          const st = this.syms.get(e.trade.symbol);
+          if (!st) return;
+          if (st.flow.onTrade(e.trade.takerSide === 'Bid', e.trade.quantity.toNumber(), e.trade.ts)) {
+            this.touch();
+            this.act(st);
+          }
+          return;
+        }
+        case 'markPrice': {
+          const st = this.syms.get(e.symbol);
+          if (!st) return;
+          st.mark = e.markPrice;
+          this.stats.setMark(e.symbol, e.markPrice);
+          this.stats.observe();
+          this.touch();
+          return;
+        }
+        case 'order':
+          return this.onOrderEvent(e.event);
+        case 'position':
+          return this.onPositionEvent(e.event.symbol, e.event.netQuantity, e.event.entryPrice, e.event.markPrice);
+        case 'connection':
+          return this.onConnection(e.state, e.detail);
+      }
+    } catch (err) {
+      this.malformedEvents++;
+      this.logger.warn(`event ${e.type} skipped: ${msg(err)}`);
+    }
+  }
+
+  private onBook(symbol: string, book: BookView): void {
+    const st = this.syms.get(symbol);
+    if (!st) return;
+    st.book = book;
+    const bid = book.bestBid();
+    const ask = book.bestAsk();
+    const wasValid = st.bookValid;
+    st.bookValid = true;
+    // Hot path: only re-decide when the top of book changed (or the book just became usable).
+    if (wasValid && eqOrNull(bid, st.lastBid) && eqOrNull(ask, st.lastAsk)) return;
+    st.lastBid = bid;
+    st.lastAsk = ask;
+    this.dirty = true;
+    this.act(st);
+  }
+
+  private onBookInvalid(symbol: string, reason: string): void {
+    const st = this.syms.get(symbol);
+    if (!st) return;
+    if (st.bookValid) this.logger.warn(`[${symbol}] book invalid (${reason}): quoting stopped until resync`);
+    st.bookValid = false;
+    this.touch();
+    this.act(st);
+  }
+
+  private onConnection(state: 'up' | 'down' | 'resynced', detail?: string): void {
+    if (state === 'down') {
+      if (!this.connDown) this.logger.warn(`exchange stream down${detail ? ': ' + detail : ''}: quoting stopped`);
+      this.connDown = true;
+      this.touch();
+      for (const st of this.syms.values()) this.act(st);
+      return;
+    }
+    // 'up' or 'resynced': reconcile orders, fills and positions by REST before quoting again.
+    if (this.connDown || state === 'resynced') void this.reconcile(true);
+  }
+
+  private onOrderEvent(ev: OrderEvent): void {
+    const st = this.syms.get(ev.symbol);
+    const t = this.tracker.find(ev.clientId, ev.orderId);
+    if (ev.fill && st) {
+      this.onFill(st, {
+        tradeId: ev.fill.tradeId,
+        orderId: ev.orderId,
+        clientId: ev.clientId,
+        symbol: ev.symbol,
+        side: ev.side,
+        price: ev.fill.price,
+        quantity: ev.fill.quantity,
+        fee: ev.fill.fee,
+        feeSymbol: ev.fill.feeSymbol,
+        isMaker: ev.fill.isMaker,
+        timestamp: ev.ts,
+      });
+    }
+    if (!t) {
+      // Ours by namespace but not tracked: an orphan (e.g. a placement that was resolved as lost). Cancel it.
+      if (st && isOurClientId(ev.clientId) && (ev.status === 'New' || ev.status === 'PartiallyFilled') && !this.stopping) {
+        this.logger.warn(`[${ev.symbol}] untracked order ${ev.orderId} (clientId ${ev.clientId}) is resting: cancelling it`);
+        this.track(this.port.cancelOrder(ev.symbol, { orderId: ev.orderId }));
+      }
+      return;
+    }
+    if (t.orderId === null && ev.orderId) this.tracker.setOrderId(t, ev.orderId);
+    if (ev.executedQuantity.gt(t.executed)) t.executed = ev.executedQuantity;
+    if (ev.type === 'modified' && ev.quantity.gt(0)) t.quantity = ev.quantity;
+    const was = t.state;
+    const done = this.tracker.advance(t, stateOfEvent(ev));
+    if (was === 'pending' || was === 'unknown') this.onAcceptedLike(st);
+    if (done && ev.type === 'expired' && st) this.onExpired(st, t, ev.reason ?? '');
+    this.touch();
+    if (st) this.act(st);
+  }
+
+  private onExpired(st: SymState, t: TrackedOrder, reason: string): void {
+    if (/PostOnly/i.test(reason)) this.onFailure(st, 'post-only', true);
+    else if (/ReduceOnly/i.test(reason)) this.onFailure(st, 'reduce-only', true);
+    else if (/ImmediateOrCancel|FillOrKill/i.test(reason) || t.ioc) return; // an IOC remainder is normal
+    else this.onFailure(st, `expired:${reason || 'unknown'}`, true);
+  }
+
+  private onPositionEvent(symbol: string, qty: Decimal, entry: Decimal, mark: Decimal): void {
+    const st = this.syms.get(symbol);
+    if (!st || st.isSpot) return;
+    if (mark.gt(0)) {
+      st.mark = mark;
+      this.stats.setMark(symbol, mark);
+    }
+    const l = this.stats.ledger(symbol);
+    if (qty.eq(l.position)) {
+      st.driftQty = null;
+    } else if (st.driftQty === null || !st.driftQty.eq(qty)) {
+      // Fills and position updates race; give our fills a moment to catch up before adopting.
+      st.driftQty = qty;
+      st.driftEntry = entry;
+      st.driftSince = this.clock.now();
+    }
+    this.touch();
+  }
+
+  // ------------------------------------------------------------------ fills and ledger
+
+  private onFill(st: SymState, f: FillInfo): void {
+    if (this.stats.hasTrade(f.symbol, f.tradeId)) return;
+    this.appendJournal(toJournal(f));
+    this.applyFill(st, fromJournalFill(f), true);
+  }
+
+  /** Apply a normalised fill to the stats (live, recovered or replayed). */
+  private applyFill(st: SymState | undefined, f: NormalFill, live: boolean): void {
+    const market = st?.market;
+    const feeQuote = market && f.feeSymbol === market.baseSymbol ? f.fee.mul(f.price) : f.fee;
+    const realized = this.stats.recordFill(f.side, f.quantity, f.price, f.isMaker, {
+      symbol: f.symbol,
+      fee: feeQuote,
+      ts: f.ts,
+      tradeId: f.tradeId,
+    });
+    if (realized === null) return;
+    if (f.ts > this.lastFillTs) this.lastFillTs = f.ts;
+    this.addVolume(f.symbol, f.tradeId, f.ts, f.quantity.mul(f.price));
+    if (!st) return;
+    st.fillSeq++;
+    if (st.isSpot) {
+      const baseFee = market && f.feeSymbol === market.baseSymbol ? f.fee : ZERO;
+      st.spotBase = f.side === 'Bid' ? st.spotBase.plus(f.quantity).minus(baseFee) : st.spotBase.minus(f.quantity).minus(baseFee);
+    }
+    if (!live) return;
+    const t = this.tracker.find(f.clientId, f.orderId);
+    const view: FillView = {
+      ts: f.ts,
+      symbol: f.symbol,
+      side: f.side,
+      price: f.price.toString(),
+      quantity: f.quantity.toString(),
+      isMaker: f.isMaker,
+      fee: feeQuote.toString(),
+      reduceOnly: t?.reduceOnly ?? false,
+      realizedPnl: realized.toString(),
+    };
+    this.recentFills.unshift(view);
+    if (this.recentFills.length > RECENT_FILLS) this.recentFills.length = RECENT_FILLS;
+    this.logger.info(
+      `[${f.symbol}] FILL ${f.side} ${f.quantity} @ ${f.price} ${f.isMaker ? 'maker' : 'taker'} fee=${feeQuote} realized=${realized} position=${this.inventory(st)}`,
+    );
+    this.checkLossLimit();
+    this.touch();
+  }
+
+  private addVolume(symbol: string, tradeId: string, ts: number, notional: Decimal): void {
+    const cls = volumeClass(symbol);
+    if (cls === 'futures') this.futuresVolume.add(`${symbol}:${tradeId}`, ts, notional, this.clock.now());
+    else if (cls === 'spot') this.spotVolume.add(`${symbol}:${tradeId}`, ts, notional, this.clock.now());
+  }
+
+  private appendJournal(rec: JournalFill): void {
+    this.pendingJournal.push(rec);
+    this.flushJournal();
+  }
+
+  /** Write queued journal records in order; on failure keep them, alert loudly and go to REDUCING. */
+  private flushJournal(): void {
+    while (this.pendingJournal.length > 0) {
+      try {
+        this.journal.append(this.pendingJournal[0]!);
+        this.pendingJournal.shift();
+      } catch (e) {
+        if (!this.journalBroken) {
+          this.journalBroken = true;
+          this.alerts.raise('journal', 'journal unwritable', 'critical', `fill journal unwritable (${msg(e)}): ${this.pendingJournal.length} fill(s) held in memory; trading REDUCING`);
+          this.touch();
+        }
+        return;
+      }
+    }
+    if (this.journalBroken) {
+      this.journalBroken = false;
+      this.alerts.clear('journal', 'journal writable again, queued fills written');
+      this.touch();
+    }
+  }
+
+  private writeBlock(block: string): void {
+    this.pendingBlocks.push(block);
+    this.flushBlocks();
+  }
+
+  private flushBlocks(): void {
+    while (this.pendingBlocks.length > 0) {
+      try {
+        this.statsSink.write(this.pendingBlocks[0]!);
+        this.pendingBlocks.shift();
+      } catch (e) {
+        if (this.pendingBlocks.length > 20) this.pendingBlocks.splice(0, this.pendingBlocks.length - 20);
+        if (!this.logBroken) {
+          this.logBroken = true;
+          this.alerts.raise('logfile', 'log unwritable', 'critical', `log file ${this.logFile} unwritable (${msg(e)}); trading REDUCING`);
+          this.touch();
+        }
+        return;
+      }
+    }
+    if (this.logBroken) {
+      this.logBroken = false;
+      this.alerts.clear('logfile', 'log file writable again');
+      this.touch();
+    }
+  }
+
+  private replayJournal(): number {
+    let recs: JournalFill[] = [];
+    try {
+      recs = this.journal.load();
+    } catch (e) {
+      this.journalBroken = true;
+      this.alerts.raise('journal', 'journal unreadable', 'critical', `fill journal unreadable (${msg(e)}); trading REDUCING`);
+      return 0;
+    }
+    for (const r of recs) {
+      const f = fromJournal(r);
+      if (f === null) {
+        this.malformedEvents++;
+        continue;
+      }
+      if (f.kind === 'funding') {
+        if (this.stats.recordFunding(f.symbol, f.amount, f.tradeId)) this.lastFillTs = Math.max(this.lastFillTs, f.ts);
+        continue;
+      }
+      this.applyFill(this.syms.get(f.symbol), f, false);
+    }
+    return recs.length;
+  }
+
+  /**
+   * Start-up history: 30 days of account fills feed the tier volume; fills on our symbols newer than the
+   * journal's last record were missed while we were down and are journalled and counted now.
+   */
+  private async recoverHistory(haveJournal: boolean): Promise<void> {
+    const now = this.clock.now();
+    const from = haveJournal ? Math.min(now - WINDOW_MS, this.lastFillTs) : now - WINDOW_MS;
+    const fills = await this.fetchFills(from);
+    const recoverFrom = this.lastFillTs;
+    let recovered = 0;
+    for (const f of fills) {
+      const st = this.syms.get(f.symbol);
+      if (haveJournal && st && f.timestamp >= recoverFrom && !this.stats.hasTrade(f.symbol, f.tradeId)) {
+        this.appendJournal(toJournal(f));
+        this.applyFill(st, fromJournalFill(f), false);
+        recovered++;
+      } else {
+        this.addVolume(f.symbol, f.tradeId, f.timestamp, f.quantity.mul(f.price));
+      }
+    }
+    if (recovered > 0) this.logger.info(`recovered ${recovered} fill(s) missed while down`);
+    if (haveJournal) await this.recoverFunding(recoverFrom);
+  }
+
+  private async fetchFills(from: number): Promise<FillInfo[]> {
+    const out: FillInfo[] = [];
+    try {
+      for (let page = 0; page < FILL_HISTORY_PAGES; page++) {
+        const batch = await this.port.getFills({ from, limit: 1000, offset: page * 1000 });
+        out.push(...batch);
+        if (batch.length < 1000) break;
+      }
+    } catch (e) {
+      this.logger.warn(`fill history unavailable: ${msg(e)}`);
+    }
+    return out;
+  }
+
+  private async recoverFunding(after: number): Promise<void> {
+    try {
+      const rows = await this.port.getFundingHistory({ limit: 100 });
+      for (const r of rows) {
+        if (!this.syms.has(r.symbol) || r.intervalEndTimestamp <= after) continue;
+        const id = `funding:${r.symbol}:${r.intervalEndTimestamp}`;
+        if (this.stats.hasTrade(r.symbol, id)) continue;
+        this.appendJournal({ kind: 'funding', tradeId: id, symbol: r.symbol, ts: r.intervalEndTimestamp, amount: r.quantity.toString() });
+        this.stats.recordFunding(r.symbol, r.quantity, id);
+      }
+    } catch (e) {
+      this.logger.warn(`funding history unavailable: ${msg(e)}`);
+    }
+  }
+
+  /** Make our positions agree with the exchange's (REST read). `fillSeqs` guards against racing fills. */
+  private adoptPositions(positions: PositionInfo[], force: boolean, fillSeqs?: Map<string, number>): void {
+    for (const st of this.syms.values()) {
+      if (st.isSpot) continue;
+      if (fillSeqs && fillSeqs.get(st.symbol) !== st.fillSeq) continue;
+      const p = positions.find((x) => x.symbol === st.symbol);
+      const qty = p ? p.netQuantity : ZERO;
+      if (p && p.markPrice.gt(0)) {
+        st.mark = p.markPrice;
+        this.stats.setMark(st.symbol, p.markPrice);
+      }
+      const l = this.stats.ledger(st.symbol);
+      if (!qty.eq(l.position)) {
+        this.logger.warn(`[${st.symbol}] position ${l.position} disagrees with the exchange's ${qty}: adopting the exchange's`);
+        l.adopt(qty, p ? p.entryPrice : ZERO, this.clock.now());
+        this.touch();
+      }
+      st.driftQty = null;
+      if (force) st.positionReadPending = false;
+    }
+  }
+
+  // ------------------------------------------------------------------ decisions and orders
+
+  inventory(st: SymState): Decimal {
+    return st.isSpot ? st.spotBase.minus(st.spotTarget) : this.stats.ledger(st.symbol).position;
+  }
+
+  effectiveMode(st: SymState): { mode: TradingMode; reason: string | null } {
+    let mode: TradingMode = this.globalMode;
+    let reason: string | null = mode === 'ACTIVE' ? null : 'operator';
+    const up = (m: TradingMode, r: string) => {
+      if (stricter(mode, m) !== mode || (m === mode && reason === null)) {
+        mode = m;
+        reason = r;
+      }
+    };
+    if (st.opMode !== 'ACTIVE') up(st.opMode, 'operator');
+    if (this.lossLimitHit) up('REDUCING', 'loss limit');
+    if (this.journalBroken || this.logBroken) up('REDUCING', 'journal/log unwritable');
+    if (!st.bookValid) up('HALTED', 'book resync');
+    if (this.connDown) up('HALTED', 'exchange down');
+    if (!this.started || this.stopping) up('HALTED', this.stopping ? 'stopping' : 'starting');
+    return { mode, reason };
+  }
+
+  /** Decide and act for one symbol: cancel, place or wait. Synchronous; sends are fire-and-track. */
+  act(st: SymState): void {
+    if (!this.started || this.stopping) return;
+    const now = this.clock.now();
+    const t = this.tracker.get(st.symbol);
+    if (t && (t.state === 'pending' || t.state === 'unknown' || t.cancelInFlight || t.resolving)) return;
+    const { mode } = this.effectiveMode(st);
+    if (mode === 'HALTED' || mode === 'PAUSED' || st.book === null) {
+      if (t) this.sendCancel(st, t, mode === 'ACTIVE' ? 'no-quote' : mode.toLowerCase());
+      return;
+    }
+    const operatorFlatten = this.globalMode === 'REDUCING' || st.opMode === 'REDUCING';
+    const inv = this.inventory(st);
+    const l = this.stats.ledger(st.symbol);
+    st.flow.evaluate(now);
+    const own = t && t.price !== null && !t.ioc ? { side: t.side, price: t.price, remaining: remaining(t) } : null;
+    const d = decide({
+      market: st.market,
+      book: st.book,
+      own,
+      inventory: inv,
+      entryPrice: st.isSpot ? null : l.position.isZero() ? null : l.avgCost,
+      inventorySince: l.inventorySince,
+      flowSide: st.flow.side,
+      flowFresh: st.flow.fresh,
+      forceInventory: this.forceInventory,
+      reducing: operatorFlatten,
+      exitsOnly: mode === 'REDUCING',
+      reducingSince: operatorFlatten ? (st.reducingSince ?? this.globalReducingSince ?? now) : null,
+      now,
+      p: {
+        orderNotional: this.settings.orderNotional,
+        orderQuantity: this.settings.orderQuantity[st.symbol] ?? null,
+        inventoryThreshold: this.settings.inventoryThreshold,
+        improveTicks: this.settings.improveTicks,
+        exitEscalation: this.settings.exitEscalation,
+        exitEscalateAfterSec: this.settings.exitEscalateAfterSec,
+        exitAdverseBps: this.settings.exitAdverseBps,
+      },
+    });
+    const q = d.quote;
+    this.noteSide(st, q, inv);
+    if (d.dust && !st.dustLogged) {
+      st.dustLogged = true;
+      this.logger.warn(`[${st.symbol}] inventory ${inv} is dust (below the market minimum ${st.market.minQuantity}): no exit order`);
+    } else if (!d.dust) st.dustLogged = false;
+    if (operatorFlatten && q === null && !t && (inv.isZero() || d.dust !== null || inv.abs().lt(this.settings.inventoryThreshold))) {
+      this.finishFlatten(st);
+      return;
+    }
+    const have: WorkingView | null = t
+      ? { side: t.side, price: t.price, remaining: remaining(t), reduceOnly: t.reduceOnly, ioc: t.ioc, placedAt: t.placedAt }
+      : null;
+    const a = refresh(q, have, now, {
+      tickSize: st.market.tickSize,
+      refreshToleranceTicks: this.settings.refreshToleranceTicks,
+      minRequoteMs: this.settings.minRequoteMs,
+    });
+    switch (a.kind) {
+      case 'none':
+        return;
+      case 'wait':
+        this.wakeAt(st, a.at);
+        return;
+      case 'cancel':
+        this.replacements[a.reason] = (this.replacements[a.reason] ?? 0) + 1;
+        if (t) this.sendCancel(st, t, a.reason);
+        return;
+      case 'place':
+        if (q) this.tryPlace(st, q, mode, inv, now);
+        return;
+    }
+  }
+
+  private noteSide(st: SymState, q: Quote | null, inv: Decimal): void {
+    if (q === null) {
+      st.sideReason = 'none';
+      return;
+    }
+    if (q.exit && !st.quotedExit && q.side !== st.quotedSide) {
+      const px = st.mark ?? q.price;
+      this.logger.info(
+        `[${st.symbol}] inventory switch: ${st.quotedSide ?? 'none'} -> ${q.side}, position=${inv}, notional=${inv.abs().mul(px).toDecimalPlaces(2)}`,
+      );
+    }
+    if (q.side !== st.quotedSide || q.reason !== st.sideReason) this.dirty = true;
+    st.quotedSide = q.side;
+    st.quotedExit = q.exit;
+    st.sideReason = q.reason;
+  }
+
+  private tryPlace(st: SymState, q: Quote, mode: TradingMode, inv: Decimal, now: number): void {
+    if (now < st.blockedUntil) {
+      this.wakeAt(st, st.blockedUntil);
+      return;
+    }
+    if (st.positionReadPending) return;
+    const deny = gate(
+      { side: q.side, price: q.price, quantity: q.quantity, exit: q.exit },
+      {
+        mode,
+        position: inv,
+        maxPositionNotional: this.settings.maxPositionNotional,
+        lossLimitHit: this.lossLimitHit,
+        hasWorkingOrder: this.tracker.get(st.symbol) !== null,
+      },
+    );
+    if (deny !== null) {
+      this.denials.add(deny);
+      // Cool down so a standing denial is not re-evaluated on every tick.
+      st.blockedUntil = now + Math.max(this.settings.minRequoteMs, 250);
+      this.wakeAt(st, st.blockedUntil);
+      return;
+    }
+    const clientId = this.ids.next();
+    const req: OrderRequest = {
+      symbol: st.symbol,
+      side: q.side,
+      orderType: 'Limit',
+      price: q.price,
+      quantity: q.quantity,
+      timeInForce: q.ioc ? 'IOC' : 'GTC',
+      clientId,
+    };
+    if (q.postOnly) req.postOnly = true;
+    if (q.reduceOnly) req.reduceOnly = true;
+    const t = this.tracker.add({
+      clientId,
+      symbol: st.symbol,
+      side: q.side,
+      price: q.price,
+      quantity: q.quantity,
+      reduceOnly: q.reduceOnly,
+      postOnly: q.postOnly,
+      ioc: q.ioc,
+      exit: q.exit,
+      placedAt: now,
+    });
+    this.ordersPlaced++;
+    this.touch();
+    this.track(
+      this.port.placeOrder(req).then(
+        (o) => this.onPlaceOutcome(st, t, o),
+        (e: unknown) => this.onPlaceOutcome(st, t, { kind: 'unknown', reason: msg(e) }),
+      ),
+    );
+  }
+
+  private onPlaceOutcome(st: SymState, t: TrackedOrder, o: Outcome<OrderInfo>): void {
+    try {
+      if (o.kind === 'accepted') {
+        this.tracker.applyInfo(t, o.value);
+        if (t.state === 'pending') t.state = 'open';
+        this.onAcceptedLike(st);
+      } else if (o.kind === 'rejected') {
+        if (t.state === 'pending') {
+          this.tracker.finishAs(t, 'rejected');
+          this.onFailure(st, classifyReject(o.code, o.message), true);
+          this.logger.warn(`[${st.symbol}] order rejected: ${o.code} ${o.message}`);
+        }
+      } else if (t.state === 'pending') {
+        t.state = 'unknown';
+        t.resolving = true;
+        this.logger.warn(`[${st.symbol}] order ${t.clientId} outcome unknown (${o.reason}): resolving by query`);
+        this.scheduleResolve(st, t, 0);
+      }
+    } catch (e) {
+      this.logger.warn(`[${st.symbol}] place outcome: ${msg(e)}`);
+    }
+    this.touch();
+    this.act(st);
+  }
+
+  private onAcceptedLike(st: SymState | undefined): void {
+    if (!st) return;
+    st.rejectStreak = 0;
+    st.consecutiveFailures = 0;
+  }
+
+  private onFailure(st: SymState, reason: string, backoff: boolean): void {
+    this.stats.recordFailure(st.symbol, reason);
+    st.consecutiveFailures++;
+    if (reason === 'reduce-only') this.requestPositionRead(st);
+    if (backoff) {
+      const delay = Math.min(MAX_REJECT_BACKOFF_MS, this.settings.rejectBackoffMs * 2 ** Math.min(st.rejectStreak, 10));
+      st.rejectStreak++;
+      st.blockedUntil = this.clock.now() + delay;
+      this.wakeAt(st, st.blockedUntil);
+    }
+    this.touch();
+  }
+
+  private sendCancel(st: SymState, t: TrackedOrder, reason: string): void {
+    if (t.cancelInFlight || t.ioc) return;
+    t.cancelInFlight = true;
+    this.cancelsSent++;
+    const id = t.orderId !== null ? { orderId: t.orderId } : { clientId: t.clientId };
+    void reason;
+    this.track(
+      this.port.cancelOrder(st.symbol, id).then(
+        (o) => this.onCancelOutcome(st, t, o),
+        (e: unknown) => this.onCancelOutcome(st, t, { kind: 'unknown', reason: msg(e) }),
+      ),
+    );
+  }
+
+  private onCancelOutcome(st: SymState, t: TrackedOrder, o: Outcome<OrderInfo>): void {
+    try {
+      if (o.kind === 'accepted') {
+        this.tracker.applyInfo(t, o.value);
+        if (this.tracker.get(st.symbol) === t) this.tracker.finishAs(t, 'cancelled');
+      } else if (this.tracker.get(st.symbol) === t) {
+        // Rejected (e.g. already filled/cancelled) or unknown: find out what happened, never guess.
+        t.resolving = true;
+        this.scheduleResolve(st, t, 0);
+      }
+    } catch (e) {
+      this.logger.warn(`[${st.symbol}] cancel outcome: ${msg(e)}`);
+    }
+    this.touch();
+    this.act(st);
+  }
+
+  private scheduleResolve(st: SymState, t: TrackedOrder, attempt: number): void {
+    const delay = RESOLVE_DELAYS_MS[Math.min(attempt, RESOLVE_DELAYS_MS.length - 1)]!;
+    this.clock.setTimeout(() => {
+      if (this.tracker.get(st.symbol) !== t) return; // resolved meanwhile by the stream
+      this.track(
+        this.port.findOrder(st.symbol, t.clientId).then(
+          (info) => this.onResolved(st, t, info, attempt),
+          (e: unknown) => {
+            this.logger.warn(`[${st.symbol}] findOrder ${t.clientId} failed: ${msg(e)}`);
+            if (this.tracker.get(st.symbol) === t) this.scheduleResolve(st, t, attempt + 1);
+          },
+        ),
+      );
+    }, delay);
+  }
+
+  private onResolved(st: SymState, t: TrackedOrder, info: OrderInfo | null, attempt: number): void {
+    if (this.tracker.get(st.symbol) !== t) return;
+    if (info === null) {
+      t.notFoundCount++;
+      if (t.notFoundCount >= 2) {
+        // Asked twice, apart: the exchange never saw it. Safe to consider it gone (nothing is resent).
+        const wasPlace = t.state === 'unknown' || t.state === 'pending';
+        this.tracker.finishAs(t, wasPlace ? 'rejected' : 'cancelled');
+        if (wasPlace) this.onFailure(st, 'lost', true);
+      } else {
+        this.scheduleResolve(st, t, attempt + 1);
+      }
+    } else {
+      if (info.id && t.orderId === null) this.tracker.setOrderId(t, info.id);
+      const done = this.tracker.applyInfo(t, info);
+      if (!done) {
+        if (t.state === 'unknown' || t.state === 'pending') t.state = 'open';
+        t.resolving = false;
+        t.cancelInFlight = false; // a cancel that did not take: act() may cancel again
+      }
+    }
+    this.touch();
+    this.act(st);
+  }
+
+  private requestPositionRead(st: SymState): void {
+    if (st.isSpot) return;
+    st.positionReadPending = true;
+    const now = this.clock.now();
+    const wait = Math.max(0, st.lastPositionReadAt + this.settings.positionRefreshSec * 1000 - now);
+    this.clock.setTimeout(() => {
+      st.lastPositionReadAt = this.clock.now();
+      const seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));
+      this.track(
+        this.port.getPositions().then(
+          (ps) => {
+            this.adoptPositions(ps, false, seq);
+            st.positionReadPending = false;
+            this.act(st);
+          },
+          (e: unknown) => {
+            this.logger.warn(`[${st.symbol}] position read failed: ${msg(e)}`);
+            st.positionReadPending = false;
+            this.act(st);
+          },
+        ),
+      );
+    }, wait);
+  }
+
+  private wakeAt(st: SymState, at: number): void {
+    if (st.wake !== null && st.wakeAt <= at) return;
+    this.clock.clear(st.wake);
+    st.wakeAt = at;
+    st.wake = this.clock.setTimeout(() => {
+      st.wake = null;
+      st.wakeAt = Infinity;
+      this.act(st);
+    }, Math.max(0, at - this.clock.now()));
+  }
+
+  private finishFlatten(st: SymState): void {
+    if (st.opMode === 'REDUCING') {
+      st.opMode = 'PAUSED';
+      st.reducingSince = null;
+      this.logger.info(`[${st.symbol}] flat: flatten done, symbol PAUSED`);
+      this.saveRunState();
+    }
+    if (this.globalMode === 'REDUCING') {
+      const allFlat = [...this.syms.values()].every((x) => {
+        const inv = this.inventory(x).abs();
+        return (inv.lt(this.settings.inventoryThreshold) || inv.lt(x.market.minQuantity)) && !this.tracker.get(x.symbol);
+      });
+      if (allFlat) {
+        this.globalMode = 'PAUSED';
+        this.globalReducingSince = null;
+        this.logger.info('all symbols flat: flatten done, PAUSED');
+        this.saveRunState();
+      }
+    }
+    this.touch();
+  }
+
+  private checkLossLimit(): void {
+    const lim = this.settings.sessionLossLimit;
+    if (lim.lte(0)) return;
+    const session = this.stats.netPnl().minus(this.sessionBaseline);
+    const hit = session.lte(lim.neg());
+    if (hit !== this.lossLimitHit) {
+      this.lossLimitHit = hit;
+      this.alerts.set(hit, 'loss-limit', 'session loss limit', 'critical', `session net PnL ${session.toDecimalPlaces(2)} beyond -${lim}: opening quotes halted, exits continue`);
+      this.touch();
+    }
+  }
+
+  // ------------------------------------------------------------------ timers
+
+  /** Once a second: retries, drift adoption, hold/escalation re-evaluation, alerts. */
+  housekeeping(): void {
+    try {
+      const now = this.clock.now();
+      if (this.pendingJournal.length > 0) this.flushJournal();
+      if (this.pendingBlocks.length > 0) this.flushBlocks();
+      for (const st of this.syms.values()) {
+        if (st.driftQty !== null && now - st.driftSince >= DRIFT_ADOPT_MS) {
+          const l = this.stats.ledger(st.symbol);
+          if (!st.driftQty.eq(l.position)) {
+            this.logger.warn(`[${st.symbol}] position ${l.position} disagrees with the stream's ${st.driftQty}: adopting the exchange's`);
+            l.adopt(st.driftQty, st.driftEntry, now);
+          }
+          st.driftQty = null;
+        }
+        if (st.flow.evaluate(now)) this.touch();
+        this.act(st);
+      }
+      this.checkLossLimit();
+      if (this.equityWanted(now)) void this.refreshEquity();
+      this.evaluateAlerts(now);
+    } catch (e) {
+      this.logger.warn(`housekeeping: ${msg(e)}`);
+    }
+  }
+
+  private equityWanted(now: number): boolean {
+    return now - this.lastSnapshotAt < 5000 && now - this.lastEquityAt >= this.settings.equityRefreshSec * 1000;
+  }
+
+  private async refreshEquity(): Promise<void> {
+    const now = this.clock.now();
+    if (now - this.lastEquityAt < this.settings.equityRefreshSec * 1000) return;
+    this.lastEquityAt = now;
+    try {
+      const c = await this.track(this.port.getCollateral());
+      this.equity = c.netEquity;
+      this.touch();
+    } catch (e) {
+      this.logger.warn(`equity read failed: ${msg(e)}`);
+    }
+  }
+
+  evaluateAlerts(now: number): void {
+    const s = this.settings;
+    const m = this.port.metrics();
+    const limit = m.restLimitPerMinute || s.restRateLimit;
+    this.alerts.set(
+      m.restLastMinute > (limit * s.alertApiUsagePct) / 100,
+      'api-usage',
+      'API usage',
+      'warn',
+      `REST calls in the last minute ${m.restLastMinute} above ${s.alertApiUsagePct}% of ${limit}`,
+    );
+    this.alerts.set(
+      this.started && !this.stopping && m.lastMessageAgoMs !== null && m.lastMessageAgoMs > s.alertStreamSilentSec * 1000,
+      'stream-silent',
+      'stream silent',
+      'critical',
+      `no websocket message for ${Math.round((m.lastMessageAgoMs ?? 0) / 1000)} s`,
+    );
+    const dd = this.stats.currentDrawdown();
+    this.alerts.set(dd.gt(s.alertDrawdown), 'drawdown', 'drawdown', 'critical', `net PnL drawdown ${dd.toDecimalPlaces(2)} beyond ${s.alertDrawdown}`);
+    for (const st of this.syms.values()) {
+      const l = this.stats.ledger(st.symbol);
+      const inv = this.inventory(st);
+      const age = l.inventorySince === null || inv.isZero() ? 0 : now - l.inventorySince;
+      this.alerts.set(
+        age > s.alertInventoryAgeSec * 1000,
+        `inventory-age:${st.symbol}`,
+        'inventory age',
+        'warn',
+        `[${st.symbol}] inventory ${inv} held for ${Math.round(age / 1000)} s`,
+      );
+      const notional = st.mark ? inv.abs().mul(st.mark) : ZERO;
+      this.alerts.set(
+        notional.gt(s.alertInventoryNotional),
+        `inventory-notional:${st.symbol}`,
+        'inventory notional',
+        'warn',
+        `[${st.symbol}] inventory notional ${notional.toDecimalPlaces(2)} above ${s.alertInventoryNotional}`,
+      );
+      this.alerts.set(
+        st.consecutiveFailures >= s.alertConsecutiveFailures,
+        `failures:${st.symbol}`,
+        'consecutive failures',
+        'critical',
+        `[${st.symbol}] ${st.consecutiveFailures} consecutive failed orders`,
+      );
+    }
+  }
+
+  /** Write a stats block now (timer, flush command, shutdown). */
+  statsTick(final = false): void {
+    if (!final && this.stopping) return;
+    if (this.now() - this.lastEquityAt >= this.settings.equityRefreshSec * 1000 && !final) void this.refreshEquity();
+    this.writeBlock(this.renderStatsBlock());
+    this.touch();
+  }
+
+  renderStatsBlock(): string {
+    const now = this.clock.now();
+    const lines = this.alerts.drainLines();
+    const symbols: SymbolLine[] = [...this.syms.values()].map((st) => ({
+      symbol: st.symbol,
+      mode: this.effectiveMode(st).mode,
+      mark: st.mark,
+      f: this.stats.figures(st.symbol),
+    }));
+    return renderBlock({
+      now,
+      startedAt: this.startedAt,
+      symbols,
+      total: this.stats.figures(),
+      equity: this.equity,
+      maxDrawdown: this.stats.maxDrawdown,
+      drawdown: this.stats.currentDrawdown(),
+      sharpe: this.stats.sharpe(),
+      denials: { ...this.denials.byReason },
+      replacements: { ...this.replacements },
+      ordersPlaced: this.ordersPlaced,
+      cancelsSent: this.cancelsSent,
+      tier: this.tier(),
+      spotVolume30d: this.spotVolume.total(now),
+      metrics: this.port.metrics(),
+      alerts: lines,
+      activeAlerts: this.alerts.active().map((a) => a.message),
+    });
+  }
+
+  summaryTick(): void {
+    const f = this.stats.figures();
+    const t = this.tier();
+    this.logger.info(
+      `summary: fills=${f.fills} (maker ${f.makerFills}/taker ${f.takerFills}) volume=${f.volume.toDecimalPlaces(2)} fees=${f.fees.toDecimalPlaces(4)} realized=${f.realizedPnl.toDecimalPlaces(4)} net=${f.netPnl.toDecimalPlaces(4)} cost/$1M=${
+        f.costPerMillion?.toDecimalPlaces(2) ?? 'n/a'
+      } tier=${t.current.name} 30d=${t.volume30d.toDecimalPlaces(0)} equity=${this.equity?.toDecimalPlaces(2) ?? 'n/a'} alerts=${this.alerts.active().length}`,
+    );
+  }
+
+  tier() {
+    const now = this.clock.now();
+    return tierProgress(this.futuresVolume.total(now), pacePerMs(this.futuresVolume, now, this.startedAt));
+  }
+
+  /** REST reconciliation: open orders (+ orphans), fills after a resync, positions, funding. */
+  async reconcile(afterResync: boolean): Promise<void> {
+    if (this.reconciling || !this.started || this.stopping) return;
+    this.reconciling = true;
+    try {
+      const open = await this.track(this.port.getOpenOrders());
+      this.reconcileOrders(open);
+      if (afterResync) {
+        const fills = await this.track(this.fetchFills(Math.max(0, this.lastFillTs - 5000)));
+        for (const f of fills) {
+          const st = this.syms.get(f.symbol);
+          if (st) this.onFill(st, f);
+          else this.addVolume(f.symbol, f.tradeId, f.timestamp, f.quantity.mul(f.price));
+        }
+      }
+      const seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));
+      const positions = await this.track(this.port.getPositions());
+      this.adoptPositions(positions, true, seq);
+      await this.recoverFunding(this.startedAt);
+      if (this.connDown) {
+        this.connDown = false;
+        this.logger.info('exchange streams back and reconciled: quoting resumes');
+      }
+    } catch (e) {
+      this.logger.warn(`reconcile failed: ${msg(e)}`);
+    } finally {
+      this.reconciling = false;
+      this.touch();
+      for (const st of this.syms.values()) this.act(st);
+    }
+  }
+
+  private reconcileOrders(open: OrderInfo[]): void {
+    for (const st of this.syms.values()) {
+      const t = this.tracker.get(st.symbol);
+      const mine = open.filter((o) => o.symbol === st.symbol && isOurClientId(o.clientId));
+      for (const o of mine) {
+        if (t && (o.clientId === t.clientId || o.id === t.orderId)) {
+          this.tracker.applyInfo(t, o);
+          continue;
+        }
+        if (t && (t.state === 'pending' || t.state === 'unknown')) continue; // may be ours in flight
+        this.logger.warn(`[${st.symbol}] orphan order ${o.id} (clientId ${o.clientId}): cancelling`);
+        this.track(this.port.cancelOrder(st.symbol, { orderId: o.id }));
+      }
+      if (t && (t.state === 'open' || t.state === 'partiallyFilled') && !t.resolving && !mine.some((o) => o.clientId === t.clientId || o.id === t.orderId)) {
+        // It ended while we were not looking: ask the exchange how.
+        t.resolving = true;
+        this.scheduleResolve(st, t, 0);
+      }
+    }
+  }
+
+  private async cancelOrphans(): Promise<void> {
+    const open = await this.port.getOpenOrders();
+    const ours = open.filter((o) => isOurClientId(o.clientId));
+    if (ours.length === 0) return;
+    this.logger.warn(`cancelling ${ours.length} orphaned order(s) from a previous run`);
+    const results = await Promise.allSettled(ours.map((o) => this.port.cancelOrder(o.symbol, { orderId: o.id })));
+    results.forEach((r, i) => {
+      if (r.status === 'rejected' || r.value.kind === 'unknown') {
+        this.logger.warn(`orphan ${ours[i]!.id} cancel outcome unknown; the next reconciliation retries`);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ commands and views
+
+  async command(cmd: Command): Promise<CommandReply> {
+    try {
+      const sym = cmd.symbol;
+      const targets = sym === undefined ? [...this.syms.values()] : [this.syms.get(sym)].filter((x): x is SymState => !!x);
+      if (sym !== undefined && targets.length === 0) return { ok: false, error: `unknown symbol ${sym}; trading ${this.settings.symbols.join(', ')}` };
+      const where = sym ?? 'all symbols';
+      const now = this.clock.now();
+      switch (cmd.name) {
+        case 'pause':
+          if (sym === undefined) this.globalMode = 'PAUSED';
+          else targets[0]!.opMode = 'PAUSED';
+          this.afterModeChange();
+          return { ok: true, message: `paused ${where}` };
+        case 'resume':
+          if (sym === undefined) {
+            this.globalMode = 'ACTIVE';
+            this.globalReducingSince = null;
+          }
+          for (const st of targets) {
+            st.opMode = 'ACTIVE';
+            st.reducingSince = null;
+            st.blockedUntil = 0;
+            st.rejectStreak = 0;
+          }
+          this.afterModeChange();
+          return { ok: true, message: `resumed ${where}` };
+        case 'flatten':
+          if (sym === undefined) {
+            this.globalMode = 'REDUCING';
+            this.globalReducingSince = now;
+          } else {
+            targets[0]!.opMode = 'REDUCING';
+            targets[0]!.reducingSince = now;
+          }
+          this.afterModeChange();
+          return { ok: true, message: `flattening ${where}: reduce-only exits until flat, then paused` };
+        case 'forceInventory': {
+          const v = cmd.value ?? 'toggle';
+          this.forceInventory = v === 'toggle' ? !this.forceInventory : v === 'on';
+          this.afterModeChange();
+          return { ok: true, message: `force inventory ${this.forceInventory ? 'on' : 'off'}`, data: { forceInventory: this.forceInventory } };
+        }
+        case 'flush':
+          this.statsTick(true);
+          if (this.logBroken) return { ok: false, error: `could not write to ${this.logFile}` };
+          return { ok: true, message: `stats written to ${this.logFile}`, data: { logFile: this.logFile } };
+        case 'stats':
+          return { ok: true, message: 'stats', data: buildStats(this, sym) };
+        case 'snapshot':
+          return { ok: true, message: 'snapshot', data: this.snapshot() };
+      }
+    } catch (e) {
+      return { ok: false, error: msg(e) };
+    }
+  }
+
+  private afterModeChange(): void {
+    this.saveRunState();
+    this.touch();
+    for (const st of this.syms.values()) {
+      this.clock.clear(st.wake);
+      st.wake = null;
+      st.wakeAt = Infinity;
+      this.act(st);
+    }
+  }
+
+  private restoreRunState(): void {
+    let rs: RunState = emptyRunState();
+    try {
+      rs = this.runState.load();
+    } catch (e) {
+      this.logger.warn(`run state unreadable (${msg(e)}): starting PAUSED to be safe`);
+      rs = { ...emptyRunState(), globalMode: 'PAUSED' };
+    }
+    if (rs.forceInventory !== null) this.forceInventory = rs.forceInventory;
+    this.globalMode = rs.globalMode;
+    if (rs.globalMode === 'REDUCING') this.globalReducingSince = this.clock.now();
+    for (const [sym, mode] of Object.entries(rs.symbolModes)) {
+      const st = this.syms.get(sym);
+      if (!st) continue;
+      st.opMode = mode;
+      if (mode === 'REDUCING') st.reducingSince = this.clock.now();
+    }
+  }
+
+  private saveRunState(): void {
+    const symbolModes: Record<string, OperatorMode> = {};
+    for (const st of this.syms.values()) if (st.opMode !== 'ACTIVE') symbolModes[st.symbol] = st.opMode;
+    try {
+      this.runState.save({
+        forceInventory: this.forceInventory === this.settings.forceReduceOnInventory ? null : this.forceInventory,
+        globalMode: this.globalMode,
+        symbolModes,
+      });
+      this.alerts.clear('runstate');
+    } catch (e) {
+      this.alerts.raise('runstate', 'run state unwritable', 'critical', `run-time state could not be saved (${msg(e)}); it will not survive a restart`);
+    }
+  }
+
+  snapshot(): Snapshot {
+    this.lastSnapshotAt = this.clock.now();
+    this.dirty = false;
+    return buildSnapshot(this);
+  }
+
+  /** True when something changed since the last snapshot() (for coalesced pushes). */
+  isDirty(): boolean {
+    return this.dirty;
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  private touch(): void {
+    if (this.dirty) return;
+    this.dirty = true;
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch {
+        // a listener's failure must never affect trading
+      }
+    }
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    const done = () => this.inflight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+}
+
+function stateOfEvent(ev: OrderEvent): import('./order-tracker.js').TrackState {
+  switch (ev.type) {
+    case 'cancelled':
+      return 'cancelled';
+    case 'expired':
+      return 'expired';
+    default:
+      switch (ev.status) {
+        case 'Filled':
+          return 'filled';
+        case 'PartiallyFilled':
+          return 'partiallyFilled';
+        case 'Cancelled':
+          return 'cancelled';
+        case 'Expired':
+        case 'TriggerFailed':
+          return 'expired';
+        default:
+          return 'open';
+      }
+  }
+}
+
+export function classifyReject(code: string, message: string): string {
+  const m = message.toLowerCase();
+  if (m.includes('immediately match') || m.includes('post only') || m.includes('postonly')) return 'post-only';
+  if (m.includes('reduce only') || m.includes('reduceonly')) return 'reduce-only';
+  return code || 'rejected';
+}
+
+function fromJournalFill(f: FillInfo): NormalFill {
+  return {
+    kind: 'fill',
+    tradeId: f.tradeId,
+    orderId: f.orderId,
+    clientId: f.clientId,
+    symbol: f.symbol,
+    side: f.side,
+    price: f.price,
+    quantity: f.quantity,
+    fee: f.fee,
+    feeSymbol: f.feeSymbol,
+    isMaker: f.isMaker,
+    ts: f.timestamp,
+  };
+}
+
+function eqOrNull(a: Decimal | null, b: Decimal | null): boolean {
+  return a === null ? b === null : b !== null && a.eq(b);
+}
+
+function msg(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function raceTimeout<T>(clock: Clock, p: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const h = clock.setTimeout(() => resolve(undefined), ms);
+    p.then(
+      (v) => {
+        clock.clear(h);
+        resolve(v);
+      },
+      () => {
+        clock.clear(h);
+        resolve(undefined);
+      },
+    );
+  });
+}
+

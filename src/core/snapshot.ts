@@ -1,0 +1,177 @@
+// Views of the engine for the control socket: the TUI snapshot and the `stats` JSON. Built on demand
+// from the engine's state (cheap: a handful of symbols), decimals as strings.
+import type { OrderView, Snapshot, SymbolView } from '../control/protocol.js';
+import type { Engine } from './engine.js';
+import { remaining } from './order-tracker.js';
+import type { Figures } from './stats.js';
+
+export function buildSnapshot(e: Engine): Snapshot {
+  const now = e.now();
+  const symbols: SymbolView[] = [];
+  for (const st of e.syms.values()) {
+    const l = e.stats.ledger(st.symbol);
+    const t = e.tracker.get(st.symbol);
+    const m = e.effectiveMode(st);
+    const inv = e.inventory(st);
+    const order: OrderView | null = t
+      ? {
+          side: t.side,
+          price: t.price?.toString() ?? '',
+          quantity: t.quantity.toString(),
+          executedQuantity: t.executed.toString(),
+          reduceOnly: t.reduceOnly,
+          status: t.cancelInFlight ? 'cancelling' : t.state,
+          clientId: t.clientId,
+          ageMs: now - t.placedAt,
+        }
+      : null;
+    void remaining;
+    symbols.push({
+      symbol: st.symbol,
+      marketType: st.market.marketType,
+      mode: m.mode,
+      modeReason: m.reason,
+      side: st.quotedSide,
+      sideReason: st.sideReason,
+      imbalance: st.flow.ema,
+      order,
+      bestBid: st.lastBid?.toString() ?? null,
+      bestAsk: st.lastAsk?.toString() ?? null,
+      markPrice: st.mark?.toString() ?? null,
+      position: inv.toString(),
+      positionNotional: st.mark ? inv.abs().mul(st.mark).toString() : '0',
+      entryPrice: l.position.isZero() ? null : l.avgCost.toString(),
+      unrealizedPnl: l.unrealized().toString(),
+      realizedPnl: l.realized.toString(),
+      fees: l.fees.toString(),
+      makerFills: l.makerFills,
+      takerFills: l.takerFills,
+      volume: l.volume.toString(),
+      inventoryAgeMs: l.inventorySince === null || inv.isZero() ? null : now - l.inventorySince,
+    });
+  }
+  const f = e.stats.figures();
+  const tier = e.tier();
+  const m = e.port.metrics();
+  const dayStart = now - (now % 86_400_000);
+  let globalMode = e.globalMode as Snapshot['globalMode'];
+  if (e.connDown) globalMode = 'HALTED';
+  return {
+    coreVersion: e.coreVersion,
+    runMode: e.runMode,
+    exchangeHost: e.port.host,
+    pid: e.pid,
+    startedAt: e.startedAt,
+    now,
+    globalMode,
+    forceInventory: e.forceInventory,
+    symbols,
+    totals: {
+      fills: f.fills,
+      makerFills: f.makerFills,
+      takerFills: f.takerFills,
+      volume: f.volume.toString(),
+      makerVolume: f.makerVolume.toString(),
+      takerVolume: f.takerVolume.toString(),
+      volumeToday: e.futuresVolume.since(dayStart - 1).plus(e.spotVolume.since(dayStart - 1)).toString(),
+      volume30d: tier.volume30d.toString(),
+      realizedPnl: f.realizedPnl.toString(),
+      unrealizedPnl: f.unrealizedPnl.toString(),
+      funding: f.funding.toString(),
+      fees: f.fees.toString(),
+      netPnl: f.netPnl.toString(),
+      costPerMillion: f.costPerMillion?.toDecimalPlaces(4).toString() ?? null,
+      successRate: f.successRate,
+      longShortRatio: f.longShortRatio,
+      maxDrawdown: e.stats.maxDrawdown.toString(),
+      winRate: f.winRate,
+      failedOrders: f.failedOrders,
+      equity: e.equity?.toString() ?? null,
+    },
+    tier: {
+      current: tier.current.name,
+      next: tier.next?.name ?? null,
+      volume30d: tier.volume30d.toString(),
+      nextThreshold: tier.next?.volume.toString() ?? null,
+      progress: tier.progress,
+      etaMs: tier.etaMs,
+      makerFeeBps: (e.fees?.futuresMakerFeeBps ?? tier.current.makerBps).toString(),
+      takerFeeBps: (e.fees?.futuresTakerFeeBps ?? tier.current.takerBps).toString(),
+    },
+    api: {
+      restLastMinute: m.restLastMinute,
+      restLimit: m.restLimitPerMinute,
+      restTotal: m.restTotal,
+      wsLastMinute: m.wsLastMinute,
+      wsTotal: m.wsMessages,
+      wsApiRatio: m.restTotal > 0 ? m.wsMessages / m.restTotal : null,
+      http429: m.http429,
+      reconnects: m.reconnects,
+      wsConnected: m.wsConnected,
+      lastMessageAgoMs: m.lastMessageAgoMs,
+      restErrors: m.restErrors,
+      parseErrors: m.wsParseErrors,
+    },
+    pnlHistory: e.stats.samples.slice(-120),
+    recentFills: e.recentFills.slice(),
+    alerts: e.alerts.list(),
+    logFile: e.logFile,
+  };
+}
+
+/** JSON-safe figures (decimal strings). */
+export function figuresJson(f: Figures): Record<string, unknown> {
+  return {
+    fills: f.fills,
+    makerFills: f.makerFills,
+    takerFills: f.takerFills,
+    filledQuantity: f.filledQty.toString(),
+    volume: f.volume.toString(),
+    makerVolume: f.makerVolume.toString(),
+    takerVolume: f.takerVolume.toString(),
+    fees: f.fees.toString(),
+    realizedPnl: f.realizedPnl.toString(),
+    unrealizedPnl: f.unrealizedPnl.toString(),
+    funding: f.funding.toString(),
+    netPnl: f.netPnl.toString(),
+    failedOrders: f.failedOrders,
+    failedByReason: { ...f.failures },
+    successRate: f.successRate,
+    longShortRatio: f.longShortRatio,
+    roundTrips: f.trips,
+    wins: f.wins,
+    losses: f.losses,
+    winRate: f.winRate,
+    averageWin: f.averageWin?.toString() ?? null,
+    averageLoss: f.averageLoss?.toString() ?? null,
+    largestWin: f.largestWin.toString(),
+    largestLoss: f.largestLoss.toString(),
+    averagePnl: f.averagePnl?.toString() ?? null,
+    costPerMillion: f.costPerMillion?.toString() ?? null,
+    meanInventoryMs: f.meanInventoryMs,
+    position: f.position.toString(),
+  };
+}
+
+export function buildStats(e: Engine, symbol?: string): { total: Record<string, unknown>; symbols: Record<string, Record<string, unknown>> } {
+  const symbols: Record<string, Record<string, unknown>> = {};
+  for (const s of e.syms.keys()) if (symbol === undefined || s === symbol) symbols[s] = figuresJson(e.stats.figures(s));
+  const tier = e.tier();
+  return {
+    total: {
+      ...figuresJson(e.stats.figures()),
+      maxDrawdown: e.stats.maxDrawdown.toString(),
+      sharpe: e.stats.sharpe(),
+      equity: e.equity?.toString() ?? null,
+      ordersPlaced: e.ordersPlaced,
+      cancelsSent: e.cancelsSent,
+      replacements: { ...e.replacements },
+      riskDenials: { ...e.denials.byReason },
+      tier: tier.current.name,
+      nextTier: tier.next?.name ?? null,
+      volume30d: tier.volume30d.toString(),
+      tierEtaMs: tier.etaMs,
+    },
+    symbols,
+  };
+}

@@ -1,0 +1,51 @@
+// Per-symbol mutable state the engine keeps between events.
+import type { SideReason } from '../control/protocol.js';
+import type { BookView, MarketInfo, Side } from '../exchange/types.js';
+import type { TimerHandle } from '../util/clock.js';
+import { type Decimal, ZERO } from '../util/decimal.js';
+import { FlowSignal, type FlowParams } from './flow.js';
+import type { OperatorMode } from './ports.js';
+
+export class SymState {
+  readonly isSpot: boolean;
+  book: BookView | null = null;
+  bookValid = false;
+  lastBid: Decimal | null = null;
+  lastAsk: Decimal | null = null;
+  mark: Decimal | null = null;
+  readonly flow: FlowSignal;
+  opMode: OperatorMode = 'ACTIVE';
+  reducingSince: number | null = null;
+  /** Spot: base balance (total). */
+  spotBase: Decimal = ZERO;
+  spotTarget: Decimal = ZERO;
+  /** Side of the last wanted quote, and whether it was an exit (for the inventory-switch log line). */
+  quotedSide: Side | null = null;
+  quotedExit = false;
+  sideReason: SideReason = 'none';
+  /** No placement before this time (reject back-off, denial cool-down). */
+  blockedUntil = 0;
+  rejectStreak = 0;
+  consecutiveFailures = 0;
+  /** A reduce-only rejection asked for a fresh position read; nothing is placed until it arrives. */
+  positionReadPending = false;
+  lastPositionReadAt = -Infinity;
+  wake: TimerHandle | null = null;
+  wakeAt = Infinity;
+  /** Exchange position that disagrees with ours, and since when (adopted if it persists). */
+  driftQty: Decimal | null = null;
+  driftEntry: Decimal = ZERO;
+  driftSince = 0;
+  /** Increments on every fill: a REST position read is only trusted if no fill landed meanwhile. */
+  fillSeq = 0;
+  dustLogged = false;
+
+  constructor(
+    readonly symbol: string,
+    readonly market: MarketInfo,
+    flowParams: FlowParams,
+  ) {
+    this.isSpot = market.marketType === 'SPOT';
+    this.flow = new FlowSignal(flowParams);
+  }
+}
