@@ -1,0 +1,110 @@
+// One paper account (keyed by its API key): balances with locked amounts, perp positions, fee rates,
+// and its fill / order / funding history. Plain data so the state file can save and restore it.
+import { D, Decimal, ZERO } from '../../util/decimal.js';
+import type { SimOrder } from '../engine/types.js';
+import type { PerpPosition } from './position.js';
+
+export interface FeeRatesBps {
+  futuresMaker: Decimal;
+  futuresTaker: Decimal;
+  spotMaker: Decimal;
+  spotTaker: Decimal;
+}
+
+export const DEFAULT_FEES_BPS = { futuresMaker: '2', futuresTaker: '5', spotMaker: '8', spotTaker: '10' } as const;
+
+export interface Balance {
+  total: Decimal;
+  locked: Decimal;
+}
+
+/** Wire-shaped order record (strings for decimals, ms for createdAt). */
+export interface OrderView {
+  id: string;
+  clientId: number | null;
+  symbol: string;
+  side: 'Bid' | 'Ask';
+  orderType: 'Limit' | 'Market';
+  price: string | null;
+  quantity: string | null;
+  quoteQuantity: string | null;
+  executedQuantity: string;
+  executedQuoteQuantity: string;
+  status: string;
+  timeInForce: string;
+  postOnly: boolean;
+  reduceOnly: boolean;
+  selfTradePrevention: string;
+  expiryReason: string | null;
+  createdAt: number;
+}
+
+export interface FillRecord {
+  tradeId: number;
+  orderId: string;
+  clientId: number | null;
+  symbol: string;
+  side: 'Bid' | 'Ask';
+  price: string;
+  quantity: string;
+  fee: string;
+  feeSymbol: string;
+  isMaker: boolean;
+  timestamp: number;
+}
+
+export interface FundingRecord {
+  symbol: string;
+  quantity: string;
+  fundingRate: string;
+  intervalEndTimestamp: number;
+}
+
+export class Account {
+  readonly balances = new Map<string, Balance>();
+  readonly positions = new Map<string, PerpPosition>();
+  /** Live (resting or executing) orders by id, and by clientId. */
+  readonly open = new Map<string, SimOrder>();
+  readonly byClientId = new Map<number, SimOrder>();
+  readonly fills: FillRecord[] = [];
+  readonly history: OrderView[] = [];
+  readonly funding: FundingRecord[] = [];
+  constructor(
+    readonly key: string,
+    public fees: FeeRatesBps,
+  ) {}
+
+  balance(asset: string): Balance {
+    let b = this.balances.get(asset);
+    if (!b) {
+      b = { total: ZERO, locked: ZERO };
+      this.balances.set(asset, b);
+    }
+    return b;
+  }
+  available(asset: string): Decimal {
+    const b = this.balances.get(asset);
+    return b ? b.total.sub(b.locked) : ZERO;
+  }
+  credit(asset: string, amount: Decimal): void {
+    const b = this.balance(asset);
+    b.total = b.total.add(amount);
+  }
+  lock(asset: string, amount: Decimal): void {
+    const b = this.balance(asset);
+    b.locked = b.locked.add(amount);
+  }
+  unlock(asset: string, amount: Decimal): void {
+    const b = this.balance(asset);
+    b.locked = Decimal.max(ZERO, b.locked.sub(amount));
+  }
+}
+
+export function feesFrom(x: Partial<Record<keyof FeeRatesBps, string>> | undefined): FeeRatesBps {
+  return {
+    futuresMaker: D(x?.futuresMaker ?? DEFAULT_FEES_BPS.futuresMaker),
+    futuresTaker: D(x?.futuresTaker ?? DEFAULT_FEES_BPS.futuresTaker),
+    spotMaker: D(x?.spotMaker ?? DEFAULT_FEES_BPS.spotMaker),
+    spotTaker: D(x?.spotTaker ?? DEFAULT_FEES_BPS.spotTaker),
+  };
+}

@@ -1,0 +1,38 @@
+// Order record shared by the book, the matcher and the exchange facade. One mutable object per order;
+// house (market-model) orders have account === null and are never reported privately.
+import type { OrderStatus, OrderType, Side, TimeInForce } from '../../exchange/types.js';
+
+export type SelfTradePrevention = 'RejectTaker' | 'RejectMaker' | 'RejectBoth' | 'Allow';
+
+export interface SimOrder {
+  id: string;
+  /** API key of the owner, or null for background (house) liquidity and model takers. */
+  account: string | null;
+  symbol: string;
+  clientId: number | null;
+  side: Side;
+  orderType: OrderType;
+  timeInForce: TimeInForce;
+  postOnly: boolean;
+  reduceOnly: boolean;
+  stp: SelfTradePrevention;
+  /** Limit price in price units; null for market orders. */
+  price: number | null;
+  /** Quantity in qty units (a reverse market order with only quoteQuantity has null). */
+  quantity: number | null;
+  /** Quote budget in notional units (price units * qty units), for quoteQuantity market orders. */
+  quoteQuantity: number | null;
+  remaining: number;
+  executed: number;
+  /** Notional units (price units * qty units). */
+  executedQuote: number;
+  status: OrderStatus;
+  createdAt: number;
+  expiryReason: string | null;
+  /** Spot: quote/base amount still locked for this order (Decimal string math lives in accounts). */
+  lockedQuoteUnits: number;
+}
+
+export function isHouse(o: SimOrder): boolean {
+  return o.account === null;
+}

@@ -1,0 +1,79 @@
+// Events the SimExchange fans out. Public ones per market, private ones per account (API key).
+// Decimals are wire strings already rendered at the market's tick/step scale; times are ms (the
+// server turns them into µs where Backpack uses µs).
+import type { FillRecord, OrderView } from './accounts/account.js';
+
+export interface DepthEvent {
+  symbol: string;
+  firstUpdateId: number;
+  lastUpdateId: number;
+  /** Absolute quantities of changed levels; "0" at step scale deletes. */
+  bids: Array<[string, string]>;
+  asks: Array<[string, string]>;
+  ts: number;
+}
+
+export interface TradeEvent {
+  symbol: string;
+  id: number;
+  price: string;
+  quantity: string;
+  quoteQuantity: string;
+  buyerIsMaker: boolean;
+  buyOrderId: string;
+  sellOrderId: string;
+  ts: number;
+}
+
+export interface MarkEvent {
+  symbol: string;
+  markPrice: string;
+  indexPrice: string;
+  /** Null for spot. */
+  fundingRate: string | null;
+  nextFundingTimestamp: number | null;
+  ts: number;
+}
+
+export type OrderEventType = 'orderAccepted' | 'orderFill' | 'orderCancelled' | 'orderExpired' | 'orderModified';
+
+export interface OrderUpdateEvent {
+  account: string;
+  type: OrderEventType;
+  order: OrderView;
+  fill?: Pick<FillRecord, 'tradeId' | 'price' | 'quantity' | 'isMaker' | 'fee' | 'feeSymbol'>;
+  ts: number;
+}
+
+export interface PositionView {
+  symbol: string;
+  positionId: string;
+  netQuantity: string;
+  netExposureQuantity: string;
+  netExposureNotional: string;
+  netCost: string;
+  entryPrice: string;
+  breakEvenPrice: string;
+  markPrice: string;
+  pnlRealized: string;
+  pnlUnrealized: string;
+  cumulativeFundingPayment: string;
+}
+
+export interface PositionUpdateEvent {
+  account: string;
+  type: 'positionOpened' | 'positionAdjusted' | 'positionClosed';
+  position: PositionView;
+  ts: number;
+}
+
+export interface SimListener {
+  /** Only built when some listener has it (the server); costs formatting. */
+  depth?(e: DepthEvent): void;
+  /** Cheap notification after every book change (the direct adapter reads the book itself). */
+  bookChanged?(symbol: string, updateId: number, ts: number): void;
+  trade?(e: TradeEvent): void;
+  markPrice?(e: MarkEvent): void;
+  order?(e: OrderUpdateEvent): void;
+  position?(e: PositionUpdateEvent): void;
+}

@@ -1,0 +1,59 @@
+// Seeded PRNG (mulberry32) plus the few distributions the market model needs. Deterministic across
+// platforms: only 32-bit integer math and IEEE doubles derived from it.
+export class Prng {
+  private s: number;
+  private spare: number | null = null;
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+  /** Uniform in [0, 1). */
+  next(): number {
+    this.s = (this.s + 0x6d2b79f5) >>> 0;
+    let t = this.s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  /** Standard normal (Box-Muller, one spare cached). */
+  normal(): number {
+    if (this.spare !== null) {
+      const v = this.spare;
+      this.spare = null;
+      return v;
+    }
+    let u = this.next();
+    if (u < 1e-12) u = 1e-12;
+    const v = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+  /** Poisson by inversion (small means only, as used per 100 ms step). */
+  poisson(mean: number): number {
+    const L = Math.exp(-mean);
+    let k = 0;
+    let p = this.next();
+    while (p > L && k < 100) {
+      k++;
+      p *= this.next();
+    }
+    return k;
+  }
+  /** Log-normal with the given mean and log-sd. */
+  lognormal(mean: number, sd: number): number {
+    return mean * Math.exp(sd * this.normal() - (sd * sd) / 2);
+  }
+}
+
+/** FNV-1a of a string, for deriving per-market seeds from one run seed. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
