@@ -1,13 +1,13 @@
 // The dashboard container: gets state from useCore (the only I/O), turns keys into actions with the
 // pure keyToAction, and lays the panels out in a FIXED number of lines for the terminal size so the
 // screen stays still while numbers change.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import type { Snapshot } from '../src/control/protocol.js';
 import type { CoreClient } from './client.js';
 import { useCore } from './useCore.js';
 import { keyToAction } from './keys.js';
-import type { PendingConfirm } from './keys.js';
+import type { KeyInfo, PendingConfirm } from './keys.js';
 import { Header } from './components/Header.js';
 import { SymbolsTable } from './components/SymbolsTable.js';
 import { Totals, totalsHeight } from './components/Totals.js';
@@ -53,22 +53,30 @@ function useTerminalSize(width?: number, height?: number): { width: number; heig
   return width !== undefined && height !== undefined ? { width, height } : size;
 }
 
+function selectedIndex(symbols: ReadonlyArray<{ symbol: string }>, name: string | null): number {
+  const i = symbols.findIndex((s) => s.symbol === name);
+  return i >= 0 ? i : 0;
+}
+
 export function App(props: AppProps) {
   const mode = props.mode ?? 'attach';
   const { exit } = useApp();
   const { snapshot, conn, send } = useCore({ socketPath: props.socketPath, ...(props.client ? { client: props.client } : {}) });
   const { width, height } = useTerminalSize(props.width, props.height);
 
+  // Key-handling state lives in a ref that the handler updates synchronously (two keys typed faster
+  // than a frame, like f then y, must see each other), mirrored to the screen with a re-render.
   // Selection follows the symbol name, so it survives reorders and patches.
-  const [selectedSymbol, setSelectedSymbol] = useState<string | null>(null);
-  const [confirm, setConfirm] = useState<PendingConfirm | null>(null);
-  const [helpOpen, setHelpOpen] = useState(false);
+  const ui = useRef<{ selectedSymbol: string | null; confirm: PendingConfirm | null; helpOpen: boolean }>({ selectedSymbol: null, confirm: null, helpOpen: false });
+  const [, rerender] = useReducer((x: number) => x + 1, 0);
   const [status, setStatus] = useState<Status>(null);
   const quitting = useRef(false);
+  // The handler reads the snapshot the operator is looking at (the last rendered one).
+  const shown = useRef<Snapshot | null>(snapshot);
+  shown.current = snapshot;
 
   const symbols = snapshot?.symbols ?? [];
-  const foundIdx = symbols.findIndex((s) => s.symbol === selectedSymbol);
-  const selected = foundIdx >= 0 ? foundIdx : 0;
+  const selected = selectedIndex(symbols, ui.current.selectedSymbol);
 
   // Replies fade after a few seconds; a pending confirmation stays until a key answers it.
   useEffect(() => {
@@ -77,57 +85,71 @@ export function App(props: AppProps) {
     return () => clearTimeout(t);
   }, [status, props.statusMs]);
 
+  const propsRef = useRef(props);
+  propsRef.current = props;
   const quit = useCallback(async () => {
     if (quitting.current) return;
     quitting.current = true;
     if (mode === 'embedded') setStatus({ kind: 'info', text: 'stopping: cancelling orders…' });
     try {
-      await props.onQuit?.();
+      await propsRef.current.onQuit?.();
     } catch (err) {
       setStatus({ kind: 'error', text: `stop failed: ${err instanceof Error ? err.message : String(err)}` });
     }
     exit();
-  }, [exit, mode, props]);
+  }, [exit, mode]);
 
-  useInput((input, key) => {
-    if (quitting.current) return;
-    const action = keyToAction(input, key, {
-      symbols,
-      selected,
-      globalMode: snapshot?.globalMode ?? null,
-      confirm,
-      helpOpen,
-    });
-    switch (action.type) {
-      case 'none':
-        return;
-      case 'quit':
-        void quit();
-        return;
-      case 'help':
-        setHelpOpen(action.open);
-        return;
-      case 'select':
-        setSelectedSymbol(symbols[action.index]?.symbol ?? null);
-        return;
-      case 'confirm':
-        setConfirm(action.confirm);
-        setStatus({ kind: 'confirm', text: action.confirm.prompt });
-        return;
-      case 'cancel':
-        setConfirm(null);
-        setStatus({ kind: 'info', text: action.label });
-        return;
-      case 'send': {
-        setConfirm(null);
-        setStatus({ kind: 'info', text: `${action.label}…` });
-        void send(action.cmd).then((r) => {
-          setStatus(r.ok ? { kind: 'ok', text: r.message || `${action.label}: done` } : { kind: 'error', text: `${action.label}: ${r.error}` });
-        });
-        return;
+  // A stable handler (reads refs only), so Ink never holds a stale closure between frames.
+  const onKey = useCallback(
+    (input: string, key: KeyInfo) => {
+      if (quitting.current) return;
+      const snap = shown.current;
+      const syms = snap?.symbols ?? [];
+      const st = ui.current;
+      const action = keyToAction(input, key, {
+        symbols: syms,
+        selected: selectedIndex(syms, st.selectedSymbol),
+        globalMode: snap?.globalMode ?? null,
+        confirm: st.confirm,
+        helpOpen: st.helpOpen,
+      });
+      switch (action.type) {
+        case 'none':
+          return;
+        case 'quit':
+          void quit();
+          return;
+        case 'help':
+          ui.current = { ...st, helpOpen: action.open };
+          rerender();
+          return;
+        case 'select':
+          ui.current = { ...st, selectedSymbol: syms[action.index]?.symbol ?? null };
+          rerender();
+          return;
+        case 'confirm':
+          ui.current = { ...st, confirm: action.confirm };
+          setStatus({ kind: 'confirm', text: action.confirm.prompt });
+          return;
+        case 'cancel':
+          ui.current = { ...st, confirm: null };
+          setStatus({ kind: 'info', text: action.label });
+          return;
+        case 'send': {
+          ui.current = { ...st, confirm: null };
+          setStatus({ kind: 'info', text: `${action.label}…` });
+          void send(action.cmd).then((r) => {
+            // A confirmation armed meanwhile keeps the status line: the operator must see what y will do.
+            if (ui.current.confirm) return;
+            setStatus(r.ok ? { kind: 'ok', text: r.message || `${action.label}: done` } : { kind: 'error', text: `${action.label}: ${r.error}` });
+          });
+          return;
+        }
       }
-    }
-  });
+    },
+    [quit, send],
+  );
+  useInput(onKey);
 
   const stale = conn.state !== 'connected';
   const body = snapshot ? (
@@ -141,7 +163,7 @@ export function App(props: AppProps) {
   return (
     <Box flexDirection="column" width={width}>
       <Banner conn={conn} width={width} />
-      {helpOpen ? <HelpOverlay width={width} mode={mode} /> : body}
+      {ui.current.helpOpen ? <HelpOverlay width={width} mode={mode} /> : body}
       <StatusLine status={status} width={width} />
       <Footer width={width} mode={mode} />
     </Box>
