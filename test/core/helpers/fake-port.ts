@@ -1,0 +1,167 @@
+// A scriptable ExchangePort for core tests. Every call is recorded in order; outcomes of placements,
+// cancels and queries come from overridable handlers (default: accept / resting New order).
+import type { ExchangeMetrics, ExchangePort } from '../../../src/exchange/port.js';
+import type {
+  AccountFees,
+  BalanceInfo,
+  CollateralInfo,
+  ExchangeEvent,
+  FillInfo,
+  FundingInfo,
+  MarketInfo,
+  OrderInfo,
+  OrderRequest,
+  Outcome,
+  PositionInfo,
+} from '../../../src/exchange/types.js';
+import { D, type Decimal, ZERO } from '../../../src/util/decimal.js';
+import { EMPTY_METRICS } from '../../../src/core/stats.js';
+
+export function perpMarket(symbol = 'SOL_USDC_PERP', over: Partial<MarketInfo> = {}): MarketInfo {
+  const [base = 'SOL', quote = 'USDC'] = symbol.split('_');
+  return {
+    symbol,
+    baseSymbol: base,
+    quoteSymbol: quote,
+    marketType: symbol.endsWith('_PERP') ? 'PERP' : 'SPOT',
+    tickSize: D('0.01'),
+    stepSize: D('0.01'),
+    minQuantity: D('0.01'),
+    maxQuantity: null,
+    minPrice: null,
+    maxPrice: null,
+    orderBookState: 'Open',
+    ...over,
+  };
+}
+
+export function orderInfo(req: OrderRequest, id: string, status: OrderInfo['status'] = 'New', executed: Decimal = ZERO): OrderInfo {
+  return {
+    id,
+    clientId: req.clientId,
+    symbol: req.symbol,
+    side: req.side,
+    orderType: req.orderType,
+    price: req.price ?? null,
+    quantity: req.quantity,
+    executedQuantity: executed,
+    executedQuoteQuantity: executed.mul(req.price ?? 0),
+    status,
+    postOnly: req.postOnly ?? false,
+    reduceOnly: req.reduceOnly ?? false,
+    timeInForce: req.timeInForce ?? 'GTC',
+    createdAt: 0,
+  };
+}
+
+export interface Call {
+  m: string;
+  args: unknown[];
+}
+
+export class FakePort implements ExchangePort {
+  readonly host = 'fake';
+  calls: Call[] = [];
+  markets: MarketInfo[] = [perpMarket()];
+  positions: PositionInfo[] = [];
+  openOrders: OrderInfo[] = [];
+  fills: FillInfo[] = [];
+  funding: FundingInfo[] = [];
+  balances: BalanceInfo[] = [];
+  metricsValue: ExchangeMetrics = { ...EMPTY_METRICS, restLimitPerMinute: 2000 };
+  onEvent: ((e: ExchangeEvent) => void) | null = null;
+  private nextId = 1000;
+  /** Resting orders by clientId as the fake exchange knows them. */
+  readonly resting = new Map<number, OrderInfo>();
+
+  placeHandler: (req: OrderRequest) => Outcome<OrderInfo> | Promise<Outcome<OrderInfo>> = (req) => {
+    const info = orderInfo(req, String(this.nextId++));
+    this.resting.set(req.clientId, info);
+    return { kind: 'accepted', value: info };
+  };
+  cancelHandler: (symbol: string, id: { orderId: string } | { clientId: number }) => Outcome<OrderInfo> | Promise<Outcome<OrderInfo>> = (_s, id) => {
+    const o = [...this.resting.values()].find((x) => ('orderId' in id ? x.id === id.orderId : x.clientId === id.clientId));
+    if (!o) return { kind: 'rejected', code: 'RESOURCE_NOT_FOUND', message: 'Order not found', status: 404 };
+    if (o.clientId !== null) this.resting.delete(o.clientId);
+    return { kind: 'accepted', value: { ...o, status: 'Cancelled' } };
+  };
+  findHandler: (symbol: string, clientId: number) => OrderInfo | null | Promise<OrderInfo | null> = (_s, c) => this.resting.get(c) ?? null;
+
+  metrics(): ExchangeMetrics {
+    return this.metricsValue;
+  }
+  private rec(m: string, ...args: unknown[]): void {
+    this.calls.push({ m, args });
+  }
+  names(): string[] {
+    return this.calls.map((c) => c.m);
+  }
+  placed(): OrderRequest[] {
+    return this.calls.filter((c) => c.m === 'placeOrder').map((c) => c.args[0] as OrderRequest);
+  }
+
+  async start(symbols: string[], onEvent: (e: ExchangeEvent) => void): Promise<void> {
+    this.rec('start', symbols);
+    this.onEvent = onEvent;
+  }
+  async stop(): Promise<void> {
+    this.rec('stop');
+  }
+  emit(e: ExchangeEvent): void {
+    this.onEvent?.(e);
+  }
+  async getMarkets(): Promise<MarketInfo[]> {
+    this.rec('getMarkets');
+    return this.markets;
+  }
+  async placeOrder(req: OrderRequest): Promise<Outcome<OrderInfo>> {
+    this.rec('placeOrder', req);
+    return this.placeHandler(req);
+  }
+  async cancelOrder(symbol: string, id: { orderId: string } | { clientId: number }): Promise<Outcome<OrderInfo>> {
+    this.rec('cancelOrder', symbol, id);
+    return this.cancelHandler(symbol, id);
+  }
+  async cancelAll(symbol: string): Promise<Outcome<OrderInfo[]>> {
+    this.rec('cancelAll', symbol);
+    const out = [...this.resting.values()].filter((o) => o.symbol === symbol);
+    for (const o of out) if (o.clientId !== null) this.resting.delete(o.clientId);
+    return { kind: 'accepted', value: out };
+  }
+  async getOpenOrders(symbol?: string): Promise<OrderInfo[]> {
+    this.rec('getOpenOrders', symbol);
+    return [...this.openOrders, ...this.resting.values()].filter((o) => symbol === undefined || o.symbol === symbol);
+  }
+  async findOrder(symbol: string, clientId: number): Promise<OrderInfo | null> {
+    this.rec('findOrder', symbol, clientId);
+    return this.findHandler(symbol, clientId);
+  }
+  async getPositions(): Promise<PositionInfo[]> {
+    this.rec('getPositions');
+    return this.positions;
+  }
+  async getBalances(): Promise<BalanceInfo[]> {
+    this.rec('getBalances');
+    return this.balances;
+  }
+  async getCollateral(): Promise<CollateralInfo> {
+    this.rec('getCollateral');
+    return { netEquity: D(1000), netEquityAvailable: D(1000), pnlUnrealized: ZERO };
+  }
+  async getAccountFees(): Promise<AccountFees> {
+    this.rec('getAccountFees');
+    return { futuresMakerFeeBps: D(2), futuresTakerFeeBps: D(5), spotMakerFeeBps: D(8), spotTakerFeeBps: D(10) };
+  }
+  async getFills(q: { symbol?: string; from?: number; limit?: number; offset?: number }): Promise<FillInfo[]> {
+    this.rec('getFills', q);
+    const off = q.offset ?? 0;
+    return this.fills.filter((f) => (q.from === undefined || f.timestamp >= q.from) && (q.symbol === undefined || f.symbol === q.symbol)).slice(off, off + (q.limit ?? 100));
+  }
+  async getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<FundingInfo[]> {
+    this.rec('getFundingHistory', q);
+    return this.funding;
+  }
+  async getMarkPrice(): Promise<Decimal | null> {
+    return null;
+  }
+}

@@ -1,0 +1,148 @@
+// Builds an Engine over the FakePort with a VirtualClock and in-memory sinks.
+import { Engine } from '../../../src/core/engine.js';
+import { emptyRunState, type JournalFill, type RunState } from '../../../src/core/ports.js';
+import { defaultSettings, type Settings } from '../../../src/config/settings.js';
+import type { ExchangeEvent, OrderEvent, Side } from '../../../src/exchange/types.js';
+import { VirtualClock } from '../../../src/util/clock.js';
+import { D, type Decimal, ZERO } from '../../../src/util/decimal.js';
+import { FakeBook } from './fake-book.js';
+import { FakePort } from './fake-port.js';
+
+export const T0 = Date.UTC(2026, 0, 1);
+
+export class MemJournal {
+  records: JournalFill[] = [];
+  failing = false;
+  append(f: JournalFill): void {
+    if (this.failing) throw new Error('EROFS');
+    this.records.push(f);
+  }
+  load(): JournalFill[] {
+    return this.records.slice();
+  }
+}
+
+export class MemLog {
+  blocks: string[] = [];
+  failing = false;
+  write(b: string): void {
+    if (this.failing) throw new Error('ENOSPC');
+    this.blocks.push(b);
+  }
+}
+
+export class MemLogger {
+  lines: string[] = [];
+  info(l: string): void {
+    this.lines.push('I ' + l);
+  }
+  warn(l: string): void {
+    this.lines.push('W ' + l);
+  }
+}
+
+export class MemRunState {
+  state: RunState = emptyRunState();
+  saves = 0;
+  load(): RunState {
+    return structuredClone(this.state);
+  }
+  save(s: RunState): void {
+    this.saves++;
+    this.state = structuredClone(s);
+  }
+}
+
+export function settingsWith(over: Partial<Settings> = {}): Settings {
+  return { ...defaultSettings(), symbols: ['SOL_USDC_PERP'], ...over };
+}
+
+export interface Harness {
+  engine: Engine;
+  port: FakePort;
+  clock: VirtualClock;
+  journal: MemJournal;
+  log: MemLog;
+  logger: MemLogger;
+  runState: MemRunState;
+  book: FakeBook;
+}
+
+export function makeHarness(over: Partial<Settings> = {}, parts: Partial<Omit<Harness, 'engine'>> = {}): Harness {
+  const clock = parts.clock ?? new VirtualClock(T0);
+  const port = parts.port ?? new FakePort();
+  const journal = parts.journal ?? new MemJournal();
+  const log = parts.log ?? new MemLog();
+  const logger = parts.logger ?? new MemLogger();
+  const runState = parts.runState ?? new MemRunState();
+  const book = parts.book ?? new FakeBook('SOL_USDC_PERP', [['100.00', 5], ['99.99', 5]], [['100.05', 5], ['100.06', 5]]);
+  const engine = new Engine({
+    port,
+    clock,
+    settings: settingsWith(over),
+    runMode: 'paper',
+    journal,
+    stats: log,
+    logger,
+    runState,
+    coreVersion: '0.0.0-test',
+    logFile: '/tmp/test-log.txt',
+    pid: 42,
+  });
+  return { engine, port, clock, journal, log, logger, runState, book };
+}
+
+/** Let pending promise continuations run (the fake port answers asynchronously). */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+export function bookEvent(book: FakeBook): ExchangeEvent {
+  return { type: 'book', symbol: book.symbol, book, ts: 0, recvNs: 0n };
+}
+
+export function tradeEvent(symbol: string, takerSide: Side, qty: Decimal.Value, ts: number): ExchangeEvent {
+  return { type: 'trade', trade: { symbol, price: D(100), quantity: D(qty), takerSide, tradeId: ts, ts }, recvNs: 0n };
+}
+
+export function fillEvent(
+  o: { symbol: string; orderId: string; clientId: number | null; side: Side; price: Decimal; quantity: Decimal },
+  fill: { tradeId: string; qty: Decimal.Value; price?: Decimal.Value; fee?: Decimal.Value; isMaker?: boolean },
+  executed: Decimal,
+  ts: number,
+): ExchangeEvent {
+  const filled = executed.gte(o.quantity);
+  const ev: OrderEvent = {
+    type: 'fill',
+    symbol: o.symbol,
+    orderId: o.orderId,
+    clientId: o.clientId,
+    side: o.side,
+    orderType: 'Limit',
+    status: filled ? 'Filled' : 'PartiallyFilled',
+    price: o.price,
+    quantity: o.quantity,
+    executedQuantity: executed,
+    executedQuoteQuantity: ZERO,
+    reduceOnly: false,
+    postOnly: true,
+    fill: {
+      tradeId: fill.tradeId,
+      price: D(fill.price ?? o.price),
+      quantity: D(fill.qty),
+      isMaker: fill.isMaker ?? true,
+      fee: D(fill.fee ?? 0),
+      feeSymbol: 'USDC',
+    },
+    ts,
+  };
+  return { type: 'order', event: ev, recvNs: 0n };
+}
+
+/** Start the engine, feed the book, and make takers buy so the flow picks a side ('with' => Ask). */
+export async function startQuoting(h: Harness, takerSide: Side = 'Bid'): Promise<void> {
+  await h.engine.start();
+  h.port.emit(tradeEvent('SOL_USDC_PERP', takerSide, 1, h.clock.now()));
+  h.port.emit(bookEvent(h.book));
+  await settle();
+}

@@ -1,0 +1,171 @@
+// Strategy rules: inventory priority, join best without our own order, improve never crossing, size,
+// dust, exit escalation; plus the refresh diff (tolerance, min interval, reason codes).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decide, type DecideInput, FLATTEN_IOC_AFTER_MS, joinPrice } from '../../src/core/strategy.js';
+import { refresh } from '../../src/core/refresh.js';
+import { D } from '../../src/util/decimal.js';
+import { FakeBook } from './helpers/fake-book.js';
+import { perpMarket } from './helpers/fake-port.js';
+
+const book = () => new FakeBook('SOL_USDC_PERP', [['100.00', 5], ['99.99', 5]], [['100.05', 5], ['100.06', 5]]);
+
+function input(over: Partial<DecideInput> = {}): DecideInput {
+  return {
+    market: perpMarket(),
+    book: book(),
+    own: null,
+    inventory: D(0),
+    entryPrice: null,
+    inventorySince: null,
+    flowSide: 'Bid',
+    flowFresh: true,
+    forceInventory: true,
+    reducing: false,
+    exitsOnly: false,
+    reducingSince: null,
+    now: 0,
+    p: {
+      orderNotional: D(50),
+      orderQuantity: null,
+      inventoryThreshold: D('0.001'),
+      improveTicks: 0,
+      exitEscalation: false,
+      exitEscalateAfterSec: 30,
+      exitAdverseBps: 25,
+    },
+    ...over,
+  };
+}
+
+test('strategy: flat -> flow side, join best, size = notional / price rounded down to step', () => {
+  const d = decide(input({ p: { ...input().p, orderNotional: D('50.999') } }));
+  assert.equal(d.quote?.side, 'Bid');
+  assert.equal(d.quote?.price.toString(), '100');
+  assert.equal(d.quote?.quantity.toString(), '0.5'); // 50.999 / 100 = 0.50999 -> 0.50
+  assert.equal(d.quote?.postOnly, true);
+  assert.equal(d.quote?.reduceOnly, false);
+  assert.equal(d.quote?.reason, 'flow');
+});
+
+test('strategy: inventory first — long position quotes a reduce-only Ask for the whole position', () => {
+  const d = decide(input({ inventory: D('0.1234'), flowSide: 'Bid' }));
+  assert.equal(d.quote?.side, 'Ask');
+  assert.equal(d.quote?.reduceOnly, true);
+  assert.equal(d.quote?.postOnly, true);
+  assert.equal(d.quote?.quantity.toString(), '0.12'); // rounded DOWN to step 0.01
+  assert.equal(d.quote?.price.toString(), '100.05');
+  assert.equal(d.quote?.reason, 'inventory');
+  const short = decide(input({ inventory: D('-0.5'), flowSide: 'Ask' }));
+  assert.equal(short.quote?.side, 'Bid');
+  // forcing off: the flow decides
+  const off = decide(input({ inventory: D('0.5'), forceInventory: false, flowSide: 'Bid' }));
+  assert.equal(off.quote?.side, 'Bid');
+  assert.equal(off.quote?.reduceOnly, false);
+});
+
+test('strategy: inventory below the market minimum is dust: no exit order, reported', () => {
+  const d = decide(input({ inventory: D('0.005'), flowSide: null }));
+  assert.equal(d.quote, null);
+  assert.equal(d.dust?.toString(), '0.005');
+  const r = decide(input({ inventory: D('0.005'), reducing: true, reducingSince: 0 }));
+  assert.equal(r.quote, null);
+  assert.equal(r.why, 'dust');
+});
+
+test('strategy: joins the best price computed WITHOUT our own order', () => {
+  // Our bid of 5 at 100.00 is the whole level: the market's best bid is 99.99.
+  const alone = decide(input({ own: { side: 'Bid', price: D('100.00'), remaining: D(5) } }));
+  assert.equal(alone.quote?.price.toString(), '99.99');
+  // Someone else rests at 100.00 too: it stays the best.
+  const shared = decide(input({ own: { side: 'Bid', price: D('100.00'), remaining: D(2) } }));
+  assert.equal(shared.quote?.price.toString(), '100');
+});
+
+test('strategy: improve ticks when the spread allows, never crossing', () => {
+  const d = decide(input({ p: { ...input().p, improveTicks: 2 } }));
+  assert.equal(d.quote?.price.toString(), '100.02');
+  // a 1-tick spread: improving would cross, so it joins
+  const tight = new FakeBook('SOL_USDC_PERP', [['100.00', 1]], [['100.01', 1]]);
+  assert.equal(decide(input({ book: tight, p: { ...input().p, improveTicks: 3 } })).quote?.price.toString(), '100');
+  // improve 10 on a 5-tick spread: capped one tick below the ask
+  assert.equal(joinPrice('Bid', D('100.00'), D('100.05'), D('0.01'), 10).toString(), '100.04');
+  assert.equal(joinPrice('Ask', D('100.00'), D('100.05'), D('0.01'), 10).toString(), '100.01');
+});
+
+test('strategy: exit escalation — post-only at the touch after X s, IOC at the touch after 2X s', () => {
+  const base = { inventory: D('1'), entryPrice: D('100.02'), inventorySince: 0, p: { ...input().p, exitEscalation: true } };
+  const s0 = decide(input({ ...base, now: 29_000 }));
+  assert.equal(s0.quote?.price.toString(), '100.05');
+  assert.equal(s0.quote?.stage, 0);
+  const s1 = decide(input({ ...base, now: 30_000 }));
+  assert.equal(s1.quote?.stage, 1);
+  assert.equal(s1.quote?.price.toString(), '100.01'); // best bid + 1 tick: still rests
+  assert.equal(s1.quote?.postOnly, true);
+  const s2 = decide(input({ ...base, now: 60_000 }));
+  assert.equal(s2.quote?.stage, 2);
+  assert.equal(s2.quote?.ioc, true);
+  assert.equal(s2.quote?.postOnly, false);
+  assert.equal(s2.quote?.reduceOnly, true);
+  assert.equal(s2.quote?.price.toString(), '100'); // sells into the best bid
+  assert.equal(s2.quote?.quantity.toString(), '1'); // never more than the position
+  // adverse move: entry 101, mid 100.025 -> ~96.5 bps against a long: straight to IOC (>= 2 x 25)
+  const adverse = decide(input({ ...base, entryPrice: D('101'), now: 1000 }));
+  assert.equal(adverse.quote?.stage, 2);
+  // escalation off: stays at stage 0
+  assert.equal(decide(input({ ...base, now: 100_000, p: { ...input().p, exitEscalation: false } })).quote?.stage, 0);
+});
+
+test('strategy: flatten (REDUCING) — only exits, IOC after the flatten delay; flat quotes nothing', () => {
+  const r1 = decide(input({ inventory: D('-1'), reducing: true, exitsOnly: true, reducingSince: 0, now: 10 }));
+  assert.equal(r1.quote?.side, 'Bid');
+  assert.equal(r1.quote?.stage, 1);
+  assert.equal(r1.quote?.price.toString(), '100.04');
+  const r2 = decide(input({ inventory: D('-1'), reducing: true, exitsOnly: true, reducingSince: 0, now: FLATTEN_IOC_AFTER_MS }));
+  assert.equal(r2.quote?.ioc, true);
+  assert.equal(r2.quote?.price.toString(), '100.05');
+  assert.equal(decide(input({ reducing: true, exitsOnly: true, reducingSince: 0 })).quote, null);
+  // loss limit / REDUCING without operator flatten: exits without forced escalation
+  const e = decide(input({ inventory: D('1'), exitsOnly: true, forceInventory: false }));
+  assert.equal(e.quote?.stage, 0);
+  assert.equal(e.quote?.reduceOnly, true);
+});
+
+test('strategy: per-symbol base quantity and the market minimum', () => {
+  assert.equal(decide(input({ p: { ...input().p, orderQuantity: D('0.3') } })).quote?.quantity.toString(), '0.3');
+  assert.equal(decide(input({ p: { ...input().p, orderNotional: D('0.1') } })).quote?.quantity.toString(), '0.01');
+});
+
+const RP = { tickSize: D('0.01'), refreshToleranceTicks: 1, minRequoteMs: 250 };
+const want = (price: string, over = {}) => ({
+  side: 'Bid' as const,
+  price: D(price),
+  quantity: D('0.5'),
+  reduceOnly: false,
+  postOnly: true,
+  ioc: false,
+  reason: 'flow' as const,
+  stage: 0 as const,
+  exit: false,
+  ...over,
+});
+const have = (price: string, over = {}) => ({ side: 'Bid' as const, price: D(price), remaining: D('0.5'), reduceOnly: false, ioc: false, placedAt: 0, ...over });
+
+test('refresh: tolerance in ticks, min interval, reason codes', () => {
+  assert.deepEqual(refresh(want('100.01'), have('100.00'), 1000, RP), { kind: 'none' }); // 1 tick <= tolerance
+  assert.deepEqual(refresh(want('100.02'), have('100.00'), 1000, RP), { kind: 'cancel', reason: 'price' });
+  assert.deepEqual(refresh(want('100.02'), have('100.00'), 100, RP), { kind: 'wait', at: 250 }); // too soon
+  assert.deepEqual(refresh(want('100.00', { side: 'Ask' }), have('100.00'), 1000, RP), { kind: 'cancel', reason: 'side' });
+  // inventory switch is urgent: not rate-limited
+  assert.deepEqual(refresh(want('100.05', { side: 'Ask', exit: true, reduceOnly: true }), have('100.00'), 10, RP), {
+    kind: 'cancel',
+    reason: 'inventory',
+  });
+  assert.deepEqual(refresh(want('100.00', { exit: true, reduceOnly: true, quantity: D('0.4') }), have('100.00', { reduceOnly: true }), 1000, RP), {
+    kind: 'cancel',
+    reason: 'size',
+  });
+  assert.deepEqual(refresh(null, have('100.00'), 0, RP), { kind: 'cancel', reason: 'no-quote' });
+  assert.deepEqual(refresh(want('100.00'), null, 0, RP), { kind: 'place' });
+  assert.deepEqual(refresh(null, null, 0, RP), { kind: 'none' });
+});
