@@ -108,6 +108,8 @@ export class FakeExchange {
   readonly sockets = new Set<WebSocket>();
   /** When false, the server does not answer protocol pings (watchdog tests). */
   autoPong = true;
+  /** Called after each SUBSCRIBE is recorded (e.g. to start pushing data on that socket). */
+  onSubscribe: ((rec: SubscribeRecord, ws: WebSocket) => void) | null = null;
   private http!: Server;
   private wss!: WebSocketServer;
   private connCount = 0;
@@ -241,7 +243,9 @@ export class FakeExchange {
         const [key, signature, ts, win] = sig;
         ok = verifySignature(String(key), signingString('subscribe', null, Number(ts), Number(win)), String(signature), this.keyCache);
       }
-      this.subscribes.push({ params: m.params as string[], signature: sig, signatureOk: ok, conn });
+      const rec = { params: m.params as string[], signature: sig, signatureOk: ok, conn };
+      this.subscribes.push(rec);
+      this.onSubscribe?.(rec, ws);
     });
   }
 }
