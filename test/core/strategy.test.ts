@@ -89,8 +89,8 @@ test('strategy: improve ticks when the spread allows, never crossing', () => {
   const tight = new FakeBook('SOL_USDC_PERP', [['100.00', 1]], [['100.01', 1]]);
   assert.equal(decide(input({ book: tight, p: { ...input().p, improveTicks: 3 } })).quote?.price.toString(), '100');
   // improve 10 on a 5-tick spread: capped one tick below the ask
-  assert.equal(joinPrice('Bid', D('100.00'), D('100.05'), D('0.01'), 10).toString(), '100.04');
-  assert.equal(joinPrice('Ask', D('100.00'), D('100.05'), D('0.01'), 10).toString(), '100.01');
+  assert.equal(joinPrice('Bid', D('100.00'), D('100.05'), D('0.01'), 10)?.toString(), '100.04');
+  assert.equal(joinPrice('Ask', D('100.00'), D('100.05'), D('0.01'), 10)?.toString(), '100.01');
 });
 
 test('strategy: exit escalation — post-only at the touch after X s, IOC at the touch after 2X s', () => {
