@@ -1,0 +1,62 @@
+// Tier progress, rolling volume, client-id namespace, alert book transitions.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RollingVolume, tierProgress, volumeClass, WINDOW_MS, pacePerMs } from '../../src/core/tiers.js';
+import { ClientIdAllocator, isOurClientId } from '../../src/core/client-ids.js';
+import { AlertBook } from '../../src/core/alerts.js';
+import { D } from '../../src/util/decimal.js';
+import { MemLogger } from './helpers/harness.js';
+
+test('tiers: current, next, progress and ETA at the current pace', () => {
+  const p = tierProgress(D(750_000), D(250_000).div(3_600_000)); // 250k per hour
+  assert.equal(p.current.name, 'Tier 2');
+  assert.equal(p.next?.name, 'Tier 3');
+  assert.equal(p.progress, 0.5); // halfway from 500k to 1M
+  assert.equal(p.etaMs, 3_600_000); // 250k missing at 250k/h
+  const top = tierProgress(D(400_000_000), null);
+  assert.equal(top.current.name, 'VIP5');
+  assert.equal(top.next, null);
+  assert.equal(tierProgress(D(0), null).current.makerBps.toString(), '2');
+});
+
+test('tiers: rolling 30-day window, dedupe, futures vs spot vs stablecoin pairs', () => {
+  assert.equal(volumeClass('SOL_USDC_PERP'), 'futures');
+  assert.equal(volumeClass('SOL_USDC'), 'spot');
+  assert.equal(volumeClass('USDT_USDC'), null);
+  const now = 100 * 86_400_000;
+  const w = new RollingVolume();
+  w.add('a', now - WINDOW_MS + 1000, D(10), now);
+  w.add('b', now - 1000, D(5), now);
+  w.add('b', now - 1000, D(5), now); // duplicate
+  w.add('c', now - WINDOW_MS - 1, D(99), now); // too old
+  assert.equal(w.total(now).toString(), '15');
+  assert.equal(w.total(now + 2000).toString(), '5'); // 'a' rolled off
+  assert.equal(pacePerMs(w, now, now - 10_000)?.mul(10_000).toString(), '5');
+});
+
+test('client ids: uint32 in our namespace, distinct across restarts', () => {
+  const a = new ClientIdAllocator(Date.UTC(2026, 0, 1));
+  const b = new ClientIdAllocator(Date.UTC(2026, 0, 1) + 60_000);
+  const ids = new Set<number>();
+  for (let i = 0; i < 1000; i++) {
+    const x = a.next();
+    assert.ok(isOurClientId(x) && x <= 0xffffffff);
+    ids.add(x);
+  }
+  assert.equal(ids.size, 1000);
+  assert.ok(!ids.has(b.next()));
+  assert.equal(isOurClientId(12345), false);
+  assert.equal(isOurClientId(null), false);
+});
+
+test('alerts: logged once when raised and once when cleared; lines queued for log.txt', () => {
+  const logger = new MemLogger();
+  const a = new AlertBook(logger, () => 0);
+  a.set(true, 'x', 'api', 'warn', 'high');
+  a.set(true, 'x', 'api', 'warn', 'higher');
+  a.set(false, 'x', 'api', 'warn', '');
+  a.set(false, 'x', 'api', 'warn', '');
+  assert.equal(logger.lines.length, 2);
+  assert.equal(a.drainLines().length, 2);
+  assert.equal(a.list()[0]!.active, false);
+});
