@@ -1,0 +1,260 @@
+// Render SimExchange records in Backpack's wire shapes (REST objects and websocket payloads).
+// Times: REST order createdAt ms; history/fills naive UTC strings; websocket E/T µs.
+import type { FillRecord, FundingRecord, OrderView } from '../accounts/account.js';
+import type { DepthEvent, MarkEvent, OrderUpdateEvent, PositionUpdateEvent, PositionView, TradeEvent } from '../events.js';
+import type { SimMarket } from '../market.js';
+
+export const us = (ms: number): number => Math.floor(ms * 1000);
+
+/** "2025-07-27T17:39:00.092" — UTC without the Z, as Backpack's history endpoints print it. */
+export function naiveUtc(ms: number): string {
+  return new Date(Math.floor(ms)).toISOString().slice(0, -1);
+}
+
+const NULL_TRIGGERS = {
+  triggerPrice: null,
+  triggerQuantity: null,
+  triggerBy: null,
+  triggeredAt: null,
+  relatedOrderId: null,
+  strategyId: null,
+  stopLossTriggerPrice: null,
+  stopLossLimitPrice: null,
+  stopLossTriggerBy: null,
+  takeProfitTriggerPrice: null,
+  takeProfitLimitPrice: null,
+  takeProfitTriggerBy: null,
+};
+
+/** The REST order object (discriminated by orderType). */
+export function orderWire(o: OrderView): Record<string, unknown> {
+  const common = {
+    orderType: o.orderType,
+    id: o.id,
+    clientId: o.clientId,
+    symbol: o.symbol,
+    side: o.side,
+    quantity: o.quantity,
+    executedQuantity: o.executedQuantity,
+    executedQuoteQuantity: o.executedQuoteQuantity,
+    reduceOnly: o.reduceOnly,
+    timeInForce: o.timeInForce,
+    selfTradePrevention: o.selfTradePrevention,
+    status: o.status,
+    createdAt: o.createdAt,
+  };
+  if (o.orderType === 'Limit') return { ...common, price: o.price, postOnly: o.postOnly, ...NULL_TRIGGERS };
+  return { ...common, quoteQuantity: o.quoteQuantity, ...NULL_TRIGGERS };
+}
+
+export function orderHistoryWire(o: OrderView): Record<string, unknown> {
+  return {
+    id: o.id,
+    createdAt: naiveUtc(o.createdAt),
+    executedQuantity: o.executedQuantity,
+    executedQuoteQuantity: o.executedQuoteQuantity,
+    expiryReason: o.expiryReason,
+    orderType: o.orderType,
+    postOnly: o.postOnly,
+    price: o.price,
+    quantity: o.quantity,
+    quoteQuantity: o.quoteQuantity,
+    selfTradePrevention: o.selfTradePrevention,
+    status: o.status,
+    side: o.side,
+    stopLossTriggerPrice: null,
+    stopLossLimitPrice: null,
+    stopLossTriggerBy: null,
+    symbol: o.symbol,
+    takeProfitTriggerPrice: null,
+    takeProfitLimitPrice: null,
+    takeProfitTriggerBy: null,
+    timeInForce: o.timeInForce,
+    triggerBy: null,
+    triggerPrice: null,
+    triggerQuantity: null,
+    clientId: o.clientId,
+    systemOrderType: null,
+    strategyId: null,
+    reduceOnly: o.reduceOnly,
+  };
+}
+
+export function fillWire(f: FillRecord): Record<string, unknown> {
+  return {
+    tradeId: f.tradeId,
+    orderId: f.orderId,
+    clientId: f.clientId === null ? null : String(f.clientId),
+    symbol: f.symbol,
+    side: f.side,
+    price: f.price,
+    quantity: f.quantity,
+    fee: f.fee,
+    feeSymbol: f.feeSymbol,
+    isMaker: f.isMaker,
+    systemOrderType: null,
+    timestamp: naiveUtc(f.timestamp),
+  };
+}
+
+export function fundingWire(f: FundingRecord, userId: number): Record<string, unknown> {
+  return {
+    userId,
+    subaccountId: null,
+    symbol: f.symbol,
+    quantity: f.quantity,
+    intervalEndTimestamp: naiveUtc(f.intervalEndTimestamp),
+    fundingRate: f.fundingRate,
+  };
+}
+
+const IMF_FN = { type: 'sqrt', base: '0.02', factor: '0.00006' };
+const MMF_FN = { type: 'sqrt', base: '0.0135', factor: '0.000036' };
+
+export function positionWire(p: PositionView, userId: number): Record<string, unknown> {
+  return {
+    symbol: p.symbol,
+    positionId: p.positionId,
+    userId,
+    subaccountId: null,
+    netQuantity: p.netQuantity,
+    netExposureQuantity: p.netExposureQuantity,
+    netExposureNotional: p.netExposureNotional,
+    netCost: p.netCost,
+    entryPrice: p.entryPrice,
+    breakEvenPrice: p.breakEvenPrice,
+    markPrice: p.markPrice,
+    estLiquidationPrice: '0',
+    pnlRealized: p.pnlRealized,
+    pnlUnrealized: p.pnlUnrealized,
+    cumulativeFundingPayment: p.cumulativeFundingPayment,
+    cumulativeInterest: '0',
+    imf: '0.02',
+    mmf: '0.0135',
+    imfFunction: IMF_FN,
+    mmfFunction: MMF_FN,
+  };
+}
+
+export function marketWire(m: SimMarket): Record<string, unknown> {
+  const s = m.spec;
+  const perp = s.marketType === 'PERP';
+  return {
+    symbol: s.symbol,
+    baseSymbol: s.baseSymbol,
+    quoteSymbol: s.quoteSymbol,
+    marketType: s.marketType,
+    rwaMarketType: null,
+    filters: {
+      price: {
+        minPrice: s.minPrice,
+        maxPrice: s.maxPrice,
+        tickSize: s.tickSize,
+        maxMultiplier: '1.25',
+        minMultiplier: '0.75',
+        maxImpactMultiplier: '1.03',
+        minImpactMultiplier: '0.97',
+        meanMarkPriceBand: perp ? { maxMultiplier: '1.1', minMultiplier: '0.9' } : null,
+        meanPremiumBand: perp ? { tolerancePct: '0.05' } : null,
+        borrowEntryFeeMaxMultiplier: null,
+        borrowEntryFeeMinMultiplier: null,
+        maxPriceUpdateMultiplier: '1.0025',
+        minPriceUpdateMultiplier: '0.9975',
+      },
+      quantity: { minQuantity: s.minQuantity, maxQuantity: s.maxQuantity, stepSize: s.stepSize },
+    },
+    imfFunction: perp ? IMF_FN : null,
+    mmfFunction: perp ? MMF_FN : null,
+    fundingInterval: perp ? 3600000 : null,
+    fundingRateUpperBound: perp ? '150' : null,
+    fundingRateLowerBound: perp ? '-150' : null,
+    openInterestLimit: perp ? '4000000' : null,
+    orderBookState: 'Open',
+    createdAt: '2025-01-21T06:34:54.691858',
+    visible: true,
+    positionLimitWeight: perp ? '1' : null,
+  };
+}
+
+// ---------------------------------------------------------------- websocket payloads
+
+export function depthWs(e: DepthEvent): Record<string, unknown> {
+  const t = us(e.ts);
+  return { e: 'depth', E: t, s: e.symbol, a: e.asks, b: e.bids, U: e.firstUpdateId, u: e.lastUpdateId, T: t };
+}
+
+export function bookTickerWs(m: SimMarket, ts: number): Record<string, unknown> | null {
+  const b = m.book.bids.best();
+  const a = m.book.asks.best();
+  if (a === undefined || b === undefined) return null;
+  const t = us(ts);
+  return {
+    e: 'bookTicker', E: t, s: m.symbol,
+    a: m.px(a), A: m.qty(m.book.asks.totalAt(a)),
+    b: m.px(b), B: m.qty(m.book.bids.totalAt(b)),
+    u: m.book.updateId, T: t,
+  };
+}
+
+export function tradeWs(e: TradeEvent): Record<string, unknown> {
+  const t = us(e.ts);
+  return { e: 'trade', E: t, s: e.symbol, p: e.price, q: e.quantity, b: e.buyOrderId, a: e.sellOrderId, t: e.id, T: t, m: e.buyerIsMaker };
+}
+
+export function markPriceWs(e: MarkEvent): Record<string, unknown> {
+  const t = us(e.ts);
+  const out: Record<string, unknown> = { e: 'markPrice', E: t, s: e.symbol, p: e.markPrice, i: e.indexPrice };
+  if (e.fundingRate !== null) out['f'] = e.fundingRate;
+  if (e.nextFundingTimestamp !== null) out['n'] = e.nextFundingTimestamp;
+  out['T'] = t;
+  return out;
+}
+
+export function tickerWs(t: Record<string, string>, ts: number): Record<string, unknown> {
+  const E = us(ts);
+  return { e: 'ticker', E, s: t['symbol'], o: t['firstPrice'], c: t['lastPrice'], h: t['high'], l: t['low'], v: t['volume'], V: t['quoteVolume'], n: Number(t['trades']) };
+}
+
+export function orderUpdateWs(e: OrderUpdateEvent): Record<string, unknown> {
+  const o = e.order;
+  const t = us(e.ts);
+  const out: Record<string, unknown> = { e: e.type, E: t, s: o.symbol };
+  if (o.clientId !== null) out['c'] = o.clientId;
+  out['S'] = o.side;
+  out['o'] = o.orderType === 'Limit' ? 'LIMIT' : 'MARKET';
+  out['f'] = o.timeInForce;
+  if (o.quantity !== null) out['q'] = o.quantity;
+  if (o.quoteQuantity !== null) out['Q'] = o.quoteQuantity;
+  if (o.price !== null) out['p'] = o.price;
+  out['X'] = o.status;
+  if (e.type === 'orderExpired' && o.expiryReason) out['R'] = o.expiryReason;
+  out['i'] = o.id;
+  out['t'] = e.fill ? e.fill.tradeId : null;
+  if (e.fill) {
+    out['l'] = e.fill.quantity;
+    out['L'] = e.fill.price;
+    out['m'] = e.fill.isMaker;
+    out['n'] = e.fill.fee;
+    out['N'] = e.fill.feeSymbol;
+  }
+  out['z'] = o.executedQuantity;
+  out['Z'] = o.executedQuoteQuantity;
+  out['V'] = o.selfTradePrevention;
+  out['T'] = t;
+  out['O'] = 'USER';
+  out['r'] = o.reduceOnly;
+  out['y'] = o.postOnly;
+  return out;
+}
+
+export function positionUpdateWs(p: PositionView, type: PositionUpdateEvent['type'] | null, ts: number): Record<string, unknown> {
+  const t = us(ts);
+  const out: Record<string, unknown> = {};
+  if (type) out['e'] = type;
+  Object.assign(out, {
+    E: t, s: p.symbol, b: p.breakEvenPrice, B: p.entryPrice, f: '0.02', M: p.markPrice, m: '0.0135',
+    q: p.netQuantity, Q: p.netExposureQuantity, n: p.netExposureNotional, i: p.positionId,
+    p: p.pnlRealized, P: p.pnlUnrealized, l: '0', T: t,
+  });
+  return out;
+}
