@@ -13,9 +13,13 @@ export function isOurClientId(id: number | null | undefined): boolean {
 export class ClientIdAllocator {
   private counter: number;
 
-  /** seedMs: typically clock.now(); tenths of a second mod 2^24 gives ~19 days before the seed repeats. */
+  /**
+   * seedMs: typically clock.now(). The counter starts at (seedMs / 20) mod 2^24: a restart stays clear of
+   * the previous run's ids as long as that run used fewer than 50 ids per second (the bot uses a few), and
+   * the seed only repeats after ~93 hours.
+   */
   constructor(seedMs: number) {
-    this.counter = Math.floor(seedMs / 100) & LOW_MASK;
+    this.counter = Math.floor(seedMs / 20) & LOW_MASK;
   }
 
   next(): number {
