@@ -40,7 +40,9 @@ export interface AppProps {
 
 function useTerminalSize(width?: number, height?: number): { width: number; height: number } {
   const { stdout } = useStdout();
-  const read = (): { width: number; height: number } => ({ width: width ?? (stdout.columns || 80), height: height ?? (stdout.rows || 24) });
+  // One line short of the terminal: an output as tall as the screen makes Ink clear and redraw the whole
+  // terminal on every frame (flicker); one line less keeps it on the incremental line-diff path.
+  const read = (): { width: number; height: number } => ({ width: width ?? (stdout.columns || 80), height: height ?? Math.max(12, (stdout.rows || 24) - 1) });
   const [size, setSize] = useState(read);
   useEffect(() => {
     if (width !== undefined && height !== undefined) return;
@@ -152,10 +154,11 @@ export function App(props: AppProps) {
   useInput(onKey);
 
   const stale = conn.state !== 'connected';
+  const bodyHeight = Math.max(1, height - bannerHeight(conn) - 2);
   const body = snapshot ? (
-    <Dashboard snapshot={snapshot} selected={selected} width={width} height={height - bannerHeight(conn) - 2} stale={stale} />
+    <Dashboard snapshot={snapshot} selected={selected} width={width} height={bodyHeight} stale={stale} />
   ) : (
-    <Box height={Math.max(1, height - bannerHeight(conn) - 2)}>
+    <Box height={bodyHeight}>
       <Text dimColor>waiting for the core's first snapshot…</Text>
     </Box>
   );
@@ -163,7 +166,13 @@ export function App(props: AppProps) {
   return (
     <Box flexDirection="column" width={width}>
       <Banner conn={conn} width={width} />
-      {ui.current.helpOpen ? <HelpOverlay width={width} mode={mode} /> : body}
+      {ui.current.helpOpen ? (
+        <Box height={bodyHeight} flexDirection="column">
+          <HelpOverlay width={width} mode={mode} />
+        </Box>
+      ) : (
+        body
+      )}
       <StatusLine status={status} width={width} />
       <Footer width={width} mode={mode} />
     </Box>

@@ -70,6 +70,10 @@ export function describeError(err: NodeJS.ErrnoException, path: string, everConn
       hint: 'fix: start the core (tierhunter run, or pm2 start), or pass --socket PATH',
     };
   }
+  if (gone) {
+    const why = code === 'ENOENT' ? 'socket gone: the core stopped or is restarting' : 'nothing listening: the core is restarting or crashed';
+    return { state: 'reconnecting', detail: why, hint: null };
+  }
   return { state: everConnected ? 'reconnecting' : 'connecting', detail: `${code}: ${err.message}`, hint: null };
 }
 

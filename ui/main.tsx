@@ -22,10 +22,13 @@ export async function runTui(opts: TuiOptions): Promise<void> {
   const instance = render(
     <App socketPath={opts.socketPath} mode={opts.mode} {...(opts.onQuit ? { onQuit: opts.onQuit } : {})} />,
     {
-      // The core pushes at most ~10/s and useCore batches on a 100 ms timer: 10 fps is all we need, and
-      // incremental rendering rewrites only the lines that changed, so the screen does not flicker.
+      // The core pushes at most ~10/s and useCore batches on a 100 ms timer: 10 fps is all we need.
+      // Each frame is one write (erase + redraw, wrapped in synchronized-output marks where the terminal
+      // supports them), and the App stays one line shorter than the terminal so Ink never falls back to
+      // clearing the whole screen. Ink 6.8's incrementalRendering is NOT used: in tmux it left a stale
+      // banner line on screen and pushed the footer off when the connection banner disappeared.
       maxFps: 10,
-      incrementalRendering: true,
+      incrementalRendering: false,
       // q and Ctrl+C go through the App so embedded mode can stop the core before exiting.
       exitOnCtrlC: false,
     },

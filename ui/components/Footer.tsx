@@ -8,7 +8,7 @@ export function legend(mode: 'attach' | 'embedded'): Array<readonly [string, str
     ['p/P', 'pause'],
     ['f/F', 'flatten'],
     ['i', 'inventory'],
-    ['l', 'flush log'],
+    ['l', 'flush'],
     ['↑↓/jk', 'select'],
     ['?', 'help'],
     ['q', mode === 'attach' ? 'detach' : 'quit'],

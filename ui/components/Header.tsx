@@ -42,9 +42,10 @@ export function Header({ snapshot, width }: { snapshot: Snapshot; width: number 
     s.forceInventory ? { text: 'ON', color: 'green' } : { text: 'OFF', color: 'yellow' },
     { text: '   tier ', dim: true },
     { text: s.tier.current },
-    { text: `  maker ${s.tier.makerFeeBps}bp taker ${s.tier.takerFeeBps}bp`, dim: true },
-    { text: `   core ${s.coreVersion} pid ${s.pid}`, dim: true },
+    { text: ` m${s.tier.makerFeeBps}/t${s.tier.takerFeeBps}bp`, dim: true },
   ];
+  // Build details only when there is room; never a half-cut line at 80 columns.
+  if (width >= 120) line2.push({ text: `   core ${s.coreVersion} pid ${s.pid}`, dim: true });
   return (
     <Box flexDirection="column" width={width}>
       <Line segs={line1} />

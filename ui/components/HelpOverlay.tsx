@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 
 export function helpRows(mode: 'attach' | 'embedded'): Array<readonly [string, string]> {
   return [
-    ['p', 'pause the selected symbol (resume it if it is PAUSED): its order is cancelled'],
+    ['p', 'pause the selected symbol, or resume it if PAUSED (pausing cancels its order)'],
     ['P', 'pause all symbols (resume all if globally PAUSED)'],
     ['f', 'flatten the selected symbol (asks for y to confirm)'],
     ['F', 'flatten ALL symbols (asks for y to confirm)'],
