@@ -165,3 +165,16 @@ test('findOrder: resting order by clientId, else order history, else null', asyn
   assert.equal((await a.getMarkPrice(SYM))?.toString(), '180.5');
   await a.close();
 });
+
+test('start returns promptly with a down event when the websocket is unreachable, and keeps retrying', async () => {
+  const a = new BackpackAdapter({ restUrl: fx.restUrl, wsUrl: 'ws://127.0.0.1:1', keys: null, settings: defaultSettings(), rng: () => 0.5, wsBackoffBaseMs: 20 });
+  adapters.push(a);
+  const events: ExchangeEvent[] = [];
+  const t0 = Date.now();
+  await a.start([SYM], (e) => events.push(e));
+  assert.ok(Date.now() - t0 < 5000);
+  const down = events.find((e) => e.type === 'connection');
+  assert.ok(down?.type === 'connection' && down.state === 'down' && /connect failed/.test(down.detail ?? ''));
+  assert.equal(a.metrics().wsConnected, false);
+  await a.close();
+});

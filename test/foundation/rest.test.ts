@@ -144,3 +144,32 @@ test('a timestamp rejection on a signed GET resyncs the clock and retries once',
   const last = fx.requests.at(-1)!;
   assert.ok(Number(last.headers['x-timestamp']) > Date.now() + 25_000, 'signed with the corrected clock');
 });
+
+test('batch orders: bare array body, signed per order; per-item results; 202 cancel is unknown', async () => {
+  const c = client();
+  fx.routes['POST /api/v1/orders'] = (r) => {
+    const arr = r.body as Array<Record<string, unknown>>;
+    return {
+      status: 200,
+      body: [
+        { operation: 'Ok', orderType: 'Limit', id: '1', clientId: arr[0]!.clientId, symbol: 'SOL_USDC_PERP', side: 'Bid', price: '180', quantity: '1', executedQuantity: '0', executedQuoteQuantity: '0', status: 'New', createdAt: 1 },
+        { operation: 'Err', code: 'INVALID_ORDER', message: 'Order would immediately match and take' },
+      ],
+    };
+  };
+  const out = await c.executeOrders([
+    { ...ORDER, price: D('180'), quantity: D('1'), clientId: 1 },
+    { ...ORDER, price: D('181'), quantity: D('2'), clientId: 2 },
+  ]);
+  const req = fx.requests.at(-1)!;
+  assert.equal(req.signatureOk, true);
+  assert.ok(Array.isArray(req.body));
+  assert.match(req.signedString!, /^instruction=orderExecute&clientId=1&.*&instruction=orderExecute&clientId=2&.*&timestamp=\d+&window=5000$/);
+  assert.equal(out.kind, 'accepted');
+  if (out.kind === 'accepted') {
+    assert.equal(out.value[0]?.ok, true);
+    assert.deepEqual(out.value[1], { ok: false, code: 'INVALID_ORDER', message: 'Order would immediately match and take' });
+  }
+  fx.routes['DELETE /api/v1/order'] = () => ({ status: 202, text: '' });
+  assert.equal((await c.cancelOrder('SOL_USDC_PERP', { orderId: '1' })).kind, 'unknown');
+});

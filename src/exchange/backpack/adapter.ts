@@ -139,6 +139,13 @@ export class BackpackAdapter implements ExchangePort {
         }
         firstResult?.();
       },
+      onConnectFailed: (reason) => {
+        // Only the first failure is reported: start() returns and the core knows streams are down.
+        if (!firstResult) return;
+        this.emit({ type: 'connection', state: 'down', ts: this.clock.now(), detail: `connect failed: ${reason}` });
+        firstResult();
+        firstResult = null;
+      },
     });
     this.ws.subscribe(streams);
     this.ws.start();

@@ -14,6 +14,8 @@ export interface WsHandlers {
   /** Socket open and every subscription sent. `reconnect` is false only for the first connection. */
   onOpen(reconnect: boolean): void;
   onClose(reason: string): void;
+  /** A connection attempt failed before opening (the reconnect loop continues). */
+  onConnectFailed?(reason: string): void;
   /** `{"error":{code,message}}` frames (bad subscription, parse error on the server side). */
   onServerError?(code: unknown, message: string): void;
 }
@@ -197,6 +199,7 @@ export class BackpackWs {
       this.clearLiveTimers();
       const reason = this.closeReason ?? `closed (${code})`;
       if (wasOpen) this.safe(() => this.handlers.onClose(reason));
+      else this.safe(() => this.handlers.onConnectFailed?.(reason));
       this.scheduleReconnect(reason);
     });
   }
