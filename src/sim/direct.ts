@@ -1,0 +1,433 @@
+// DirectExchange: an ExchangePort straight onto an in-process SimExchange (no network), for
+// virtual-time backtests. It delivers the same domain events the websocket adapter would (book as a
+// BookView, trade, markPrice, order, position), in order, and resolves requests without I/O.
+//
+// Events are queued and delivered from a microtask after the exchange operation that produced them,
+// so a handler may place/cancel orders without re-entering the matching engine mid-match.
+//
+// How a backtest driver advances time (the clock must be the exchange's VirtualClock):
+//
+//   const direct = new DirectExchange({ clock, seed: 42 });
+//   await direct.start(['SOL_USDC_PERP'], (e) => core.onEvent(e));
+//   const end = clock.now() + hours * 3_600_000;
+//   while (clock.now() < end) await direct.advance(100);   // one model step, then drain handlers
+//
+// advance(ms) runs clock.runUntil() in steps of at most `stepMs` (default 100 = one model step) and after
+// each step awaits setImmediate, which lets queued events reach the handler and lets any promise chains
+// the handler started (placeOrder -> then ...) settle before the simulated time moves on.
+import type { VirtualClock } from '../util/clock.js';
+import { D, Decimal, ZERO } from '../util/decimal.js';
+import type { ExchangeMetrics, ExchangePort } from '../exchange/port.js';
+import type {
+  AccountFees,
+  BalanceInfo,
+  BookView,
+  CollateralInfo,
+  ExchangeEvent,
+  FillInfo,
+  FundingInfo,
+  MarketInfo,
+  OrderEventType,
+  OrderInfo,
+  OrderRequest,
+  OrderStatus,
+  Outcome,
+  PositionInfo,
+  Side,
+} from '../exchange/types.js';
+import type { OrderView } from './accounts/account.js';
+import type { BookSide } from './engine/book.js';
+import { parseUnits } from './engine/units.js';
+import type { OrderUpdateEvent, PositionView } from './events.js';
+import { SimExchange, type SimExchangeOptions } from './exchange.js';
+import type { SimMarket } from './market.js';
+
+export interface DirectExchangeOptions {
+  clock: VirtualClock;
+  /** Use an existing exchange (its clock must be `clock`); otherwise one is created. */
+  exchange?: SimExchange;
+  seed?: number;
+  markets?: string[];
+  /** The account this port trades as (any string; default "backtest"). */
+  apiKey?: string;
+  exchangeOptions?: Partial<Omit<SimExchangeOptions, 'clock'>>;
+}
+
+/** Live BookView over the engine's book (Decimals built only on demand). */
+class EngineBookView implements BookView {
+  constructor(private readonly m: SimMarket) {}
+  get symbol(): string {
+    return this.m.symbol;
+  }
+  get lastUpdateId(): number {
+    return this.m.book.updateId;
+  }
+  bestBid(): Decimal | null {
+    const b = this.m.book.bids.best();
+    return b === undefined ? null : this.m.pxDec(b);
+  }
+  bestAsk(): Decimal | null {
+    const a = this.m.book.asks.best();
+    return a === undefined ? null : this.m.pxDec(a);
+  }
+  sizeAt(side: Side, price: Decimal): Decimal {
+    const pu = parseUnits(price.toFixed(), this.m.ps.scale);
+    if (typeof pu !== 'number') return ZERO;
+    return this.m.qtyDec(this.m.book.side(side).totalAt(pu));
+  }
+  levels(side: Side, n: number): Array<[Decimal, Decimal]> {
+    const bs: BookSide = this.m.book.side(side);
+    const out: Array<[Decimal, Decimal]> = [];
+    for (let i = 0; i < bs.prices.length && i < n; i++) {
+      const p = bs.prices[i]!;
+      out.push([this.m.pxDec(p), this.m.qtyDec(bs.totalAt(p))]);
+    }
+    return out;
+  }
+}
+
+const EVENT_TYPE: Record<OrderUpdateEvent['type'], OrderEventType> = {
+  orderAccepted: 'accepted',
+  orderFill: 'fill',
+  orderCancelled: 'cancelled',
+  orderExpired: 'expired',
+  orderModified: 'modified',
+};
+
+function toOrderInfo(o: OrderView): OrderInfo {
+  return {
+    id: o.id,
+    clientId: o.clientId,
+    symbol: o.symbol,
+    side: o.side,
+    orderType: o.orderType,
+    price: o.price === null ? null : D(o.price),
+    quantity: D(o.quantity ?? '0'),
+    executedQuantity: D(o.executedQuantity),
+    executedQuoteQuantity: D(o.executedQuoteQuantity),
+    status: o.status as OrderStatus,
+    postOnly: o.postOnly,
+    reduceOnly: o.reduceOnly,
+    timeInForce: o.timeInForce as OrderInfo['timeInForce'],
+    createdAt: o.createdAt,
+  };
+}
+
+function toPositionInfo(p: PositionView): PositionInfo {
+  return {
+    symbol: p.symbol,
+    netQuantity: D(p.netQuantity),
+    entryPrice: D(p.entryPrice),
+    markPrice: D(p.markPrice),
+    pnlRealized: D(p.pnlRealized),
+    pnlUnrealized: D(p.pnlUnrealized),
+    cumulativeFunding: D(p.cumulativeFundingPayment),
+  };
+}
+
+export class DirectExchange implements ExchangePort {
+  readonly host = 'backtest';
+  readonly exchange: SimExchange;
+  readonly clock: VirtualClock;
+  readonly apiKey: string;
+  private queue: ExchangeEvent[] = [];
+  private readonly pendingBook = new Set<string>();
+  private scheduled = false;
+  private onEvent: ((e: ExchangeEvent) => void) | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private readonly views = new Map<string, EngineBookView>();
+  private readonly counters = { rest: 0, events: 0 };
+
+  constructor(opts: DirectExchangeOptions) {
+    this.clock = opts.clock;
+    this.apiKey = opts.apiKey ?? 'backtest';
+    this.exchange =
+      opts.exchange ??
+      new SimExchange({
+        ...opts.exchangeOptions,
+        clock: opts.clock,
+        seed: opts.seed ?? 1,
+        ...(opts.markets ? { markets: opts.markets } : {}),
+      });
+    this.exchange.account(this.apiKey);
+  }
+
+  metrics(): ExchangeMetrics {
+    return {
+      restTotal: this.counters.rest,
+      restLastMinute: 0,
+      restLimitPerMinute: 2000,
+      http429: 0,
+      restErrors: 0,
+      byEndpoint: {},
+      wsMessages: this.counters.events,
+      wsBytes: 0,
+      wsParseErrors: 0,
+      wsLastMinute: 0,
+      reconnects: 0,
+      byStream: {},
+      wsConnected: this.onEvent !== null,
+      lastMessageAgoMs: 0,
+      clockOffsetMs: 0,
+    };
+  }
+
+  private ns(): bigint {
+    return BigInt(Math.round(this.clock.now() * 1e6));
+  }
+
+  private push(e: ExchangeEvent): void {
+    this.queue.push(e);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(() => this.drain());
+    }
+  }
+
+  /** Deliver queued events in order (also called by advance()). */
+  drain(): void {
+    this.scheduled = false;
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      for (const e of batch) {
+        if (e.type === 'book') this.pendingBook.delete(e.symbol);
+        this.counters.events++;
+        try {
+          this.onEvent?.(e);
+        } catch {
+          // A throwing handler must not stop the backtest's event flow; the core reports its own errors.
+        }
+      }
+    }
+  }
+
+  async start(symbols: string[], onEvent: (e: ExchangeEvent) => void): Promise<void> {
+    this.onEvent = onEvent;
+    const wanted = new Set(symbols);
+    for (const s of symbols) {
+      const m = this.exchange.market(s);
+      if (m) this.views.set(s, new EngineBookView(m));
+    }
+    const key = this.apiKey;
+    this.unsubscribe = this.exchange.subscribe({
+      bookChanged: (symbol, _id, ts) => {
+        if (!wanted.has(symbol) || this.pendingBook.has(symbol)) return;
+        this.pendingBook.add(symbol);
+        this.push({ type: 'book', symbol, book: this.views.get(symbol)!, ts, recvNs: this.ns() });
+      },
+      trade: (t) => {
+        if (!wanted.has(t.symbol)) return;
+        this.push({
+          type: 'trade',
+          trade: { symbol: t.symbol, price: D(t.price), quantity: D(t.quantity), takerSide: t.buyerIsMaker ? 'Ask' : 'Bid', tradeId: t.id, ts: t.ts },
+          recvNs: this.ns(),
+        });
+      },
+      markPrice: (e) => {
+        if (!wanted.has(e.symbol)) return;
+        this.push({
+          type: 'markPrice',
+          symbol: e.symbol,
+          markPrice: D(e.markPrice),
+          indexPrice: D(e.indexPrice),
+          fundingRate: e.fundingRate === null ? null : D(e.fundingRate),
+          ts: e.ts,
+        });
+      },
+      order: (e) => {
+        if (e.account !== key) return;
+        const o = e.order;
+        this.push({
+          type: 'order',
+          event: {
+            type: EVENT_TYPE[e.type],
+            symbol: o.symbol,
+            orderId: o.id,
+            clientId: o.clientId,
+            side: o.side,
+            orderType: o.orderType,
+            status: o.status as OrderStatus,
+            price: o.price === null ? null : D(o.price),
+            quantity: D(o.quantity ?? '0'),
+            executedQuantity: D(o.executedQuantity),
+            executedQuoteQuantity: D(o.executedQuoteQuantity),
+            reduceOnly: o.reduceOnly,
+            postOnly: o.postOnly,
+            ...(e.fill
+              ? { fill: { tradeId: String(e.fill.tradeId), price: D(e.fill.price), quantity: D(e.fill.quantity), isMaker: e.fill.isMaker, fee: D(e.fill.fee), feeSymbol: e.fill.feeSymbol } }
+              : {}),
+            ...(e.type === 'orderExpired' && o.expiryReason ? { reason: o.expiryReason } : {}),
+            ts: e.ts,
+          },
+          recvNs: this.ns(),
+        });
+      },
+      position: (e) => {
+        if (e.account !== key) return;
+        const p = e.position;
+        this.push({
+          type: 'position',
+          event: { symbol: p.symbol, netQuantity: D(p.netQuantity), entryPrice: D(p.entryPrice), markPrice: D(p.markPrice), pnlRealized: D(p.pnlRealized), pnlUnrealized: D(p.pnlUnrealized), snapshot: false, ts: e.ts },
+        });
+      },
+    });
+    const now = this.clock.now();
+    this.push({ type: 'connection', state: 'up', ts: now });
+    for (const p of this.exchange.positions(key)) {
+      if (!wanted.has(p.symbol)) continue;
+      this.push({
+        type: 'position',
+        event: { symbol: p.symbol, netQuantity: D(p.netQuantity), entryPrice: D(p.entryPrice), markPrice: D(p.markPrice), pnlRealized: D(p.pnlRealized), pnlUnrealized: D(p.pnlUnrealized), snapshot: true, ts: now },
+      });
+    }
+    for (const s of symbols) {
+      const v = this.views.get(s);
+      if (v) {
+        this.pendingBook.add(s);
+        this.push({ type: 'book', symbol: s, book: v, ts: now, recvNs: this.ns() });
+      }
+    }
+    this.exchange.start();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.exchange.stop();
+    this.drain();
+    this.onEvent = null;
+  }
+
+  /**
+   * Advance simulated time by `ms` in steps of at most `stepMs`, delivering events and letting handler
+   * promise chains settle after every step.
+   */
+  async advance(ms: number, stepMs = 100): Promise<void> {
+    const end = this.clock.now() + ms;
+    while (this.clock.now() < end) {
+      this.clock.runUntil(Math.min(end, this.clock.now() + stepMs));
+      this.drain();
+      await new Promise<void>((r) => setImmediate(r));
+      this.drain();
+    }
+  }
+
+  async getMarkets(): Promise<MarketInfo[]> {
+    return [...this.exchange.markets.values()].map((m) => ({
+      symbol: m.symbol,
+      baseSymbol: m.spec.baseSymbol,
+      quoteSymbol: m.spec.quoteSymbol,
+      marketType: m.spec.marketType,
+      tickSize: D(m.spec.tickSize),
+      stepSize: D(m.spec.stepSize),
+      minQuantity: D(m.spec.minQuantity),
+      maxQuantity: m.spec.maxQuantity === null ? null : D(m.spec.maxQuantity),
+      minPrice: D(m.spec.minPrice),
+      maxPrice: D(m.spec.maxPrice),
+      orderBookState: 'Open',
+    }));
+  }
+
+  async placeOrder(req: OrderRequest): Promise<Outcome<OrderInfo>> {
+    this.counters.rest++;
+    const m = this.exchange.market(req.symbol);
+    const body: Record<string, unknown> = {
+      symbol: req.symbol,
+      side: req.side,
+      orderType: req.orderType,
+      quantity: m ? req.quantity.toFixed() : req.quantity.toString(),
+      clientId: req.clientId,
+    };
+    if (req.price !== undefined) body['price'] = req.price.toFixed();
+    if (req.timeInForce) body['timeInForce'] = req.timeInForce;
+    if (req.postOnly) body['postOnly'] = true;
+    if (req.reduceOnly) body['reduceOnly'] = true;
+    const r = await this.exchange.submitOrder(this.apiKey, body);
+    return r.ok ? { kind: 'accepted', value: toOrderInfo(r.value) } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
+  }
+
+  async cancelOrder(symbol: string, id: { orderId: string } | { clientId: number }): Promise<Outcome<OrderInfo>> {
+    this.counters.rest++;
+    const r = this.exchange.cancelOrder(this.apiKey, symbol, id);
+    return r.ok ? { kind: 'accepted', value: toOrderInfo(r.value) } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
+  }
+
+  async cancelAll(symbol: string): Promise<Outcome<OrderInfo[]>> {
+    this.counters.rest++;
+    const r = this.exchange.cancelAll(this.apiKey, symbol);
+    return r.ok ? { kind: 'accepted', value: r.value.map(toOrderInfo) } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
+  }
+
+  async getOpenOrders(symbol?: string): Promise<OrderInfo[]> {
+    this.counters.rest++;
+    return this.exchange.openOrders(this.apiKey, symbol).map(toOrderInfo);
+  }
+
+  async findOrder(symbol: string, clientId: number): Promise<OrderInfo | null> {
+    this.counters.rest++;
+    const live = this.exchange.getOrder(this.apiKey, symbol, { clientId });
+    if (live.ok) return toOrderInfo(live.value);
+    const acct = this.exchange.account(this.apiKey);
+    for (let i = acct.history.length - 1; i >= 0; i--) {
+      const o = acct.history[i]!;
+      if (o.symbol === symbol && o.clientId === clientId) return toOrderInfo(o);
+    }
+    return null;
+  }
+
+  async getPositions(): Promise<PositionInfo[]> {
+    this.counters.rest++;
+    return this.exchange.positions(this.apiKey).map(toPositionInfo);
+  }
+
+  async getBalances(): Promise<BalanceInfo[]> {
+    this.counters.rest++;
+    return Object.entries(this.exchange.balances(this.apiKey)).map(([asset, b]) => ({ asset, available: D(b.available), locked: D(b.locked) }));
+  }
+
+  async getCollateral(): Promise<CollateralInfo> {
+    this.counters.rest++;
+    const c = this.exchange.collateral(this.apiKey);
+    return { netEquity: D(c['netEquity'] as string), netEquityAvailable: D(c['netEquityAvailable'] as string), pnlUnrealized: D(c['pnlUnrealized'] as string) };
+  }
+
+  async getAccountFees(): Promise<AccountFees> {
+    this.counters.rest++;
+    const f = this.exchange.account(this.apiKey).fees;
+    return { futuresMakerFeeBps: f.futuresMaker, futuresTakerFeeBps: f.futuresTaker, spotMakerFeeBps: f.spotMaker, spotTakerFeeBps: f.spotTaker };
+  }
+
+  async getFills(q: { symbol?: string; from?: number; limit?: number; offset?: number }): Promise<FillInfo[]> {
+    this.counters.rest++;
+    const rows = this.exchange.fills(this.apiKey, { ...q, sortDirection: 'Asc' });
+    return rows.map((f) => ({
+      tradeId: String(f.tradeId),
+      orderId: f.orderId,
+      clientId: f.clientId,
+      symbol: f.symbol,
+      side: f.side,
+      price: D(f.price),
+      quantity: D(f.quantity),
+      fee: D(f.fee),
+      feeSymbol: f.feeSymbol,
+      isMaker: f.isMaker,
+      timestamp: f.timestamp,
+    }));
+  }
+
+  async getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<FundingInfo[]> {
+    this.counters.rest++;
+    return this.exchange.fundingPayments(this.apiKey, q).map((f) => ({
+      symbol: f.symbol,
+      quantity: D(f.quantity),
+      fundingRate: D(f.fundingRate),
+      intervalEndTimestamp: f.intervalEndTimestamp,
+    }));
+  }
+
+  async getMarkPrice(symbol: string): Promise<Decimal | null> {
+    const m = this.exchange.market(symbol);
+    return m ? m.pxDec(m.markPu()) : null;
+  }
+}
