@@ -166,3 +166,31 @@ export class VirtualClock implements Clock {
     return top;
   }
 }
+
+/**
+ * Real-time clock running `speed` times faster than the wall clock (tests and benchmarks that need a few
+ * simulated minutes against the paper server in a few real seconds). Share ONE instance between the paper
+ * exchange and the core so signed timestamps and exchange time agree.
+ */
+export class ScaledClock implements Clock {
+  private readonly inner = new SystemClock();
+  private readonly realStart = Date.now();
+  constructor(
+    readonly speed: number,
+    private readonly start = Date.now(),
+  ) {
+    if (!(speed > 0)) throw new Error('ScaledClock speed must be > 0');
+  }
+  now(): number {
+    return this.start + (Date.now() - this.realStart) * this.speed;
+  }
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.inner.setTimeout(fn, ms / this.speed);
+  }
+  setInterval(fn: () => void, ms: number): TimerHandle {
+    return this.inner.setInterval(fn, Math.max(1, ms / this.speed));
+  }
+  clear(h: TimerHandle | null | undefined): void {
+    this.inner.clear(h);
+  }
+}
