@@ -388,6 +388,11 @@ export class ControlServer {
     // Serialise each top-level key once per cycle; clients compare strings.
     const current: Array<[string, string]> = Object.entries(snap).map(([k, v]) => [k, JSON.stringify(v) ?? 'null']);
     for (const c of [...this.clients]) {
+      if (c.sent.size === 0) {
+        // Connected while the snapshot was unavailable: it needs a full snapshot, not a patch.
+        this.sendFullSnapshot(c);
+        continue;
+      }
       const parts: string[] = [];
       for (const [k, json] of current) {
         if (c.sent.get(k) !== json) {

@@ -384,3 +384,34 @@ test('clients beyond the limit are turned away with a reason; the others keep wo
     t.cleanup();
   }
 });
+
+test('a client that connected while no snapshot was available gets a full snapshot on the next push', async () => {
+  const t = tempDir();
+  try {
+    let ready = false;
+    const logs: string[] = [];
+    const server = await ControlServer.listen({
+      socketPath: defaultSocketPath(t.dir),
+      getSnapshot: () => {
+        if (!ready) throw new Error('core starting');
+        return makeSnapshot({ globalMode: 'PAUSED' });
+      },
+      handleCommand: async () => ({ ok: true, message: 'x' }),
+      coreVersion: 't',
+      log: (l) => logs.push(l),
+    });
+    const c = await ControlClient.connect(defaultSocketPath(t.dir));
+    await c.request('flush'); // round trip: the hello-time snapshot attempt has happened
+    assert.equal(c.messages.filter((m) => m.type === 'snapshot').length, 0);
+    assert.ok(logs.some((l) => l.includes('core starting')));
+    ready = true;
+    server.notifyChanged();
+    const snap = await c.waitFor((m) => m.type === 'snapshot');
+    assert.ok(snap.type === 'snapshot' && snap.snapshot.globalMode === 'PAUSED');
+    assert.equal(c.messages.filter((m) => m.type === 'patch').length, 0);
+    c.close();
+    await server.close();
+  } finally {
+    t.cleanup();
+  }
+});
