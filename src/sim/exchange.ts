@@ -678,11 +678,10 @@ export class SimExchange {
     }
   }
 
-  /** Tests: pin a market's mark (only without a model). */
-  setMark(symbol: string, price: string): void {
+  /** Tests/tools: pin a market's mark price (null un-pins). */
+  setMark(symbol: string, price: string | null): void {
     const m = this.markets.get(symbol)!;
-    m.lastPrice = parseUnits(price, m.ps.scale) as number;
-    if (m.model) m.model.markPu = m.lastPrice;
+    m.pinnedMark = price === null ? null : (parseUnits(price, m.ps.scale) as number);
   }
 
   // ---------------------------------------------------------------- house liquidity (model + tests)

@@ -33,6 +33,8 @@ export class SimMarket {
   readonly maxPrice: number;
   readonly isPerp: boolean;
   model: MarketModel | null = null;
+  /** Mark pinned by tests/tools (overrides the model and the mid). */
+  pinnedMark: number | null = null;
   tradeSeq = 0;
   lastPrice: number;
   readonly trades: TradeEvent[] = [];
@@ -75,6 +77,7 @@ export class SimMarket {
   }
   /** Mark price in price units: the model's mark, else the mid, else the last trade. */
   markPu(): number {
+    if (this.pinnedMark !== null) return this.pinnedMark;
     if (this.model) return this.model.markPu;
     return this.midPu() ?? this.lastPrice;
   }
