@@ -1,0 +1,47 @@
+// State file: a restarted paper exchange keeps accounts; CLI argument parsing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSim } from '../../src/sim/index.js';
+import { parseSimArgs } from '../../src/cli/sim.js';
+import { call, newKey } from './helpers.js';
+
+test('positions, collateral, fills and order history survive a restart via the state file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'th-sim-'));
+  const file = join(dir, 'sim-state.json');
+  const key = newKey();
+  try {
+    const a = await startSim({ port: 0, seed: 2, stateFile: file });
+    const r = await call(a.restUrl, 'POST', '/api/v1/order', { key, instruction: 'orderExecute', params: { symbol: 'SOL_USDC_PERP', side: 'Bid', orderType: 'Market', quantity: '2', clientId: 9 } });
+    assert.equal(r.status, 200, r.text);
+    await call(a.restUrl, 'POST', '/api/v1/order', { key, instruction: 'orderExecute', params: { symbol: 'SOL_USDC_PERP', side: 'Bid', orderType: 'Limit', price: '150.00', quantity: '1', clientId: 10 } });
+    const before = (await call(a.restUrl, 'GET', '/api/v1/capital', { key, instruction: 'balanceQuery' })).body as any;
+    await a.stop();
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    const b = await startSim({ port: 0, seed: 2, stateFile: file });
+    const pos = (await call(b.restUrl, 'GET', '/api/v1/position', { key, instruction: 'positionQuery' })).body as any[];
+    assert.equal(pos[0].netQuantity, '2.00');
+    const fills = (await call(b.restUrl, 'GET', '/wapi/v1/history/fills', { key, instruction: 'fillHistoryQueryAll' })).body as any[];
+    assert.ok(fills.length >= 1 && fills.every((f) => f.clientId === '9'));
+    const hist = (await call(b.restUrl, 'GET', '/wapi/v1/history/orders', { key, instruction: 'orderHistoryQueryAll' })).body as any[];
+    assert.equal(hist.find((o) => o.clientId === 10).status, 'Cancelled', 'open orders do not survive a restart');
+    const after = (await call(b.restUrl, 'GET', '/api/v1/capital', { key, instruction: 'balanceQuery' })).body as any;
+    assert.equal(after.USDC.available, before.USDC.available);
+    await b.stop();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('CLI flags parse, including faults; bad values are explained', () => {
+  const a = parseSimArgs(['--port', '0', '--seed', '7', '--latency', '50', '--error-rate=0.1', '--collateral', '5000']);
+  assert.ok(typeof a !== 'string');
+  assert.equal(a.seed, 7);
+  assert.deepEqual(a.faults, { latencyMs: 50, errorRate: 0.1 });
+  assert.equal(a.collateral, '5000');
+  assert.match(parseSimArgs(['--error-rate', '3']) as string, /between 0 and 1/);
+  assert.match(parseSimArgs(['--bogus', '1']) as string, /unknown option --bogus/);
+  assert.match(parseSimArgs(['--port']) as string, /needs a value/);
+});
