@@ -287,7 +287,7 @@ export class SimExchange {
       status: 'New',
       createdAt: Math.floor(this.clock.now()),
       expiryReason: null,
-      lockedQuoteUnits: 0,
+      bookedNotional: 0,
     };
 
     const funds = this.reserveFunds(acct, m, o);
@@ -296,6 +296,7 @@ export class SimExchange {
       return funds;
     }
     acct.open.set(o.id, o);
+    if (o.reduceOnly) acct.reduceOnly.add(o);
     if (o.clientId !== null) acct.byClientId.set(o.clientId, o);
     this.emitOrder(acct.key, 'orderAccepted', o, m);
     // A reduce-only order larger than the position only ever has |position| live (it cannot flip).
@@ -365,6 +366,7 @@ export class SimExchange {
     } else {
       o.status = o.executed > 0 ? 'PartiallyFilled' : 'New';
       m.book.side(o.side).add(o);
+      if (o.account !== null) this.track(this.accounts.get(o.account)!, m, o, true);
     }
   }
 
@@ -381,6 +383,8 @@ export class SimExchange {
 
   private archive(acct: Account, m: SimMarket, o: SimOrder): void {
     if (!acct.open.delete(o.id)) return;
+    this.track(acct, m, o, false);
+    acct.reduceOnly.delete(o);
     if (o.clientId !== null && acct.byClientId.get(o.clientId) === o) acct.byClientId.delete(o.clientId);
     // Release what is still locked for this order (spot limit orders).
     if (!m.isPerp && o.price !== null && o.remaining > 0 && o.remaining !== Number.MAX_SAFE_INTEGER) {
@@ -548,12 +552,16 @@ export class SimExchange {
       const m = this.markets.get(p.symbol);
       if (m && !p.net.isZero()) e = e.add(p.net.abs().mul(m.pxDec(m.markPu())));
     }
-    for (const o of acct.open.values()) {
-      const m = this.markets.get(o.symbol)!;
-      if (!m.isPerp || o.reduceOnly || o.price === null) continue;
-      e = e.add(m.pxDec(o.price).mul(m.qtyDec(o.remaining)));
-    }
+    for (const [symbol, n] of acct.openNotional) if (n !== 0) e = e.add(this.markets.get(symbol)!.notionalDec(n));
     return e;
+  }
+
+  /** Keep the account's open-order notional in step with a user order (resting = on the book). */
+  private track(acct: Account, m: SimMarket, o: SimOrder, resting: boolean): void {
+    const v = resting && m.isPerp && !o.reduceOnly && o.price !== null ? o.price * o.remaining : 0;
+    if (v === o.bookedNotional) return;
+    acct.openNotional.set(o.symbol, (acct.openNotional.get(o.symbol) ?? 0) + v - o.bookedNotional);
+    o.bookedNotional = v;
   }
 
   collateral(key: string): Record<string, unknown> {
@@ -707,7 +715,7 @@ export class SimExchange {
       status: 'New',
       createdAt: this.clock.now(),
       expiryReason: null,
-      lockedQuoteUnits: 0,
+      bookedNotional: 0,
     };
   }
 
@@ -767,7 +775,10 @@ export class SimExchange {
         };
         m.recordTrade(t, price, qty, ts);
         for (const fn of this.tradeL) fn(t);
-        if (maker.account !== null) this.userFill(m, maker, price, qty, true, id, ts);
+        if (maker.account !== null) {
+          this.track(this.accounts.get(maker.account)!, m, maker, true);
+          this.userFill(m, maker, price, qty, true, id, ts);
+        }
         if (taker.account !== null) {
           if (taker.remaining === 0) taker.status = 'Filled';
           else taker.status = 'PartiallyFilled';
@@ -866,8 +877,8 @@ export class SimExchange {
   private runReduceChecks(): void {
     if (this.reduceChecks.size === 0) return;
     for (const acct of this.reduceChecks) {
-      for (const o of [...acct.open.values()]) {
-        if (!o.reduceOnly) continue;
+      if (acct.reduceOnly.size === 0) continue;
+      for (const o of [...acct.reduceOnly]) {
         const m = this.markets.get(o.symbol)!;
         const pos = acct.positions.get(o.symbol);
         const net = pos ? decToUnits(pos.net, m.qs.scale) : 0;

@@ -40,7 +40,7 @@ export async function call(
 ): Promise<{ status: number; body: unknown; text: string }> {
   const isGet = method === 'GET';
   const params = opts.params ?? null;
-  const qs = isGet && params ? '?' + new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString() : '';
+  const qs = isGet && params ? '?' + new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString() : '';
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', ...(opts.headers ?? {}) };
   if (opts.key && opts.instruction) Object.assign(headers, signedHeaders(opts.key, opts.instruction, params));
   const body = opts.body !== undefined ? JSON.stringify(opts.body) : !isGet && params ? JSON.stringify(params) : undefined;

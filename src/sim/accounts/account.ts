@@ -66,6 +66,10 @@ export class Account {
   /** Live (resting or executing) orders by id, and by clientId. */
   readonly open = new Map<string, SimOrder>();
   readonly byClientId = new Map<number, SimOrder>();
+  /** Live reduce-only orders (checked after every position change). */
+  readonly reduceOnly = new Set<SimOrder>();
+  /** Notional (exact integer units) of resting non-reduce-only perp orders, per symbol, kept incrementally. */
+  readonly openNotional = new Map<string, number>();
   readonly fills: FillRecord[] = [];
   readonly history: OrderView[] = [];
   readonly funding: FundingRecord[] = [];

@@ -29,8 +29,8 @@ export interface SimOrder {
   status: OrderStatus;
   createdAt: number;
   expiryReason: string | null;
-  /** Spot: quote/base amount still locked for this order (Decimal string math lives in accounts). */
-  lockedQuoteUnits: number;
+  /** Notional units this order currently contributes to its account's open perp exposure. */
+  bookedNotional: number;
 }
 
 export function isHouse(o: SimOrder): boolean {
