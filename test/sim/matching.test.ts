@@ -293,3 +293,24 @@ test('get order finds only resting orders; cancel unknown is 404', () => {
   assert.equal(ex.cancelOrder('U', SOL, { orderId: o.id }).ok, false);
   assert.equal(ex.orderHistory('U', {})[0]!.status, 'Cancelled');
 });
+
+test('optional taker speed bump: crossing orders wait 100 ms, post-only and resting orders do not', async () => {
+  const clock = new VirtualClock(Date.UTC(2026, 0, 1));
+  const ex = new SimExchange({ clock, seed: 1, model: false, markets: [{ ...DEFAULT_MARKETS[0]!, initialPrice: '100.00' }], takerSpeedBumpMs: 100 });
+  ex.addLiquidity(SOL, 'Ask', '100.00', '1');
+  let done = false;
+  const p = ex.submitOrder('U', limit('Bid', '100.00', '1')).then((r) => {
+    done = true;
+    return r;
+  });
+  await Promise.resolve();
+  assert.equal(done, false);
+  clock.advance(99);
+  await Promise.resolve();
+  assert.equal(done, false, 'still in the speed bump');
+  clock.advance(1);
+  const r = await p;
+  assert.ok(r.ok && r.value.status === 'Filled');
+  const rest = await ex.submitOrder('U', limit('Bid', '99.00', '1'));
+  assert.ok(rest.ok, 'a non-crossing order is not delayed');
+});

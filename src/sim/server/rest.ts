@@ -282,6 +282,12 @@ function admin(ctx: RestContext, method: string, path: string, body: unknown): R
   }
   if (path === '/_sim/faults/reset' && method === 'POST') return ok(ctx.faults.reset());
   if (path === '/_sim/ws/disconnect' && method === 'POST') return ok({ disconnected: ctx.faults.disconnectAll() });
+  if (path === '/_sim/speed-bump' && method === 'POST') {
+    const ms = obj(body)['ms'];
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return apiErr(400, 'INVALID_CLIENT_REQUEST', 'expected {"ms": <non-negative number>}');
+    ctx.ex.takerSpeedBumpMs = ms;
+    return ok({ takerSpeedBumpMs: ms });
+  }
   if (path === '/_sim/health' && method === 'GET') return ok({ ok: true, time: ctx.ex.clock.now() });
   return null;
 }
