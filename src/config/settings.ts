@@ -61,7 +61,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'symbols', kind: 'symbols', def: 'SOL_USDC_PERP,BTC_USDC_PERP,ETH_USDC_PERP', doc: 'Markets to quote, comma separated (perps and spot).' },
   { key: 'orderNotional', kind: 'decimal', def: '50', min: 0, doc: 'Order size in quote currency (USDC) per quote, rounded down to the step size, never below the market minimum.' },
   { key: 'orderQuantity', kind: 'symbolDecimals', def: '', doc: 'Per-symbol base-quantity override, e.g. `SOL_USDC_PERP=0.5,BTC_USDC_PERP=0.001`.' },
-  { key: 'inventoryThreshold', kind: 'decimal', def: '0.001', min: 0, doc: 'Position (base units) at or above which the inventory rule quotes the closing side.' },
+  { key: 'inventoryThreshold', kind: 'decimal', def: '0.001', min: 0, doc: 'Position (base units) at or above which the inventory rule quotes the closing side; capped at the market minimum quantity so any closable position is closed.' },
   { key: 'forceReduceOnInventory', kind: 'bool', def: 'true', doc: 'Inventory first: when holding, quote a post-only reduce-only close at once (toggled at run time with `i`).' },
   { key: 'tradeLookbackSec', kind: 'number', def: '2.0', min: 0.1, max: 600, doc: 'Window of public trades for taker buy/sell volume.' },
   { key: 'imbalanceEmaAlpha', kind: 'number', def: '0.4', min: 0.001, max: 1, doc: 'EMA smoothing of the imbalance ratio.' },

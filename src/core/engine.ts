@@ -19,7 +19,7 @@ import type {
   PositionInfo,
 } from '../exchange/types.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
-import { type Decimal, ZERO } from '../util/decimal.js';
+import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
 import { AlertBook } from './alerts.js';
 import { ClientIdAllocator, isOurClientId } from './client-ids.js';
 import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
@@ -29,7 +29,7 @@ import { refresh, type WorkingView } from './refresh.js';
 import { DenialCounter, gate, stricter } from './risk.js';
 import { buildSnapshot, buildStats } from './snapshot.js';
 import { TradingStats } from './stats.js';
-import { decide, type Quote } from './strategy.js';
+import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
 import { SymState } from './sym-state.js';
 import { pacePerMs, RollingVolume, tierProgress, volumeClass, WINDOW_MS } from './tiers.js';
 import { fromJournal, toJournal, type NormalFill } from './journal-codec.js';
@@ -657,7 +657,7 @@ export class Engine {
       st.dustLogged = true;
       this.logger.warn(`[${st.symbol}] inventory ${inv} is dust (below the market minimum ${st.market.minQuantity}): no exit order`);
     } else if (!d.dust) st.dustLogged = false;
-    if (operatorFlatten && q === null && !t && (inv.isZero() || d.dust !== null || inv.abs().lt(this.settings.inventoryThreshold))) {
+    if (operatorFlatten && q === null && !t && (inv.isZero() || d.dust !== null || inv.abs().lt(effectiveInventoryThreshold(this.settings.inventoryThreshold, st.market)))) {
       this.finishFlatten(st);
       return;
     }
@@ -921,7 +921,7 @@ export class Engine {
     if (this.globalMode === 'REDUCING') {
       const allFlat = [...this.syms.values()].every((x) => {
         const inv = this.inventory(x).abs();
-        return (inv.lt(this.settings.inventoryThreshold) || inv.lt(x.market.minQuantity)) && !this.tracker.get(x.symbol);
+        return (inv.lt(effectiveInventoryThreshold(this.settings.inventoryThreshold, x.market)) || floorToStep(inv, x.market.stepSize).lt(x.market.minQuantity)) && !this.tracker.get(x.symbol);
       });
       if (allFlat) {
         this.globalMode = 'PAUSED';

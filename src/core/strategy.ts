@@ -69,6 +69,16 @@ export interface Decision {
 
 const NO_QUOTE = (why: string, dust: Decimal | null = null): Decision => ({ quote: null, why, dust });
 
+/**
+ * The original's INVENTORY_THRESHOLD (0.001) is in base units, which means $90 of BTC but 20 cents of SOL: a
+ * half-filled BTC quote would never count as inventory and would never be closed. A position is inventory once
+ * it reaches the threshold OR the market's minimum quantity, whichever is smaller, so any closable position is
+ * closed at once.
+ */
+export function effectiveInventoryThreshold(threshold: Decimal, m: MarketInfo): Decimal {
+  return threshold.lt(m.minQuantity) ? threshold : m.minQuantity;
+}
+
 export function decide(x: DecideInput): Decision {
   const m = x.market;
   const isSpot = m.marketType === 'SPOT';
@@ -77,7 +87,7 @@ export function decide(x: DecideInput): Decision {
   const ask = bestExcludingOwn(x.book, 'Ask', x.own);
   if (bid === null && ask === null) return NO_QUOTE('empty book');
 
-  const holding = absInv.gt(0) && absInv.gte(x.p.inventoryThreshold);
+  const holding = absInv.gt(0) && absInv.gte(effectiveInventoryThreshold(x.p.inventoryThreshold, m));
   if (holding && (x.forceInventory || x.reducing || x.exitsOnly)) {
     const qty = capQty(floorToStep(absInv, m.stepSize), m);
     const side: Side = x.inventory.isPositive() ? 'Ask' : 'Bid';

@@ -169,3 +169,16 @@ test('refresh: tolerance in ticks, min interval, reason codes', () => {
   assert.deepEqual(refresh(want('100.00'), null, 0, RP), { kind: 'place' });
   assert.deepEqual(refresh(null, null, 0, RP), { kind: 'none' });
 });
+
+test('strategy: inventory threshold is capped at the market minimum (a half-filled BTC quote is inventory)', () => {
+  // BTC: min quantity 0.00001 is far below the original's 0.001 base-unit threshold ($90 of BTC).
+  const btc = perpMarket('BTC_USDC_PERP', { tickSize: D('0.1'), stepSize: D('0.00001'), minQuantity: D('0.00001') });
+  const d = decide(input({ market: btc, book: book(), inventory: D('-0.00055'), flowSide: 'Bid' }));
+  assert.equal(d.quote?.side, 'Bid');
+  assert.equal(d.quote?.reduceOnly, true);
+  assert.equal(d.quote?.quantity.toString(), '0.00055');
+  assert.equal(d.quote?.reason, 'inventory');
+  // SOL: 0.005 is below both the threshold's cap (min 0.01) and closable size: flow quoting continues.
+  const sol = decide(input({ inventory: D('0.005'), flowSide: 'Bid' }));
+  assert.notEqual(sol.quote?.reason, 'inventory');
+});
