@@ -1,0 +1,93 @@
+// The backtest runs the real engine on the paper exchange in virtual time: same seed and settings give
+// the same report, the report agrees with the exchange's own fill records, and overrides take effect.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runBacktest, runBacktestDetailed } from '../../src/backtest/run.js';
+import { withoutPerf } from '../../src/backtest/report.js';
+import { D, ZERO } from '../../src/util/decimal.js';
+
+const SYMS = ['SOL_USDC_PERP', 'ETH_USDC_PERP'];
+
+test('same seed and settings give the same report; another seed a different one', async () => {
+  const a = await runBacktest({ hours: 0.05, seed: 7, symbols: SYMS, overrides: {} });
+  const b = await runBacktest({ hours: 0.05, seed: 7, symbols: SYMS, overrides: {} });
+  const c = await runBacktest({ hours: 0.05, seed: 8, symbols: SYMS, overrides: {} });
+  assert.ok(a.fills > 0);
+  assert.deepEqual(withoutPerf(a), withoutPerf(b));
+  assert.equal(JSON.stringify(withoutPerf(a)), JSON.stringify(withoutPerf(b)));
+  assert.notEqual(JSON.stringify(withoutPerf(a)), JSON.stringify(withoutPerf(c)));
+  assert.ok(a.perf.wallMs >= 0 && a.perf.simHoursPerSec > 0);
+});
+
+test('a short run fills, and the report agrees with the exchange account fill by fill', async () => {
+  const run = await runBacktestDetailed({ hours: 0.25, seed: 3, symbols: SYMS, overrides: {} });
+  const r = run.report;
+  assert.ok(r.fills > 50, `fills ${r.fills}`);
+  assert.equal(r.makerFills + r.takerFills, r.fills);
+  assert.ok(D(r.makerVolume).plus(r.takerVolume).eq(r.volume));
+
+  const simFills = run.exchange.exchange.account(run.exchange.apiKey).fills;
+  const core = run.journal.records.filter((x) => x.kind === 'fill');
+  assert.equal(core.length, simFills.length, 'the core saw every fill of the account, once');
+  assert.equal(r.fills, simFills.length);
+  let volume = ZERO;
+  let fees = ZERO;
+  for (let i = 0; i < simFills.length; i++) {
+    const s = simFills[i]!;
+    const c = core[i]!;
+    assert.equal(c.tradeId, String(s.tradeId));
+    assert.equal(c.symbol, s.symbol);
+    assert.equal(c.orderId, s.orderId);
+    assert.equal(c.side, s.side);
+    assert.equal(c.isMaker, s.isMaker);
+    assert.ok(D(c.price!).eq(s.price) && D(c.quantity!).eq(s.quantity) && D(c.fee!).eq(s.fee), `fill ${s.tradeId}`);
+    volume = volume.plus(D(s.price).mul(s.quantity));
+    fees = fees.plus(s.fee);
+  }
+  assert.ok(volume.eq(r.volume), `volume ${r.volume} vs ${volume}`);
+  assert.ok(fees.eq(r.fees), `fees ${r.fees} vs ${fees}`);
+  // Per-symbol figures add up to the totals.
+  const perSym = Object.values(r.perSymbol);
+  assert.equal(perSym.reduce((n, x) => n + x.fills, 0), r.fills);
+  assert.ok(perSym.reduce((v, x) => v.plus(x.volume), ZERO).eq(r.volume));
+  // Cost per $1M is -net / volume * 1e6, and positions match the exchange.
+  assert.ok(D(r.netPnl).neg().div(r.volume).mul(1e6).toDecimalPlaces(4).eq(r.costPerMillion!));
+  for (const s of SYMS) {
+    const p = run.exchange.exchange.positions(run.exchange.apiKey, s)[0];
+    assert.ok(D(r.perSymbol[s]!.endPosition).eq(p ? p.netQuantity : '0'), `${s} position`);
+  }
+  assert.ok(r.ordersPlaced >= r.fills / 2 && r.ordersPerFill !== null);
+  assert.ok(D(r.maxInventoryNotional).gt(0));
+  assert.ok(r.tier.next !== null && r.tier.daysToNext !== null);
+  // The engine leaves nothing resting after its stop.
+  assert.equal(run.exchange.exchange.openOrders(run.exchange.apiKey).length, 0);
+});
+
+test('--set overrides take effect, in either spelling', async () => {
+  const base = await runBacktest({ hours: 0.05, seed: 4, symbols: ['SOL_USDC_PERP'], overrides: {} });
+  const a = await runBacktest({ hours: 0.05, seed: 4, symbols: ['SOL_USDC_PERP'], overrides: { sideMode: 'against', orderNotional: '200' } });
+  const b = await runBacktest({ hours: 0.05, seed: 4, symbols: ['SOL_USDC_PERP'], overrides: { TIERHUNTER_SIDE_MODE: 'against', TIERHUNTER_ORDER_NOTIONAL: '200' } });
+  assert.equal(base.settings['sideMode'], 'with');
+  assert.equal(a.settings['sideMode'], 'against');
+  assert.equal(a.settings['orderNotional'], '200');
+  assert.deepEqual(withoutPerf(a), withoutPerf(b));
+  assert.notEqual(a.volume, base.volume);
+  // 200 USDC orders: each fill is bigger than any 50 USDC fill could be.
+  assert.ok(D(a.volume).div(a.fills).gt(D(base.volume).div(base.fills)));
+  await assert.rejects(runBacktest({ hours: 0.01, seed: 1, symbols: ['SOL_USDC_PERP'], overrides: { nope: '1' } }), /not a Tier Hunter setting/);
+  await assert.rejects(runBacktest({ hours: 0.01, seed: 1, symbols: ['SOL_USDC_PERP'], overrides: { sideMode: 'sideways' } }), /expected `with` or `against`/);
+});
+
+test('the symmetric baseline quotes both sides and reports from the same ledger math', async () => {
+  const run = await runBacktestDetailed({ hours: 0.1, seed: 2, symbols: ['SOL_USDC_PERP'], overrides: {}, strategy: 'symmetric' });
+  const r = run.report;
+  assert.equal(r.strategy, 'symmetric');
+  assert.ok(r.fills > 10);
+  const simFills = run.exchange.exchange.account(run.exchange.apiKey).fills;
+  assert.equal(r.fills, simFills.length);
+  assert.ok(simFills.some((f) => f.side === 'Bid') && simFills.some((f) => f.side === 'Ask'));
+  assert.ok(simFills.every((f) => f.isMaker), 'post-only quotes only ever make');
+  assert.ok(simFills.reduce((v, f) => v.plus(D(f.price).mul(f.quantity)), ZERO).eq(r.volume));
+  // The position cap holds: never more than maxPositionNotional (500) plus one order beyond it.
+  assert.ok(D(r.maxInventoryNotional).lte(600), r.maxInventoryNotional);
+});
