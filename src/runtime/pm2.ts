@@ -20,6 +20,9 @@ export interface ShutdownOptions {
   exit?: (code: number) => void;
   proc?: Pick<NodeJS.Process, 'on' | 'off'>;
   signals?: readonly NodeJS.Signals[];
+  /** A repeat within this many ms is the same request (tools like timeout(1) signal child and group). */
+  repeatGraceMs?: number;
+  now?: () => number;
 }
 
 export const DEFAULT_SHUTDOWN_DEADLINE_MS = 7500;
@@ -31,16 +34,24 @@ export function installShutdownHandlers(opts: ShutdownOptions): () => void {
   const log = opts.log ?? (() => undefined);
   const deadlineMs = opts.deadlineMs ?? DEFAULT_SHUTDOWN_DEADLINE_MS;
   const signals = opts.signals ?? (['SIGINT', 'SIGTERM'] as const);
+  const now = opts.now ?? Date.now;
+  const repeatGraceMs = opts.repeatGraceMs ?? 1000;
   let started = false;
+  let startedAt = 0;
   let deadline: NodeJS.Timeout | null = null;
 
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (started && now() - startedAt < repeatGraceMs) {
+      log(`${signal} again: already shutting down (send it again after ${repeatGraceMs} ms to exit at once)`);
+      return;
+    }
     if (started) {
       log(`${signal} again: exiting now without finishing shutdown`);
       exit(130);
       return;
     }
     started = true;
+    startedAt = now();
     log(`${signal} received: stopping quotes and cancelling orders (deadline ${deadlineMs} ms)`);
     deadline = setTimeout(() => {
       log(`shutdown did not finish within ${deadlineMs} ms: exiting anyway`);

@@ -8,13 +8,15 @@ function fakeProc() {
   return { proc: e as unknown as Pick<NodeJS.Process, 'on' | 'off'>, emit: (s: string) => e.emit(s, s), count: (s: string) => e.listenerCount(s) };
 }
 
-test('the first signal runs shutdown once and exits 0; a second signal exits at once', async () => {
+test('the first signal runs shutdown once and exits 0; a later second signal exits at once', async () => {
   const p = fakeProc();
   const exits: number[] = [];
   let calls = 0;
   let finish!: () => void;
+  let t = 0;
   const uninstall = installShutdownHandlers({
     proc: p.proc,
+    now: () => t,
     exit: (c) => exits.push(c),
     shutdown: () => {
       calls++;
@@ -22,6 +24,10 @@ test('the first signal runs shutdown once and exits 0; a second signal exits at 
     },
   });
   p.emit('SIGTERM');
+  t = 500;
+  p.emit('SIGINT'); // a repeat inside the grace period is the same request
+  assert.deepEqual(exits, []);
+  t = 1500;
   p.emit('SIGINT');
   assert.equal(calls, 1);
   assert.deepEqual(exits, [130]);
