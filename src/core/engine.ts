@@ -291,7 +291,7 @@ export class Engine {
     if (wasValid && eqOrNull(bid, st.lastBid) && eqOrNull(ask, st.lastAsk)) return;
     st.lastBid = bid;
     st.lastAsk = ask;
-    this.dirty = true;
+    this.touch();
     this.act(st);
   }
 
@@ -696,7 +696,7 @@ export class Engine {
         `[${st.symbol}] inventory switch: ${st.quotedSide ?? 'none'} -> ${q.side}, position=${inv}, notional=${inv.abs().mul(px).toDecimalPlaces(2)}`,
       );
     }
-    if (q.side !== st.quotedSide || q.reason !== st.sideReason) this.dirty = true;
+    if (q.side !== st.quotedSide || q.reason !== st.sideReason) this.touch();
     st.quotedSide = q.side;
     st.quotedExit = q.exit;
     st.sideReason = q.reason;
