@@ -20,6 +20,8 @@ export interface ServerRequest {
   /** HTTP status the sim answered; null while unanswered (timeout fault) or when the client aborted. */
   status: number | null;
   apiKey: string | null;
+  /** Arrival time at the sim (Date.now()). */
+  at: number;
 }
 
 export interface SimTarget {
@@ -86,7 +88,7 @@ export async function startSimTarget(opts: SimTargetOptions = {}): Promise<SimTa
   server.prependListener('request', (req, res) => {
     const url = new URL(req.url ?? '/', 'http://sim');
     const h = req.headers['x-api-key'];
-    const rec: ServerRequest = { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, status: null, apiKey: (Array.isArray(h) ? h[0] : h) ?? null };
+    const rec: ServerRequest = { method: (req.method ?? 'GET').toUpperCase(), path: url.pathname, status: null, apiKey: (Array.isArray(h) ? h[0] : h) ?? null, at: Date.now() };
     requests.push(rec);
     res.once('finish', () => {
       rec.status = res.statusCode;
