@@ -39,7 +39,7 @@ export interface SimTarget {
   /** POST /_sim/ws/disconnect: drop every websocket now; returns how many. */
   disconnectWs(): Promise<number>;
   /** A BackpackRest on the sim (closed by stop()). */
-  rest(opts?: Partial<Omit<RestOptions, 'restUrl'>> & { settings?: Partial<Settings> }): BackpackRest;
+  rest(opts?: Partial<Omit<RestOptions, 'restUrl' | 'settings'>> & { settings?: Partial<Settings> }): BackpackRest;
   /** A BackpackAdapter on the sim (closed by stop()). */
   adapter(opts?: Partial<Omit<AdapterOptions, 'restUrl' | 'wsUrl' | 'settings'>> & { settings?: Partial<Settings> }): BackpackAdapter;
   stop(): Promise<void>;
