@@ -146,6 +146,8 @@ export function iso(ms: number): string {
 }
 
 export function dur(ms: number): string {
+  // Inventory is often held for under a second: show tenths there instead of rounding to "0s".
+  if (ms < 10_000) return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
   const s = Math.max(0, Math.round(ms / 1000));
   const d = Math.floor(s / 86400);
   const h = Math.floor((s % 86400) / 3600);

@@ -142,12 +142,13 @@ export function figuresJson(f: Figures): Record<string, unknown> {
     wins: f.wins,
     losses: f.losses,
     winRate: f.winRate,
-    averageWin: f.averageWin?.toString() ?? null,
-    averageLoss: f.averageLoss?.toString() ?? null,
+    // Quotients are rounded to 8 places (sums stay exact to the last digit the exchange reported).
+    averageWin: f.averageWin?.toDecimalPlaces(8).toString() ?? null,
+    averageLoss: f.averageLoss?.toDecimalPlaces(8).toString() ?? null,
     largestWin: f.largestWin.toString(),
     largestLoss: f.largestLoss.toString(),
-    averagePnl: f.averagePnl?.toString() ?? null,
-    costPerMillion: f.costPerMillion?.toString() ?? null,
+    averagePnl: f.averagePnl?.toDecimalPlaces(8).toString() ?? null,
+    costPerMillion: f.costPerMillion?.toDecimalPlaces(8).toString() ?? null,
     meanInventoryMs: f.meanInventoryMs,
     position: f.position.toString(),
   };

@@ -60,3 +60,10 @@ test('alerts: logged once when raised and once when cleared; lines queued for lo
   assert.equal(a.drainLines().length, 2);
   assert.equal(a.list()[0]!.active, false);
 });
+
+test('log format: sub-10-second durations keep tenths (mean time in inventory is often < 1 s)', async () => {
+  const { dur } = await import('../../src/core/log-format.js');
+  assert.equal(dur(456), '0.5s');
+  assert.equal(dur(9_949), '9.9s');
+  assert.equal(dur(75_000), '1m15s');
+});
