@@ -73,6 +73,12 @@ export interface SimStateFile {
     fills: FillRecord[];
     history: OrderView[];
     funding: FundingRecord[];
+    /**
+     * Orders that were resting when the file was written (also in `history` as Cancelled, since the book
+     * is not restored). Read-only evidence for operators and end-to-end tests: the file written when the
+     * in-process paper exchange stops shows what the bot left at the exchange. Ignored on load.
+     */
+    openAtSave?: OrderView[];
   }>;
 }
 
@@ -1002,8 +1008,13 @@ export class SimExchange {
       const balances: Record<string, string> = {};
       for (const [asset, b] of a.balances) balances[asset] = b.total.toString();
       const history = [...a.history];
+      const openAtSave: OrderView[] = [];
       // Open orders do not survive a restart (the book is rebuilt): saved as cancelled.
-      for (const o of a.open.values()) history.push({ ...this.view(o, this.markets.get(o.symbol)!), status: 'Cancelled' });
+      for (const o of a.open.values()) {
+        const v = this.view(o, this.markets.get(o.symbol)!);
+        openAtSave.push(v);
+        history.push({ ...v, status: 'Cancelled' });
+      }
       accounts.push({
         key: a.key,
         fees: Object.fromEntries(Object.entries(a.fees).map(([k, v]) => [k, (v as Decimal).toString()])),
@@ -1020,6 +1031,7 @@ export class SimExchange {
         fills: a.fills,
         history,
         funding: a.funding,
+        openAtSave,
       });
     }
     const tradeSeq: Record<string, number> = {};

@@ -1,7 +1,7 @@
 // State file: a restarted paper exchange keeps accounts; CLI argument parsing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim } from '../../src/sim/index.js';
@@ -20,6 +20,9 @@ test('positions, collateral, fills and order history survive a restart via the s
     const before = (await call(a.restUrl, 'GET', '/api/v1/capital', { key, instruction: 'balanceQuery' })).body as any;
     await a.stop();
     assert.equal((await stat(file)).mode & 0o777, 0o600);
+    // The file records what was still resting when it was written (read-only evidence, not restored).
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { accounts: Array<{ key: string; openAtSave?: Array<{ clientId?: number }> }> };
+    assert.deepEqual(saved.accounts.find((acc) => acc.key === key.apiKey)?.openAtSave?.map((o) => o.clientId), [10]);
     const b = await startSim({ port: 0, seed: 2, stateFile: file });
     const pos = (await call(b.restUrl, 'GET', '/api/v1/position', { key, instruction: 'positionQuery' })).body as any[];
     assert.equal(pos[0].netQuantity, '2.00');
