@@ -8,6 +8,9 @@ import { ConfigError } from '../config/errors.js';
 import { BackpackRest } from '../exchange/backpack/rest.js';
 import { Signer } from '../exchange/backpack/signing.js';
 import { floorToStep, type Decimal } from '../util/decimal.js';
+import { loadKeyPair } from '../exchange/backpack/signing.js';
+import { loadOrCreatePaperKeys } from '../runtime/paper-keys.js';
+import { startSim, type RunningSim } from '../sim/index.js';
 import type { MarketInfo } from '../exchange/types.js';
 
 type Status = 'ok' | 'warn' | 'FAIL' | 'skip';
@@ -96,14 +99,24 @@ export async function main(argv: string[]): Promise<number> {
   if (args.rest) env.BPX_REST_URL = args.rest;
   if (args.ws) env.BPX_WS_URL = args.ws;
   // Throws ConfigError/KeyError before any request.
-  const cfg = loadConfig(env);
+  const loaded = loadConfig(env);
+  // No keys and no explicit endpoint means paper mode (what `run` would do): check the in-process paper
+  // exchange with the paper key pair, never the real exchange.
+  let paper: RunningSim | null = null;
+  let cfg: Config = loaded;
+  if (loaded.runMode === 'paper' && !env.BPX_REST_URL && !env.BPX_WS_URL) {
+    const pk = loadOrCreatePaperKeys(loaded.home);
+    paper = await startSim({ host: '127.0.0.1', port: 0, seed: 1 });
+    cfg = { ...loaded, restUrl: paper.restUrl, wsUrl: paper.wsUrl, keys: loadKeyPair(pk.secret, pk.apiKey) };
+  }
   const s = cfg.settings;
   const rows: Row[] = [];
   const add = (check: string, status: Status, detail: string) => rows.push({ check, status, detail });
 
-  console.log(`tierhunter check — ${cfg.runMode === 'live' ? 'live keys' : 'no API keys'} · REST ${cfg.restUrl} · WS ${cfg.wsUrl}`);
+  const what = paper ? 'paper mode (no BPX_API_KEY): the in-process paper exchange' : cfg.runMode === 'live' ? 'live keys' : 'no API keys';
+  console.log(`tierhunter check — ${what} · REST ${cfg.restUrl} · WS ${cfg.wsUrl}`);
   add('config', 'ok', `home ${cfg.home}; symbols ${s.symbols.join(',')}`);
-  add('keys', cfg.keys ? 'ok' : 'skip', cfg.keys ? `API key ${cfg.keys.apiKey.slice(0, 8)}… matches the secret` : 'no BPX_API_KEY: only public parts can be checked (paper mode)');
+  add('keys', cfg.keys ? 'ok' : 'skip', cfg.keys ? `${paper ? 'paper ' : ''}API key ${cfg.keys.apiKey.slice(0, 8)}… matches the secret` : 'no BPX_API_KEY: only public parts can be checked');
 
   const rest = new BackpackRest({ restUrl: cfg.restUrl, keys: cfg.keys, settings: s, getRetries: 1 });
   try {
@@ -181,6 +194,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } finally {
     await rest.close();
+    await paper?.stop();
   }
 
   console.log(table(rows));
