@@ -24,6 +24,15 @@ export interface ServerRequest {
   at: number;
 }
 
+/** A SUBSCRIBE frame the sim received (recorded at the sim's websocket server). */
+export interface ServerSubscribe {
+  /** 1-based websocket connection number. */
+  conn: number;
+  params: string[];
+  /** [apiKey, signature, timestamp, window] of a private subscribe, else null. */
+  signature: string[] | null;
+}
+
 export interface SimTarget {
   sim: RunningSim;
   restUrl: string;
@@ -32,6 +41,10 @@ export interface SimTarget {
   keys: KeyPair;
   /** Every HTTP request the sim received, in arrival order. */
   requests: ServerRequest[];
+  /** Every SUBSCRIBE frame the sim received, in arrival order. */
+  subscribes: ServerSubscribe[];
+  /** Websocket connections the sim accepted so far. */
+  connections(): number;
   /** Requests the sim received for "METHOD /path" (optionally since an index into `requests`). */
   count(route: string, since?: number): number;
   setFaults(f: Partial<Faults>): Promise<Faults>;
@@ -94,6 +107,20 @@ export async function startSimTarget(opts: SimTargetOptions = {}): Promise<SimTa
       rec.status = res.statusCode;
     });
   });
+  const subscribes: ServerSubscribe[] = [];
+  let conns = 0;
+  sim.ws.wss.on('connection', (ws) => {
+    const conn = ++conns;
+    ws.on('message', (raw) => {
+      try {
+        const m = JSON.parse(String(raw)) as { method?: unknown; params?: unknown; signature?: unknown };
+        if (m.method !== 'SUBSCRIBE' || !Array.isArray(m.params)) return;
+        subscribes.push({ conn, params: m.params.map(String), signature: Array.isArray(m.signature) ? m.signature.map(String) : null });
+      } catch {
+        // not ours to judge: the sim answers malformed frames itself
+      }
+    });
+  });
   const closers: Array<() => Promise<void>> = [];
   const keys = newKeys();
   const settingsOf = (s: Partial<Settings> | undefined): Settings => ({ ...defaultSettings(), ...(s ?? {}) });
@@ -103,6 +130,8 @@ export async function startSimTarget(opts: SimTargetOptions = {}): Promise<SimTa
     wsUrl: sim.wsUrl,
     keys,
     requests,
+    subscribes,
+    connections: () => conns,
     count(route, since = 0) {
       let n = 0;
       for (let i = since; i < requests.length; i++) if (`${requests[i]!.method} ${requests[i]!.path}` === route) n++;
