@@ -95,6 +95,9 @@ export class Engine {
   stopping = false;
   /** Set of events/counters for the bench and tests. */
   malformedEvents = 0;
+  /** Malformed exchange input is counted per item but logged once per kind (a bad feed must not flood stdout). */
+  private readonly malformedLogged = { ws: false, rest: false };
+  private wsParseErrorsSeen = 0;
 
   private readonly journal: JournalSink;
   private readonly statsSink: StatsSink;
@@ -968,8 +971,28 @@ export class Engine {
       this.checkLossLimit();
       if (this.equityWanted(now)) void this.refreshEquity();
       this.evaluateAlerts(now);
+      this.noteMalformedInput();
     } catch (e) {
       this.logger.warn(`housekeeping: ${msg(e)}`);
+    }
+  }
+
+  private noteMalformedInput(): void {
+    const m = this.port.metrics();
+    if (m.wsParseErrors > this.wsParseErrorsSeen) {
+      // An unreadable frame may have been one of our order/fill updates (its stream name is unreadable
+      // too): fetch fills, orders and positions by REST so a fill lost in it is still counted.
+      this.wsParseErrorsSeen = m.wsParseErrors;
+      void this.reconcile(true);
+    }
+    if (!this.malformedLogged.ws && m.wsParseErrors > 0) {
+      this.malformedLogged.ws = true;
+      this.logger.warn(`malformed websocket frame(s) from the exchange skipped (${m.wsParseErrors} so far; counted as "WS parse errors" in the stats, logged once)`);
+    }
+    const rest = m.restParseErrors ?? 0;
+    if (!this.malformedLogged.rest && rest > 0) {
+      this.malformedLogged.rest = true;
+      this.logger.warn(`malformed REST reply row(s) from the exchange skipped (${rest} so far; counted, logged once)`);
     }
   }
 

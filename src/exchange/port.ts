@@ -48,6 +48,8 @@ export interface ExchangeMetrics {
   /** ms since the last websocket message of any kind (null before the first). */
   lastMessageAgoMs: number | null;
   clockOffsetMs: number;
+  /** Malformed rows/replies skipped in REST answers (optional: ports without a wire report none). */
+  restParseErrors?: number;
 }
 
 export interface ExchangePort {

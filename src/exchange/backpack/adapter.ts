@@ -289,6 +289,7 @@ export class BackpackAdapter implements ExchangePort {
       wsConnected: w?.connected ?? false,
       lastMessageAgoMs: w?.lastMessageAgoMs ?? null,
       clockOffsetMs: this.rest.clockSync.offsetMs,
+      restParseErrors: this.rest.codecErrors,
     };
   }
 
