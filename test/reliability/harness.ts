@@ -192,6 +192,12 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     },
     async settleAndCheck(opts = {}) {
       const problems: string[] = [];
+      // Flat first: realized PnL is then independent of the order fills were learned in (a fill recovered
+      // late is applied after newer ones), so it can be compared exactly with the exchange's.
+      const fl = await engine.command({ type: 'cmd', id: 'flatten', name: 'flatten' });
+      if (!fl.ok) problems.push(`flatten failed: ${fl.error}`);
+      const flat = await h.until(() => sim.exchange.positions(keys.apiKey).every((p) => D(p.netQuantity).isZero()), 40_000);
+      if (!flat) problems.push(`not flat after flatten: ${JSON.stringify(sim.exchange.positions(keys.apiKey).map((p) => [p.symbol, p.netQuantity]))}`);
       const r = await engine.command({ type: 'cmd', id: 'pause', name: 'pause' });
       if (!r.ok) problems.push(`pause failed: ${r.error}`);
       const quiet = await h.until(() => sim.exchange.openOrders(keys.apiKey).length === 0 && symbols.every((s) => engine.tracker.get(s) === null), 30_000);
