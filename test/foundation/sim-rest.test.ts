@@ -6,8 +6,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BackpackApiError } from '../../src/exchange/backpack/rest.js';
 import { D, type Decimal } from '../../src/util/decimal.js';
+import { SystemClock, type Clock } from '../../src/util/clock.js';
 import type { OrderRequest } from '../../src/exchange/types.js';
-import { newKeys, SOL, SOL_SPOT, startSimTarget, type SimTarget } from './helpers/sim-target.js';
+import { newKeys, SOL, SOL_SPOT, startSimTarget, waitFor, type SimTarget } from './helpers/sim-target.js';
 
 let t: SimTarget;
 before(async () => {
@@ -299,4 +300,44 @@ test('outcomes: post-only cross -> rejected INVALID_ORDER; duplicate live client
   const tick = await r.executeOrder(limit('Bid', '179.005', '0.1', 4003));
   assert.ok(tick.kind === 'rejected' && tick.status === 400, JSON.stringify(tick));
   assert.equal((await r.cancelAll(SOL)).kind, 'accepted');
+});
+
+test('clock skew: the sim rejects the timestamp, the client resyncs from /time and retries once; plain-text 400 -> HTTP_400', async () => {
+  for (const skewMs of [30_000, -30_000]) {
+    const sys = new SystemClock();
+    // A host clock 30 s off (ahead: "in the future", behind: "expired"), with real timers.
+    const skewed: Clock = { now: () => Date.now() + skewMs, setTimeout: (f, ms) => sys.setTimeout(f, ms), setInterval: (f, ms) => sys.setInterval(f, ms), clear: (h) => sys.clear(h) };
+    const r = t.rest({ keys: newKeys(), clock: skewed });
+    const n0 = t.requests.length;
+    const bal = await r.capital();
+    assert.ok(bal.some((b) => b.asset === 'USDC'));
+    const mine = t.requests.slice(n0);
+    assert.deepEqual(mine.map((x) => `${x.path} ${x.status}`), ['/api/v1/capital 400', '/api/v1/time 200', '/api/v1/capital 200']);
+    assert.ok(Math.abs(r.clockSync.offsetMs + skewMs) < 2000, `offset ${r.clockSync.offsetMs} corrects the skew`);
+  }
+  // Orders are never retried: a skewed order is rejected, and the rejection triggers the resync.
+  const sys = new SystemClock();
+  const ahead: Clock = { now: () => Date.now() + 30_000, setTimeout: (f, ms) => sys.setTimeout(f, ms), setInterval: (f, ms) => sys.setInterval(f, ms), clear: (h) => sys.clear(h) };
+  const r = t.rest({ keys: newKeys(), clock: ahead });
+  const out = await r.executeOrder(limit('Bid', '170.00', '0.1', 5001));
+  assert.deepEqual(out, { kind: 'rejected', code: 'INVALID_CLIENT_REQUEST', message: 'Request timestamp is in the future', status: 400 });
+  await waitFor(() => r.clockSync.isSynced, 3000, 'background resync after the rejection');
+  const retry = await r.executeOrder(limit('Bid', '170.00', '0.1', 5001));
+  assert.equal(retry.kind, 'accepted', JSON.stringify(retry));
+  assert.equal((await r.cancelAll(SOL)).kind, 'accepted');
+
+  await assert.rejects(t.rest().depth(SOL, 7), (e: unknown) => e instanceof BackpackApiError && e.status === 400 && e.code === 'HTTP_400' && /failed to parse parameter `limit`/.test(e.message));
+});
+
+test('adapter reads: getMarkPrice (perp and spot), getMarkets, getBalances, getOpenOrders', async () => {
+  const a = t.adapter({ keys: newKeys() });
+  const mk = await a.getMarkPrice(SOL);
+  assert.ok(mk?.eq(t.sim.exchange.markEvent(t.sim.exchange.market(SOL)!).markPrice));
+  const spot = await a.getMarkPrice(SOL_SPOT);
+  assert.ok(spot?.eq(t.sim.exchange.markEvent(t.sim.exchange.market(SOL_SPOT)!).markPrice));
+  assert.equal((await a.getMarkets()).length, 2);
+  const bal = await a.getBalances();
+  assert.deepEqual(bal.map((b) => [b.asset, b.available.toString(), b.locked.toString()]), [['USDC', '10000', '0']]);
+  assert.deepEqual(await a.getOpenOrders(), []);
+  assert.equal(await a.getMarkPrice('NOPE_USDC'), null, 'unknown market: null, not a throw');
 });
