@@ -7,7 +7,8 @@ import { loadConfig, type Config } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { BackpackRest } from '../exchange/backpack/rest.js';
 import { Signer } from '../exchange/backpack/signing.js';
-import { floorToStep, type Decimal } from '../util/decimal.js';
+import type { Decimal } from '../util/decimal.js';
+import { orderSizeCheck } from '../runtime/preflight.js';
 import { loadKeyPair } from '../exchange/backpack/signing.js';
 import { loadOrCreatePaperKeys } from '../runtime/paper-keys.js';
 import { startSim, type RunningSim } from '../sim/index.js';
@@ -162,17 +163,14 @@ export async function main(argv: string[]): Promise<number> {
       }
       let mark = marks.get(sym) ?? null;
       if (!mark) mark = await rest.ticker(sym).then((t) => t.lastPrice, () => null);
-      const fixed = s.orderQuantity[sym];
-      const qty = fixed ?? (mark && mark.gt(0) ? floorToStep(s.orderNotional.div(mark), m.stepSize) : null);
       const sizes = `tick ${m.tickSize} step ${m.stepSize} min ${m.minQuantity} · ${m.orderBookState}`;
-      if (qty === null) {
-        add(sym, 'FAIL', `${sizes} · no mark price to size orders`);
-      } else if (qty.lt(m.minQuantity)) {
-        add(sym, 'FAIL', `${sizes} · order size ${qty} < min ${m.minQuantity}: raise ${fixed ? 'TIERHUNTER_ORDER_QUANTITY' : 'TIERHUNTER_ORDER_NOTIONAL'}`);
+      const c = orderSizeCheck(s, m, mark);
+      if (!c.ok) {
+        add(sym, 'FAIL', `${sizes} · ${c.reason}`);
       } else if (m.orderBookState !== 'Open') {
-        add(sym, 'warn', `${sizes} · order size ${qty}`);
+        add(sym, 'warn', `${sizes} · order size ${c.qty}`);
       } else {
-        add(sym, 'ok', `${sizes} · order size ${qty}${mark ? ` @ mark ${mark}` : ''}`);
+        add(sym, 'ok', `${sizes} · order size ${c.qty}${mark ? ` @ mark ${mark}` : ''}`);
       }
     }
 

@@ -18,6 +18,7 @@ import { FileJournal } from './journal.js';
 import { LogFile } from './logfile.js';
 import { ConsoleLogger } from './logger.js';
 import { loadOrCreatePaperKeys } from './paper-keys.js';
+import { livePreflight } from './preflight.js';
 
 export function coreVersion(): string {
   try {
@@ -116,6 +117,8 @@ export async function startCore(opts: StartCoreOptions = {}): Promise<RunningCor
       logger.info(`paper mode: paper exchange at ${restUrl} (no BPX_API_KEY set; set it to trade live)`);
     }
     adapter = new BackpackAdapter({ restUrl, wsUrl, keys, settings: config.settings });
+    // Live: refuse to start for the reasons `check` would fail, before anything is placed.
+    if (config.runMode === 'live') await livePreflight(adapter.rest, config.settings);
     journal = FileJournal.inHome(home, { fsyncIntervalMs: 1000 });
     const logFile = new LogFile(config.settings.logFile, opts.cwd ?? process.cwd());
     engine = new Engine({
