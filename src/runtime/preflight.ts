@@ -14,9 +14,9 @@ export function orderSizeCheck(settings: Readonly<Settings>, market: MarketInfo,
   const fixed = settings.orderQuantity[market.symbol];
   const setting = envName(fixed ? 'orderQuantity' : 'orderNotional');
   const qty = fixed ?? (mark && mark.gt(0) ? floorToStep(settings.orderNotional.div(mark), market.stepSize) : null);
-  if (qty === null) return { ok: false, reason: `${market.symbol}: no mark price to size orders`, setting };
+  if (qty === null) return { ok: false, reason: 'no mark price to size orders', setting };
   if (qty.lt(market.minQuantity)) {
-    return { ok: false, reason: `${market.symbol}: order size ${qty.toString()} < market minimum ${market.minQuantity.toString()}: raise ${setting}`, setting };
+    return { ok: false, reason: `order size ${qty.toString()} < min ${market.minQuantity.toString()} (the market minimum): raise ${setting}`, setting };
   }
   return { ok: true, qty };
 }
@@ -40,6 +40,6 @@ export async function livePreflight(rest: BackpackRest, settings: Readonly<Setti
     if (!m) throw new ConfigError(envName('symbols'), `${envName('symbols')}: ${sym} is not a market on this exchange`);
     const mark = marks.get(sym) ?? (await rest.ticker(sym).then((t) => t.lastPrice, () => null));
     const c = orderSizeCheck(settings, m, mark);
-    if (!c.ok) throw new ConfigError(c.setting, c.reason);
+    if (!c.ok) throw new ConfigError(c.setting, `${sym}: ${c.reason}`);
   }
 }
