@@ -1367,7 +1367,8 @@ function fromJournalFill(f: FillInfo): NormalFill {
 }
 
 function eqOrNull(a: Decimal | null, b: Decimal | null): boolean {
-  return a === null ? b === null : b !== null && a.eq(b);
+  // Identity first: the book hands out the same cached Decimal until its best price changes.
+  return a === b || (a !== null && b !== null && a.eq(b));
 }
 
 function msg(e: unknown): string {

@@ -125,7 +125,7 @@ function flowQuote(x: DecideInput, bid: Decimal | null, ask: Decimal | null, dus
   const m = x.market;
   const price = joinPrice(side, bid, ask, m.tickSize, x.p.improveTicks);
   if (price === null || price.lte(0)) return NO_QUOTE('no price', dust);
-  let qty = x.p.orderQuantity ?? floorToStep(x.p.orderNotional.div(price), m.stepSize);
+  let qty = x.p.orderQuantity ?? notionalQty(x.p.orderNotional, price, m);
   if (qty.lt(m.minQuantity)) qty = m.minQuantity;
   qty = capQty(qty, m);
   const reason: SideReason = x.flowFresh ? 'flow' : 'hold';
@@ -134,6 +134,19 @@ function flowQuote(x: DecideInput, bid: Decimal | null, ask: Decimal | null, dus
     why: reason,
     dust,
   };
+}
+
+/**
+ * floorToStep(notional / price): two 40-digit divisions, re-done on every book tick although the price
+ * rarely changes between ticks. The last answer per market is kept (same inputs, same result).
+ */
+const lastQty = new WeakMap<MarketInfo, { notional: Decimal; price: Decimal; qty: Decimal }>();
+function notionalQty(notional: Decimal, price: Decimal, m: MarketInfo): Decimal {
+  const c = lastQty.get(m);
+  if (c && c.notional === notional && (c.price === price || c.price.eq(price))) return c.qty;
+  const qty = floorToStep(notional.div(price), m.stepSize);
+  lastQty.set(m, { notional, price, qty });
+  return qty;
 }
 
 function capQty(q: Decimal, m: MarketInfo): Decimal {
