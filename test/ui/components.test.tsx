@@ -123,7 +123,7 @@ test('Totals: volumes, PnL with signs and colours, cost per $1M, tier bar with E
   assert.match(t, /realized\s+-10\.00/);
   assert.match(t, /unreal\s+-3\.46/);
   assert.match(t, /fees\s+5\.67/);
-  assert.match(t, /\$\/1M\s+\+14\.34/);
+  assert.match(t, /\$\/1M\s+14(?!\.)/); // whole dollars, no sign: a cost
   assert.match(t, /success\s+98\.2%/);
   assert.match(t, /L\/S\s+1\.05/);
   assert.match(t, /maxDD\s+-20\.50/);

@@ -19,7 +19,8 @@ export function totalsFields(s: Snapshot): Field[] {
     { label: 'realized', value: money(t.realizedPnl), width: 8, color: pnlColor(sign(t.realizedPnl)) },
     { label: 'unreal', value: money(t.unrealizedPnl), width: 8, color: pnlColor(sign(t.unrealizedPnl)) },
     { label: 'fees', value: grouped(t.fees), width: 7 },
-    { label: '$/1M', value: t.costPerMillion === null ? '—' : money(t.costPerMillion), width: 6 },
+    // Cost of volume is the headline figure: whole dollars per $1M (negative = the volume earned money).
+    { label: '$/1M', value: t.costPerMillion === null ? '—' : grouped(t.costPerMillion, 0), width: 7, bold: true },
     { label: 'success', value: pct(t.successRate), width: 5 },
     { label: 'L/S', value: ratio(t.longShortRatio), width: 4 },
     { label: 'maxDD', value: money(t.maxDrawdown), width: 8 },
