@@ -25,6 +25,8 @@ export const STATUS_MS = 4000;
 /** At this width fills and alerts sit side by side. */
 export const WIDE_COLUMNS = 160;
 const MAX_ALERT_ROWS = 3;
+/** Longest run of printable keys in one read handled as typed keys; a longer one is a paste (ignored). */
+export const MAX_KEY_BURST = 8;
 
 export interface AppProps {
   socketPath: string;
@@ -151,7 +153,21 @@ export function App(props: AppProps) {
     },
     [quit, send],
   );
-  useInput(onKey);
+  // Ink delivers keys that arrive in one read as ONE input string ("jf"): keys typed faster than the
+  // process reads them (a busy frame, or an SSH session batching keystrokes) would all be lost. A short
+  // burst of printable keys is the operator typing, so each key is handled in turn; a long one is a
+  // paste, and a paste must not trade, so it is ignored.
+  const onInput = useCallback(
+    (input: string, key: KeyInfo) => {
+      if (input.length > 1 && !key.ctrl && /^[\x20-\x7e]+$/.test(input)) {
+        if (input.length <= MAX_KEY_BURST) for (const ch of input) onKey(ch, {});
+        return;
+      }
+      onKey(input, key);
+    },
+    [onKey],
+  );
+  useInput(onInput);
 
   const stale = conn.state !== 'connected';
   const bodyHeight = Math.max(1, height - bannerHeight(conn) - 2);

@@ -132,6 +132,21 @@ test('flatten needs y: f+n cancels without sending, f+y and F+y send; errors are
   }
 });
 
+test('keys arriving in one read (typed fast, batched by SSH) are each handled; a long paste is ignored', async () => {
+  const h = await harness();
+  try {
+    // j then f then y in ONE chunk: select BTC, arm the flatten, confirm it.
+    h.ui.stdin.write('jfy');
+    await waitFor(() => h.core.received.length === 1, 'the flatten sent');
+    assert.deepEqual(last(h), { name: 'flatten', symbol: 'BTC_USDC_PERP' });
+    h.ui.stdin.write('pfy pfy pfy pfy pfy');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(h.core.received.length, 1, 'a paste sends nothing');
+  } finally {
+    await h.close();
+  }
+});
+
 test('patches update the screen; replies fade after statusMs; help overlay opens and closes', async () => {
   const h = await harness({ statusMs: 150 });
   try {
