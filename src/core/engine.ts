@@ -979,9 +979,10 @@ export class Engine {
 
   private noteMalformedInput(): void {
     const m = this.port.metrics();
-    if (m.wsParseErrors > this.wsParseErrorsSeen) {
+    if (m.wsParseErrors > this.wsParseErrorsSeen && !this.reconciling) {
       // An unreadable frame may have been one of our order/fill updates (its stream name is unreadable
-      // too): fetch fills, orders and positions by REST so a fill lost in it is still counted.
+      // too): fetch fills, orders and positions by REST so a fill lost in it is still counted. While a
+      // reconciliation runs the count is left unseen, so the next housekeeping tick starts one after it.
       this.wsParseErrorsSeen = m.wsParseErrors;
       void this.reconcile(true);
     }
