@@ -107,6 +107,13 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+const live = new Set<Harness>();
+
+/** Stop every harness still running (a timed-out test never reaches its finally): `after(stopAllHarnesses)`. */
+export async function stopAllHarnesses(): Promise<void> {
+  for (const h of [...live]) await h.stop().catch(() => undefined);
+}
+
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const crashes = new CrashCatcher();
   crashes.install();
@@ -150,7 +157,6 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   });
   const watcher = new InvariantWatcher(sim.exchange, keys.apiKey, limit);
   watcher.start();
-  await engine.start();
 
   const h: Harness = {
     clock,
@@ -196,15 +202,15 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       // late is applied after newer ones), so it can be compared exactly with the exchange's.
       const fl = await engine.command({ type: 'cmd', id: 'flatten', name: 'flatten' });
       if (!fl.ok) problems.push(`flatten failed: ${fl.error}`);
-      const flat = await h.until(() => sim.exchange.positions(keys.apiKey).every((p) => D(p.netQuantity).isZero()), 40_000);
+      const flat = await h.until(() => sim.exchange.positions(keys.apiKey).every((p) => D(p.netQuantity).isZero()), 25_000);
       if (!flat) problems.push(`not flat after flatten: ${JSON.stringify(sim.exchange.positions(keys.apiKey).map((p) => [p.symbol, p.netQuantity]))}`);
       const r = await engine.command({ type: 'cmd', id: 'pause', name: 'pause' });
       if (!r.ok) problems.push(`pause failed: ${r.error}`);
-      const quiet = await h.until(() => sim.exchange.openOrders(keys.apiKey).length === 0 && symbols.every((s) => engine.tracker.get(s) === null), 30_000);
+      const quiet = await h.until(() => sim.exchange.openOrders(keys.apiKey).length === 0 && symbols.every((s) => engine.tracker.get(s) === null), 15_000);
       if (!quiet) problems.push(`orders still working after pause: exchange ${sim.exchange.openOrders(keys.apiKey).length}, core ${symbols.filter((s) => engine.tracker.get(s) !== null).join(',')}`);
       // Let the last order/position events and any reconciliation land.
       await h.run(3000);
-      await h.until(() => !engine.connDown, 20_000);
+      await h.until(() => !engine.connDown, 10_000);
       await sleep(200);
       watcher.sample();
       problems.push(...watcher.violations.map((v) => `invariant: ${v}`));
@@ -225,6 +231,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       return problems;
     },
     async stop() {
+      if (!live.delete(h)) return;
       watcher.stop();
       try {
         await engine.stop();
@@ -238,6 +245,13 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       }
     },
   };
+  live.add(h);
+  try {
+    await engine.start();
+  } catch (e) {
+    await h.stop();
+    throw e;
+  }
   return h;
 }
 

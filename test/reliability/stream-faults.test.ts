@@ -1,18 +1,20 @@
 // Fault scenarios on the exchange's streams and replies (issue 8: 1, 4, 5), against the paper exchange
 // server through the reliability harness. Each asserts its fault really happened (server-side counters)
 // and checks every invariant plus an exact reconciliation with the exchange's records at the end.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fillResting, startHarness, tail } from './harness.js';
+import { fillResting, startHarness, stopAllHarnesses, tail } from './harness.js';
 
-test('1. websocket dropped mid-fill: after reconnect orders, positions, fills and stats equal the exchange exactly', { timeout: 60_000 }, async () => {
+after(stopAllHarnesses);
+
+test('1. websocket dropped mid-fill: after reconnect orders, positions, fills and stats equal the exchange exactly', { timeout: 90_000 }, async () => {
   const h = await startHarness({ seed: 21 });
   const key = h.keys.apiKey;
   try {
     await h.run(10_000);
     let lostOverStream = 0;
     let drops = 0;
-    for (let i = 0; i < 8 && (lostOverStream < 3 || i < 3); i++) {
+    for (let i = 0; i < 12 && (lostOverStream < 3 || i < 3); i++) {
       assert.ok(await h.until(() => h.sim.exchange.openOrders(key).length > 0 && !h.engine.connDown, 15_000), 'an order rests before the drop');
       const reconnects = h.adapter.metrics().reconnects;
       // Part of the order fills while the stream is up, the socket drops, the rest fills while it is down.
@@ -68,7 +70,7 @@ function corruptReplies(counts: { edited: number }) {
   };
 }
 
-test('4. malformed websocket frames and unexpected/missing fields in REST replies: counted, logged once, skipped; trading continues', { timeout: 60_000 }, async () => {
+test('4. malformed websocket frames and unexpected/missing fields in REST replies: counted, logged once, skipped; trading continues', { timeout: 90_000 }, async () => {
   const h = await startHarness({ seed: 23, env: { TIERHUNTER_RECONCILE_INTERVAL_SEC: '5' } });
   const key = h.keys.apiKey;
   try {
@@ -101,7 +103,7 @@ test('4. malformed websocket frames and unexpected/missing fields in REST replie
   }
 });
 
-test('5. depth sequence gap: the book is rebuilt from a snapshot before the next quote', { timeout: 60_000 }, async () => {
+test('5. depth sequence gap: the book is rebuilt from a snapshot before the next quote', { timeout: 90_000 }, async () => {
   const h = await startHarness({ seed: 25 });
   try {
     await h.run(5000);
