@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   // Ink is loaded lazily so `--help` and argument errors stay instant.
-  const { runTui, TuiError } = await import('../../ui/main.js');
+  const { runTui, TuiError } = await (await import('../../ui/load.js')).loadTui();
   try {
     await runTui({ socketPath: parsed.socketPath, mode: 'attach' });
   } catch (err) {

@@ -82,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     // Headless: the sockets keep the process alive; the signal handlers end it.
     return new Promise<number>(() => undefined);
   }
-  const { runTui } = await import('../../ui/main.js');
+  const { runTui } = await (await import('../../ui/load.js')).loadTui();
   try {
     await runTui({ socketPath: core.socketPath, mode: 'embedded', onQuit: () => core.stop() });
   } finally {
