@@ -68,7 +68,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'imbalanceThreshold', kind: 'number', def: '1.3', min: 1, max: 100, doc: 'Ratio past which the flow picks a side (buy/sell or sell/buy).' },
   { key: 'minSideHoldSec', kind: 'number', def: '1.5', min: 0, max: 3600, doc: 'Minimum time a flow-chosen side is held.' },
   { key: 'sideMode', kind: 'sideMode', def: 'with', doc: '`with`: quote the side takers hit (ask while takers buy, as the original); `against`: the other side.' },
-  { key: 'improveTicks', kind: 'int', def: '0', min: 0, max: 100, doc: 'Improve the best price by this many ticks when the spread allows (never crossing).' },
+  { key: 'improveTicks', kind: 'int', def: '1', min: 0, max: 100, doc: 'Improve the best price by this many ticks when the spread allows (never crossing).' },
   { key: 'refreshToleranceTicks', kind: 'int', def: '0', min: 0, max: 1000, doc: 'Re-quote only when the order is more than this many ticks from the target price.' },
   { key: 'minRequoteMs', kind: 'int', def: '250', min: 0, max: 600000, doc: 'Minimum interval between replacements of a symbol\'s order.' },
   { key: 'exitEscalation', kind: 'bool', def: 'false', doc: 'Escalate an unfilled reduce-only exit: improve the price, then IOC reduce-only at the touch.' },
