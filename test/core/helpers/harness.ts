@@ -54,7 +54,8 @@ export class MemRunState {
 }
 
 export function settingsWith(over: Partial<Settings> = {}): Settings {
-  return { ...defaultSettings(), symbols: ['SOL_USDC_PERP'], ...over };
+  // Rule tests assert join-best prices: pin improveTicks to 0 whatever the shipped default is.
+  return { ...defaultSettings(), symbols: ['SOL_USDC_PERP'], improveTicks: 0, ...over };
 }
 
 export interface Harness {
