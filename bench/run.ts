@@ -51,7 +51,8 @@ function latencyRows(label: string, r: PaperResult, withTargets: boolean): Bench
 
 /** Optional benchmarks owned by other areas: used when their module exports the function. */
 async function optional<T>(file: string, name: string): Promise<((...a: never[]) => Promise<T>) | null> {
-  if (!existsSync(fileURLToPath(new URL(file, import.meta.url)))) return null;
+  // Imports name the .js; the file on disk is the .ts tsx compiles.
+  if (!existsSync(fileURLToPath(new URL(file.replace(/\.js$/, '.ts'), import.meta.url)))) return null;
   const m = (await import(file)) as Record<string, unknown>;
   return typeof m[name] === 'function' ? (m[name] as (...a: never[]) => Promise<T>) : null;
 }
