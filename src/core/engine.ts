@@ -29,6 +29,7 @@ import { refresh, type WorkingView } from './refresh.js';
 import { DenialCounter, gate, stricter } from './risk.js';
 import { buildSnapshot, buildStats } from './snapshot.js';
 import { TradingStats } from './stats.js';
+import { TradeDedupe } from './trade-dedupe.js';
 import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
 import { SymState } from './sym-state.js';
 import { pacePerMs, RollingVolume, tierProgress, volumeClass, WINDOW_MS } from './tiers.js';
@@ -76,6 +77,8 @@ export class Engine {
   readonly replacements: Record<string, number> = {};
   readonly syms = new Map<string, SymState>();
   readonly futuresVolume = new RollingVolume();
+  /** Account fills that count toward tier volume only (other symbols, or older than the journal). */
+  private readonly volumeOnly = new TradeDedupe();
   readonly spotVolume = new RollingVolume();
   readonly recentFills: FillView[] = [];
   ordersPlaced = 0;
@@ -402,7 +405,7 @@ export class Engine {
     });
     if (realized === null) return;
     if (f.ts > this.lastFillTs) this.lastFillTs = f.ts;
-    this.addVolume(f.symbol, f.tradeId, f.ts, f.quantity.mul(f.price));
+    this.addVolume(f.symbol, f.ts, f.quantity.mul(f.price));
     if (!st) return;
     st.fillSeq++;
     if (st.isSpot) {
@@ -431,10 +434,10 @@ export class Engine {
     this.touch();
   }
 
-  private addVolume(symbol: string, tradeId: string, ts: number, notional: Decimal): void {
+  private addVolume(symbol: string, ts: number, notional: Decimal): void {
     const cls = volumeClass(symbol);
-    if (cls === 'futures') this.futuresVolume.add(`${symbol}:${tradeId}`, ts, notional, this.clock.now());
-    else if (cls === 'spot') this.spotVolume.add(`${symbol}:${tradeId}`, ts, notional, this.clock.now());
+    if (cls === 'futures') this.futuresVolume.add(ts, notional, this.clock.now());
+    else if (cls === 'spot') this.spotVolume.add(ts, notional, this.clock.now());
   }
 
   private appendJournal(rec: JournalFill): void {
@@ -525,16 +528,24 @@ export class Engine {
     const fills = await this.fetchFills(from);
     const recoverFrom = this.lastFillTs;
     let recovered = 0;
+    // History pages may overlap, and journalled fills were already counted by the replay: count each once.
+    const counted = new Set<string>();
     for (const f of fills) {
       const st = this.syms.get(f.symbol);
+      const key = `${f.symbol}:${f.tradeId}`;
+      if (counted.has(key)) continue;
+      counted.add(key);
       if (haveJournal && st && f.timestamp >= recoverFrom && !this.stats.hasTrade(f.symbol, f.tradeId)) {
         this.appendJournal(toJournal(f));
         this.applyFill(st, fromJournalFill(f), false);
         recovered++;
-      } else {
-        this.addVolume(f.symbol, f.tradeId, f.timestamp, f.quantity.mul(f.price));
+      } else if (!this.stats.hasTrade(f.symbol, f.tradeId) && this.volumeOnly.add(f.symbol, f.tradeId)) {
+        this.addVolume(f.symbol, f.timestamp, f.quantity.mul(f.price));
       }
     }
+    // Anything in the account's history is known now: a later resync fetches only what is newer, so
+    // pre-journal fills are never taken for new ones.
+    for (const f of fills) if (f.timestamp > this.lastFillTs) this.lastFillTs = f.timestamp;
     if (recovered > 0) this.logger.info(`recovered ${recovered} fill(s) missed while down`);
     if (haveJournal) await this.recoverFunding(recoverFrom);
   }
@@ -1126,9 +1137,10 @@ export class Engine {
       if (afterResync) {
         const fills = await this.track(this.fetchFills(Math.max(0, this.lastFillTs - 5000)));
         for (const f of fills) {
+          if (this.volumeOnly.has(f.symbol, f.tradeId)) continue;
           const st = this.syms.get(f.symbol);
           if (st) this.onFill(st, f);
-          else this.addVolume(f.symbol, f.tradeId, f.timestamp, f.quantity.mul(f.price));
+          else if (this.volumeOnly.add(f.symbol, f.tradeId)) this.addVolume(f.symbol, f.timestamp, f.quantity.mul(f.price));
         }
       }
       const seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));

@@ -7,6 +7,7 @@ import { SymbolLedger } from './ledger.js';
 import { renderBlock, type BlockInfo } from './log-format.js';
 import { tierProgress } from './tiers.js';
 import type { ExchangeMetrics } from '../exchange/port.js';
+import { TradeDedupe } from './trade-dedupe.js';
 
 export interface Figures {
   fills: number;
@@ -64,7 +65,7 @@ const MAX_SAMPLES = 7 * 24 * 60;
 
 export class TradingStats {
   readonly ledgers = new Map<string, SymbolLedger>();
-  private readonly seen = new Set<string>();
+  private readonly seen = new TradeDedupe();
   peakNet: Decimal = ZERO;
   maxDrawdown: Decimal = ZERO;
   /** Total net PnL (as a number, for Sharpe/sparkline only) sampled once a minute, oldest first. */
@@ -84,7 +85,7 @@ export class TradingStats {
   }
 
   hasTrade(symbol: string, tradeId: string): boolean {
-    return this.seen.has(`${symbol}:${tradeId}`);
+    return this.seen.has(symbol, tradeId);
   }
 
   /**
@@ -99,9 +100,7 @@ export class TradingStats {
     x: { symbol: string; fee?: Decimal; ts?: number; tradeId?: string },
   ): Decimal | null {
     if (x.tradeId !== undefined) {
-      const key = `${x.symbol}:${x.tradeId}`;
-      if (this.seen.has(key)) return null;
-      this.seen.add(key);
+      if (!this.seen.add(x.symbol, x.tradeId)) return null;
     }
     const realized = this.ledger(x.symbol).applyFill({
       side,
@@ -129,9 +128,7 @@ export class TradingStats {
   /** Funding received (+) or paid (-); deduped by id when given. Returns false for a duplicate. */
   recordFunding(symbol: string, amount: Decimal, id?: string): boolean {
     if (id !== undefined) {
-      const key = `${symbol}:${id}`;
-      if (this.seen.has(key)) return false;
-      this.seen.add(key);
+      if (!this.seen.add(symbol, id)) return false;
     }
     this.ledger(symbol).applyFunding(amount);
     this.observe();

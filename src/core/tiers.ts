@@ -46,45 +46,59 @@ export function volumeClass(symbol: string): 'futures' | 'spot' | null {
 }
 
 /** Rolling 30-day volume, deduped by (symbol, tradeId). Entries are kept in time order for eviction. */
+/**
+ * Rolling 30-day volume in one-minute buckets: memory is bounded (at most 43,200 buckets) however many fills a
+ * month brings, and the tier boundary is accurate to a minute (Backpack recalculates tiers hourly anyway).
+ * Callers deduplicate fills before adding (TradingStats does, by symbol and trade id).
+ */
 export class RollingVolume {
-  private ts: number[] = [];
+  private start: number[] = [];
   private vol: Decimal[] = [];
   private head = 0;
   private sum: Decimal = ZERO;
-  private readonly seen = new Set<string>();
 
-  add(key: string, ts: number, notional: Decimal, now: number): void {
-    if (this.seen.has(key) || ts <= now - WINDOW_MS) return;
-    this.seen.add(key);
-    // Usually appended in order; an out-of-order entry (history at start-up) is inserted in place.
-    let i = this.ts.length;
-    while (i > this.head && this.ts[i - 1]! > ts) i--;
-    this.ts.splice(i, 0, ts);
-    this.vol.splice(i, 0, notional);
+  add(ts: number, notional: Decimal, now: number): void {
+    if (ts <= now - WINDOW_MS) return;
+    const b = Math.floor(ts / BUCKET_MS) * BUCKET_MS;
+    // Usually the newest bucket; history at start-up may land in an older one.
+    let i = this.start.length;
+    while (i > this.head && this.start[i - 1]! > b) i--;
+    if (i > this.head && this.start[i - 1] === b) this.vol[i - 1] = this.vol[i - 1]!.plus(notional);
+    else {
+      this.start.splice(i, 0, b);
+      this.vol.splice(i, 0, notional);
+    }
     this.sum = this.sum.plus(notional);
   }
 
   total(now: number): Decimal {
     const cutoff = now - WINDOW_MS;
-    while (this.head < this.ts.length && this.ts[this.head]! <= cutoff) {
+    // A bucket leaves the window once all of its minute is older than 30 days.
+    while (this.head < this.start.length && this.start[this.head]! + BUCKET_MS <= cutoff) {
       this.sum = this.sum.minus(this.vol[this.head]!);
       this.head++;
     }
-    if (this.head > 4096 && this.head * 2 > this.ts.length) {
-      this.ts = this.ts.slice(this.head);
+    if (this.head > 1024 && this.head * 2 > this.start.length) {
+      this.start = this.start.slice(this.head);
       this.vol = this.vol.slice(this.head);
       this.head = 0;
     }
     return this.sum;
   }
 
-  /** Volume with ts > since. */
+  /** Volume in buckets starting after `since` (minute resolution). */
   since(since: number): Decimal {
     let s = ZERO;
-    for (let i = this.ts.length - 1; i >= this.head && this.ts[i]! > since; i--) s = s.plus(this.vol[i]!);
+    for (let i = this.start.length - 1; i >= this.head && this.start[i]! + BUCKET_MS > since; i--) s = s.plus(this.vol[i]!);
     return s;
   }
+
+  buckets(): number {
+    return this.start.length - this.head;
+  }
 }
+
+const BUCKET_MS = 60_000;
 
 export interface TierProgress {
   current: FeeTier;

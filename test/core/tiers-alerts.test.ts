@@ -25,13 +25,33 @@ test('tiers: rolling 30-day window, dedupe, futures vs spot vs stablecoin pairs'
   assert.equal(volumeClass('USDT_USDC'), null);
   const now = 100 * 86_400_000;
   const w = new RollingVolume();
-  w.add('a', now - WINDOW_MS + 1000, D(10), now);
-  w.add('b', now - 1000, D(5), now);
-  w.add('b', now - 1000, D(5), now); // duplicate
-  w.add('c', now - WINDOW_MS - 1, D(99), now); // too old
+  w.add(now - WINDOW_MS + 120_000, D(10), now); // two minutes inside the window
+  w.add(now - 1000, D(5), now);
+  w.add(now - WINDOW_MS - 60_001, D(99), now); // too old
   assert.equal(w.total(now).toString(), '15');
-  assert.equal(w.total(now + 2000).toString(), '5'); // 'a' rolled off
+  assert.equal(w.total(now + 240_000).toString(), '5'); // the old minute rolled off
   assert.equal(pacePerMs(w, now, now - 10_000)?.mul(10_000).toString(), '5');
+  // Memory is bounded by minutes, not fills: 10,000 fills in one minute are one bucket.
+  const busy = new RollingVolume();
+  for (let i = 0; i < 10_000; i++) busy.add(now + (i % 50), D(1), now);
+  assert.equal(busy.buckets(), 1);
+  assert.equal(busy.total(now).toString(), '10000');
+});
+
+test('trade dedupe: exact for recent ids, watermark for evicted ones, bounded memory', async () => {
+  const { TradeDedupe } = await import('../../src/core/trade-dedupe.js');
+  const d = new TradeDedupe(100);
+  assert.equal(d.add('SOL', '1000'), true);
+  assert.equal(d.add('SOL', '1000'), false);
+  assert.equal(d.add('BTC', '1000'), true, 'trade ids are per market');
+  for (let i = 1001; i < 1500; i++) d.add('SOL', String(i));
+  assert.ok(d.size() <= 201, `bounded: ${d.size()}`);
+  assert.equal(d.has('SOL', '1003'), true, 'evicted but below the watermark');
+  assert.equal(d.add('SOL', '1003'), false);
+  assert.equal(d.has('SOL', '999'), false, 'older than anything recorded: not seen');
+  assert.equal(d.has('SOL', '1500'), false);
+  assert.equal(d.add('SOL', 'funding:SOL:123'), true);
+  assert.equal(d.add('SOL', 'funding:SOL:123'), false);
 });
 
 test('client ids: uint32 in our namespace, distinct across restarts', () => {
