@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Cleanup, ECOSYSTEM, PM2_RUNTIME_BIN, PaperExchange, Pm2, isAlive, journalFills, listFiles, logOf, ordersLeftAtExchange,
-  processesWithEnv, snapshot, socketPathOf, spawnTracked, statsBlocks, tempDir, waitUntil, withDeadline,
+  Cleanup, ECOSYSTEM, PM2_RUNTIME_BIN, PaperExchange, Pm2, attachInTmux, isAlive, journalFills, listFiles, logOf, ordersLeftAtExchange,
+  processesWithEnv, requireTmux, snapshot, socketPathOf, spawnTracked, statsBlocks, tempDir, waitUntil, withDeadline,
 } from './helpers.js';
 
 test('pm2-runtime runs the core in the foreground and stops cleanly on SIGTERM', { timeout: 90_000 }, async () => {
@@ -69,6 +69,15 @@ test('two pm2 apps with separate homes run side by side without touching each ot
     const exSol = await PaperExchange.of(apps[0]!.home);
     const exBtc = await PaperExchange.of(apps[1]!.home);
     assert.notEqual(exSol.restUrl, exBtc.restUrl, 'separate paper exchanges');
+
+    // The README's way to pick one: attach --socket shows that app's core only.
+    requireTmux();
+    const btc = apps[1]!;
+    const tui = attachInTmux(c, apps[0]!.home, ['--socket', socketPathOf(btc.home)]);
+    const screen = await tui.waitFor(new RegExp(`pid ${pids.get(btc.name)}\\b[\\s\\S]*BTC_USDC_PERP\\s+ACTIVE`), 30_000);
+    assert.ok(!screen.includes('SOL_USDC_PERP'), `only ${btc.name}'s symbols on its dashboard:\n${screen}`);
+    tui.sendKeys('q');
+    await tui.waitFor(/\[exited 0\]/, 10_000);
 
     await pm2.must(['stop', 'all']);
     for (const a of apps) {

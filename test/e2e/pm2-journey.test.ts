@@ -31,6 +31,10 @@ test('pm2 journey: start, attach, p, l, restart keeps the stats, stop leaves not
     let ex = await PaperExchange.of(home);
     await waitUntil(`an open ${SOL} order at the exchange`, async () => (await ex.openOrders(SOL)).length === 1, 20_000);
 
+    // `pm2 logs` shows the core's timestamped log lines.
+    const logs = await pm2.must(['logs', APP, '--nostream', '--lines', '200']);
+    assert.match(logs, /Tier Hunter \S+ started \(paper/);
+
     // Attach and see the dashboard of this core.
     const tui = attachInTmux(c, home);
     await tui.waitFor(new RegExp(`PAPER[\\s\\S]*pid ${first.pid}\\b[\\s\\S]*SOL_USDC_PERP`), 30_000);

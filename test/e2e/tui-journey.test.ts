@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { D } from '../../src/util/decimal.js';
 import {
-  BIN, Cleanup, PaperExchange, attachInTmux, cleanEnv, escapeRe, fileSize, isAlive, logOf, ordersLeftAtExchange,
+  BIN, Cleanup, PaperExchange, attachInTmux, cleanEnv, escapeRe, fileSize, isAlive, logOf, ordersLeftAtExchange, processesWithEnv,
   requireTmux, rowRe, run, snapshot, socketPathOf, startHeadlessCore, statsBlocks, symbolView, tempDir, waitUntil, withDeadline,
 } from './helpers.js';
 
@@ -85,6 +85,7 @@ test('tui journey: attach to a headless paper core; p, i, l, f+y, q do what the 
     assert.ok(stillQuoting);
 
     // SIGTERM: orderly stop, exit 0, nothing resting at the exchange, a final block, socket removed.
+    assert.ok(processesWithEnv('TIERHUNTER_HOME', home).some((p) => p.startsWith(`${core.pid}:`)), 'control: the process scan sees the running core');
     const blocksAtStop = statsBlocks(logFile).length;
     process.kill(core.pid, 'SIGTERM');
     const exit = await withDeadline('the core to exit after SIGTERM', core.exited, 15_000);
@@ -92,6 +93,7 @@ test('tui journey: attach to a headless paper core; p, i, l, f+y, q do what the 
     assert.deepEqual(ordersLeftAtExchange(home), [], 'no order left at the paper exchange');
     assert.equal(statsBlocks(logFile).length, blocksAtStop + 1, 'final stats block written');
     assert.equal(existsSync(socketPathOf(home)), false, 'control socket removed');
+    assert.deepEqual(processesWithEnv('TIERHUNTER_HOME', home), [], 'nothing left running');
   } finally {
     await c.run();
   }
