@@ -619,8 +619,9 @@ export class Engine {
     if (st.opMode !== 'ACTIVE') up(st.opMode, 'operator');
     if (this.lossLimitHit) up('REDUCING', 'loss limit');
     if (this.journalBroken || this.logBroken) up('REDUCING', 'journal/log unwritable');
-    if (!st.bookValid) up('HALTED', 'book resync');
+    // The outage first: it is the cause when both hold (the streams' going down also invalidates books).
     if (this.connDown) up('HALTED', 'exchange down');
+    if (!st.bookValid) up('HALTED', 'book resync');
     if (!this.started || this.stopping) up('HALTED', this.stopping ? 'stopping' : 'starting');
     return { mode, reason };
   }
