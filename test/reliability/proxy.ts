@@ -19,6 +19,8 @@ export interface ProxiedRequest {
   status: number | null;
   /** True when the proxy made the reply itself (fault) instead of the exchange. */
   synthetic: boolean;
+  /** Start of the reply body when the status is an error (>= 400). */
+  error?: string;
 }
 
 export interface SyntheticReply {
@@ -163,6 +165,7 @@ export class ExchangeProxy {
             const headers = { ...ur.headers, 'content-length': String(text.length) };
             delete headers['transfer-encoding'];
             rec.status = status;
+            if (status >= 400) rec.error = text.toString('utf8').slice(0, 200);
             res.writeHead(status, headers);
             res.end(text);
           });
