@@ -1132,10 +1132,13 @@ export class Engine {
   async reconcile(afterResync: boolean): Promise<void> {
     if (this.reconciling || !this.started || this.stopping) return;
     this.reconciling = true;
+    // While the streams are down every reconciliation also recovers fills (one may be the one that
+    // brings quoting back, if the reconciliation started by the reconnect failed).
+    const withFills = afterResync || this.connDown;
     try {
       const open = await this.track(this.port.getOpenOrders());
       this.reconcileOrders(open);
-      if (afterResync) {
+      if (withFills) {
         const fills = await this.track(this.fetchFills(Math.max(0, this.lastFillTs - 5000)));
         for (const f of fills) {
           if (this.volumeOnly.has(f.symbol, f.tradeId)) continue;
@@ -1148,7 +1151,10 @@ export class Engine {
       const positions = await this.track(this.port.getPositions());
       this.adoptPositions(positions, true, seq);
       await this.recoverFunding(this.startedAt);
-      if (this.connDown) {
+      // Only with the streams really back (this reconciliation was started by their reconnect, or the port
+      // reports them connected): a periodic REST reconciliation that succeeds during a websocket outage
+      // must not resume quoting blind to fills and order updates.
+      if (this.connDown && (afterResync || this.port.metrics().wsConnected)) {
         this.connDown = false;
         this.logger.info('exchange streams back and reconciled: quoting resumes');
       }
