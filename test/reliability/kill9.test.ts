@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSim, type RunningSim } from '../../src/sim/index.js';
@@ -161,6 +162,24 @@ test('6. kill -9 while orders rest and fills arrive: orphans cancelled before an
       fill(sim, key, 1);
       await sleep(150);
     }
+    // Garbage on the control socket (malformed JSON, an unknown command, a 2 MB line) does not disturb trading.
+    const accepted = () => seen.filter((e) => e.type === 'orderAccepted').length;
+    const acceptedBefore = accepted();
+    await new Promise<void>((resolve) => {
+      const raw = createConnection({ path: defaultSocketPath(home) });
+      raw.on('error', () => resolve());
+      raw.on('close', () => resolve());
+      raw.on('connect', () => {
+        raw.write('{"type":"cmd","id":"1","name":"rm -rf"}\nnot json at all\n');
+        raw.write('x'.repeat(2_000_000) + '\n', () => setTimeout(() => raw.destroy(), 200));
+      });
+    });
+    assert.equal(second.child.exitCode, null, 'the core is still running');
+    for (let i = 0; i < 4; i++) {
+      fill(sim, key, 1);
+      await sleep(150);
+    }
+    assert.ok(await until(() => accepted() > acceptedBefore, 10_000), 'the core keeps quoting after the garbage');
     const client = await ControlClient.connect(defaultSocketPath(home));
     client.onMessage((m) => socketText.push(JSON.stringify(m)));
     const paused = await client.request('pause');
