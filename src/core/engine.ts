@@ -969,7 +969,9 @@ export class Engine {
       if (this.pendingJournal.length > 0) this.flushJournal();
       if (this.pendingBlocks.length > 0) this.flushBlocks();
       for (const st of this.syms.values()) {
-        if (st.driftQty !== null && now - st.driftSince >= DRIFT_ADOPT_MS) {
+        // Not while a REST reconciliation runs: it is recovering the very fills that explain the drift (and
+        // re-reads positions after them); adopting first and applying the recovered fill after double counts.
+        if (st.driftQty !== null && now - st.driftSince >= DRIFT_ADOPT_MS && !this.reconciling) {
           const l = this.stats.ledger(st.symbol);
           if (!st.driftQty.eq(l.position)) {
             this.logger.warn(`[${st.symbol}] position ${l.position} disagrees with the stream's ${st.driftQty}: adopting the exchange's`);
