@@ -74,9 +74,6 @@ test('8. storm of post-only and reduce-only rejections: back-off, no tight loop,
   const key = h.keys.apiKey;
   try {
     await h.run(5000);
-    // Hold inventory so the core quotes reduce-only exits.
-    assert.ok(await h.until(() => fillResting(h, 1) !== null, 10_000), 'an order rested');
-    assert.ok(await h.until(() => h.sim.exchange.positions(key).some((p) => !D(p.netQuantity).isZero()), 10_000), 'inventory held');
     let reduceOnlyRejected = 0;
     h.proxy.hooks.onRequest = (r) => {
       if (r.method !== 'POST' || r.path !== '/api/v1/order') return null;
@@ -85,6 +82,9 @@ test('8. storm of post-only and reduce-only rejections: back-off, no tight loop,
       reduceOnlyRejected++;
       return { status: 400, json: { code: 'INVALID_ORDER', message: 'Reduce only order not reduced' } };
     };
+    // Hold inventory (reduce-only exits are refused from now on, so it stays), then refuse everything.
+    assert.ok(await h.until(() => fillResting(h, 1) !== null, 10_000), 'an order rested');
+    assert.ok(await h.until(() => h.sim.exchange.positions(key).some((p) => !D(p.netQuantity).isZero()), 10_000), 'inventory held');
     h.sim.faults.set({ orderRejectRate: 1 });
     const from = h.clock.now();
     await h.run(60_000);
