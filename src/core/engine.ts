@@ -57,6 +57,8 @@ const RESOLVE_DELAYS_MS = [250, 500, 1000, 2000, 5000];
 const MAX_REJECT_BACKOFF_MS = 10_000;
 /** A position disagreement with the exchange is adopted when it persists this long. */
 const DRIFT_ADOPT_MS = 3000;
+/** How far before our newest fill a REST fill recovery looks (a lost fill may be older than newer ones seen). */
+const RECOVER_WINDOW_MS = 30_000;
 const HOUSEKEEPING_MS = 1000;
 const RECENT_FILLS = 50;
 const FILL_HISTORY_PAGES = 10;
@@ -550,7 +552,21 @@ export class Engine {
     if (haveJournal) await this.recoverFunding(recoverFrom);
   }
 
-  private async fetchFills(from: number): Promise<FillInfo[]> {
+  /**
+   * Count the account's fills of the last RECOVER_WINDOW_MS before our newest one that we have not seen
+   * (lost frames, stream outages). Throws when the read fails, so callers adopt no position after it.
+   */
+  private async applyRecentFills(): Promise<void> {
+    const fills = await this.fetchFills(Math.max(0, this.lastFillTs - RECOVER_WINDOW_MS), true);
+    for (const f of fills) {
+      if (this.volumeOnly.has(f.symbol, f.tradeId)) continue;
+      const st = this.syms.get(f.symbol);
+      if (st) this.onFill(st, f);
+      else if (this.volumeOnly.add(f.symbol, f.tradeId)) this.addVolume(f.symbol, f.timestamp, f.quantity.mul(f.price));
+    }
+  }
+
+  private async fetchFills(from: number, strict = false): Promise<FillInfo[]> {
     const out: FillInfo[] = [];
     try {
       for (let page = 0; page < FILL_HISTORY_PAGES; page++) {
@@ -559,6 +575,7 @@ export class Engine {
         if (batch.length < 1000) break;
       }
     } catch (e) {
+      if (strict) throw e;
       this.logger.warn(`fill history unavailable: ${msg(e)}`);
     }
     return out;
@@ -897,20 +914,27 @@ export class Engine {
     const wait = Math.max(0, st.lastPositionReadAt + this.settings.positionRefreshSec * 1000 - now);
     this.clock.setTimeout(() => {
       st.lastPositionReadAt = this.clock.now();
-      const seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));
+      // Recent fills first: a reduce-only rejection often means a fill we missed, and adopting a position
+      // that includes it before counting it would count it twice once it is recovered.
+      let seq = new Map<string, number>();
       this.track(
-        this.port.getPositions().then(
-          (ps) => {
-            this.adoptPositions(ps, false, seq);
-            st.positionReadPending = false;
-            this.act(st);
-          },
-          (e: unknown) => {
-            this.logger.warn(`[${st.symbol}] position read failed: ${msg(e)}`);
-            st.positionReadPending = false;
-            this.act(st);
-          },
-        ),
+        this.applyRecentFills()
+          .then(() => {
+            seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));
+            return this.port.getPositions();
+          })
+          .then(
+            (ps) => {
+              this.adoptPositions(ps, false, seq);
+              st.positionReadPending = false;
+              this.act(st);
+            },
+            (e: unknown) => {
+              this.logger.warn(`[${st.symbol}] position read failed: ${msg(e)}`);
+              st.positionReadPending = false;
+              this.act(st);
+            },
+          ),
       );
     }, wait);
   }
@@ -969,15 +993,17 @@ export class Engine {
       if (this.pendingJournal.length > 0) this.flushJournal();
       if (this.pendingBlocks.length > 0) this.flushBlocks();
       for (const st of this.syms.values()) {
-        // Not while a REST reconciliation runs: it is recovering the very fills that explain the drift (and
-        // re-reads positions after them); adopting first and applying the recovered fill after double counts.
+        // A lasting disagreement with the position stream usually means a fill we have not heard of (lost
+        // frame, late REST recovery). Adopting the stream's figure and then counting the recovered fill would
+        // count it twice, so reconcile instead: fills first, then the REST position (adopted only if it
+        // still disagrees). Not while a reconciliation runs; retried every DRIFT_ADOPT_MS while it persists.
         if (st.driftQty !== null && now - st.driftSince >= DRIFT_ADOPT_MS && !this.reconciling) {
-          const l = this.stats.ledger(st.symbol);
-          if (!st.driftQty.eq(l.position)) {
-            this.logger.warn(`[${st.symbol}] position ${l.position} disagrees with the stream's ${st.driftQty}: adopting the exchange's`);
-            l.adopt(st.driftQty, st.driftEntry, now);
+          if (st.driftQty.eq(this.stats.ledger(st.symbol).position)) st.driftQty = null;
+          else {
+            this.logger.warn(`[${st.symbol}] position ${this.stats.ledger(st.symbol).position} disagrees with the stream's ${st.driftQty}: reconciling with the exchange`);
+            st.driftSince = now;
+            void this.reconcile(false);
           }
-          st.driftQty = null;
         }
         if (st.flow.evaluate(now)) this.touch();
         this.act(st);
@@ -1134,21 +1160,12 @@ export class Engine {
   async reconcile(afterResync: boolean): Promise<void> {
     if (this.reconciling || !this.started || this.stopping) return;
     this.reconciling = true;
-    // While the streams are down every reconciliation also recovers fills (one may be the one that
-    // brings quoting back, if the reconciliation started by the reconnect failed).
-    const withFills = afterResync || this.connDown;
+    // Every reconciliation recovers fills before it reads positions: a position read that includes a fill
+    // we missed must not be adopted ahead of that fill (it would be counted twice when recovered later).
     try {
       const open = await this.track(this.port.getOpenOrders());
       this.reconcileOrders(open);
-      if (withFills) {
-        const fills = await this.track(this.fetchFills(Math.max(0, this.lastFillTs - 5000)));
-        for (const f of fills) {
-          if (this.volumeOnly.has(f.symbol, f.tradeId)) continue;
-          const st = this.syms.get(f.symbol);
-          if (st) this.onFill(st, f);
-          else if (this.volumeOnly.add(f.symbol, f.tradeId)) this.addVolume(f.symbol, f.timestamp, f.quantity.mul(f.price));
-        }
-      }
+      await this.track(this.applyRecentFills());
       const seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));
       const positions = await this.track(this.port.getPositions());
       this.adoptPositions(positions, true, seq);
