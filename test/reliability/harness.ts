@@ -109,6 +109,14 @@ export interface Harness {
 
 const live = new Set<Harness>();
 
+/** Wait for `p` at most `ms` of wall time (its outcome is then ignored). */
+function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+  let t: NodeJS.Timeout | null = null;
+  return Promise.race([p.then(() => undefined, () => undefined), new Promise<void>((r) => (t = setTimeout(r, ms)))]).finally(() => {
+    if (t) clearTimeout(t);
+  });
+}
+
 /** Stop every harness still running (a timed-out test never reaches its finally): `after(stopAllHarnesses)`. */
 export async function stopAllHarnesses(): Promise<void> {
   for (const h of [...live]) await h.stop().catch(() => undefined);
@@ -233,12 +241,13 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     async stop() {
       if (!live.delete(h)) return;
       watcher.stop();
+      // Bounded at every step: a scenario that failed mid-fault must never keep the test process alive.
       try {
-        await engine.stop();
+        await bounded(engine.stop(), 10_000);
       } finally {
-        await adapter.close().catch(() => undefined);
-        await proxy.stop();
-        await sim.stop();
+        await bounded(adapter.close().catch(() => undefined), 3000);
+        await bounded(proxy.stop(), 3000);
+        await bounded(sim.stop(), 5000);
         // Late rejections from torn-down sockets still count: give them a tick to surface.
         await sleep(20);
         crashes.uninstall();
