@@ -566,6 +566,19 @@ export class Engine {
     }
   }
 
+  /**
+   * The exchange's positions, read between two fill recoveries. A fill that lands around the position
+   * read (and whose stream frame we lost) is counted by the second recovery, which moves that symbol's
+   * fillSeq and so keeps adoptPositions from adopting a figure our fills already explain.
+   */
+  private async positionsAfterFills(): Promise<{ positions: PositionInfo[]; seq: Map<string, number> }> {
+    await this.applyRecentFills();
+    const seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));
+    const positions = await this.port.getPositions();
+    await this.applyRecentFills();
+    return { positions, seq };
+  }
+
   private async fetchFills(from: number, strict = false): Promise<FillInfo[]> {
     const out: FillInfo[] = [];
     try {
@@ -916,25 +929,19 @@ export class Engine {
       st.lastPositionReadAt = this.clock.now();
       // Recent fills first: a reduce-only rejection often means a fill we missed, and adopting a position
       // that includes it before counting it would count it twice once it is recovered.
-      let seq = new Map<string, number>();
       this.track(
-        this.applyRecentFills()
-          .then(() => {
-            seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));
-            return this.port.getPositions();
-          })
-          .then(
-            (ps) => {
-              this.adoptPositions(ps, false, seq);
-              st.positionReadPending = false;
-              this.act(st);
-            },
-            (e: unknown) => {
-              this.logger.warn(`[${st.symbol}] position read failed: ${msg(e)}`);
-              st.positionReadPending = false;
-              this.act(st);
-            },
-          ),
+        this.positionsAfterFills().then(
+          ({ positions, seq }) => {
+            this.adoptPositions(positions, false, seq);
+            st.positionReadPending = false;
+            this.act(st);
+          },
+          (e: unknown) => {
+            this.logger.warn(`[${st.symbol}] position read failed: ${msg(e)}`);
+            st.positionReadPending = false;
+            this.act(st);
+          },
+        ),
       );
     }, wait);
   }
@@ -1165,9 +1172,7 @@ export class Engine {
     try {
       const open = await this.track(this.port.getOpenOrders());
       this.reconcileOrders(open);
-      await this.track(this.applyRecentFills());
-      const seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));
-      const positions = await this.track(this.port.getPositions());
+      const { positions, seq } = await this.track(this.positionsAfterFills());
       this.adoptPositions(positions, true, seq);
       await this.recoverFunding(this.startedAt);
       // Only with the streams really back (this reconciliation was started by their reconnect, or the port
