@@ -274,15 +274,20 @@ export function tail(logger: MemLogger, n = 25): string {
  * its remaining quantity (rounded to the step by the exchange's units). Returns the order id, or null
  * when nothing of ours rests.
  */
-export function fillResting(h: Harness, share = 1, symbol?: string): string | null {
+export function fillResting(h: Harness, share = 1, symbol?: string, entryOnly = false): string | null {
   const ex = h.sim.exchange;
-  const o = ex.openOrders(h.keys.apiKey).find((x) => symbol === undefined || x.symbol === symbol);
+  const o = ex.openOrders(h.keys.apiKey).find((x) => (symbol === undefined || x.symbol === symbol) && !(entryOnly && x.reduceOnly === true));
   if (!o || o.price === null || o.quantity === null) return null;
   const m = ex.market(o.symbol)!;
   const ahead = D(ex.queueAhead(h.keys.apiKey, o.id) ?? '0');
   const rem = D(o.quantity).minus(D(o.executedQuantity));
   let take = rem.mul(share).toDecimalPlaces(m.qs.scale, 1);
   if (take.lte(0)) take = rem;
-  ex.takeLiquidity(o.symbol, o.side === 'Bid' ? 'Ask' : 'Bid', ahead.plus(take).toFixed(), o.price);
+  // Better-priced levels fill before ours: take again until our order traded (a few rounds at most).
+  for (let round = 0; round < 10; round++) {
+    ex.takeLiquidity(o.symbol, o.side === 'Bid' ? 'Ask' : 'Bid', ahead.plus(take).toFixed(), o.price);
+    const now = ex.openOrders(h.keys.apiKey, o.symbol).find((x) => x.id === o.id);
+    if (!now || !D(now.executedQuantity).eq(D(o.executedQuantity))) break;
+  }
   return o.id;
 }

@@ -90,10 +90,13 @@ test('8. storm of post-only and reduce-only rejections: back-off, no tight loop,
       reduceOnlyRejected++;
       return { status: 400, json: { code: 'INVALID_ORDER', message: 'Reduce only order not reduced' } };
     };
-    // Hold inventory (its exits are refused from now on, so it stays), then refuse everything.
-    assert.ok(await h.until(() => fillResting(h, 1) !== null, 10_000), 'an order rested');
-    assert.ok(await h.until(() => h.sim.exchange.positions(key).some((p) => !D(p.netQuantity).isZero()), 10_000), 'inventory held');
+    // Refuse every placement from now on, then fill a resting entry: the inventory it leaves can only be
+    // closed by reduce-only exits, which are all refused (by the hook or the exchange), so it stays and
+    // both kinds of rejection happen whatever the machine's speed.
+    assert.ok(await h.until(() => h.sim.exchange.openOrders(key).some((o) => o.reduceOnly !== true), 10_000), 'an entry rested');
     h.sim.faults.set({ orderRejectRate: 1 });
+    assert.ok(fillResting(h, 1, undefined, true) !== null, 'the resting entry was filled');
+    assert.ok(await h.until(() => h.sim.exchange.positions(key).some((p) => !D(p.netQuantity).isZero()), 10_000), 'inventory held');
     const from = h.clock.now();
     const postOnlyRefused = () => h.proxy.requests.filter((r) => r.t >= from && r.method === 'POST' && r.path === '/api/v1/order' && !r.synthetic && /immediately match/.test(r.error ?? '')).length;
     await h.run(60_000);
