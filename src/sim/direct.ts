@@ -86,6 +86,22 @@ class EngineBookView implements BookView {
   }
 }
 
+/**
+ * The exchange's views are strings; the port hands out Decimals. The same strings (prices near the touch,
+ * order sizes, "0") recur on almost every event, so parsed values are memoised (Decimals are immutable).
+ * Bounded: emptied when full.
+ */
+const decMemo = new Map<string, Decimal>();
+function dec(s: string): Decimal {
+  let d = decMemo.get(s);
+  if (d === undefined) {
+    d = D(s);
+    if (decMemo.size >= 8192) decMemo.clear();
+    decMemo.set(s, d);
+  }
+  return d;
+}
+
 const EVENT_TYPE: Record<OrderUpdateEvent['type'], OrderEventType> = {
   orderAccepted: 'accepted',
   orderFill: 'fill',
@@ -101,10 +117,10 @@ function toOrderInfo(o: OrderView): OrderInfo {
     symbol: o.symbol,
     side: o.side,
     orderType: o.orderType,
-    price: o.price === null ? null : D(o.price),
-    quantity: D(o.quantity ?? '0'),
-    executedQuantity: D(o.executedQuantity),
-    executedQuoteQuantity: D(o.executedQuoteQuantity),
+    price: o.price === null ? null : dec(o.price),
+    quantity: dec(o.quantity ?? '0'),
+    executedQuantity: dec(o.executedQuantity),
+    executedQuoteQuantity: dec(o.executedQuoteQuantity),
     status: o.status as OrderStatus,
     postOnly: o.postOnly,
     reduceOnly: o.reduceOnly,
@@ -116,12 +132,12 @@ function toOrderInfo(o: OrderView): OrderInfo {
 function toPositionInfo(p: PositionView): PositionInfo {
   return {
     symbol: p.symbol,
-    netQuantity: D(p.netQuantity),
-    entryPrice: D(p.entryPrice),
-    markPrice: D(p.markPrice),
-    pnlRealized: D(p.pnlRealized),
-    pnlUnrealized: D(p.pnlUnrealized),
-    cumulativeFunding: D(p.cumulativeFundingPayment),
+    netQuantity: dec(p.netQuantity),
+    entryPrice: dec(p.entryPrice),
+    markPrice: dec(p.markPrice),
+    pnlRealized: dec(p.pnlRealized),
+    pnlUnrealized: dec(p.pnlUnrealized),
+    cumulativeFunding: dec(p.cumulativeFundingPayment),
   };
 }
 
@@ -220,7 +236,7 @@ export class DirectExchange implements ExchangePort {
         if (!wanted.has(t.symbol)) return;
         this.push({
           type: 'trade',
-          trade: { symbol: t.symbol, price: D(t.price), quantity: D(t.quantity), takerSide: t.buyerIsMaker ? 'Ask' : 'Bid', tradeId: t.id, ts: t.ts },
+          trade: { symbol: t.symbol, price: dec(t.price), quantity: dec(t.quantity), takerSide: t.buyerIsMaker ? 'Ask' : 'Bid', tradeId: t.id, ts: t.ts },
           recvNs: this.ns(),
         });
       },
@@ -229,9 +245,9 @@ export class DirectExchange implements ExchangePort {
         this.push({
           type: 'markPrice',
           symbol: e.symbol,
-          markPrice: D(e.markPrice),
-          indexPrice: D(e.indexPrice),
-          fundingRate: e.fundingRate === null ? null : D(e.fundingRate),
+          markPrice: dec(e.markPrice),
+          indexPrice: dec(e.indexPrice),
+          fundingRate: e.fundingRate === null ? null : dec(e.fundingRate),
           ts: e.ts,
         });
       },
@@ -248,14 +264,14 @@ export class DirectExchange implements ExchangePort {
             side: o.side,
             orderType: o.orderType,
             status: o.status as OrderStatus,
-            price: o.price === null ? null : D(o.price),
-            quantity: D(o.quantity ?? '0'),
-            executedQuantity: D(o.executedQuantity),
-            executedQuoteQuantity: D(o.executedQuoteQuantity),
+            price: o.price === null ? null : dec(o.price),
+            quantity: dec(o.quantity ?? '0'),
+            executedQuantity: dec(o.executedQuantity),
+            executedQuoteQuantity: dec(o.executedQuoteQuantity),
             reduceOnly: o.reduceOnly,
             postOnly: o.postOnly,
             ...(e.fill
-              ? { fill: { tradeId: String(e.fill.tradeId), price: D(e.fill.price), quantity: D(e.fill.quantity), isMaker: e.fill.isMaker, fee: D(e.fill.fee), feeSymbol: e.fill.feeSymbol } }
+              ? { fill: { tradeId: String(e.fill.tradeId), price: dec(e.fill.price), quantity: dec(e.fill.quantity), isMaker: e.fill.isMaker, fee: dec(e.fill.fee), feeSymbol: e.fill.feeSymbol } }
               : {}),
             ...(e.type === 'orderExpired' && o.expiryReason ? { reason: o.expiryReason } : {}),
             ts: e.ts,
@@ -268,7 +284,7 @@ export class DirectExchange implements ExchangePort {
         const p = e.position;
         this.push({
           type: 'position',
-          event: { symbol: p.symbol, netQuantity: D(p.netQuantity), entryPrice: D(p.entryPrice), markPrice: D(p.markPrice), pnlRealized: D(p.pnlRealized), pnlUnrealized: D(p.pnlUnrealized), snapshot: false, ts: e.ts },
+          event: { symbol: p.symbol, netQuantity: dec(p.netQuantity), entryPrice: dec(p.entryPrice), markPrice: dec(p.markPrice), pnlRealized: dec(p.pnlRealized), pnlUnrealized: dec(p.pnlUnrealized), snapshot: false, ts: e.ts },
         });
       },
     });
@@ -278,7 +294,7 @@ export class DirectExchange implements ExchangePort {
       if (!wanted.has(p.symbol)) continue;
       this.push({
         type: 'position',
-        event: { symbol: p.symbol, netQuantity: D(p.netQuantity), entryPrice: D(p.entryPrice), markPrice: D(p.markPrice), pnlRealized: D(p.pnlRealized), pnlUnrealized: D(p.pnlUnrealized), snapshot: true, ts: now },
+        event: { symbol: p.symbol, netQuantity: dec(p.netQuantity), entryPrice: dec(p.entryPrice), markPrice: dec(p.markPrice), pnlRealized: dec(p.pnlRealized), pnlUnrealized: dec(p.pnlUnrealized), snapshot: true, ts: now },
       });
     }
     for (const s of symbols) {
@@ -407,9 +423,9 @@ export class DirectExchange implements ExchangePort {
       clientId: f.clientId,
       symbol: f.symbol,
       side: f.side,
-      price: D(f.price),
-      quantity: D(f.quantity),
-      fee: D(f.fee),
+      price: dec(f.price),
+      quantity: dec(f.quantity),
+      fee: dec(f.fee),
       feeSymbol: f.feeSymbol,
       isMaker: f.isMaker,
       timestamp: f.timestamp,
@@ -420,8 +436,8 @@ export class DirectExchange implements ExchangePort {
     this.counters.rest++;
     return this.exchange.fundingPayments(this.apiKey, q).map((f) => ({
       symbol: f.symbol,
-      quantity: D(f.quantity),
-      fundingRate: D(f.fundingRate),
+      quantity: dec(f.quantity),
+      fundingRate: dec(f.fundingRate),
       intervalEndTimestamp: f.intervalEndTimestamp,
     }));
   }

@@ -2,7 +2,7 @@
 // the recent trade tape and one-minute candles (for tickers and klines). Pure: no timers, no I/O.
 import { Decimal } from '../util/decimal.js';
 import { Book } from './engine/book.js';
-import { fmtUnits, parseUnits, scaleOfString, unitsToDec, type UnitScale } from './engine/units.js';
+import { DecCache, fmtUnits, parseUnits, scaleOfString, type UnitScale } from './engine/units.js';
 import type { TradeEvent } from './events.js';
 import type { SimMarketSpec } from './model/markets.js';
 import type { MarketModel } from './model/market-model.js';
@@ -41,6 +41,10 @@ export class SimMarket {
   readonly candles: Candle[] = [];
   /** Open interest in qty units (sum of long positions of all user accounts; the model adds a base). */
   readonly baseOpenInterest: number;
+  /** Decimal views of units (see DecCache). */
+  private readonly pxCache: DecCache;
+  private readonly qtyCache: DecCache;
+  private readonly notionalCache: DecCache;
 
   constructor(readonly spec: SimMarketSpec) {
     this.ps = scaleOfString(spec.tickSize);
@@ -52,6 +56,9 @@ export class SimMarket {
     this.lastPrice = parseUnits(spec.initialPrice, this.ps.scale) as number;
     this.isPerp = spec.marketType === 'PERP';
     this.baseOpenInterest = Math.round((spec.model.levelSize * 2000) * 10 ** this.qs.scale);
+    this.pxCache = new DecCache(this.ps.scale);
+    this.qtyCache = new DecCache(this.qs.scale);
+    this.notionalCache = new DecCache(this.ps.scale + this.qs.scale, 1024);
   }
   get symbol(): string {
     return this.spec.symbol;
@@ -67,13 +74,13 @@ export class SimMarket {
     return fmtUnits(nu, this.ps.scale + this.qs.scale);
   }
   pxDec(pu: number): Decimal {
-    return unitsToDec(pu, this.ps.scale);
+    return this.pxCache.get(pu);
   }
   qtyDec(qu: number): Decimal {
-    return unitsToDec(qu, this.qs.scale);
+    return this.qtyCache.get(qu);
   }
   notionalDec(nu: number): Decimal {
-    return unitsToDec(nu, this.ps.scale + this.qs.scale);
+    return this.notionalCache.get(nu);
   }
   /** Mark price in price units: the model's mark, else the mid, else the last trade. */
   markPu(): number {
