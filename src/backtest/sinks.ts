@@ -30,6 +30,9 @@ export class CountingLogger implements Logger {
   readonly firstWarnings: string[] = [];
   /** When set, every line is also passed on (debugging a run). */
   constructor(private readonly echo: ((line: string) => void) | null = null) {}
+  get discardsInfo(): boolean {
+    return this.echo === null;
+  }
   info(line: string): void {
     this.infos++;
     this.echo?.(line);

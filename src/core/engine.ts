@@ -430,7 +430,9 @@ export class Engine {
     this.recentFills.unshift(view);
     if (this.recentFills.length > RECENT_FILLS) this.recentFills.length = RECENT_FILLS;
     this.logger.info(
-      `[${f.symbol}] FILL ${f.side} ${f.quantity} @ ${f.price} ${f.isMaker ? 'maker' : 'taker'} fee=${feeQuote} realized=${realized} position=${this.inventory(st)}`,
+      this.logger.discardsInfo
+        ? 'FILL'
+        : `[${f.symbol}] FILL ${f.side} ${f.quantity} @ ${f.price} ${f.isMaker ? 'maker' : 'taker'} fee=${feeQuote} realized=${realized} position=${this.inventory(st)}`,
     );
     this.checkLossLimit();
     this.touch();
@@ -671,7 +673,8 @@ export class Engine {
     const inv = this.inventory(st);
     const l = this.stats.ledger(st.symbol);
     st.flow.evaluate(now);
-    const own = t && t.price !== null && !t.ioc ? { side: t.side, price: t.price, remaining: remaining(t) } : null;
+    const rem = t ? remaining(t) : ZERO;
+    const own = t && t.price !== null && !t.ioc ? { side: t.side, price: t.price, remaining: rem } : null;
     const d = decide({
       market: st.market,
       book: st.book,
@@ -707,7 +710,7 @@ export class Engine {
       return;
     }
     const have: WorkingView | null = t
-      ? { side: t.side, price: t.price, remaining: remaining(t), reduceOnly: t.reduceOnly, ioc: t.ioc, placedAt: t.placedAt }
+      ? { side: t.side, price: t.price, remaining: rem, reduceOnly: t.reduceOnly, ioc: t.ioc, placedAt: t.placedAt }
       : null;
     const a = refresh(q, have, now, {
       tickSize: st.market.tickSize,

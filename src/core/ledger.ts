@@ -49,6 +49,15 @@ export class SymbolLedger {
   inventoryMsTotal = 0;
   inventoryEpisodes = 0;
   lastFillTs = 0;
+  private netMemo: {
+    realized: Decimal;
+    fees: Decimal;
+    funding: Decimal;
+    position: Decimal;
+    mark: Decimal | null;
+    avgCost: Decimal;
+    value: Decimal;
+  } | null = null;
 
   constructor(readonly symbol: string) {}
 
@@ -148,7 +157,15 @@ export class SymbolLedger {
   }
 
   net(): Decimal {
-    return this.realized.plus(this.unrealized()).minus(this.fees).plus(this.funding);
+    // Memoised on the identity of its inputs (Decimals are immutable; the fields are reassigned on change),
+    // so a ledger nothing touched answers without arithmetic.
+    const m = this.netMemo;
+    if (m !== null && m.realized === this.realized && m.fees === this.fees && m.funding === this.funding && m.position === this.position && m.mark === this.mark && m.avgCost === this.avgCost) {
+      return m.value;
+    }
+    const value = this.realized.plus(this.unrealized()).minus(this.fees).plus(this.funding);
+    this.netMemo = { realized: this.realized, fees: this.fees, funding: this.funding, position: this.position, mark: this.mark, avgCost: this.avgCost, value };
+    return value;
   }
 
   /** Mean ms per closed trip spent holding inventory; null before the first trip closes. */

@@ -66,6 +66,7 @@ export function stateOf(status: OrderStatus): TrackState {
 }
 
 export function remaining(o: TrackedOrder): Decimal {
+  if (o.executed === ZERO) return o.quantity; // nothing filled yet (the common case): no arithmetic
   const r = o.quantity.minus(o.executed);
   return r.isNegative() ? ZERO : r;
 }
@@ -90,7 +91,26 @@ export class OrderTracker {
   /** Registers a new order as pending. Throws if the symbol already has one (the invariant). */
   add(o: Omit<TrackedOrder, 'state' | 'executed' | 'orderId' | 'cancelInFlight' | 'resolving' | 'notFoundCount'>): TrackedOrder {
     if (this.working.has(o.symbol)) throw new Error(`invariant: ${o.symbol} already has a working order`);
-    const t: TrackedOrder = { ...o, orderId: null, executed: ZERO, state: 'pending', cancelInFlight: false, resolving: false, notFoundCount: 0 };
+    // Every field spelled out (not `...o`): one fixed object shape keeps the hot paths that read tracked
+    // orders monomorphic, and the spread was the tracker's largest cost in a backtest profile.
+    const t: TrackedOrder = {
+      clientId: o.clientId,
+      orderId: null,
+      symbol: o.symbol,
+      side: o.side,
+      price: o.price,
+      quantity: o.quantity,
+      executed: ZERO,
+      reduceOnly: o.reduceOnly,
+      postOnly: o.postOnly,
+      ioc: o.ioc,
+      exit: o.exit,
+      state: 'pending',
+      placedAt: o.placedAt,
+      cancelInFlight: false,
+      resolving: false,
+      notFoundCount: 0,
+    };
     this.working.set(o.symbol, t);
     this.byClient.set(t.clientId, t);
     this.remember(t);

@@ -51,9 +51,15 @@ export function replaceReason(want: Quote, have: WorkingView, p: RefreshParams):
   if (want.reduceOnly !== have.reduceOnly) return 'reduce-only';
   if (want.ioc) return 'escalation';
   if (have.price === null) return 'price';
-  const ticks = want.price.minus(have.price).abs().div(p.tickSize);
-  if (ticks.gt(p.refreshToleranceTicks)) return want.stage > 0 ? 'escalation' : 'price';
+  if (priceMoved(want.price, have.price, p)) return want.stage > 0 ? 'escalation' : 'price';
   // Exits must cover exactly the position (it moves with fills); opening size drift is not worth a cancel.
   if (want.exit && !want.quantity.eq(have.remaining)) return 'size';
   return null;
+}
+
+/** |want - have| / tick > tolerance, without the division in the common cases (same price; zero tolerance). */
+function priceMoved(want: Decimal, have: Decimal, p: RefreshParams): boolean {
+  if (want === have || want.eq(have)) return 0 > p.refreshToleranceTicks;
+  if (p.refreshToleranceTicks === 0 && p.tickSize.gt(0)) return true;
+  return want.minus(have).abs().div(p.tickSize).gt(p.refreshToleranceTicks);
 }

@@ -2,7 +2,7 @@
 // averagePnl, longShortRatio, toLogString), now exact and per symbol: one SymbolLedger per market plus
 // the totals, fill dedupe by (symbol, tradeId), drawdown of net PnL and per-minute samples for Sharpe.
 import type { Side } from '../exchange/types.js';
-import { D, type Decimal, ZERO } from '../util/decimal.js';
+import { D, Decimal, ZERO } from '../util/decimal.js';
 import { SymbolLedger } from './ledger.js';
 import { renderBlock, type BlockInfo } from './log-format.js';
 import { tierProgress } from './tiers.js';
@@ -70,6 +70,8 @@ export class TradingStats {
   maxDrawdown: Decimal = ZERO;
   /** Total net PnL (as a number, for Sharpe/sparkline only) sampled once a minute, oldest first. */
   readonly samples: number[] = [];
+  private readonly lastNets: Decimal[] = [];
+  private lastNetPnl: Decimal | null = null;
 
   constructor(symbols: readonly string[] = []) {
     for (const s of symbols) this.ledger(s);
@@ -104,8 +106,9 @@ export class TradingStats {
     }
     const realized = this.ledger(x.symbol).applyFill({
       side,
-      quantity: D(qty),
-      price: D(price),
+      // Decimals are immutable: pass them through rather than copy (a copy per fill shows in profiles).
+      quantity: qty instanceof Decimal ? qty : D(qty),
+      price: price instanceof Decimal ? price : D(price),
       fee: x.fee ?? ZERO,
       isMaker,
       ts: x.ts ?? 0,
@@ -152,8 +155,24 @@ export class TradingStats {
   }
 
   netPnl(): Decimal {
+    // Called after every fill and mark; usually no ledger changed since the last call, or only one. The
+    // sum is re-done only when a ledger's net is a different object (same order of additions: same result).
+    const nets = this.lastNets;
+    let same = nets.length === this.ledgers.size;
+    let i = 0;
+    for (const l of this.ledgers.values()) {
+      const v = l.net();
+      if (nets[i] !== v) {
+        nets[i] = v;
+        same = false;
+      }
+      i++;
+    }
+    if (same && this.lastNetPnl !== null) return this.lastNetPnl;
+    nets.length = i;
     let n = ZERO;
-    for (const l of this.ledgers.values()) n = n.plus(l.net());
+    for (const v of nets) n = n.plus(v);
+    this.lastNetPnl = n;
     return n;
   }
 

@@ -5,7 +5,7 @@
 // never flip it. No I/O, no clock: `now` is an input.
 import type { BookView, MarketInfo, Side } from '../exchange/types.js';
 import type { SideReason } from '../control/protocol.js';
-import { type Decimal, floorToStep } from '../util/decimal.js';
+import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
 import { bestExcludingOwn, midOf, type OwnResting } from './book-math.js';
 
 /** In REDUCING (flatten) the IOC stage starts this long after the flatten began. */
@@ -82,7 +82,7 @@ export function effectiveInventoryThreshold(threshold: Decimal, m: MarketInfo): 
 export function decide(x: DecideInput): Decision {
   const m = x.market;
   const isSpot = m.marketType === 'SPOT';
-  const absInv = x.inventory.abs();
+  const absInv = x.inventory.isNegative() ? x.inventory.abs() : x.inventory;
   const bid = bestExcludingOwn(x.book, 'Bid', x.own);
   const ask = bestExcludingOwn(x.book, 'Ask', x.own);
   if (bid === null && ask === null) return NO_QUOTE('empty book');
@@ -140,12 +140,25 @@ function flowQuote(x: DecideInput, bid: Decimal | null, ask: Decimal | null, dus
  * floorToStep(notional / price): two 40-digit divisions, re-done on every book tick although the price
  * rarely changes between ticks. The last answer per market is kept (same inputs, same result).
  */
-const lastQty = new WeakMap<MarketInfo, { notional: Decimal; price: Decimal; qty: Decimal }>();
+const lastQty = new WeakMap<MarketInfo, { notional: Decimal; price: Decimal; qty: Decimal; byPrice: Map<string, Decimal> }>();
 function notionalQty(notional: Decimal, price: Decimal, m: MarketInfo): Decimal {
-  const c = lastQty.get(m);
+  let c = lastQty.get(m);
   if (c && c.notional === notional && (c.price === price || c.price.eq(price))) return c.qty;
-  const qty = floorToStep(notional.div(price), m.stepSize);
-  lastQty.set(m, { notional, price, qty });
+  // The price moves within a few hundred ticks for hours: answers are also kept by price (its string is
+  // ~10x cheaper than the divisions). Bounded; emptied when the notional setting changes or it is full.
+  if (!c || c.notional !== notional) {
+    c = { notional, price, qty: ZERO, byPrice: new Map() };
+    lastQty.set(m, c);
+  }
+  const key = price.toString();
+  let qty = c.byPrice.get(key);
+  if (qty === undefined) {
+    qty = floorToStep(notional.div(price), m.stepSize);
+    if (c.byPrice.size >= 4096) c.byPrice.clear();
+    c.byPrice.set(key, qty);
+  }
+  c.price = price;
+  c.qty = qty;
   return qty;
 }
 
@@ -158,6 +171,18 @@ function capQty(q: Decimal, m: MarketInfo): Decimal {
  * least one tick away from the other side so a post-only order never crosses.
  */
 export function joinPrice(side: Side, bid: Decimal | null, ask: Decimal | null, tick: Decimal, improve: number): Decimal | null {
+  // Same inputs (by identity: Decimals are immutable) as the last call for this tick size: same answer.
+  // A book's best prices stay the same objects between ticks, so most decisions hit this.
+  const c = lastJoin.get(tick);
+  if (c !== undefined && c.side === side && c.bid === bid && c.ask === ask && c.improve === improve) return c.price;
+  const price = computeJoinPrice(side, bid, ask, tick, improve);
+  lastJoin.set(tick, { side, bid, ask, improve, price });
+  return price;
+}
+
+const lastJoin = new WeakMap<Decimal, { side: Side; bid: Decimal | null; ask: Decimal | null; improve: number; price: Decimal | null }>();
+
+function computeJoinPrice(side: Side, bid: Decimal | null, ask: Decimal | null, tick: Decimal, improve: number): Decimal | null {
   if (side === 'Bid') {
     if (bid === null) return ask === null ? null : ask.minus(tick);
     let p = improve > 0 ? bid.plus(tick.mul(improve)) : bid;

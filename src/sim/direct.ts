@@ -27,6 +27,7 @@ import type {
   FillInfo,
   FundingInfo,
   MarketInfo,
+  OrderEvent,
   OrderEventType,
   OrderInfo,
   OrderRequest,
@@ -36,6 +37,7 @@ import type {
   Side,
 } from '../exchange/types.js';
 import type { OrderView } from './accounts/account.js';
+import { unrealized } from './accounts/position.js';
 import type { BookSide } from './engine/book.js';
 import { parseUnits } from './engine/units.js';
 import type { OrderUpdateEvent, PositionView } from './events.js';
@@ -232,11 +234,12 @@ export class DirectExchange implements ExchangePort {
         this.pendingBook.add(symbol);
         this.push({ type: 'book', symbol, book: this.views.get(symbol)!, ts, recvNs: this.ns() });
       },
-      trade: (t) => {
+      // The raw variants: Decimals straight from the engine's units (memoised per market), no strings.
+      tradeRaw: (t, pu, qu, m) => {
         if (!wanted.has(t.symbol)) return;
         this.push({
           type: 'trade',
-          trade: { symbol: t.symbol, price: dec(t.price), quantity: dec(t.quantity), takerSide: t.buyerIsMaker ? 'Ask' : 'Bid', tradeId: t.id, ts: t.ts },
+          trade: { symbol: t.symbol, price: m.pxDec(pu), quantity: m.qtyDec(qu), takerSide: t.buyerIsMaker ? 'Ask' : 'Bid', tradeId: t.id, ts: t.ts },
           recvNs: this.ns(),
         });
       },
@@ -251,40 +254,38 @@ export class DirectExchange implements ExchangePort {
           ts: e.ts,
         });
       },
-      order: (e) => {
-        if (e.account !== key) return;
-        const o = e.order;
-        this.push({
-          type: 'order',
-          event: {
-            type: EVENT_TYPE[e.type],
-            symbol: o.symbol,
-            orderId: o.id,
-            clientId: o.clientId,
-            side: o.side,
-            orderType: o.orderType,
-            status: o.status as OrderStatus,
-            price: o.price === null ? null : dec(o.price),
-            quantity: dec(o.quantity ?? '0'),
-            executedQuantity: dec(o.executedQuantity),
-            executedQuoteQuantity: dec(o.executedQuoteQuantity),
-            reduceOnly: o.reduceOnly,
-            postOnly: o.postOnly,
-            ...(e.fill
-              ? { fill: { tradeId: String(e.fill.tradeId), price: dec(e.fill.price), quantity: dec(e.fill.quantity), isMaker: e.fill.isMaker, fee: dec(e.fill.fee), feeSymbol: e.fill.feeSymbol } }
-              : {}),
-            ...(e.type === 'orderExpired' && o.expiryReason ? { reason: o.expiryReason } : {}),
-            ts: e.ts,
-          },
-          recvNs: this.ns(),
-        });
+      orderRaw: (account, type, o, m, fill, ts) => {
+        if (account !== key) return;
+        const event: OrderEvent = {
+          type: EVENT_TYPE[type],
+          symbol: o.symbol,
+          orderId: o.id,
+          clientId: o.clientId,
+          side: o.side,
+          orderType: o.orderType,
+          status: o.status as OrderStatus,
+          price: o.price === null ? null : m.pxDec(o.price),
+          quantity: m.qtyDec(o.quantity ?? 0),
+          executedQuantity: m.qtyDec(o.executed),
+          executedQuoteQuantity: m.notionalDec(o.executedQuote),
+          reduceOnly: o.reduceOnly,
+          postOnly: o.postOnly,
+          ts,
+        };
+        if (fill) {
+          event.fill = { tradeId: String(fill.tradeId), price: m.pxDec(fill.price), quantity: m.qtyDec(fill.quantity), isMaker: fill.isMaker, fee: fill.fee, feeSymbol: fill.feeSymbol };
+        }
+        if (type === 'orderExpired' && o.expiryReason) event.reason = o.expiryReason;
+        this.push({ type: 'order', event, recvNs: this.ns() });
       },
-      position: (e) => {
-        if (e.account !== key) return;
-        const p = e.position;
+      positionRaw: (account, _type, p, m, ts) => {
+        if (account !== key) return;
+        const mark = m.pxDec(m.markPu());
+        // The same values the wire view would carry (net at the step's scale; it always is on the grid).
+        const net = p.net.decimalPlaces() <= m.qs.scale ? p.net : dec(p.net.toFixed(m.qs.scale));
         this.push({
           type: 'position',
-          event: { symbol: p.symbol, netQuantity: dec(p.netQuantity), entryPrice: dec(p.entryPrice), markPrice: dec(p.markPrice), pnlRealized: dec(p.pnlRealized), pnlUnrealized: dec(p.pnlUnrealized), snapshot: false, ts: e.ts },
+          event: { symbol: p.symbol, netQuantity: net, entryPrice: p.entry, markPrice: mark, pnlRealized: p.realized, pnlUnrealized: unrealized(p, mark), snapshot: false, ts },
         });
       },
     });

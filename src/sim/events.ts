@@ -2,6 +2,10 @@
 // Decimals are wire strings already rendered at the market's tick/step scale; times are ms (the
 // server turns them into µs where Backpack uses µs).
 import type { FillRecord, OrderView } from './accounts/account.js';
+import type { PerpPosition } from './accounts/position.js';
+import type { SimOrder } from './engine/types.js';
+import type { SimMarket } from './market.js';
+import type { Decimal } from '../util/decimal.js';
 
 export interface DepthEvent {
   symbol: string;
@@ -67,6 +71,18 @@ export interface PositionUpdateEvent {
   ts: number;
 }
 
+/** A private fill as the engine holds it (units and the exact fee), for in-process listeners. */
+export interface RawFill {
+  tradeId: number;
+  /** Price units of the fill's market. */
+  price: number;
+  /** Quantity units of the fill's market. */
+  quantity: number;
+  isMaker: boolean;
+  fee: Decimal;
+  feeSymbol: string;
+}
+
 export interface SimListener {
   /** Only built when some listener has it (the server); costs formatting. */
   depth?(e: DepthEvent): void;
@@ -76,4 +92,12 @@ export interface SimListener {
   markPrice?(e: MarkEvent): void;
   order?(e: OrderUpdateEvent): void;
   position?(e: PositionUpdateEvent): void;
+  /**
+   * In-process variants of trade, order and position (the direct adapter of a backtest): the engine's own
+   * records, with no strings rendered. Called synchronously, at the same points as their string
+   * counterparts; the objects are live and mutable, so a listener must copy what it needs at once.
+   */
+  tradeRaw?(e: TradeEvent, priceUnits: number, qtyUnits: number, m: SimMarket): void;
+  orderRaw?(account: string, type: OrderEventType, o: SimOrder, m: SimMarket, fill: RawFill | null, ts: number): void;
+  positionRaw?(account: string, type: PositionUpdateEvent['type'], p: PerpPosition, m: SimMarket, ts: number): void;
 }

@@ -18,6 +18,7 @@ import type {
   OrderUpdateEvent,
   PositionUpdateEvent,
   PositionView,
+  RawFill,
   SimListener,
   TradeEvent,
 } from './events.js';
@@ -113,6 +114,9 @@ export class SimExchange {
   private readonly markL: Array<(e: MarkEvent) => void> = [];
   private readonly orderL: Array<(e: OrderUpdateEvent) => void> = [];
   private readonly positionL: Array<(e: PositionUpdateEvent) => void> = [];
+  private readonly tradeRawL: Array<NonNullable<SimListener['tradeRaw']>> = [];
+  private readonly orderRawL: Array<NonNullable<SimListener['orderRaw']>> = [];
+  private readonly positionRawL: Array<NonNullable<SimListener['positionRaw']>> = [];
 
   constructor(opts: SimExchangeOptions) {
     this.clock = opts.clock;
@@ -202,6 +206,9 @@ export class SimExchange {
     add(this.markL, l.markPrice?.bind(l));
     add(this.orderL, l.order?.bind(l));
     add(this.positionL, l.position?.bind(l));
+    add(this.tradeRawL, l.tradeRaw?.bind(l));
+    add(this.orderRawL, l.orderRaw?.bind(l));
+    add(this.positionRawL, l.positionRaw?.bind(l));
     return () => {
       for (const [arr, fn] of pairs) {
         const i = arr.indexOf(fn);
@@ -789,6 +796,7 @@ export class SimExchange {
         };
         m.recordTrade(t, price, qty, ts);
         for (const fn of this.tradeL) fn(t);
+        for (const fn of this.tradeRawL) fn(t, price, qty, m);
         if (maker.account !== null) {
           this.track(this.accounts.get(maker.account)!, m, maker, true);
           this.userFill(m, maker, price, qty, true, id, ts);
@@ -845,6 +853,7 @@ export class SimExchange {
         const e: PositionUpdateEvent = { account: acct.key, type, position: this.positionView(pos, m), ts };
         for (const fn of this.positionL) fn(e);
       }
+      for (const fn of this.positionRawL) fn(acct.key, type, pos, m, ts);
     } else {
       const rate = isMaker ? acct.fees.spotMaker : acct.fees.spotTaker;
       if (o.side === 'Bid') {
@@ -886,6 +895,10 @@ export class SimExchange {
         ts,
       };
       for (const fn of this.orderL) fn(e);
+    }
+    if (this.orderRawL.length > 0) {
+      const f: RawFill = { tradeId, price, quantity: qty, isMaker, fee, feeSymbol };
+      for (const fn of this.orderRawL) fn(acct.key, 'orderFill', o, m, f, ts);
     }
   }
 
@@ -940,9 +953,14 @@ export class SimExchange {
   }
 
   private emitOrder(account: string, type: OrderEventType, o: SimOrder, m: SimMarket): void {
-    if (this.orderL.length === 0) return;
-    const e: OrderUpdateEvent = { account, type, order: this.view(o, m), ts: this.clock.now() };
-    for (const fn of this.orderL) fn(e);
+    if (this.orderL.length > 0) {
+      const e: OrderUpdateEvent = { account, type, order: this.view(o, m), ts: this.clock.now() };
+      for (const fn of this.orderL) fn(e);
+    }
+    if (this.orderRawL.length > 0) {
+      const ts = this.clock.now();
+      for (const fn of this.orderRawL) fn(account, type, o, m, null, ts);
+    }
   }
 
   /** Close one depth update: bump the market's update id and publish the changed levels. */
