@@ -3,7 +3,8 @@
 // Measures, in one run:
 //   - tick-to-order latency: from a websocket frame's arrival (recvNs, taken by BackpackWs before
 //     parsing) to the bytes of the order/cancel request that frame triggered being handed to the socket
-//     (undici's 'undici:request:bodySent', published right after socket.write + uncork). Only requests
+//     (the order lane's 'tierhunter:rest:sent', published right after socket.write; undici's
+//     'undici:request:bodySent', right after socket.write + uncork, for anything sent by undici). Only requests
 //     sent synchronously while the engine handled a frame count (timer-driven re-quotes and requests
 //     made after a REST reply are not "tick to order").
 //   - API efficiency: REST calls by endpoint, per fill, per simulated minute (mean/peak), WS/API ratio.
@@ -19,6 +20,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BackpackAdapter } from '../src/exchange/backpack/adapter.js';
 import { Engine } from '../src/core/engine.js';
+import { LANE_SENT_CHANNEL } from '../src/exchange/backpack/http-lane.js';
 import { generateKeyPair, loadKeyPair } from '../src/exchange/backpack/signing.js';
 import { resolveSettings } from '../src/config/settings.js';
 import { ScaledClock } from '../src/util/clock.js';
@@ -54,11 +56,11 @@ class LatencyProbe {
   noteRequest(key: string, kind: 'place' | 'cancel'): void {
     if (this.current !== null) this.pending.set(key, { recvNs: this.current, callNs: process.hrtime.bigint(), kind });
   }
-  /** undici published bodySent for a request: match it by its body. */
+  /** undici published bodySent ({request}) or the order lane published sent ({method, body}): match by body. */
   onSent = (msg: unknown): void => {
     const sentNs = process.hrtime.bigint();
     if (this.pending.size === 0) return;
-    const req = (msg as { request?: { method?: string; body?: unknown } }).request;
+    const req = (msg as { request?: { method?: string; body?: unknown } }).request ?? (msg as { method?: string; body?: unknown });
     const body = req?.body;
     if (!body || !req?.method || (req.method !== 'POST' && req.method !== 'DELETE')) return;
     const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '';
@@ -197,6 +199,7 @@ export async function benchPaper(opts: { speed?: number; simMinutes?: number; se
   const probe = new LatencyProbe();
   adapter.probe = probe;
   subscribe('undici:request:bodySent', probe.onSent);
+  subscribe(LANE_SENT_CHANNEL, probe.onSent);
 
   const perMinute: number[] = [];
   let client: ControlClient | null = null;
@@ -278,6 +281,7 @@ export async function benchPaper(opts: { speed?: number; simMinutes?: number; se
     if (tick) clearInterval(tick);
     clock.clear(minuteTimer);
     unsubscribe('undici:request:bodySent', probe.onSent);
+    unsubscribe(LANE_SENT_CHANNEL, probe.onSent);
     clearInterval(dirtyPoll);
     await engine.stop().catch(() => undefined);
     client?.close();

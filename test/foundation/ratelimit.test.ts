@@ -96,3 +96,27 @@ test('clock sync uses the midpoint of the round trip and resyncs on timestamp er
   assert.equal(calls, 3);
   sync.stop();
 });
+
+test('tryAcquire takes a free slot synchronously, and never jumps the queue or the 429 hold', async () => {
+  const clock = new VirtualClock(0);
+  const lim = new RateLimiter(clock, 2, () => 0.5);
+  assert.equal(lim.tryAcquire(), true);
+  assert.equal(lim.tryAcquire(), true);
+  assert.equal(lim.tryAcquire(), false, 'budget used up: the caller must wait');
+  assert.equal(lim.lastMinute(), 2);
+  let waited = false;
+  void lim.acquire().then(() => (waited = true));
+  assert.equal(lim.queued, 1);
+  clock.advance(59_999);
+  assert.equal(lim.tryAcquire(), false, 'still no slot, and a waiter is first in line');
+  clock.advance(1);
+  await flush();
+  assert.equal(waited, true, 'the waiter got the freed slot');
+  assert.equal(lim.tryAcquire(), true, 'the second slot freed at the same moment');
+  lim.on429(1000);
+  clock.advance(60_000);
+  lim.on429(1000);
+  assert.equal(lim.tryAcquire(), false, 'held after a 429');
+  clock.advance(1000);
+  assert.equal(lim.tryAcquire(), true);
+});

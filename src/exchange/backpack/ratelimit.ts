@@ -27,12 +27,22 @@ export class RateLimiter {
     this.ring = new Float64Array(limitPerMinute);
   }
 
+  /**
+   * Take a slot now if one is free and nobody is waiting (FIFO is kept). Lets the caller send in the same
+   * synchronous run: awaiting even an already-resolved acquire() defers the send past the rest of the
+   * current frame's handling.
+   */
+  tryAcquire(): boolean {
+    if (this.waiters.length > 0) return false;
+    const now = this.clock.now();
+    if (this.waitMs(now) > 0) return false;
+    this.grant(now);
+    return true;
+  }
+
   /** Resolves when the request may be sent; the slot is recorded at that moment. FIFO. */
   acquire(): Promise<void> {
-    if (this.waiters.length === 0 && this.waitMs(this.clock.now()) === 0) {
-      this.grant(this.clock.now());
-      return Promise.resolve();
-    }
+    if (this.tryAcquire()) return Promise.resolve();
     return new Promise<void>((resolve) => {
       this.waiters.push(resolve);
       this.pump();

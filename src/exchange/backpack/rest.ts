@@ -1,9 +1,12 @@
-// Backpack REST client over one keep-alive undici Pool. Every request passes the client-side rate budget,
+// Backpack REST client: reads over a keep-alive undici Pool, orders and cancels over a dedicated warm lane
+// (http-lane.ts) that writes the request bytes before send() returns when a connection is free, so an order
+// triggered by a market-data frame is on the wire within that frame's handling. Every request passes the client-side rate budget,
 // has a timeout, and is counted per endpoint. Signed requests carry the exchange-corrected timestamp and are
 // signed over exactly the values sent (decimals travel as JSON strings). State-changing calls return an
 // Outcome: accepted, rejected (4xx with an error body: the exchange proved it did not act) or unknown
 // (timeout, 5xx, dropped connection: resolve by query, never by resending). Only GETs are retried.
 import { Pool } from 'undici';
+import { HttpLane, LaneError } from './http-lane.js';
 import { SystemClock, type Clock } from '../../util/clock.js';
 import type { Settings } from '../../config/settings.js';
 import type {
@@ -87,8 +90,10 @@ export interface RestOptions {
   keys: KeyPair | null;
   settings: RestSettings;
   clock?: Clock;
-  /** Keep-alive connections in the pool. */
+  /** Keep-alive connections in the pool (reads). */
   connections?: number;
+  /** Connections of the order lane (POST/DELETE), kept open and warm; one request each at a time (default 4). */
+  orderConnections?: number;
   /** Extra attempts for idempotent GETs (default 2). */
   getRetries?: number;
   /** Base of the GET retry back-off (ms, default 200). */
@@ -179,6 +184,8 @@ export class BackpackRest {
   /** Malformed rows skipped in list replies. */
   codecErrors = 0;
   private readonly pool: Pool;
+  private readonly lane: HttpLane;
+  private warmed = false;
   private readonly basePath: string;
   private readonly signer: Signer | null;
   private readonly clock: Clock;
@@ -200,6 +207,7 @@ export class BackpackRest {
     this.limiter = new RateLimiter(this.clock, opts.settings.restRateLimit, this.rng);
     this.stats = new RestStats(this.clock);
     this.pool = new Pool(url.origin, { connections: opts.connections ?? 8, keepAliveTimeout: 30_000, pipelining: 1 });
+    this.lane = new HttpLane(url.origin, { connections: opts.orderConnections ?? 4, maxIdleMs: 30_000 });
     this.clockSync = new ClockSync(this.clock, () => this.time());
   }
 
@@ -209,14 +217,23 @@ export class BackpackRest {
 
   async close(): Promise<void> {
     this.clockSync.stop();
-    await this.pool.close().catch(() => this.pool.destroy());
+    await Promise.all([this.pool.close().catch(() => this.pool.destroy()), this.lane.close()]);
   }
 
   // ------------------------------------------------------------------ transport
 
-  /** One HTTP exchange: budget, sign, send with a timeout, count. Throws TransportError on no answer. */
+  /**
+   * One HTTP exchange: budget, sign, send with a timeout, count. Throws TransportError on no answer.
+   * Synchronous up to the write when the budget has a free slot (no await before it): a POST/DELETE on an
+   * idle lane connection is on the socket when this returns its promise.
+   */
   private async send(method: string, path: string, query: Query | null, body: SignParams | SignParams[] | null, signed: boolean): Promise<RawReply> {
-    await this.limiter.acquire();
+    if (!this.limiter.tryAcquire()) await this.limiter.acquire();
+    if (!this.warmed && this.signer) {
+      // Open the order connections with the first request (start-up reads), not with the first order.
+      this.warmed = true;
+      this.lane.warm();
+    }
     const endpoint = `${method} ${path}`;
     let qs = '';
     const signParams: SignParams = {};
@@ -241,37 +258,51 @@ export class BackpackRest {
       if (!instruction) throw new Error(`no signing instruction for ${endpoint}`);
       Object.assign(headers, this.signer.headers(instruction, body ?? signParams, this.clockSync.now(), this.settings.recvWindowMs));
     }
-    const ac = new AbortController();
-    const timeout = setTimeout(() => ac.abort(), this.settings.requestTimeoutMs);
     const t0 = performance.now();
+    let timeout: NodeJS.Timeout | undefined;
+    let timedOut = false;
     try {
-      const res = await this.pool.request({
-        path: this.basePath + path + qs,
-        method: method as 'GET',
-        headers,
-        body: payload ?? null,
-        // undici closes the connection after a DELETE that carries a body unless told otherwise (some
-        // servers mishandle such bodies). Backpack's cancels are DELETEs with a JSON body framed by
-        // content-length, so keep the connection: a fresh TCP connect per cancel cost ms of latency
-        // on the next order.
-        reset: false,
-        signal: ac.signal,
-      });
-      const text = await res.body.text();
+      let status: number;
+      let text: string;
+      let retryAfter: string | string[] | undefined;
+      if (method === 'GET') {
+        const ac = new AbortController();
+        timeout = setTimeout(() => {
+          timedOut = true;
+          ac.abort();
+        }, this.settings.requestTimeoutMs);
+        const res = await this.pool.request({
+          path: this.basePath + path + qs,
+          method: 'GET',
+          headers,
+          body: payload ?? null,
+          // undici closes the connection after a DELETE that carries a body unless told otherwise; only
+          // GETs use the pool now (the lane keeps its connections after Backpack's DELETE-with-body
+          // cancels), kept so a body-carrying request here would not cost a TCP connect either.
+          reset: false,
+          signal: ac.signal,
+        });
+        text = await res.body.text();
+        status = res.statusCode;
+        retryAfter = res.headers['retry-after'];
+      } else {
+        const res = await this.lane.request(method, this.basePath + path + qs, headers, payload, this.settings.requestTimeoutMs);
+        ({ status, text } = res);
+        retryAfter = res.headers['retry-after'];
+      }
       const latency = performance.now() - t0;
-      const status = res.statusCode;
       this.stats.record(endpoint, latency, status === 429 ? '429' : status >= 400 ? 'error' : 'ok');
-      const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+      const retryAfterMs = parseRetryAfter(retryAfter);
       if (status === 429) this.limiter.on429(retryAfterMs);
       else this.limiter.onAnswer();
       return { status, text, retryAfterMs };
     } catch (e) {
       this.stats.record(endpoint, performance.now() - t0, 'error');
-      if (ac.signal.aborted) throw new TransportError('timeout', `${endpoint} timed out after ${this.settings.requestTimeoutMs} ms`);
-      const code = (e as { code?: string }).code ?? (e as Error).name;
+      if (timedOut || (e instanceof LaneError && e.code === 'UND_ERR_TIMEOUT')) throw new TransportError('timeout', `${endpoint} timed out after ${this.settings.requestTimeoutMs} ms`);
+      const code = e instanceof LaneError ? `${e.code} (${e.message})` : ((e as { code?: string }).code ?? (e as Error).name);
       throw new TransportError('connection', `${endpoint} failed: ${code}`);
     } finally {
-      clearTimeout(timeout);
+      if (timeout) clearTimeout(timeout);
     }
   }
 
