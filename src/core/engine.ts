@@ -259,7 +259,8 @@ export class Engine {
         case 'trade': {
           const st = this.syms.get(e.trade.symbol);
           if (!st) return;
-          if (st.flow.onTrade(e.trade.takerSide === 'Bid', e.trade.quantity.toNumber(), e.trade.ts)) {
+          const qty = e.trade.quantityNum ?? e.trade.quantity.toNumber();
+          if (st.flow.onTrade(e.trade.takerSide === 'Bid', qty, e.trade.ts)) {
             this.touch();
             this.act(st);
           }

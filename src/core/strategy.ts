@@ -89,7 +89,7 @@ export function decide(x: DecideInput): Decision {
 
   const holding = absInv.gt(0) && absInv.gte(effectiveInventoryThreshold(x.p.inventoryThreshold, m));
   if (holding && (x.forceInventory || x.reducing || x.exitsOnly)) {
-    const qty = capQty(floorToStep(absInv, m.stepSize), m);
+    const qty = capQty(exitQty(x.inventory, absInv, m), m);
     const side: Side = x.inventory.isPositive() ? 'Ask' : 'Bid';
     if (qty.lt(m.minQuantity) || qty.lte(0)) {
       // Cannot close with a legal order: treat as flat (flow quotes move it) unless only exits are allowed.
@@ -162,6 +162,16 @@ function notionalQty(notional: Decimal, price: Decimal, m: MarketInfo): Decimal 
   return qty;
 }
 
+/** floorToStep(|inventory|): the position object is the same between fills, so the last answer is kept. */
+const lastExit = new WeakMap<MarketInfo, { inv: Decimal; step: Decimal; qty: Decimal }>();
+function exitQty(inventory: Decimal, absInv: Decimal, m: MarketInfo): Decimal {
+  const c = lastExit.get(m);
+  if (c !== undefined && c.inv === inventory && c.step === m.stepSize) return c.qty;
+  const qty = floorToStep(absInv, m.stepSize);
+  lastExit.set(m, { inv: inventory, step: m.stepSize, qty });
+  return qty;
+}
+
 function capQty(q: Decimal, m: MarketInfo): Decimal {
   return m.maxQuantity !== null && q.gt(m.maxQuantity) ? floorToStep(m.maxQuantity, m.stepSize) : q;
 }
@@ -185,14 +195,24 @@ const lastJoin = new WeakMap<Decimal, { side: Side; bid: Decimal | null; ask: De
 function computeJoinPrice(side: Side, bid: Decimal | null, ask: Decimal | null, tick: Decimal, improve: number): Decimal | null {
   if (side === 'Bid') {
     if (bid === null) return ask === null ? null : ask.minus(tick);
-    let p = improve > 0 ? bid.plus(tick.mul(improve)) : bid;
+    let p = improve > 0 ? bid.plus(ticks(tick, improve)) : bid;
     if (ask !== null && p.gte(ask)) p = ask.minus(tick);
     return p.lt(bid) ? bid : p;
   }
   if (ask === null) return bid === null ? null : bid.plus(tick);
-  let p = improve > 0 ? ask.minus(tick.mul(improve)) : ask;
+  let p = improve > 0 ? ask.minus(ticks(tick, improve)) : ask;
   if (bid !== null && p.lte(bid)) p = bid.plus(tick);
   return p.gt(ask) ? ask : p;
+}
+
+/** tick * n, kept per tick size (the setting rarely changes). */
+const tickMul = new WeakMap<Decimal, { n: number; v: Decimal }>();
+function ticks(tick: Decimal, n: number): Decimal {
+  const c = tickMul.get(tick);
+  if (c !== undefined && c.n === n) return c.v;
+  const v = tick.mul(n);
+  tickMul.set(tick, { n, v });
+  return v;
 }
 
 function exitStage(x: DecideInput, side: Side): 0 | 1 | 2 {

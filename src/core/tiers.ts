@@ -56,6 +56,8 @@ export class RollingVolume {
   private vol: Decimal[] = [];
   private head = 0;
   private sum: Decimal = ZERO;
+  /** Running sum for since(): buckets from index `idx` on, for the last `since` asked. */
+  private recent: { since: number; idx: number; sum: Decimal } | null = null;
 
   add(ts: number, notional: Decimal, now: number): void {
     if (ts <= now - WINDOW_MS) return;
@@ -63,10 +65,18 @@ export class RollingVolume {
     // Usually the newest bucket; history at start-up may land in an older one.
     let i = this.start.length;
     while (i > this.head && this.start[i - 1]! > b) i--;
-    if (i > this.head && this.start[i - 1] === b) this.vol[i - 1] = this.vol[i - 1]!.plus(notional);
-    else {
+    const c = this.recent;
+    if (i > this.head && this.start[i - 1] === b) {
+      this.vol[i - 1] = this.vol[i - 1]!.plus(notional);
+      if (c !== null && i - 1 >= c.idx) c.sum = c.sum.plus(notional);
+    } else {
       this.start.splice(i, 0, b);
       this.vol.splice(i, 0, notional);
+      // Keep the trailing sum's first index on the same bucket; count the new one if it is inside.
+      if (c !== null) {
+        if (i < c.idx || (i === c.idx && b + BUCKET_MS <= c.since)) c.idx++;
+        else c.sum = c.sum.plus(notional);
+      }
     }
     this.sum = this.sum.plus(notional);
   }
@@ -82,15 +92,29 @@ export class RollingVolume {
       this.start = this.start.slice(this.head);
       this.vol = this.vol.slice(this.head);
       this.head = 0;
+      this.recent = null;
     }
     return this.sum;
   }
 
-  /** Volume in buckets starting after `since` (minute resolution). */
+  /**
+   * Volume in buckets whose minute ends after `since` (minute resolution). The pace asks for the trailing
+   * hour on every snapshot and stats block, with `since` moving forward: the sum is kept running (buckets
+   * leave at the front, fills add at the back) instead of re-summed. Sums of exact decimals: same result.
+   */
   since(since: number): Decimal {
-    let s = ZERO;
-    for (let i = this.start.length - 1; i >= this.head && this.start[i]! + BUCKET_MS > since; i--) s = s.plus(this.vol[i]!);
-    return s;
+    let c = this.recent;
+    if (c === null || since < c.since || c.idx < this.head) {
+      let i = this.start.length;
+      let s = ZERO;
+      while (i > this.head && this.start[i - 1]! + BUCKET_MS > since) s = s.plus(this.vol[--i]!);
+      c = { since, idx: i, sum: s };
+      this.recent = c;
+      return s;
+    }
+    while (c.idx < this.start.length && this.start[c.idx]! + BUCKET_MS <= since) c.sum = c.sum.minus(this.vol[c.idx++]!);
+    c.since = since;
+    return c.sum;
   }
 
   buckets(): number {

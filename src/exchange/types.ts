@@ -131,6 +131,11 @@ export interface TradeTick {
   takerSide: Side;
   tradeId: number;
   ts: number; // ms
+  /**
+   * `quantity` as a float, when the source has it cheaply (equal to quantity.toNumber()). Only for
+   * signals (the flow window); money stays in `quantity`. Absent: callers use quantity.toNumber().
+   */
+  quantityNum?: number;
 }
 
 /** Read-only view of a synchronised local book. Levels are best-first. */

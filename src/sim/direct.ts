@@ -39,7 +39,7 @@ import type {
 import type { OrderView } from './accounts/account.js';
 import { unrealized } from './accounts/position.js';
 import type { BookSide } from './engine/book.js';
-import { parseUnits } from './engine/units.js';
+import { parseUnits, pow10 } from './engine/units.js';
 import type { OrderUpdateEvent, PositionView } from './events.js';
 import { SimExchange, type SimExchangeOptions } from './exchange.js';
 import type { SimMarket } from './market.js';
@@ -73,7 +73,7 @@ class EngineBookView implements BookView {
     return a === undefined ? null : this.m.pxDec(a);
   }
   sizeAt(side: Side, price: Decimal): Decimal {
-    const pu = parseUnits(price.toFixed(), this.m.ps.scale);
+    const pu = this.m.pxUnitsOf(price) ?? parseUnits(price.toFixed(), this.m.ps.scale);
     if (typeof pu !== 'number') return ZERO;
     return this.m.qtyDec(this.m.book.side(side).totalAt(pu));
   }
@@ -239,7 +239,16 @@ export class DirectExchange implements ExchangePort {
         if (!wanted.has(t.symbol)) return;
         this.push({
           type: 'trade',
-          trade: { symbol: t.symbol, price: m.pxDec(pu), quantity: m.qtyDec(qu), takerSide: t.buyerIsMaker ? 'Ask' : 'Bid', tradeId: t.id, ts: t.ts },
+          trade: {
+            symbol: t.symbol,
+            price: m.pxDec(pu),
+            quantity: m.qtyDec(qu),
+            takerSide: t.buyerIsMaker ? 'Ask' : 'Bid',
+            tradeId: t.id,
+            ts: t.ts,
+            // Both exact integers: the quotient is the double nearest the decimal, as toNumber() gives.
+            quantityNum: qu / pow10(m.qs.scale),
+          },
           recvNs: this.ns(),
         });
       },

@@ -76,6 +76,10 @@ export class SimMarket {
   pxDec(pu: number): Decimal {
     return this.pxCache.get(pu);
   }
+  /** Price units of a Decimal that pxDec handed out, else undefined (the caller parses). */
+  pxUnitsOf(d: Decimal): number | undefined {
+    return this.pxCache.unitsOf(d);
+  }
   qtyDec(qu: number): Decimal {
     return this.qtyCache.get(qu);
   }

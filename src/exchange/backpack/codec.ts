@@ -1,6 +1,6 @@
 // Wire JSON -> domain types. Every field the bot relies on is validated here, so nothing past the adapter
 // sees raw exchange JSON. Malformed input throws CodecError; callers count it and skip the message.
-import { parseDecimal, ZERO, type Decimal } from '../../util/decimal.js';
+import { Decimal, parseDecimal, ZERO } from '../../util/decimal.js';
 import type {
   AccountFees,
   BalanceInfo,
@@ -327,10 +327,25 @@ export function decodePositions(x: unknown): PositionInfo[] {
 // ---------------------------------------------------------------- market data
 
 /** trade.<sym> payload. Wire `m` = buyer was maker, so the aggressor sold: takerSide 'Ask'. */
+/** A plain unsigned decimal ("180.52", "0.4", ".5"): always a finite, non-negative Decimal. */
+const PLAIN_DEC_RE = /^(?:\d+\.?\d*|\.\d+)$/;
+const NONZERO_DIGIT_RE = /[1-9]/;
+
 export function decodeTrade(x: unknown): TradeTick {
   const W = 'trade';
   const o = obj(x, W);
   if (typeof o.m !== 'boolean') fail(W, 'm', o.m);
+  const p = o.p;
+  const q = o.q;
+  // Hot path (every public trade): plain decimal strings are validated by pattern and their Decimals are
+  // built only if someone reads them (the core reads only the quantity, as a float for the flow signal).
+  // Anything else takes the full parse below, with its exact errors.
+  if (typeof p === 'string' && typeof q === 'string' && PLAIN_DEC_RE.test(p) && PLAIN_DEC_RE.test(q) && NONZERO_DIGIT_RE.test(p)) {
+    const sym = symbol(o, 's', W);
+    const tradeId = int(o, 't', W);
+    const ts = usToMs(o, o.T !== undefined && o.T !== null ? 'T' : 'E', W);
+    return lazyTrade(sym, p, q, o.m ? 'Ask' : 'Bid', tradeId, ts);
+  }
   const price = dec(o, 'p', W);
   const quantity = dec(o, 'q', W);
   if (!price.gt(0)) fail(W, 'p', o.p);
@@ -342,6 +357,25 @@ export function decodeTrade(x: unknown): TradeTick {
     takerSide: o.m ? 'Ask' : 'Bid',
     tradeId: int(o, 't', W),
     ts: usToMs(o, o.T !== undefined && o.T !== null ? 'T' : 'E', W),
+  };
+}
+
+/** A TradeTick whose Decimals are parsed on first read (own enumerable getters: it clones and prints like a plain object). */
+function lazyTrade(symbol: string, p: string, q: string, takerSide: Side, tradeId: number, ts: number): TradeTick {
+  let price: Decimal | undefined;
+  let quantity: Decimal | undefined;
+  return {
+    symbol,
+    get price(): Decimal {
+      return (price ??= new Decimal(p));
+    },
+    get quantity(): Decimal {
+      return (quantity ??= new Decimal(q));
+    },
+    takerSide,
+    tradeId,
+    ts,
+    quantityNum: Number(q),
   };
 }
 

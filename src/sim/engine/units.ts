@@ -65,6 +65,8 @@ export function unitsToDec(n: number, scale: number): Decimal {
  */
 export class DecCache {
   private readonly memo = new Map<number, Decimal>();
+  /** The reverse: units of a Decimal this cache handed out (a caller passing one back skips parsing). */
+  private readonly units = new WeakMap<Decimal, number>();
   constructor(
     readonly scale: number,
     private readonly cap = 4096,
@@ -75,8 +77,14 @@ export class DecCache {
       d = unitsToDec(n, this.scale);
       if (this.memo.size >= this.cap) this.memo.clear();
       this.memo.set(n, d);
+      this.units.set(d, n);
     }
     return d;
+  }
+
+  /** Units of `d` when this cache built it, else undefined. */
+  unitsOf(d: Decimal): number | undefined {
+    return this.units.get(d);
   }
 }
 
