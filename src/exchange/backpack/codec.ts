@@ -360,23 +360,41 @@ export function decodeTrade(x: unknown): TradeTick {
   };
 }
 
-/** A TradeTick whose Decimals are parsed on first read (own enumerable getters: it clones and prints like a plain object). */
+/**
+ * A TradeTick whose Decimals are parsed on first read. A class (an object literal with getters costs two
+ * closures per trade); toJSON prints it like a plain trade.
+ */
+class LazyTrade implements TradeTick {
+  #p: string;
+  #q: string;
+  #price: Decimal | undefined;
+  #quantity: Decimal | undefined;
+  readonly quantityNum: number;
+  constructor(
+    readonly symbol: string,
+    p: string,
+    q: string,
+    readonly takerSide: Side,
+    readonly tradeId: number,
+    readonly ts: number,
+  ) {
+    this.#p = p;
+    this.#q = q;
+    this.quantityNum = Number(q);
+  }
+  get price(): Decimal {
+    return (this.#price ??= new Decimal(this.#p));
+  }
+  get quantity(): Decimal {
+    return (this.#quantity ??= new Decimal(this.#q));
+  }
+  toJSON(): Omit<TradeTick, 'price' | 'quantity'> & { price: string; quantity: string } {
+    return { symbol: this.symbol, price: this.price.toString(), quantity: this.quantity.toString(), takerSide: this.takerSide, tradeId: this.tradeId, ts: this.ts, quantityNum: this.quantityNum };
+  }
+}
+
 function lazyTrade(symbol: string, p: string, q: string, takerSide: Side, tradeId: number, ts: number): TradeTick {
-  let price: Decimal | undefined;
-  let quantity: Decimal | undefined;
-  return {
-    symbol,
-    get price(): Decimal {
-      return (price ??= new Decimal(p));
-    },
-    get quantity(): Decimal {
-      return (quantity ??= new Decimal(q));
-    },
-    takerSide,
-    tradeId,
-    ts,
-    quantityNum: Number(q),
-  };
+  return new LazyTrade(symbol, p, q, takerSide, tradeId, ts);
 }
 
 /** A price level as it arrives: [price, quantity] strings. Validated, not converted (hot path). */
