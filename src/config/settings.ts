@@ -198,7 +198,7 @@ export function resolveSettings(stored: Record<string, unknown>, env: NodeJS.Pro
 }
 
 /** TIERHUNTER_* variables that are not tunables (paths, modes, test switches). */
-export const NON_SETTING_ENV = new Set(['TIERHUNTER_HOME', 'TIERHUNTER_TEST', 'TIERHUNTER_SECRET_FILE', 'TIERHUNTER_SIM_SEED', 'TIERHUNTER_PAPER_PORT', 'TIERHUNTER_PM2_APPS']);
+export const NON_SETTING_ENV = new Set(['TIERHUNTER_HOME', 'TIERHUNTER_TEST', 'TIERHUNTER_SECRET_FILE', 'TIERHUNTER_SIM_SEED', 'TIERHUNTER_PAPER_PORT', 'TIERHUNTER_PM2_APPS', 'TIERHUNTER_TSX']);
 
 export function defaultSettings(): Readonly<Settings> {
   return resolveSettings({}, {});

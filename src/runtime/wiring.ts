@@ -22,8 +22,18 @@ import { livePreflight } from './preflight.js';
 
 export function coreVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+    // src/runtime/ in the sources, dist/src/runtime/ when compiled: the first package.json up is ours.
+    for (const rel of ['../../package.json', '../../../package.json']) {
+      let text: string;
+      try {
+        text = readFileSync(new URL(rel, import.meta.url), 'utf8');
+      } catch {
+        continue;
+      }
+      const pkg = JSON.parse(text) as { version?: unknown };
+      return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+    }
+    return '0.0.0';
   } catch {
     return '0.0.0';
   }
