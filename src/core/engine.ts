@@ -82,7 +82,12 @@ export class Engine {
   /** Account fills that count toward tier volume only (other symbols, or older than the journal). */
   private readonly volumeOnly = new TradeDedupe();
   readonly spotVolume = new RollingVolume();
-  readonly recentFills: FillView[] = [];
+  /** The newest fills (newest first) for the snapshot; rendered to strings only when read. */
+  get recentFills(): FillView[] {
+    return (this.recentViews ??= this.recentRaw.map(renderFill));
+  }
+  private readonly recentRaw: RecentFill[] = [];
+  private recentViews: FillView[] | null = null;
   ordersPlaced = 0;
   cancelsSent = 0;
   startedAt: number;
@@ -417,19 +422,9 @@ export class Engine {
     }
     if (!live) return;
     const t = this.tracker.find(f.clientId, f.orderId);
-    const view: FillView = {
-      ts: f.ts,
-      symbol: f.symbol,
-      side: f.side,
-      price: f.price.toString(),
-      quantity: f.quantity.toString(),
-      isMaker: f.isMaker,
-      fee: feeQuote.toString(),
-      reduceOnly: t?.reduceOnly ?? false,
-      realizedPnl: realized.toString(),
-    };
-    this.recentFills.unshift(view);
-    if (this.recentFills.length > RECENT_FILLS) this.recentFills.length = RECENT_FILLS;
+    this.recentRaw.unshift({ ts: f.ts, symbol: f.symbol, side: f.side, price: f.price, quantity: f.quantity, isMaker: f.isMaker, fee: feeQuote, reduceOnly: t?.reduceOnly ?? false, realizedPnl: realized });
+    if (this.recentRaw.length > RECENT_FILLS) this.recentRaw.length = RECENT_FILLS;
+    this.recentViews = null;
     this.logger.info(
       this.logger.discardsInfo
         ? 'FILL'
@@ -1395,6 +1390,33 @@ export function classifyReject(code: string, message: string): string {
   if (m.includes('immediately match') || m.includes('post only') || m.includes('postonly')) return 'post-only';
   if (m.includes('reduce only') || m.includes('reduceonly')) return 'reduce-only';
   return code || 'rejected';
+}
+
+/** A recent fill as applied (Decimals); FillView is its rendering for the snapshot. */
+interface RecentFill {
+  ts: number;
+  symbol: string;
+  side: FillView['side'];
+  price: Decimal;
+  quantity: Decimal;
+  isMaker: boolean;
+  fee: Decimal;
+  reduceOnly: boolean;
+  realizedPnl: Decimal;
+}
+
+function renderFill(r: RecentFill): FillView {
+  return {
+    ts: r.ts,
+    symbol: r.symbol,
+    side: r.side,
+    price: r.price.toString(),
+    quantity: r.quantity.toString(),
+    isMaker: r.isMaker,
+    fee: r.fee.toString(),
+    reduceOnly: r.reduceOnly,
+    realizedPnl: r.realizedPnl.toString(),
+  };
 }
 
 function fromJournalFill(f: FillInfo): NormalFill {

@@ -35,8 +35,10 @@ import type {
   Outcome,
   PositionInfo,
   Side,
+  TradeTick,
 } from '../exchange/types.js';
 import type { OrderView } from './accounts/account.js';
+import type { SimOrder } from './engine/types.js';
 import { unrealized } from './accounts/position.js';
 import type { BookSide } from './engine/book.js';
 import { parseUnits, pow10 } from './engine/units.js';
@@ -104,6 +106,36 @@ function dec(s: string): Decimal {
   return d;
 }
 
+/**
+ * A public trade whose Decimals are built only when read (the core reads only the float quantity; the
+ * model's taker sizes are random, so a memo would rarely hit). toJSON prints it like a plain trade.
+ */
+class SimTradeTick implements TradeTick {
+  readonly symbol: string;
+  readonly quantityNum: number;
+  constructor(
+    private readonly m: SimMarket,
+    private readonly pu: number,
+    private readonly qu: number,
+    readonly takerSide: Side,
+    readonly tradeId: number,
+    readonly ts: number,
+  ) {
+    this.symbol = m.symbol;
+    // Both exact integers: the quotient is the double nearest the decimal, as Decimal.toNumber() gives.
+    this.quantityNum = qu / pow10(m.qs.scale);
+  }
+  get price(): Decimal {
+    return this.m.pxDec(this.pu);
+  }
+  get quantity(): Decimal {
+    return this.m.qtyDec(this.qu);
+  }
+  toJSON(): Record<string, unknown> {
+    return { symbol: this.symbol, price: this.price.toString(), quantity: this.quantity.toString(), takerSide: this.takerSide, tradeId: this.tradeId, ts: this.ts, quantityNum: this.quantityNum };
+  }
+}
+
 const EVENT_TYPE: Record<OrderUpdateEvent['type'], OrderEventType> = {
   orderAccepted: 'accepted',
   orderFill: 'fill',
@@ -127,6 +159,26 @@ function toOrderInfo(o: OrderView): OrderInfo {
     postOnly: o.postOnly,
     reduceOnly: o.reduceOnly,
     timeInForce: o.timeInForce as OrderInfo['timeInForce'],
+    createdAt: o.createdAt,
+  };
+}
+
+/** toOrderInfo from the engine's own order (units -> memoised Decimals): the same values, no strings. */
+function orderInfoOf(o: SimOrder, m: SimMarket): OrderInfo {
+  return {
+    id: o.id,
+    clientId: o.clientId,
+    symbol: o.symbol,
+    side: o.side,
+    orderType: o.orderType,
+    price: o.price === null ? null : m.pxDec(o.price),
+    quantity: m.qtyDec(o.quantity ?? 0),
+    executedQuantity: m.qtyDec(o.executed),
+    executedQuoteQuantity: m.notionalDec(o.executedQuote),
+    status: o.status,
+    postOnly: o.postOnly,
+    reduceOnly: o.reduceOnly,
+    timeInForce: o.timeInForce,
     createdAt: o.createdAt,
   };
 }
@@ -239,16 +291,7 @@ export class DirectExchange implements ExchangePort {
         if (!wanted.has(t.symbol)) return;
         this.push({
           type: 'trade',
-          trade: {
-            symbol: t.symbol,
-            price: m.pxDec(pu),
-            quantity: m.qtyDec(qu),
-            takerSide: t.buyerIsMaker ? 'Ask' : 'Bid',
-            tradeId: t.id,
-            ts: t.ts,
-            // Both exact integers: the quotient is the double nearest the decimal, as toNumber() gives.
-            quantityNum: qu / pow10(m.qs.scale),
-          },
+          trade: new SimTradeTick(m, pu, qu, t.buyerIsMaker ? 'Ask' : 'Bid', t.id, t.ts),
           recvNs: this.ns(),
         });
       },
@@ -369,14 +412,14 @@ export class DirectExchange implements ExchangePort {
     if (req.timeInForce) body['timeInForce'] = req.timeInForce;
     if (req.postOnly) body['postOnly'] = true;
     if (req.reduceOnly) body['reduceOnly'] = true;
-    const r = await this.exchange.submitOrder(this.apiKey, body);
-    return r.ok ? { kind: 'accepted', value: toOrderInfo(r.value) } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
+    const r = await this.exchange.submitOrderAs(this.apiKey, body, orderInfoOf);
+    return r.ok ? { kind: 'accepted', value: r.value } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
   }
 
   async cancelOrder(symbol: string, id: { orderId: string } | { clientId: number }): Promise<Outcome<OrderInfo>> {
     this.counters.rest++;
-    const r = this.exchange.cancelOrder(this.apiKey, symbol, id);
-    return r.ok ? { kind: 'accepted', value: toOrderInfo(r.value) } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
+    const r = this.exchange.cancelOrderAs(this.apiKey, symbol, id, orderInfoOf);
+    return r.ok ? { kind: 'accepted', value: r.value } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
   }
 
   async cancelAll(symbol: string): Promise<Outcome<OrderInfo[]>> {

@@ -243,27 +243,42 @@ export class SimExchange {
 
   /** Place one order for `key` from a wire payload. Synchronous (no speed bump). */
   placeOrder(key: string, body: Record<string, unknown>): Result<OrderView> {
-    const r = this.placeOrderInner(key, body);
+    return this.placeOrderAs(key, body, this.viewOf);
+  }
+
+  /**
+   * placeOrder answering with `render(order, market)` instead of the wire view, called synchronously when
+   * the order's placement is done (the in-process adapter builds its Decimals from units, no strings).
+   */
+  placeOrderAs<T>(key: string, body: Record<string, unknown>, render: (o: SimOrder, m: SimMarket) => T): Result<T> {
+    const r = this.placeOrderInner(key, body, render);
     if (isApiError(r)) return { ok: false, ...r };
     return { ok: true, value: r };
   }
 
   /** Like placeOrder, but honours the taker speed bump (non-post-only orders that would take wait). */
   submitOrder(key: string, body: Record<string, unknown>): Promise<Result<OrderView>> {
-    if (this.takerSpeedBumpMs <= 0 || body['postOnly'] === true) return Promise.resolve(this.placeOrder(key, body));
+    return this.submitOrderAs(key, body, this.viewOf);
+  }
+
+  /** submitOrder answering with `render` (see placeOrderAs). */
+  submitOrderAs<T>(key: string, body: Record<string, unknown>, render: (o: SimOrder, m: SimMarket) => T): Promise<Result<T>> {
+    if (this.takerSpeedBumpMs <= 0 || body['postOnly'] === true) return Promise.resolve(this.placeOrderAs(key, body, render));
     const m = typeof body['symbol'] === 'string' ? this.markets.get(body['symbol']) : undefined;
     const side = body['side'];
     if (m && (side === 'Bid' || side === 'Ask')) {
       const price = body['orderType'] === 'Market' ? null : parseUnits(body['price'], m.ps.scale);
       const takes = price === null || (typeof price === 'number' && wouldCross(m.book, side, price));
-      if (!takes) return Promise.resolve(this.placeOrder(key, body));
+      if (!takes) return Promise.resolve(this.placeOrderAs(key, body, render));
     }
     return new Promise((resolve) => {
-      this.clock.setTimeout(() => resolve(this.placeOrder(key, body)), this.takerSpeedBumpMs);
+      this.clock.setTimeout(() => resolve(this.placeOrderAs(key, body, render)), this.takerSpeedBumpMs);
     });
   }
 
-  private placeOrderInner(key: string, body: Record<string, unknown>): OrderView | ApiError {
+  private readonly viewOf = (o: SimOrder, m: SimMarket): OrderView => this.view(o, m);
+
+  private placeOrderInner<T>(key: string, body: Record<string, unknown>, render: (o: SimOrder, m: SimMarket) => T): T | ApiError {
     const symbol = body['symbol'];
     const m = typeof symbol === 'string' ? this.markets.get(symbol) : undefined;
     if (!m) return badRequest('Invalid market symbol');
@@ -319,7 +334,7 @@ export class SimExchange {
     this.execute(m, o);
     this.runReduceChecks();
     this.flush(m);
-    return this.view(o, m);
+    return render(o, m);
   }
 
   /** Check and reserve funds. Spot: lock the quote (bids) or base (asks). Perps: margin check. */
@@ -410,6 +425,11 @@ export class SimExchange {
   }
 
   cancelOrder(key: string, symbol: unknown, id: { orderId?: unknown; clientId?: unknown }): Result<OrderView> {
+    return this.cancelOrderAs(key, symbol, id, this.viewOf);
+  }
+
+  /** cancelOrder answering with `render` (see placeOrderAs). */
+  cancelOrderAs<T>(key: string, symbol: unknown, id: { orderId?: unknown; clientId?: unknown }, render: (o: SimOrder, m: SimMarket) => T): Result<T> {
     const m = typeof symbol === 'string' ? this.markets.get(symbol) : undefined;
     if (!m) return { ok: false, ...badRequest('Invalid market symbol') };
     const hasId = id.orderId !== undefined && id.orderId !== null;
@@ -421,7 +441,7 @@ export class SimExchange {
     m.book.side(o.side).remove(o);
     this.finish(m, o, 'Cancelled', null);
     this.flush(m);
-    return { ok: true, value: this.view(o, m) };
+    return { ok: true, value: render(o, m) };
   }
 
   cancelAll(key: string, symbol: unknown): Result<OrderView[]> {
