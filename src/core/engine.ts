@@ -6,7 +6,7 @@
 import { ConfigError } from '../config/errors.js';
 import type { Settings } from '../config/settings.js';
 import type { Command, FillView, RunMode, Snapshot, TradingMode } from '../control/protocol.js';
-import type { ExchangePort } from '../exchange/port.js';
+import type { ExchangeMetrics, ExchangePort } from '../exchange/port.js';
 import type {
   AccountFees,
   BookView,
@@ -636,22 +636,30 @@ export class Engine {
   }
 
   effectiveMode(st: SymState): { mode: TradingMode; reason: string | null } {
-    let mode: TradingMode = this.globalMode;
-    let reason: string | null = mode === 'ACTIVE' ? null : 'operator';
-    const up = (m: TradingMode, r: string) => {
-      if (stricter(mode, m) !== mode || (m === mode && reason === null)) {
-        mode = m;
-        reason = r;
-      }
-    };
-    if (st.opMode !== 'ACTIVE') up(st.opMode, 'operator');
-    if (this.lossLimitHit) up('REDUCING', 'loss limit');
-    if (this.journalBroken || this.logBroken) up('REDUCING', 'journal/log unwritable');
+    // Runs on every decision: no closure per call, and the common case (all ACTIVE) returns a constant.
+    const global = this.globalMode;
+    if (
+      global === 'ACTIVE' &&
+      st.opMode === 'ACTIVE' &&
+      !this.lossLimitHit &&
+      !this.journalBroken &&
+      !this.logBroken &&
+      !this.connDown &&
+      st.bookValid &&
+      this.started &&
+      !this.stopping
+    ) {
+      return ACTIVE_MODE;
+    }
+    const r = { mode: global, reason: global === 'ACTIVE' ? null : 'operator' } as { mode: TradingMode; reason: string | null };
+    if (st.opMode !== 'ACTIVE') raiseMode(r, st.opMode, 'operator');
+    if (this.lossLimitHit) raiseMode(r, 'REDUCING', 'loss limit');
+    if (this.journalBroken || this.logBroken) raiseMode(r, 'REDUCING', 'journal/log unwritable');
     // The outage first: it is the cause when both hold (the streams' going down also invalidates books).
-    if (this.connDown) up('HALTED', 'exchange down');
-    if (!st.bookValid) up('HALTED', 'book resync');
-    if (!this.started || this.stopping) up('HALTED', this.stopping ? 'stopping' : 'starting');
-    return { mode, reason };
+    if (this.connDown) raiseMode(r, 'HALTED', 'exchange down');
+    if (!st.bookValid) raiseMode(r, 'HALTED', 'book resync');
+    if (!this.started || this.stopping) raiseMode(r, 'HALTED', this.stopping ? 'stopping' : 'starting');
+    return r;
   }
 
   /** Decide and act for one symbol: cancel, place or wait. Synchronous; sends are fire-and-track. */
@@ -1016,15 +1024,16 @@ export class Engine {
       }
       this.checkLossLimit();
       if (this.equityWanted(now)) void this.refreshEquity();
-      this.evaluateAlerts(now);
-      this.noteMalformedInput();
+      // One metrics read per tick (a port may build per-endpoint latency percentiles for it).
+      const m = this.port.metrics();
+      this.evaluateAlerts(now, m);
+      this.noteMalformedInput(m);
     } catch (e) {
       this.logger.warn(`housekeeping: ${msg(e)}`);
     }
   }
 
-  private noteMalformedInput(): void {
-    const m = this.port.metrics();
+  private noteMalformedInput(m: ExchangeMetrics): void {
     if (m.wsParseErrors > this.wsParseErrorsSeen && !this.reconciling) {
       // An unreadable frame may have been one of our order/fill updates (its stream name is unreadable
       // too): fetch fills, orders and positions by REST so a fill lost in it is still counted. While a
@@ -1060,9 +1069,9 @@ export class Engine {
     }
   }
 
-  evaluateAlerts(now: number): void {
+  evaluateAlerts(now: number, metrics?: ExchangeMetrics): void {
     const s = this.settings;
-    const m = this.port.metrics();
+    const m = metrics ?? this.port.metrics();
     const limit = m.restLimitPerMinute || s.restRateLimit;
     this.alerts.set(
       m.restLastMinute > (limit * s.alertApiUsagePct) / 100,
@@ -1390,6 +1399,16 @@ export function classifyReject(code: string, message: string): string {
   if (m.includes('immediately match') || m.includes('post only') || m.includes('postonly')) return 'post-only';
   if (m.includes('reduce only') || m.includes('reduceonly')) return 'reduce-only';
   return code || 'rejected';
+}
+
+const ACTIVE_MODE: { readonly mode: TradingMode; readonly reason: string | null } = Object.freeze({ mode: 'ACTIVE', reason: null });
+
+/** Make `r` the stricter of itself and (m, why); an equal mode only fills in a missing reason. */
+function raiseMode(r: { mode: TradingMode; reason: string | null }, m: TradingMode, why: string): void {
+  if (stricter(r.mode, m) !== r.mode || (m === r.mode && r.reason === null)) {
+    r.mode = m;
+    r.reason = why;
+  }
 }
 
 /** A recent fill as applied (Decimals); FillView is its rendering for the snapshot. */
