@@ -192,3 +192,40 @@ test('nothing listening: requests fail instead of waiting forever; close() fails
   await assert.rejects(p);
   await assert.rejects(lane.request('POST', '/c', {}, '{}', 5000), (e: unknown) => e instanceof LaneError && e.code === 'UND_ERR_CLOSED');
 });
+
+test('outage: requests fail while nothing listens; the first connection after it re-warms the lane', async () => {
+  let srv = await rawServer((_req, s) => ok(s, '{}'));
+  const port = Number(new URL(srv.url).port);
+  const lane = new HttpLane(srv.url, { connections: 3 });
+  try {
+    lane.warm();
+    await waitFor(() => srv.sockets.length === 3);
+    assert.equal((await lane.request('POST', '/a', {}, '{}', 1000)).status, 200);
+    await srv.close(); // every connection dropped, new ones refused
+    await waitFor(() => lane.counts.connections === 0);
+    await assert.rejects(lane.request('POST', '/b', {}, '{}', 1000), (e: unknown) => (e as { code?: string }).code === 'ECONNREFUSED');
+    // The exchange comes back on the same port.
+    const server = createServer((s) => {
+      srv.sockets.push(s);
+      s.on('data', () => ok(s, '{"back":true}'));
+      s.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+    const sockets: Socket[] = [];
+    srv = {
+      ...srv,
+      server,
+      sockets,
+      close: () =>
+        new Promise<void>((r) => {
+          for (const s of sockets) s.destroy();
+          server.close(() => r());
+        }),
+    };
+    assert.equal((await lane.request('POST', '/c', {}, '{}', 1000)).text, '{"back":true}');
+    await waitFor(() => lane.counts.connections === 3 && srv.sockets.length === 3);
+  } finally {
+    await lane.close();
+    await srv.close();
+  }
+});

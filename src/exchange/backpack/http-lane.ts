@@ -113,6 +113,7 @@ class Conn {
     this.connectTimer = null;
     this.connected = true;
     this.socket.setKeepAlive(true, 60_000);
+    this.lane.onConnected();
     this.becomeIdle();
   }
 
@@ -313,6 +314,7 @@ class Conn {
 
 export class HttpLane {
   closed = false;
+  private keepWarm = false;
   private readonly url: URL;
   private readonly host: string;
   private readonly max: number;
@@ -331,8 +333,13 @@ export class HttpLane {
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
   }
 
-  /** Open connections up to the maximum now, so the first order does not pay a connect. */
+  /**
+   * Open connections up to the maximum now, so the first order does not pay a connect. The lane then stays
+   * warm: connections that close are replaced, and after an outage the first connection that succeeds
+   * reopens the rest.
+   */
   warm(): void {
+    this.keepWarm = true;
     while (!this.closed && this.conns.length < this.max) this.open();
   }
 
@@ -411,6 +418,11 @@ export class HttpLane {
   settle(p: Pending): void {
     if (p.timer) clearTimeout(p.timer);
     p.timer = null;
+  }
+
+  /** @internal a connection is up: after an outage (connections failed to open) refill the warm set. */
+  onConnected(): void {
+    if (this.keepWarm) this.warm();
   }
 
   /** @internal */
