@@ -66,13 +66,26 @@ class EngineBookView implements BookView {
   get lastUpdateId(): number {
     return this.m.book.updateId;
   }
+  // The touch is read several times per decision and rarely moves between reads: keep the last one.
+  private bidPu: number | undefined = undefined;
+  private bidDec: Decimal | null = null;
+  private askPu: number | undefined = undefined;
+  private askDec: Decimal | null = null;
   bestBid(): Decimal | null {
     const b = this.m.book.bids.best();
-    return b === undefined ? null : this.m.pxDec(b);
+    if (b !== this.bidPu) {
+      this.bidPu = b;
+      this.bidDec = b === undefined ? null : this.m.pxDec(b);
+    }
+    return this.bidDec;
   }
   bestAsk(): Decimal | null {
     const a = this.m.book.asks.best();
-    return a === undefined ? null : this.m.pxDec(a);
+    if (a !== this.askPu) {
+      this.askPu = a;
+      this.askDec = a === undefined ? null : this.m.pxDec(a);
+    }
+    return this.askDec;
   }
   sizeAt(side: Side, price: Decimal): Decimal {
     const pu = this.m.pxUnitsOf(price) ?? parseUnits(price.toFixed(), this.m.ps.scale);
