@@ -6,7 +6,11 @@
 // writes the request bytes synchronously inside request() when one of its warm connections is idle.
 // One request per connection at a time (no pipelining: an order POST must never be replayed). Responses
 // are framed by content-length, chunked encoding or connection close. Bytes arriving on an idle
-// connection mean the stream is out of step: that connection is destroyed, never reused.
+// connection mean the stream is out of step: that connection is destroyed, never reused. What undici's
+// setImmediate also catches and this lane does not: a FIN or stray bytes that reach the process in the
+// same event-loop turn as our write. Idle connections are closed before the server's Keep-Alive timeout
+// (its hint minus 1 s) so the server rarely closes first, and a request whose connection fails is an
+// `unknown` outcome, resolved by query like any dropped connection (never resent).
 // Timers here are transport timers on the real clock (like undici's), not the injected Clock.
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
