@@ -18,6 +18,14 @@ interface PerSymbol {
 
 const INT_RE = /^\d{1,30}$/;
 
+/**
+ * The id as an exact integer: a number when it has at most 15 digits (exact in a double), else a bigint.
+ * Number and bigint compare exactly with < and >=, and a BigInt per fill showed in long backtests.
+ */
+function exactInt(id: string): number | bigint {
+  return id.length <= 15 ? Number(id) : BigInt(id);
+}
+
 export class TradeDedupe {
   private readonly bySymbol = new Map<string, PerSymbol>();
   private readonly other = new Set<string>();
@@ -30,7 +38,7 @@ export class TradeDedupe {
     if (!s) return false;
     if (s.recent.has(id)) return true;
     if (s.floor === null || s.min === null) return false;
-    const n = BigInt(id);
+    const n = exactInt(id);
     return n >= s.min && n <= s.floor;
   }
 
@@ -46,8 +54,8 @@ export class TradeDedupe {
       s = { recent: new Set(), order: [], head: 0, min: null, floor: null };
       this.bySymbol.set(symbol, s);
     }
-    const n = BigInt(id);
-    if (s.min === null || n < s.min) s.min = n;
+    const n = exactInt(id);
+    if (s.min === null || n < s.min) s.min = BigInt(id);
     s.recent.add(id);
     s.order.push(id);
     while (s.recent.size > this.cap) {
