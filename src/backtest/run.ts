@@ -22,6 +22,11 @@ export const DEFAULT_SYMBOLS = ['SOL_USDC_PERP', 'BTC_USDC_PERP', 'ETH_USDC_PERP
 /** Virtual start of every run (fixed so reports do not depend on the date). */
 export const BACKTEST_START_MS = Date.UTC(2026, 0, 1);
 const STEP_MS = 100;
+/**
+ * Finished orders the paper exchange keeps per account: the core only looks up orders of the last seconds
+ * (findOrder when an outcome is unknown), and keeping every one made a day's run mostly garbage collection.
+ */
+const HISTORY_LIMIT = 20_000;
 /** Report progress every this much simulated time. */
 const PROGRESS_EVERY_MS = 60_000;
 
@@ -88,7 +93,7 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
   const symbols = opts.symbols.length > 0 ? opts.symbols : DEFAULT_SYMBOLS;
   const settings = backtestSettings(opts.overrides, symbols);
   const clock = new VirtualClock(BACKTEST_START_MS);
-  const exchange = new ObservedExchange({ clock, seed: opts.seed, markets: [...settings.symbols] });
+  const exchange = new ObservedExchange({ clock, seed: opts.seed, markets: [...settings.symbols], exchangeOptions: { historyLimit: HISTORY_LIMIT } });
   const journal = new MemoryJournal();
   const logger = new CountingLogger();
   const wallStart = performance.now();

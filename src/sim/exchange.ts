@@ -46,6 +46,11 @@ export interface SimExchangeOptions {
   modelStepMs?: number;
   /** Delay of taker orders in ms (Backpack's 100 ms speed bump); 0 = off (default). */
   takerSpeedBumpMs?: number;
+  /**
+   * Keep only about this many finished orders per account in `history` (newest; trimmed in batches).
+   * Default: all. A day's backtest finishes ~1.3 M orders, whose views would be most of its heap.
+   */
+  historyLimit?: number;
   fundingIntervalMs?: number;
   /** Maximum leverage for the perp margin check (default 10). */
   leverage?: number;
@@ -92,6 +97,7 @@ export class SimExchange {
   readonly accounts = new Map<string, Account>();
   readonly startingCollateral: Decimal;
   takerSpeedBumpMs: number;
+  private readonly historyLimit: number;
   private readonly startingBalances: Record<string, string>;
   private readonly defaultFees: FeeRatesBps;
   private readonly modelStepMs: number;
@@ -127,6 +133,7 @@ export class SimExchange {
     this.modelStepMs = opts.modelStepMs ?? 100;
     this.fundingIntervalMs = opts.fundingIntervalMs ?? 3_600_000;
     this.takerSpeedBumpMs = opts.takerSpeedBumpMs ?? 0;
+    this.historyLimit = opts.historyLimit ?? Infinity;
     this.leverage = opts.leverage ?? 10;
     const specs = (opts.markets ?? DEFAULT_MARKETS.map((m) => m.symbol)).map((x) => {
       if (typeof x !== 'string') return x;
@@ -422,6 +429,7 @@ export class SimExchange {
       else acct.unlock(m.spec.baseSymbol, m.qtyDec(o.remaining));
     }
     acct.history.push(this.view(o, m));
+    if (acct.history.length >= 2 * this.historyLimit) acct.history.splice(0, acct.history.length - this.historyLimit);
   }
 
   cancelOrder(key: string, symbol: unknown, id: { orderId?: unknown; clientId?: unknown }): Result<OrderView> {
