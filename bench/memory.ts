@@ -113,7 +113,8 @@ async function pump(x: DirectExchange): Promise<void> {
 
 /** Run measureMemory in a fresh child process (its own heap, --expose-gc). */
 export function benchMemory(hours = Number(process.env['BENCH_MEMORY_HOURS'] ?? 24)): Promise<MemoryResult> {
-  return runChild<MemoryResult>('./memory.ts', ['--hours', String(hours)], 600_000);
+  // With the flag the production launchers give node (npm start, pm2): see bin/tierhunter.js.
+  return runChild<MemoryResult>('./memory.ts', ['--hours', String(hours)], 600_000, ['--optimize-for-size']);
 }
 
 if (isChild(import.meta.url)) {

@@ -80,10 +80,10 @@ export class BenchRunState implements RunStateStore {
  * Run `node --expose-gc --import tsx <file> --child [args]` and parse the JSON its last stdout line holds.
  * Rejects with the child's stderr tail when it fails.
  */
-export function runChild<T>(file: string, args: string[] = [], timeoutMs = 240_000): Promise<T> {
+export function runChild<T>(file: string, args: string[] = [], timeoutMs = 240_000, nodeArgs: string[] = []): Promise<T> {
   const path = fileURLToPath(new URL(file, import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path, '--child', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', ...nodeArgs, '--import', 'tsx', path, '--child', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));

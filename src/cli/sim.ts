@@ -4,7 +4,7 @@
 // Fault flags (all off by default): --latency MS --jitter MS --error-rate R --timeout-rate R
 //   --rate-limit N --ws-disconnect-every SEC --drop-depth R --malformed R --reject-rate R
 // Prints one line with both URLs when ready.
-import { startSim } from '../sim/index.js';
+import { PAPER_RETENTION, startSim } from '../sim/index.js';
 import type { Faults } from '../sim/server/faults.js';
 
 const FAULT_FLAGS: Record<string, keyof Faults> = {
@@ -106,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
     ...(args.state ? { stateFile: args.state } : {}),
     ...(args.collateral ? { startingCollateral: args.collateral } : {}),
     ...(args.markets ? { markets: args.markets } : {}),
-    ...(args.speedBump ? { exchange: { takerSpeedBumpMs: 100 } } : {}),
+    exchange: { ...PAPER_RETENTION, ...(args.speedBump ? { takerSpeedBumpMs: 100 } : {}) },
   });
   console.log(`paper exchange ready: REST ${sim.restUrl}  WS ${sim.wsUrl}`);
   return new Promise<number>((resolve) => {

@@ -12,7 +12,7 @@ import { MIN_PUSH_INTERVAL_MS } from '../control/protocol.js';
 import { Engine } from '../core/engine.js';
 import { BackpackAdapter } from '../exchange/backpack/adapter.js';
 import { loadKeyPair, type KeyPair } from '../exchange/backpack/signing.js';
-import { startSim, type RunningSim } from '../sim/index.js';
+import { PAPER_RETENTION, startSim, type RunningSim } from '../sim/index.js';
 import { SystemClock } from '../util/clock.js';
 import { FileJournal } from './journal.js';
 import { LogFile } from './logfile.js';
@@ -121,7 +121,7 @@ export async function startCore(opts: StartCoreOptions = {}): Promise<RunningCor
     let restUrl = config.restUrl;
     let wsUrl = config.wsUrl;
     if (config.runMode === 'paper') {
-      sim = await startSim({ host: '127.0.0.1', port: paperPort(env), seed: simSeed(env), stateFile: join(home, 'paper-exchange.json') });
+      sim = await startSim({ host: '127.0.0.1', port: paperPort(env), seed: simSeed(env), stateFile: join(home, 'paper-exchange.json'), exchange: { ...PAPER_RETENTION } });
       restUrl = sim.restUrl;
       wsUrl = sim.wsUrl;
       logger.info(`paper mode: paper exchange at ${restUrl} (no BPX_API_KEY set; set it to trade live)`);

@@ -51,6 +51,12 @@ export interface SimExchangeOptions {
    * Default: all. A day's backtest finishes ~1.3 M orders, whose views would be most of its heap.
    */
   historyLimit?: number;
+  /**
+   * Keep only about this many fills per account (newest; trimmed in batches). Default: all. The paper
+   * exchange behind `npm start` runs for days at ~1 fill/s per symbol and saves its state every 10 s:
+   * unbounded, that history would grow by hundreds of MB a day in memory and on disk.
+   */
+  fillLimit?: number;
   fundingIntervalMs?: number;
   /** Maximum leverage for the perp margin check (default 10). */
   leverage?: number;
@@ -98,6 +104,7 @@ export class SimExchange {
   readonly startingCollateral: Decimal;
   takerSpeedBumpMs: number;
   private readonly historyLimit: number;
+  private readonly fillLimit: number;
   private readonly startingBalances: Record<string, string>;
   private readonly defaultFees: FeeRatesBps;
   private readonly modelStepMs: number;
@@ -134,6 +141,7 @@ export class SimExchange {
     this.fundingIntervalMs = opts.fundingIntervalMs ?? 3_600_000;
     this.takerSpeedBumpMs = opts.takerSpeedBumpMs ?? 0;
     this.historyLimit = opts.historyLimit ?? Infinity;
+    this.fillLimit = opts.fillLimit ?? Infinity;
     this.leverage = opts.leverage ?? 10;
     const specs = (opts.markets ?? DEFAULT_MARKETS.map((m) => m.symbol)).map((x) => {
       if (typeof x !== 'string') return x;
@@ -914,6 +922,7 @@ export class SimExchange {
     const prev = acct.fills[acct.fills.length - 1];
     if (prev !== undefined && prev.timestamp > ts) this.unsortedFills.add(acct.fills);
     acct.fills.push(rec);
+    if (acct.fills.length >= 2 * this.fillLimit) acct.fills.splice(0, acct.fills.length - this.fillLimit);
     if (this.orderL.length > 0) {
       const e: OrderUpdateEvent = {
         account: acct.key,
@@ -1119,6 +1128,9 @@ export class SimExchange {
       a.fills.push(...sa.fills);
       for (let i = 1; i < a.fills.length; i++) if (a.fills[i - 1]!.timestamp > a.fills[i]!.timestamp) this.unsortedFills.add(a.fills);
       a.history.push(...sa.history);
+      // A state saved without limits (or with larger ones) is cut to this exchange's limits.
+      if (a.fills.length > this.fillLimit) a.fills.splice(0, a.fills.length - this.fillLimit);
+      if (a.history.length > this.historyLimit) a.history.splice(0, a.history.length - this.historyLimit);
       a.funding.push(...sa.funding);
       this.accounts.set(a.key, a);
     }

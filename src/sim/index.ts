@@ -47,6 +47,14 @@ export interface RunningSim {
   stop(): Promise<void>;
 }
 
+/**
+ * History a long-running paper exchange keeps per account (`npm start`, `tierhunter sim`): the newest
+ * 10,000 fills and finished orders, about an hour at the paper market's fill rate on 3 symbols. It is what
+ * the core's recovery and the TUI ever read back; more only costs memory and time in every state save
+ * (the state file is rewritten every 10 s). Tests and the soak keep everything (their record checks need it).
+ */
+export const PAPER_RETENTION = { historyLimit: 10_000, fillLimit: 10_000 } as const;
+
 export async function startSim(opts: StartSimOptions = {}): Promise<RunningSim> {
   const host = opts.host ?? '127.0.0.1';
   const clock = opts.clock ?? new SystemClock();

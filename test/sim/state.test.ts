@@ -48,3 +48,37 @@ test('CLI flags parse, including faults; bad values are explained', () => {
   assert.match(parseSimArgs(['--bogus', '1']) as string, /unknown option --bogus/);
   assert.match(parseSimArgs(['--port']) as string, /needs a value/);
 });
+
+test('retention: a long-running paper exchange keeps the newest fills and finished orders only, in memory and in its state file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'th-sim-'));
+  const file = join(dir, 'sim-state.json');
+  const key = newKey();
+  const running: Array<{ stop(): Promise<void> }> = [];
+  try {
+    const a = await startSim({ port: 0, seed: 3, stateFile: file, exchange: { fillLimit: 4, historyLimit: 3 } });
+    running.push(a);
+    for (let i = 0; i < 12; i++) {
+      const r = await call(a.restUrl, 'POST', '/api/v1/order', { key, instruction: 'orderExecute', params: { symbol: 'SOL_USDC_PERP', side: i % 2 ? 'Ask' : 'Bid', orderType: 'Market', quantity: '0.1', clientId: 100 + i } });
+      assert.equal(r.status, 200, r.text);
+    }
+    const fills = a.exchange.fills(key.apiKey, { limit: 1000, sortDirection: 'Asc' });
+    assert.ok(fills.length >= 4 && fills.length < 8, `fills kept: ${fills.length} (limit 4, trimmed in batches)`);
+    assert.equal(String(fills[fills.length - 1]!.clientId), '111', 'the newest fill is kept');
+    const hist = a.exchange.orderHistory(key.apiKey, { limit: 1000 });
+    assert.ok(hist.length >= 3 && hist.length < 6, `finished orders kept: ${hist.length} (limit 3)`);
+    // Positions are not history: 6 buys and 6 sells of 0.1 leave the account flat whatever was trimmed.
+    assert.ok(a.exchange.positions(key.apiKey).every((p) => Number(p.netQuantity) === 0));
+    await a.stop();
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { accounts: Array<{ key: string; fills: unknown[]; history: unknown[] }> };
+    const acc = saved.accounts.find((x) => x.key === key.apiKey)!;
+    assert.ok(acc.fills.length < 8 && acc.history.length < 6, 'the state file holds the trimmed history');
+    // A state saved with more than the limits is cut on load.
+    const b = await startSim({ port: 0, seed: 3, stateFile: file, exchange: { fillLimit: 2, historyLimit: 2 } });
+    running.push(b);
+    assert.equal(b.exchange.fills(key.apiKey, { limit: 1000 }).length, 2);
+    assert.equal(b.exchange.orderHistory(key.apiKey, { limit: 1000 }).length, 2);
+  } finally {
+    for (const r of running) await r.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
