@@ -54,6 +54,10 @@ test('latency percentiles are bounded and per-endpoint counters count calls, err
   for (let i = 1; i <= 1000; i++) ring.add(i);
   assert.equal(ring.percentile(50), 950); // only the last 100 samples (901..1000)
   assert.equal(ring.percentile(99), 999);
+  // The sorted copy is cached between reads and rebuilt after new samples.
+  for (let i = 0; i < 60; i++) ring.add(5000);
+  assert.equal(ring.percentile(50), 5000);
+  assert.equal(ring.percentile(1), 961); // 961..1000 and sixty 5000s
   const clock = new VirtualClock(0);
   const s = new RestStats(clock);
   s.record('GET /api/v1/depth', 5, 'ok');

@@ -133,14 +133,19 @@ export class LatencyRing {
   constructor(size = 512) {
     this.buf = new Float64Array(size);
   }
+  /** Sorted copy of the samples, rebuilt only after new samples: metrics are read far more often than a
+   *  quiet endpoint gets calls (housekeeping reads them every second, the UI on every push). */
+  private sorted: Float64Array | null = null;
   add(ms: number): void {
     this.buf[this.i] = ms;
     this.i = (this.i + 1) % this.buf.length;
     if (this.n < this.buf.length) this.n++;
+    this.sorted = null;
   }
   percentile(p: number): number {
     if (this.n === 0) return 0;
-    const s = Array.from(this.buf.subarray(0, this.n)).sort((a, b) => a - b);
+    // Typed-array sort is numeric and needs no comparator callback.
+    const s = (this.sorted ??= this.buf.slice(0, this.n).sort());
     const k = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
     return s[k]!;
   }
