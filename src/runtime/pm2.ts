@@ -26,6 +26,8 @@ export interface ShutdownOptions {
 }
 
 export const DEFAULT_SHUTDOWN_DEADLINE_MS = 7500;
+/** A repeat of the first signal this soon is a library re-raising it (see onSignal), not a second request. */
+const ECHO_MS = 100;
 
 /** Install the handlers; returns a function that removes them. */
 export function installShutdownHandlers(opts: ShutdownOptions): () => void {
@@ -40,7 +42,11 @@ export function installShutdownHandlers(opts: ShutdownOptions): () => void {
   let startedAt = 0;
   let deadline: NodeJS.Timeout | null = null;
 
+  let firstSignal: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals): void => {
+    // conf's atomic writer (atomically -> when-exit) catches the first signal, purges its temp files and
+    // raises the same signal again a few ms later: that echo is not the operator asking twice.
+    if (started && signal === firstSignal && now() - startedAt < ECHO_MS) return;
     if (started && now() - startedAt < repeatGraceMs) {
       log(`${signal} again: already shutting down (send it again after ${repeatGraceMs} ms to exit at once)`);
       return;
@@ -52,6 +58,7 @@ export function installShutdownHandlers(opts: ShutdownOptions): () => void {
     }
     started = true;
     startedAt = now();
+    firstSignal = signal;
     log(`${signal} received: stopping quotes and cancelling orders (deadline ${deadlineMs} ms)`);
     deadline = setTimeout(() => {
       log(`shutdown did not finish within ${deadlineMs} ms: exiting anyway`);

@@ -65,3 +65,18 @@ test('signalReady sends "ready" only when there is an IPC channel', () => {
   assert.deepEqual(sent, ['ready']);
   assert.equal(signalReady({ send: undefined }), false);
 });
+
+test('the same signal echoed within 100 ms (the atomic writer of conf re-raises it) is not logged as a second request', () => {
+  const p = fakeProc();
+  const lines: string[] = [];
+  let t = 0;
+  installShutdownHandlers({ proc: p.proc, now: () => t, exit: () => undefined, log: (l) => lines.push(l), shutdown: () => new Promise<void>(() => undefined) });
+  p.emit('SIGINT');
+  t = 3;
+  p.emit('SIGINT');
+  assert.deepEqual(lines.filter((l) => l.includes('again')), [], 'the echo is silent');
+  t = 400;
+  p.emit('SIGINT');
+  assert.equal(lines.filter((l) => l.includes('SIGINT again: already shutting down')).length, 1, 'an operator repeat is still acknowledged');
+  assert.equal(lines.filter((l) => l.includes('received')).length, 1);
+});
