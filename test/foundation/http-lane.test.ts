@@ -229,3 +229,254 @@ test('outage: requests fail while nothing listens; the first connection after it
     await srv.close();
   }
 });
+
+// ------------------------------------------------------------------ review: crafted replies
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Writes `parts` with a pause between them, so each usually arrives as its own TCP read. */
+async function writeParts(s: Socket, parts: Array<string | Buffer>, gapMs = 2): Promise<void> {
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) await sleep(gapMs);
+    if (!s.destroyed) s.write(parts[i]!);
+  }
+}
+
+const CHUNKED =
+  'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Mbx-Used: 3\r\n\r\n' +
+  '5;name="a;b"\r\nhello\r\n7\r\n, world\r\nA;x=1\r\n é€ ok!\r\n0\r\nx-trailer: 1\r\nx-other: 2\r\n\r\n';
+const CHUNKED_TEXT = 'hello, world é€ ok!';
+
+test('framing survives a TCP split at every byte boundary (chunked with extensions and trailers, content-length, 100-continue)', async () => {
+  const clBody = '{"id":"11","status":"New"}';
+  const withContinue = `HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: ${clBody.length}\r\n\r\n${clBody}`;
+  const replies = [CHUNKED, withContinue];
+  let split = 0;
+  let which = 0;
+  const srv = await rawServer((_req, s) => {
+    s.setNoDelay(true);
+    const r = Buffer.from(replies[which]!, 'utf8');
+    void writeParts(s, [r.subarray(0, split), r.subarray(split)], 2);
+  });
+  const lane = new HttpLane(srv.url, { connections: 1 });
+  try {
+    for (which = 0; which < replies.length; which++) {
+      const len = Buffer.byteLength(replies[which]!);
+      for (split = 1; split < len; split++) {
+        const r = await lane.request('POST', '/api/v1/order', {}, '{}', 1000);
+        if (which === 0) {
+          assert.equal(r.text, CHUNKED_TEXT, `split at ${split}`);
+          assert.equal(r.headers['x-mbx-used'], '3');
+        } else {
+          assert.equal(r.status, 201, `split at ${split}`);
+          assert.equal(r.text, clBody, `split at ${split}`);
+        }
+      }
+    }
+    assert.equal(srv.sockets.length, 1, 'one connection carried every reply: nothing left out of step');
+  } finally {
+    await lane.close();
+    await srv.close();
+  }
+});
+
+test('framing: a reply written one byte at a time', async () => {
+  const srv = await rawServer((_req, s) => {
+    s.setNoDelay(true);
+    const r = Buffer.from(CHUNKED, 'utf8');
+    void writeParts(s, [...r].map((b) => Buffer.from([b])), 0);
+  });
+  const lane = new HttpLane(srv.url, { connections: 1 });
+  try {
+    for (let i = 0; i < 3; i++) assert.equal((await lane.request('POST', '/x', {}, '{}', 3000)).text, CHUNKED_TEXT);
+    assert.equal(srv.sockets.length, 1);
+  } finally {
+    await lane.close();
+    await srv.close();
+  }
+});
+
+test('headers: case-insensitive names, duplicates joined, obs-fold unfolded, HTTP/1.0 closes', async () => {
+  const srv = await rawServer((req, s) => {
+    if (req.startsWith('POST /dup'))
+      s.write('HTTP/1.1 429 Too Many Requests\r\nRETRY-AFTER: 2\r\nX-Dup: a\r\nx-dup: b\r\nX-Fold: one\r\n  two\r\n\tthree\r\nContent-LENGTH: 2\r\n\r\n{}');
+    else if (req.startsWith('POST /http10')) s.write('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}');
+    else ok(s, '{}');
+  });
+  const lane = new HttpLane(srv.url, { connections: 1 });
+  try {
+    const r = await lane.request('POST', '/dup', {}, '{}', 1000);
+    assert.equal(r.status, 429);
+    assert.equal(r.headers['retry-after'], '2');
+    assert.equal(r.headers['x-dup'], 'a, b');
+    assert.equal(r.headers['x-fold'], 'one two three');
+    assert.equal(r.headers['content-length'], '2');
+    assert.equal(r.text, '{}');
+    assert.equal((await lane.request('POST', '/http10', {}, '{}', 1000)).text, '{}');
+    assert.equal((await lane.request('POST', '/x', {}, '{}', 1000)).status, 200);
+    assert.equal(srv.sockets.length, 2, 'an HTTP/1.0 reply without keep-alive closes its connection');
+  } finally {
+    await lane.close();
+    await srv.close();
+  }
+});
+
+test('malformed framing is an error, never a guessed body', async () => {
+  const bad = [
+    'HTTP/1.1 200 OK\r\nContent-Length: 0x2\r\n\r\n{}',
+    'HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n{}',
+    'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n',
+    'HTP/1.1 200 OK\r\n\r\n',
+  ];
+  let i = 0;
+  const srv = await rawServer((_req, s) => s.write(bad[i]!));
+  const lane = new HttpLane(srv.url, { connections: 1 });
+  try {
+    for (i = 0; i < bad.length; i++) await assert.rejects(lane.request('POST', '/x', {}, '{}', 1000), (e: unknown) => e instanceof LaneError && e.code !== 'UND_ERR_TIMEOUT', bad[i]);
+  } finally {
+    await lane.close();
+    await srv.close();
+  }
+});
+
+test('stray bytes after a complete reply: the next request is not answered by them', async () => {
+  const srv = await rawServer((req, s) => {
+    // The answer to /a is followed, in the same write, by a second full reply nobody asked for.
+    if (req.startsWith('POST /a')) s.write('HTTP/1.1 200 OK\r\ncontent-length: 8\r\n\r\n{"n":"a"}HTTP/1.1 200 OK\r\ncontent-length: 13\r\n\r\n{"stray":true}'.replace('8', '9'));
+    else ok(s, '{"n":"b"}');
+  });
+  const lane = new HttpLane(srv.url, { connections: 1 });
+  try {
+    const [a, b] = await Promise.all([lane.request('POST', '/a', {}, '{}', 1000), lane.request('POST', '/b', {}, '{}', 1000)]);
+    assert.equal(a.text, '{"n":"a"}');
+    assert.equal(b.text, '{"n":"b"}', 'the queued request got its own answer');
+    assert.equal(srv.sockets.length, 2, 'the out-of-step connection was dropped');
+  } finally {
+    await lane.close();
+    await srv.close();
+  }
+});
+
+test('the server drops the connection mid-reply: the request fails at once and is never resent', async () => {
+  const srv = await rawServer((req, s) => {
+    if (req.startsWith('POST /cut-body')) s.end('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{"partial":');
+    else if (req.startsWith('POST /cut-head')) s.end('HTTP/1.1 200 OK\r\ncontent-le');
+    else if (req.startsWith('POST /cut-chunk')) s.end('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhel');
+    else if (req.startsWith('POST /reset')) s.resetAndDestroy();
+    else if (req.startsWith('POST /silent-close')) s.end();
+    else ok(s, '{}');
+  });
+  const lane = new HttpLane(srv.url, { connections: 1 });
+  try {
+    for (const path of ['/cut-body', '/cut-head', '/cut-chunk', '/reset', '/silent-close']) {
+      const t0 = Date.now();
+      await assert.rejects(lane.request('POST', path, {}, '{}', 5000), (e: unknown) => (e as { code?: string }).code !== 'UND_ERR_TIMEOUT', path);
+      assert.ok(Date.now() - t0 < 1000, `${path}: failed fast`);
+      assert.equal(srv.requests.filter((r) => r.startsWith(`POST ${path} `)).length, 1, `${path}: sent once`);
+    }
+    assert.equal((await lane.request('POST', '/after', {}, '{}', 1000)).status, 200);
+  } finally {
+    await lane.close();
+    await srv.close();
+  }
+});
+
+test('the server closes an idle connection as we write: the request fails (unknown), it is not resent', async () => {
+  // The server answers and closes at once; the next request is written before the FIN has been read.
+  const srv = await rawServer((_req, s, n) => {
+    ok(s, `{"n":${n}}`);
+    s.end();
+  });
+  const lane = new HttpLane(srv.url, { connections: 1 });
+  try {
+    await lane.request('POST', '/a', {}, '{}', 1000);
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map(() => lane.request('POST', '/b', {}, '{}', 1000)));
+    for (const r of results) if (r.status === 'rejected') assert.notEqual((r.reason as { code?: string }).code, 'UND_ERR_TIMEOUT');
+    const answered = results.filter((r) => r.status === 'fulfilled').length;
+    assert.ok(srv.requests.length - 1 <= 5, 'no request written twice');
+    assert.ok(answered >= 1);
+  } finally {
+    await lane.close();
+    await srv.close();
+  }
+});
+
+test('TLS: a TLS handshake that never completes hits the connect timeout; a non-TLS peer is a TLS error', async () => {
+  const silent = createServer((s) => s.on('error', () => undefined));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const held: Socket[] = [];
+  silent.on('connection', (s) => held.push(s));
+  const plain = await rawServer((_req, s) => ok(s, '{}'));
+  const lane1 = new HttpLane(`https://127.0.0.1:${(silent.address() as { port: number }).port}`, { connections: 2, connectTimeoutMs: 200 });
+  const lane2 = new HttpLane(plain.url.replace('http:', 'https:'), { connections: 1 });
+  try {
+    const t0 = Date.now();
+    await assert.rejects(lane1.request('POST', '/a', { 'X-API-Key': 'SECRETKEY', 'X-Signature': 'SECRETSIG' }, '{}', 5000), (e: unknown) => {
+      assert.equal((e as LaneError).code, 'UND_ERR_CONNECT_TIMEOUT');
+      assert.doesNotMatch(String((e as Error).message) + String((e as Error).stack), /SECRET/);
+      return true;
+    });
+    assert.ok(Date.now() - t0 < 1500);
+    await assert.rejects(lane2.request('POST', '/a', { 'X-API-Key': 'SECRETKEY' }, '{}', 5000), (e: unknown) => {
+      assert.ok((e as { code?: string }).code, 'an error with a code');
+      assert.doesNotMatch(String((e as Error).message), /SECRET/);
+      return true;
+    });
+    assert.equal(plain.requests.length, 0);
+  } finally {
+    await lane1.close();
+    await lane2.close();
+    for (const s of held) s.destroy();
+    await new Promise<void>((r) => silent.close(() => r()));
+    await plain.close();
+  }
+});
+
+test('no reconnect spin against a server that accepts and drops every connection', async () => {
+  let accepted = 0;
+  const server = createServer((s) => {
+    accepted++;
+    s.destroy();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const lane = new HttpLane(`http://127.0.0.1:${(server.address() as { port: number }).port}`, { connections: 4 });
+  try {
+    lane.warm();
+    await sleep(500);
+    assert.ok(accepted <= 8, `${accepted} connections in 500 ms`);
+    await assert.rejects(lane.request('POST', '/a', {}, '{}', 1000));
+    await sleep(300);
+    assert.ok(accepted <= 16, `${accepted} connections after one request`);
+  } finally {
+    await lane.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('destroy() fails queued requests at once; header values with CR/LF are refused, never written', async () => {
+  const silent = createServer((s) => s.on('error', () => undefined));
+  const held: Socket[] = [];
+  silent.on('connection', (s) => held.push(s));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+  const lane = new HttpLane(url, { connections: 1 });
+  try {
+    const hung = lane.request('POST', '/a', {}, '{}', 5000);
+    const queued = lane.request('POST', '/b', {}, '{}', 5000);
+    await sleep(50);
+    const t0 = Date.now();
+    lane.destroy();
+    await assert.rejects(hung);
+    await assert.rejects(queued);
+    assert.ok(Date.now() - t0 < 500, 'not left to the request timeout');
+    const lane2 = new HttpLane(url, { connections: 1 });
+    await assert.rejects(lane2.request('POST', '/a', { 'x-api-key': 'k\r\nx-injected: 1' }, '{}', 1000), (e: unknown) => e instanceof LaneError && !/x-injected|k\r/.test(e.message));
+    await assert.rejects(lane2.request('POST', '/a b HTTP/1.1\r\nx: y', {}, '{}', 1000), (e: unknown) => e instanceof LaneError);
+    await lane2.close();
+  } finally {
+    for (const s of held) s.destroy();
+    await new Promise<void>((r) => silent.close(() => r()));
+  }
+});

@@ -47,6 +47,9 @@ export interface LaneOptions {
 }
 
 const MAX_HEAD = 64 * 1024;
+/** Bytes that would end a request line or header early (request splitting); names also exclude ':' and spaces. */
+const BAD_TOKEN = /[\s\0:]/;
+const BAD_VALUE = /[\r\n\0]/;
 /** Margin kept below the server's Keep-Alive timeout, so we close first and never write on a closing socket. */
 const KEEPALIVE_MARGIN_MS = 1000;
 /** A connection that lived at least this long is reopened when it closes while idle (keeps the lane warm). */
@@ -61,6 +64,8 @@ interface Pending {
   reject: (e: Error) => void;
   timer: NodeJS.Timeout | null;
   conn: Conn | null;
+  /** Answered or failed: no timer may be armed for it any more. */
+  settled: boolean;
 }
 
 type BodyMode = { kind: 'length'; remaining: number } | { kind: 'chunked'; step: 'size' | 'data' | 'crlf' | 'trailers'; remaining: number } | { kind: 'close' };
@@ -117,7 +122,6 @@ class Conn {
     this.connectTimer = null;
     this.connected = true;
     this.socket.setKeepAlive(true, 60_000);
-    this.lane.onConnected();
     this.becomeIdle();
   }
 
@@ -190,13 +194,21 @@ class Conn {
     const status = Number(m[2]);
     if (status >= 100 && status < 200) return false;
     const h: Record<string, string> = {};
+    let last = '';
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i]!;
+      if (last && (line[0] === ' ' || line[0] === '\t')) {
+        // obs-fold (RFC 9112 5.2): a continuation of the previous header's value, joined with a space.
+        const v = line.trim();
+        if (v) h[last] = h[last] ? `${h[last]} ${v}` : v;
+        continue;
+      }
       const c = line.indexOf(':');
       if (c <= 0) continue;
       const k = line.slice(0, c).trim().toLowerCase();
       const v = line.slice(c + 1).trim();
       h[k] = h[k] === undefined ? v : `${h[k]}, ${v}`;
+      last = k;
     }
     const conn = (h['connection'] ?? '').toLowerCase();
     this.keepAlive = m[1] === '1' ? !conn.includes('close') : conn.includes('keep-alive');
@@ -214,8 +226,10 @@ class Conn {
     if (this.current!.method === 'HEAD' || status === 204 || status === 304) this.mode = { kind: 'length', remaining: 0 };
     else if (/chunked/i.test(h['transfer-encoding'] ?? '')) this.mode = { kind: 'chunked', step: 'size', remaining: 0 };
     else if (h['content-length'] !== undefined) {
-      const n = Number(h['content-length']);
-      if (!Number.isSafeInteger(n) || n < 0) throw new LaneError('UND_ERR_SOCKET', 'bad content-length');
+      // Digits only: Number() would take '', '0x10' or '1e3'; two differing values ('2, 3') are refused too.
+      const cl = h['content-length'];
+      const n = /^\d+$/.test(cl) ? Number(cl) : NaN;
+      if (!Number.isSafeInteger(n)) throw new LaneError('UND_ERR_SOCKET', 'bad content-length');
       this.mode = { kind: 'length', remaining: n };
     } else {
       this.mode = { kind: 'close' };
@@ -265,8 +279,9 @@ class Conn {
         if (line === '') return true; // trailer lines end with an empty line
         continue;
       }
-      const size = parseInt(line.split(';')[0]!.trim(), 16);
-      if (!Number.isSafeInteger(size) || size < 0) throw new LaneError('UND_ERR_SOCKET', 'bad chunk size');
+      const hex = line.split(';')[0]!.trim();
+      const size = /^[0-9a-fA-F]{1,12}$/.test(hex) ? parseInt(hex, 16) : NaN;
+      if (!Number.isSafeInteger(size)) throw new LaneError('UND_ERR_SOCKET', 'bad chunk size');
       if (size === 0) mode.step = 'trailers';
       else {
         mode.step = 'data';
@@ -283,10 +298,13 @@ class Conn {
     this.chunks = [];
     this.lane.settle(p);
     p.resolve(reply);
-    if (!this.keepAlive) {
+    this.lane.onAnswered();
+    // Bytes already read past the end of this reply answer nothing we asked (no pipelining): the stream is
+    // out of step, and reusing the connection would hand them to the next request as its answer.
+    if (!this.keepAlive || this.buf.length > 0) {
       this.current = null;
       this.state = 'idle'; // not reused: destroy below
-      this.destroy(new LaneError('UND_ERR_INFO', 'server closes'));
+      this.destroy(new LaneError('UND_ERR_INFO', this.keepAlive ? 'bytes after the response' : 'server closes'));
       return;
     }
     this.becomeIdle();
@@ -339,8 +357,7 @@ export class HttpLane {
 
   /**
    * Open connections up to the maximum now, so the first order does not pay a connect. The lane then stays
-   * warm: connections that close are replaced, and after an outage the first connection that succeeds
-   * reopens the rest.
+   * warm: connections that close are replaced, and after an outage the first reply read reopens the rest.
    */
   warm(): void {
     this.keepWarm = true;
@@ -356,19 +373,26 @@ export class HttpLane {
    */
   request(method: string, path: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<LaneReply> {
     if (this.closed) return Promise.reject(new LaneError('UND_ERR_CLOSED', 'lane closed'));
+    // Never put the values in the message: they are API keys and signatures.
+    if (BAD_TOKEN.test(method) || /[\s\0]/.test(path)) return Promise.reject(new LaneError('UND_ERR_INVALID_ARG', 'invalid method or path'));
     let wire = `${method} ${path} HTTP/1.1\r\nhost: ${this.host}\r\n`;
-    for (const k in headers) wire += `${k}: ${headers[k]}\r\n`;
+    for (const k in headers) {
+      const v = headers[k]!;
+      if (BAD_TOKEN.test(k) || BAD_VALUE.test(v)) return Promise.reject(new LaneError('UND_ERR_INVALID_ARG', 'invalid header (name or value)'));
+      wire += `${k}: ${v}\r\n`;
+    }
     if (body !== undefined) wire += `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
     else wire += method === 'POST' || method === 'PUT' ? 'content-length: 0\r\n\r\n' : '\r\n';
     return new Promise<LaneReply>((resolve, reject) => {
-      const p: Pending = { method, path, body, wire, resolve, reject, timer: null, conn: null };
+      const p: Pending = { method, path, body, wire, resolve, reject, timer: null, conn: null, settled: false };
       const idle = this.idleConn();
       if (idle && this.queue.length === 0) idle.send(p);
       else {
         this.queue.push(p);
         if (this.conns.length < this.max) this.open();
       }
-      p.timer = setTimeout(() => this.timeout(p, timeoutMs), timeoutMs);
+      // Not armed for a request that already failed (a timer nobody clears would hold the process open).
+      if (!p.settled) p.timer = setTimeout(() => this.timeout(p, timeoutMs), timeoutMs);
     });
   }
 
@@ -378,6 +402,7 @@ export class HttpLane {
     if (p.conn) return p.conn.destroy(err);
     const i = this.queue.indexOf(p);
     if (i >= 0) this.queue.splice(i, 1);
+    this.settle(p);
     p.reject(err);
   }
 
@@ -401,8 +426,13 @@ export class HttpLane {
     return new Promise((r) => this.closeWaiters.push(r));
   }
 
+  /** Stop now: queued and in-flight requests fail (in-flight ones are `unknown` to the caller). */
   destroy(): void {
     this.closed = true;
+    for (const p of this.queue.splice(0)) {
+      this.settle(p);
+      p.reject(new LaneError('UND_ERR_DESTROYED', 'destroyed'));
+    }
     for (const c of [...this.conns]) c.destroy(new LaneError('UND_ERR_DESTROYED', 'destroyed'));
   }
 
@@ -420,13 +450,18 @@ export class HttpLane {
 
   /** @internal the request has left the lane's hands (answered or failed). */
   settle(p: Pending): void {
+    p.settled = true;
     if (p.timer) clearTimeout(p.timer);
     p.timer = null;
   }
 
-  /** @internal a connection is up: after an outage (connections failed to open) refill the warm set. */
-  onConnected(): void {
-    if (this.keepWarm) this.warm();
+  /**
+   * @internal a reply was read: the server works, so after an outage (connections failed to open or were
+   * dropped young) refill the warm set. Not on a mere connect: a peer that accepts and drops every
+   * connection (a proxy with no backend) would make each connect open the next, a reconnect loop.
+   */
+  onAnswered(): void {
+    if (this.keepWarm && this.conns.length < this.max) this.warm();
   }
 
   /** @internal */
