@@ -557,3 +557,71 @@ test('nothing holds the process open: after replies, a timeout and a failed conn
     await srv.close();
   }
 });
+
+test('https: replies over TLS with keep-alive (hostname and IP), and an untrusted certificate fails at once', async (t) => {
+  const { execFileSync, spawn } = await import('node:child_process');
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { createServer: createTlsServer } = await import('node:tls');
+  const dir = mkdtempSync(join(tmpdir(), 'lane-tls-'));
+  try {
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    } catch {
+      t.skip('openssl not available');
+      return;
+    }
+    let connections = 0;
+    const sockets: Socket[] = [];
+    const server = createTlsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (s) => {
+      connections++;
+      sockets.push(s);
+      s.on('error', () => undefined);
+      let buf = '';
+      s.on('data', (b) => {
+        buf += b.toString();
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const len = Number(/content-length: (\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
+        if (buf.length < end + 4 + len) return;
+        buf = buf.slice(end + 4 + len);
+        s.write(CHUNKED);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      // Untrusted here (no CA given to this process): a certificate error, not a hang.
+      const lane = new HttpLane(`https://localhost:${port}`, { connections: 1 });
+      const t0 = Date.now();
+      await assert.rejects(lane.request('POST', '/a', {}, '{}', 5000), (e: unknown) => /CERT|SELF_SIGNED/.test(String((e as { code?: string }).code)));
+      assert.ok(Date.now() - t0 < 1500);
+      await lane.close();
+      // Trusted in a child process (NODE_EXTRA_CA_CERTS is read at start-up).
+      const script = `
+        import { HttpLane } from ${JSON.stringify(new URL('../../src/exchange/backpack/http-lane.ts', import.meta.url).href)};
+        const out = [];
+        for (const origin of ['https://localhost:${port}', 'https://127.0.0.1:${port}']) {
+          const lane = new HttpLane(origin, { connections: 1 });
+          for (let i = 0; i < 3; i++) out.push((await lane.request('POST', '/api/v1/order', {}, '{"a":1}', 3000)).text);
+          await lane.close();
+        }
+        console.log(JSON.stringify(out));
+      `;
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') } });
+      let out = '';
+      child.stdout.on('data', (b) => (out += b));
+      child.stderr.on('data', (b) => (out += b));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      assert.equal(code, 0, out);
+      assert.deepEqual(JSON.parse(out.trim().split('\n').pop()!), Array(6).fill(CHUNKED_TEXT));
+      assert.equal(connections, 2, 'one connection per lane (the untrusted handshake never completed): TLS keep-alive reuse');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -440,7 +440,11 @@ export class HttpLane {
 
   /** The most recently used idle connection (LIFO keeps one connection hot). */
   private idleConn(): Conn | null {
-    for (let i = this.conns.length - 1; i >= 0; i--) if (this.conns[i]!.state === 'idle') return this.conns[i]!;
+    for (let i = this.conns.length - 1; i >= 0; i--) {
+      const c = this.conns[i]!;
+      // writable: a socket Node has already torn down (its 'error'/'close' still queued) is not written to.
+      if (c.state === 'idle' && c.socket.writable) return c;
+    }
     return null;
   }
 
