@@ -329,6 +329,7 @@ test('malformed framing is an error, never a guessed body', async () => {
     'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
     'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n',
     'HTP/1.1 200 OK\r\n\r\n',
+    'HTTP/1.1 2000 OK\r\ncontent-length: 0\r\n\r\n',
   ];
   let i = 0;
   const srv = await rawServer((_req, s) => s.write(bad[i]!));
@@ -623,5 +624,57 @@ test('https: replies over TLS with keep-alive (hostname and IP), and an untruste
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a server that closes idle connections without a hint: new connections learn to close first', async () => {
+  const SERVER_IDLE_MS = 2100;
+  const closedBy: Array<'server' | 'client'> = [];
+  const srv = await rawServer((_req, s) => {
+    ok(s, '{}');
+    const sock = s as Socket & { idleTimer?: NodeJS.Timeout; closing?: boolean };
+    if (sock.idleTimer) clearTimeout(sock.idleTimer);
+    else s.once('end', () => !sock.closing && (clearTimeout(sock.idleTimer), closedBy.push('client')));
+    sock.idleTimer = setTimeout(() => {
+      sock.closing = true;
+      closedBy.push('server');
+      s.end();
+    }, SERVER_IDLE_MS);
+  });
+  const lane = new HttpLane(srv.url, { connections: 1, learnedIdleFloorMs: 1000 });
+  try {
+    await lane.request('POST', '/a', {}, '{}', 1000);
+    await waitFor(() => closedBy.length === 1 && srv.sockets.length === 2, 4000); // the server closed it; replaced
+    assert.deepEqual(closedBy, ['server']);
+    await lane.request('POST', '/b', {}, '{}', 1000);
+    const t0 = Date.now();
+    await waitFor(() => closedBy.length === 2, 4000);
+    assert.deepEqual(closedBy, ['server', 'client'], 'the replacement closed itself before the server would');
+    assert.ok(Date.now() - t0 < SERVER_IDLE_MS - 500, `${Date.now() - t0} ms`);
+  } finally {
+    await lane.close();
+    await srv.close();
+  }
+});
+
+test('one early server close does not teach an idle limit below the floor', async () => {
+  const srv = await rawServer((_req, s) => {
+    ok(s, '{}');
+    setTimeout(() => s.end(), 1500); // a balancer drops the connection once, early
+  });
+  // Observed idle 1.5 s, less the 1 s margin: 0.5 s, under the 1 s floor, so not learnt.
+  const lane = new HttpLane(srv.url, { connections: 1, learnedIdleFloorMs: 1000 });
+  try {
+    await lane.request('POST', '/a', {}, '{}', 1000);
+    await waitFor(() => srv.sockets.length === 2, 3000);
+    await lane.request('POST', '/b', {}, '{}', 1000);
+    const second = srv.sockets[1]!;
+    let closed = false;
+    second.once('end', () => (closed = true));
+    await sleep(800);
+    assert.equal(closed, false, 'the replacement keeps the configured idle limit');
+  } finally {
+    await lane.close();
+    await srv.close();
   }
 });

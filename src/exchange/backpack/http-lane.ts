@@ -44,6 +44,12 @@ export interface LaneOptions {
   /** Close an idle connection after this long (ms) unless the server's Keep-Alive hint is shorter. */
   maxIdleMs?: number;
   connectTimeoutMs?: number;
+  /**
+   * Lowest idle limit (ms) learnt from a server closing idle connections without a Keep-Alive hint (default
+   * 4000, undici's default keep-alive). One close at an odd moment (a deploy, a balancer) must not leave
+   * the lane reconnecting every second for the rest of the run.
+   */
+  learnedIdleFloorMs?: number;
 }
 
 const MAX_HEAD = 64 * 1024;
@@ -189,7 +195,7 @@ class Conn {
   /** False for an informational (1xx) response, which is skipped. */
   private readHead(head: string): boolean {
     const lines = head.split('\r\n');
-    const m = /^HTTP\/1\.([01]) (\d{3})/.exec(lines[0] ?? '');
+    const m = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0] ?? '');
     if (!m) throw new LaneError('UND_ERR_SOCKET', 'malformed status line');
     const status = Number(m[2]);
     if (status >= 100 && status < 200) return false;
@@ -214,6 +220,7 @@ class Conn {
     this.keepAlive = m[1] === '1' ? !conn.includes('close') : conn.includes('keep-alive');
     const hint = /timeout=(\d+)/i.exec(h['keep-alive'] ?? '');
     const hinted = hint ? Math.min(this.idleMs, Math.max(0, Number(hint[1]) * 1000 - KEEPALIVE_MARGIN_MS)) : this.idleMs;
+    if (hint) this.lane.noteIdleLimit(hinted);
     if (hinted !== this.idleMs && this.idleTimer) {
       // refresh() keeps a timer's first duration: start a new one with the shorter hint.
       clearTimeout(this.idleTimer);
@@ -315,6 +322,13 @@ class Conn {
       this.finish();
       return;
     }
+    if (this.state === 'idle') {
+      // The server closed an idle connection: it keeps them about this long without saying so (no
+      // Keep-Alive hint). New connections close themselves a margin before that: a request written as the
+      // server's FIN is on its way is an unknown outcome.
+      const idle = Date.now() - this.idleSince;
+      if (idle - KEEPALIVE_MARGIN_MS >= this.lane.learnedIdleFloorMs) this.lane.noteIdleLimit(idle - KEEPALIVE_MARGIN_MS);
+    }
     this.destroy(new LaneError('UND_ERR_SOCKET', 'other side closed'));
   }
 
@@ -340,8 +354,11 @@ export class HttpLane {
   private readonly url: URL;
   private readonly host: string;
   private readonly max: number;
-  private readonly maxIdleMs: number;
+  /** Idle limit for new connections: maxIdleMs, lowered by what servers hinted or did (noteIdleLimit). */
+  private idleMs: number;
   private readonly connectTimeoutMs: number;
+  /** @internal */
+  readonly learnedIdleFloorMs: number;
   private conns: Conn[] = [];
   private readonly queue: Pending[] = [];
   private closeWaiters: Array<() => void> = [];
@@ -351,8 +368,9 @@ export class HttpLane {
     if (this.url.protocol !== 'http:' && this.url.protocol !== 'https:') throw new Error(`unsupported protocol ${this.url.protocol}`);
     this.host = this.url.host;
     this.max = Math.max(1, opts.connections ?? 4);
-    this.maxIdleMs = opts.maxIdleMs ?? 30_000;
+    this.idleMs = opts.maxIdleMs ?? 30_000;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
+    this.learnedIdleFloorMs = opts.learnedIdleFloorMs ?? 4000;
   }
 
   /**
@@ -449,7 +467,7 @@ export class HttpLane {
   }
 
   private open(): void {
-    this.conns.push(new Conn(this, this.url, this.maxIdleMs, this.connectTimeoutMs));
+    this.conns.push(new Conn(this, this.url, this.idleMs, this.connectTimeoutMs));
   }
 
   /** @internal the request has left the lane's hands (answered or failed). */
@@ -466,6 +484,11 @@ export class HttpLane {
    */
   onAnswered(): void {
     if (this.keepWarm && this.conns.length < this.max) this.warm();
+  }
+
+  /** @internal how long the server keeps an idle connection, less our margin (only ever lowered). */
+  noteIdleLimit(ms: number): void {
+    if (ms < this.idleMs) this.idleMs = ms;
   }
 
   /** @internal */
