@@ -479,6 +479,7 @@ test('destroy() fails queued requests at once; header values with CR/LF are refu
     const lane2 = new HttpLane(url, { connections: 1 });
     await assert.rejects(lane2.request('POST', '/a', { 'x-api-key': 'k\r\nx-injected: 1' }, '{}', 1000), (e: unknown) => e instanceof LaneError && !/x-injected|k\r/.test(e.message));
     await assert.rejects(lane2.request('POST', '/a b HTTP/1.1\r\nx: y', {}, '{}', 1000), (e: unknown) => e instanceof LaneError);
+    assert.equal(lane2.counts.connections, 0, 'refused before anything was queued or written');
     await lane2.close();
   } finally {
     for (const s of held) s.destroy();

@@ -9,8 +9,10 @@
 // connection mean the stream is out of step: that connection is destroyed, never reused. What undici's
 // setImmediate also catches and this lane does not: a FIN or stray bytes that reach the process in the
 // same event-loop turn as our write. Idle connections are closed before the server's Keep-Alive timeout
-// (its hint minus 1 s) so the server rarely closes first, and a request whose connection fails is an
-// `unknown` outcome, resolved by query like any dropped connection (never resent).
+// (its hint minus 1 s, or, without a hint, the idle time after which it was seen closing one, minus 1 s)
+// so the server rarely closes first; bytes left over after a reply also retire the connection. A
+// request whose connection fails is an `unknown` outcome, resolved by query like any dropped connection
+// (never resent).
 // Timers here are transport timers on the real clock (like undici's), not the injected Clock.
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
