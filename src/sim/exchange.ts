@@ -4,6 +4,7 @@
 // (SystemClock, the server) and in virtual time (VirtualClock, backtests).
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { D, Decimal, ZERO } from '../util/decimal.js';
+import type { FillQuery } from '../exchange/backpack/rest.js';
 import type { Side } from '../exchange/types.js';
 import { Account, feesFrom, type FeeRatesBps, type FillRecord, type FundingRecord, type OrderView } from './accounts/account.js';
 import { applyPerpFill, newPosition, unrealized, type PerpPosition } from './accounts/position.js';
@@ -62,15 +63,9 @@ export interface SimExchangeOptions {
   leverage?: number;
 }
 
-export interface FillQuery {
-  symbol?: string;
-  orderId?: string;
-  from?: number;
-  to?: number;
-  limit?: number;
-  offset?: number;
-  sortDirection?: 'Asc' | 'Desc';
-}
+// The fill-history query is the wire protocol's (GET /wapi/v1/history/fills): one shape for the client
+// that sends it and the paper exchange that answers it.
+export type { FillQuery };
 
 export interface SimStateFile {
   version: 1;
