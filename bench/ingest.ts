@@ -14,7 +14,8 @@ import type { ExchangeMetrics, ExchangePort } from '../src/exchange/port.js';
 import type { ExchangeEvent, MarketInfo, OrderInfo, OrderRequest, Outcome } from '../src/exchange/types.js';
 import { VirtualClock } from '../src/util/clock.js';
 import { D, ZERO } from '../src/util/decimal.js';
-import { BenchJournal, BenchLog, BenchLogger, BenchRunState, isChild, median } from './util.js';
+import { LastBlockLog, MemoryRunState } from '../src/backtest/sinks.js';
+import { BenchJournal, BenchLogger, isChild, median } from './util.js';
 
 interface Spec {
   symbol: string;
@@ -208,8 +209,8 @@ async function oneRun(f: Frames): Promise<{ rate: number; wallRate: number; plac
   const settings = resolveSettings({}, { TIERHUNTER_SYMBOLS: symbols.join(',') });
   const port = new InstantPort(SPECS.map(market));
   const engine = new Engine({
-    port, clock, settings, runMode: 'paper', journal: new BenchJournal(), stats: new BenchLog(), logger: new BenchLogger(),
-    runState: new BenchRunState(), coreVersion: 'bench', logFile: '(memory)',
+    port, clock, settings, runMode: 'paper', journal: new BenchJournal(), stats: new LastBlockLog(), logger: new BenchLogger(),
+    runState: new MemoryRunState(), coreVersion: 'bench', logFile: '(memory)',
   });
   await engine.start();
   const adapter = new BackpackAdapter({ restUrl: 'http://127.0.0.1:9', wsUrl: 'ws://127.0.0.1:9/', keys: null, settings, clock });

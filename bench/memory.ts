@@ -9,7 +9,8 @@ import { backtestSettings } from '../src/backtest/settings.js';
 import { Engine } from '../src/core/engine.js';
 import { DirectExchange } from '../src/sim/direct.js';
 import { VirtualClock } from '../src/util/clock.js';
-import { BenchJournal, BenchLog, BenchLogger, BenchRunState, isChild, runChild } from './util.js';
+import { LastBlockLog, MemoryRunState } from '../src/backtest/sinks.js';
+import { BenchJournal, BenchLogger, isChild, runChild } from './util.js';
 
 /** Simulated ms per loop step (as the backtest runner). */
 const STEP_MS = 100;
@@ -51,8 +52,8 @@ export async function measureMemory(hours = 24): Promise<MemoryResult> {
   const settings = backtestSettings({}, DEFAULT_SYMBOLS);
   const exchange = new DirectExchange({ clock, seed: 1, markets: [...settings.symbols] });
   const engine = new Engine({
-    port: exchange, clock, settings, runMode: 'paper', journal: new BenchJournal(), stats: new BenchLog(), logger: new BenchLogger(),
-    runState: new BenchRunState(), coreVersion: 'bench', logFile: '(memory)',
+    port: exchange, clock, settings, runMode: 'paper', journal: new BenchJournal(), stats: new LastBlockLog(), logger: new BenchLogger(),
+    runState: new MemoryRunState(), coreVersion: 'bench', logFile: '(memory)',
   });
   const t0 = performance.now();
   await engine.start();

@@ -33,7 +33,8 @@ import { ControlServer } from '../src/control/server.js';
 import { ControlClient } from '../src/control/client.js';
 import { MIN_PUSH_INTERVAL_MS } from '../src/control/protocol.js';
 import type { ExchangeEvent, OrderInfo, OrderRequest, Outcome } from '../src/exchange/types.js';
-import { BenchJournal, BenchLogger, BenchRunState, isChild, percentile } from './util.js';
+import { MemoryRunState } from '../src/backtest/sinks.js';
+import { BenchJournal, BenchLogger, isChild, percentile } from './util.js';
 
 const SYMBOLS = ['SOL_USDC_PERP', 'BTC_USDC_PERP', 'ETH_USDC_PERP'];
 
@@ -198,7 +199,7 @@ export async function benchPaper(opts: { speed?: number; simMinutes?: number; se
   const logger = new BenchLogger();
   const engine = new Engine({
     port: adapter, clock, settings, runMode: 'paper', journal: new BenchJournal(), stats: logFile, logger,
-    runState: new BenchRunState(), coreVersion: 'bench', logFile: logFile.path,
+    runState: new MemoryRunState(), coreVersion: 'bench', logFile: logFile.path,
   });
   let logBlocks = 0;
   const write = logFile.write.bind(logFile);

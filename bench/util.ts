@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { emptyRunState, type JournalFill, type JournalSink, type Logger, type RunState, type RunStateStore, type StatsSink } from '../src/core/ports.js';
+import type { JournalFill, JournalSink, Logger } from '../src/core/ports.js';
 
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return NaN;
@@ -34,7 +34,12 @@ export function machine(): Machine {
   return { cpu, cores: cpus().length, node: process.version, load: loadavg().map((x) => x.toFixed(2)).join(' ') };
 }
 
-/** Journal that keeps records in memory (the engine replays nothing at start). */
+// The run state and log.txt stand-ins are the backtest's (src/backtest/sinks.ts). The journal and logger
+// are not: the backtest's journal keeps every record for its report, which a memory benchmark must not
+// bill to the core, and its logger tells the engine that info lines are discarded, which would skip the
+// line formatting that the live core (logging to stdout) does.
+
+/** Journal that only counts (the engine replays nothing at start). */
 export class BenchJournal implements JournalSink {
   records = 0;
   append(_f: JournalFill): void {
@@ -42,14 +47,6 @@ export class BenchJournal implements JournalSink {
   }
   load(): JournalFill[] {
     return [];
-  }
-}
-
-/** log.txt stand-in that only counts blocks. */
-export class BenchLog implements StatsSink {
-  blocks = 0;
-  write(_b: string): void {
-    this.blocks++;
   }
 }
 
@@ -63,16 +60,6 @@ export class BenchLogger implements Logger {
   warn(l: string): void {
     this.warns++;
     if (this.firstWarnings.length < 5) this.firstWarnings.push(l);
-  }
-}
-
-export class BenchRunState implements RunStateStore {
-  private s: RunState = emptyRunState();
-  load(): RunState {
-    return structuredClone(this.s);
-  }
-  save(s: RunState): void {
-    this.s = structuredClone(s);
   }
 }
 
