@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import Conf from 'conf';
 import { ConfigError } from './errors.js';
 import { resolveSettings, type Settings } from './settings.js';
+import type { OperatorMode, RunState, RunStateStore } from '../core/ports.js';
 import { KeyError, loadKeyPair, type KeyPair } from '../exchange/backpack/signing.js';
 
 export const DEFAULT_REST_URL = 'https://api.backpack.exchange';
@@ -124,17 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
 
 // ---------------------------------------------------------------- run state
 
-export type OperatorMode = 'ACTIVE' | 'PAUSED' | 'REDUCING';
-export interface RunState {
-  forceInventory: boolean | null;
-  globalMode: OperatorMode;
-  symbolModes: Record<string, OperatorMode>;
-}
 
 const MODES = new Set(['ACTIVE', 'PAUSED', 'REDUCING']);
 
 /** Operator state that survives restarts, in run-state.json under the home (same conf mechanism). */
-export function openRunStateStore(home: string): { load(): RunState; save(s: RunState): void } {
+export function openRunStateStore(home: string): RunStateStore {
   const store = openStore(home, 'run-state', 'run-state.json');
   return {
     load(): RunState {
