@@ -21,22 +21,16 @@ import { loadOrCreatePaperKeys } from './paper-keys.js';
 import { livePreflight } from './preflight.js';
 
 export function coreVersion(): string {
-  try {
-    // src/runtime/ in the sources, dist/src/runtime/ when compiled: the first package.json up is ours.
-    for (const rel of ['../../package.json', '../../../package.json']) {
-      let text: string;
-      try {
-        text = readFileSync(new URL(rel, import.meta.url), 'utf8');
-      } catch {
-        continue;
-      }
-      const pkg = JSON.parse(text) as { version?: unknown };
+  // src/runtime/ in the sources, dist/src/runtime/ when compiled: the first package.json up that reads is ours.
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { version?: unknown };
       return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+    } catch {
+      // not here (or unreadable): try the next one up
     }
-    return '0.0.0';
-  } catch {
-    return '0.0.0';
   }
+  return '0.0.0';
 }
 
 export interface StartCoreOptions {
