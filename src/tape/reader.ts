@@ -66,9 +66,6 @@ export class TapeReader {
   get skipped(): number {
     return this.decoder.skipped;
   }
-  get ended(): boolean {
-    return this.done && this.peeked === null && this.decoder.buffered === 0;
-  }
 
   /** The next event already in memory, or null: then `await fill()` (false = end of the tape). */
   next(): TapeEvent | null {
@@ -133,14 +130,11 @@ export const openTape = (path: string): Promise<TapeReader> => TapeReader.open(p
 export async function forEachEvent(path: string, fn: (e: TapeEvent) => void): Promise<TapeReader> {
   const r = await TapeReader.open(path);
   try {
-    for (;;) {
+    do {
       let e: TapeEvent | null;
       while ((e = r.next()) !== null) fn(e);
-      if (!(await r.fill())) {
-        while ((e = r.next()) !== null) fn(e);
-        return r;
-      }
-    }
+    } while (await r.fill());
+    return r;
   } finally {
     r.close();
   }
@@ -150,14 +144,11 @@ export async function forEachEvent(path: string, fn: (e: TapeEvent) => void): Pr
 export async function* readTape(path: string): AsyncGenerator<TapeEvent, TapeReader> {
   const r = await TapeReader.open(path);
   try {
-    for (;;) {
+    do {
       let e: TapeEvent | null;
       while ((e = r.next()) !== null) yield e;
-      if (!(await r.fill())) {
-        while ((e = r.next()) !== null) yield e;
-        return r;
-      }
-    }
+    } while (await r.fill());
+    return r;
   } finally {
     r.close();
   }

@@ -5,6 +5,7 @@
 
 const REL = 1e-4;
 const LOG_BASE = Math.log1p(REL);
+const INV_LOG_BASE = 1 / LOG_BASE;
 
 interface Bin {
   n: number;
@@ -15,6 +16,9 @@ interface Bin {
 export class QuantileSketch {
   private readonly bins = new Map<number, Bin>();
   private zeros = 0;
+  /** The last value and its bin: streams repeat values (touch sizes, spreads) far more often than not. */
+  private lastX = NaN;
+  private lastBin: Bin | null = null;
   count = 0;
 
   add(x: number): void {
@@ -24,10 +28,16 @@ export class QuantileSketch {
       this.zeros++;
       return;
     }
-    const k = Math.floor(Math.log(x) / LOG_BASE);
+    if (x === this.lastX) {
+      this.lastBin!.n++;
+      return;
+    }
+    const k = Math.floor(Math.log(x) * INV_LOG_BASE);
     const b = this.bins.get(k);
-    if (b === undefined) this.bins.set(k, { n: 1, lo: x, hi: x });
+    this.lastX = x;
+    if (b === undefined) this.bins.set(k, (this.lastBin = { n: 1, lo: x, hi: x }));
     else {
+      this.lastBin = b;
       b.n++;
       if (x < b.lo) b.lo = x;
       if (x > b.hi) b.hi = x;

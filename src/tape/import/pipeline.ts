@@ -1,6 +1,7 @@
 // The end every importer shares: source events -> GapMarker (explicit gap records) -> TapeWriter, with the
 // checks a source must pass — local time never goes backwards, every value fits the header's scales —
 // reported as ImportError naming the input position. Memory is flat: events stream through.
+import { rm } from 'node:fs/promises';
 import { GapMarker, type GapMarkerOptions } from '../gap-marker.js';
 import { TapeWriter } from '../writer.js';
 import type { TapeEvent, TapeFooter, TapeHeader } from '../types.js';
@@ -37,7 +38,8 @@ export interface SourceCounters {
 }
 
 export async function writeImport(out: string, header: TapeHeader, source: AsyncIterable<SourceEvent>, counters: SourceCounters, opts: GapMarkerOptions = {}): Promise<ImportSummary> {
-  const w = await TapeWriter.open(out, header);
+  // Written as OUT.part and renamed when complete: a failed import leaves nothing that looks like a tape.
+  const w = await TapeWriter.open(out, header, { partial: true });
   const marker = new GapMarker(header.seqRule, opts);
   let last = -Infinity;
   let ok = false;
@@ -51,7 +53,10 @@ export async function writeImport(out: string, header: TapeHeader, source: Async
     }
     ok = true;
   } finally {
-    if (!ok) await w.abandon();
+    if (!ok) {
+      await w.abandon();
+      await rm(`${out}.part`, { force: true });
+    }
   }
   const footer = await w.close('import');
   return { out, header, footer, gaps: marker.gaps, malformed: counters.malformed, skipped: counters.skipped };
