@@ -54,6 +54,10 @@ export class TapeBook {
   get synced(): boolean {
     return this.state === 'synced';
   }
+  /** The update id a synced book reflects (its snapshot's until the bridge arrives), null without ids. */
+  get updateId(): number | null {
+    return this.bridgeFrom ?? this.chainLast;
+  }
   bestBid(): number {
     return this.bids.best();
   }

@@ -97,3 +97,15 @@ export class LevelSide {
     return this.lowerBound(key);
   }
 }
+
+/**
+ * Flat [price, qty, ...] levels as a snapshot holds them: best first (bids descending, asks ascending), one
+ * entry per price (the last given wins), zero quantities dropped.
+ */
+export function bestFirst(flat: readonly number[], side: 'bid' | 'ask'): number[] {
+  const m = new Map<number, number>();
+  for (let i = 0; i < flat.length; i += 2) m.set(flat[i]!, flat[i + 1]!);
+  const pairs = [...m].filter((p) => p[1] > 0);
+  pairs.sort(side === 'bid' ? (a, b) => b[0] - a[0] : (a, b) => a[0] - b[0]);
+  return pairs.flat();
+}

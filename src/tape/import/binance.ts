@@ -5,6 +5,7 @@
 //   <sym>@trade {T, t, p, q, m}  (m: the buyer was the maker)  -> trade, aggressor 'sell' when m
 //   <sym>@markPrice... markPriceUpdate {E, p, i, r, T}          -> mark (r funding rate, T next funding ms)
 // Exchange time is the transaction time T where Binance gives one, else the event time E (ms -> µs).
+import { bestFirst } from '../levels.js';
 import type { TapeEvent } from '../types.js';
 import { decimalsOf, units } from './pipeline.js';
 
@@ -50,21 +51,13 @@ function levels(x: unknown, s: Scales, what: string, where: string): number[] {
   return out;
 }
 
-/** Best-first flat levels of a snapshot side, zero quantities dropped. */
-function sortedSide(flat: number[], descending: boolean): number[] {
-  const pairs: Array<[number, number]> = [];
-  for (let i = 0; i < flat.length; i += 2) if (flat[i + 1]! > 0) pairs.push([flat[i]!, flat[i + 1]!]);
-  pairs.sort((a, b) => (descending ? b[0] - a[0] : a[0] - b[0]));
-  return pairs.flat();
-}
-
 /** One message -> its event, or null for streams a tape does not hold. Throws on a malformed message. */
 export function binanceEvent(localUs: number, msg: Obj, s: Scales, where: string): TapeEvent | null {
   const kind = binanceKind(msg);
   if (kind === 'snapshot') {
     return {
       type: 'snapshot', localUs, exchUs: exchUs(msg), seq: int(msg, 'lastUpdateId', where), carried: false,
-      bids: sortedSide(levels(msg.bids, s, 'bids', where), true), asks: sortedSide(levels(msg.asks, s, 'asks', where), false),
+      bids: bestFirst(levels(msg.bids, s, 'bids', where), 'bid'), asks: bestFirst(levels(msg.asks, s, 'asks', where), 'ask'),
     };
   }
   if (kind === 'other') return null;

@@ -11,6 +11,7 @@
 // Two streaming passes: the first finds the market and the decimals the tape's scales need.
 import { basename } from 'node:path';
 import type { MarketType, StreamName, TapeHeader } from '../types.js';
+import { bestFirst } from '../levels.js';
 import { headerBase, gapRecordLost, type ImportOptions } from './header.js';
 import { readLines } from './lines.js';
 import { decimalsOf, ImportError, units, writeImport, type ImportSummary, type SourceCounters, type SourceEvent } from './pipeline.js';
@@ -134,12 +135,7 @@ async function* bookEvents(input: CsvInput, h: TapeHeader, lostOnResnapshot: Str
   const flush = function* (g: NonNullable<typeof group>): Generator<SourceEvent> {
     if (g.snapshot) {
       if (updatesSeen) yield { event: gapRecordLost(g.local, 'reconnect', lostOnResnapshot, 'Tardis re-snapshot: its recorder reconnected, updates may be missing before it'), where: g.where };
-      const sortSide = (flat: number[], desc: boolean): number[] => {
-        const m = new Map<number, number>();
-        for (let i = 0; i < flat.length; i += 2) if (flat[i + 1]! > 0) m.set(flat[i]!, flat[i + 1]!);
-        return [...m].sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0])).flat();
-      };
-      yield { event: { type: 'snapshot', localUs: g.local, exchUs: g.exch, seq: null, carried: false, bids: sortSide(g.bids, true), asks: sortSide(g.asks, false) }, where: g.where };
+      yield { event: { type: 'snapshot', localUs: g.local, exchUs: g.exch, seq: null, carried: false, bids: bestFirst(g.bids, 'bid'), asks: bestFirst(g.asks, 'ask') }, where: g.where };
     } else {
       updatesSeen = true;
       yield { event: { type: 'diff', localUs: g.local, exchUs: g.exch, first: null, last: null, prev: null, bids: g.bids, asks: g.asks }, where: g.where };
