@@ -12,7 +12,11 @@ import { renderSetting } from '../config/settings.js';
 import { Engine } from '../core/engine.js';
 import type { ExchangeEvent } from '../exchange/types.js';
 import { DirectExchange, type DirectExchangeOptions } from '../sim/direct.js';
+import type { SimExchange } from '../sim/exchange.js';
+import { LatencyModel, type LatencySpec } from '../sim/latency.js';
+import type { AccountFees } from '../exchange/types.js';
 import { VirtualClock } from '../util/clock.js';
+import { FillMetrics } from './fill-metrics.js';
 import { buildReport, InventoryWatch, type BacktestReport, type StrategyName } from './report.js';
 import { backtestSettings } from './settings.js';
 import { CountingLogger, LastBlockLog, MemoryJournal, MemoryRunState } from './sinks.js';
@@ -36,11 +40,15 @@ export interface BacktestOptions {
   symbols: string[];
   overrides: Record<string, string>;
   strategy?: StrategyName;
+  /** Entry/response latency of the core's requests (src/sim/latency.ts); none by default. */
+  latency?: LatencySpec | null;
+  /** Fee rates of the account (bps); the paper exchange's defaults (Tier 1) otherwise. */
+  fees?: AccountFees;
   onProgress?: (doneMs: number, totalMs: number) => void;
 }
 
 /** The settings a report lists (the ones that shape quoting). */
-const REPORTED: ReadonlyArray<keyof Settings> = [
+export const REPORTED: ReadonlyArray<keyof Settings> = [
   'sideMode',
   'orderNotional',
   'improveTicks',
@@ -93,7 +101,15 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
   const symbols = opts.symbols.length > 0 ? opts.symbols : DEFAULT_SYMBOLS;
   const settings = backtestSettings(opts.overrides, symbols);
   const clock = new VirtualClock(BACKTEST_START_MS);
-  const exchange = new ObservedExchange({ clock, seed: opts.seed, markets: [...settings.symbols], exchangeOptions: { historyLimit: HISTORY_LIMIT } });
+  const exchange = new ObservedExchange({
+    clock,
+    seed: opts.seed,
+    markets: [...settings.symbols],
+    exchangeOptions: { historyLimit: HISTORY_LIMIT, ...(opts.fees ? { fees: simFees(opts.fees) } : {}) },
+    ...(opts.latency ? { latency: new LatencyModel(opts.latency, opts.seed) } : {}),
+  });
+  const fillMetrics = new FillMetrics();
+  watchSim(exchange.exchange, exchange.apiKey, settings.symbols, fillMetrics);
   const journal = new MemoryJournal();
   const logger = new CountingLogger();
   const wallStart = performance.now();
@@ -137,8 +153,7 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
   let nextProgress = start + PROGRESS_EVERY_MS;
   await pump(exchange);
   while (clock.now() < end) {
-    clock.runUntil(Math.min(end, clock.now() + STEP_MS));
-    await pump(exchange);
+    await step(clock, exchange, Math.min(end, clock.now() + STEP_MS));
     if (opts.onProgress && clock.now() >= nextProgress) {
       nextProgress += PROGRESS_EVERY_MS;
       opts.onProgress(clock.now() - start, total);
@@ -149,13 +164,12 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
   const stopping = stop().then(() => {
     stopped = true;
   });
-  for (let i = 0; i < 200 && !stopped; i++) {
-    clock.runUntil(clock.now() + STEP_MS);
-    await pump(exchange);
-  }
+  for (let i = 0; i < 200 && !stopped; i++) await step(clock, exchange, clock.now() + STEP_MS);
   await stopping;
   opts.onProgress?.(total, total);
 
+  const f = source.stats.figures();
+  const fm = fillMetrics.result(end * 1000, total, { fills: f.fills, volume: f.volume, fees: f.fees, netPnl: f.netPnl });
   const rendered: Record<string, string> = {};
   for (const k of REPORTED) rendered[k] = renderSetting(settings[k]);
   const report = buildReport({
@@ -168,9 +182,56 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
     ordersPlaced: source.ordersPlaced,
     cancelsSent: source.cancelsSent,
     inventory,
+    fillMetrics: fm,
     wallMs: performance.now() - wallStart,
   });
   return { report, exchange, journal, logger, engine, settings };
+}
+
+/**
+ * Feed the fill metrics from the paper exchange at its own time: every book change's best bid/ask, and
+ * our account's orders and fills.
+ */
+function watchSim(x: SimExchange, key: string, symbols: readonly string[], metrics: FillMetrics): void {
+  for (const s of symbols) {
+    const m = x.market(s);
+    if (m) metrics.market(s, m.ps.scale);
+  }
+  x.subscribe({
+    bookChanged: (symbol, _id, ts) => {
+      const fills = metrics.get(symbol);
+      const m = x.market(symbol);
+      if (!fills || !m) return;
+      fills.mid(ts * 1000, m.book.bids.best() ?? null, m.book.asks.best() ?? null);
+    },
+    orderRaw: (account, type, o, m, fill, ts) => {
+      const fills = account === key ? metrics.get(o.symbol) : undefined;
+      if (!fills) return;
+      if (type === 'orderAccepted') fills.accept(o.id, ts * 1000);
+      else if (type === 'orderFill' && fill) fills.fill(o.id, ts * 1000, o.side === 'Bid', fill.price, m.pxDec(fill.price), m.qtyDec(fill.quantity), fill.isMaker);
+      if (o.status === 'Filled' || o.status === 'Cancelled' || o.status === 'Expired') fills.done(o.id);
+    },
+  });
+}
+
+/**
+ * One model step: fire the timers up to `until`, then deliver events and settle the handlers' promise
+ * chains. With request latency the timers fire one at a time and the chains settle right after an answer
+ * is released, so the core reacts at the answer's virtual time rather than at the step's end.
+ */
+async function step(clock: VirtualClock, x: DirectExchange, until: number): Promise<void> {
+  if (x.hasLatency) {
+    for (let at = clock.peek(); at !== null && at <= until; at = clock.peek()) {
+      clock.step();
+      if (x.takeAnswered()) await pump(x);
+    }
+  }
+  clock.runUntil(until);
+  await pump(x);
+}
+
+function simFees(f: AccountFees): Record<'futuresMaker' | 'futuresTaker' | 'spotMaker' | 'spotTaker', string> {
+  return { futuresMaker: f.futuresMakerFeeBps.toFixed(), futuresTaker: f.futuresTakerFeeBps.toFixed(), spotMaker: f.spotMakerFeeBps.toFixed(), spotTaker: f.spotTakerFeeBps.toFixed() };
 }
 
 /** Deliver queued events and let the handlers' promise chains settle. */

@@ -15,7 +15,13 @@
 // advance(ms) runs clock.runUntil() in steps of at most `stepMs` (default 100 = one model step) and after
 // each step awaits setImmediate, which lets queued events reach the handler and lets any promise chains
 // the handler started (placeOrder -> then ...) settle before the simulated time moves on.
+//
+// Latency (optional, `latency`): an order, cancel or cancel-all reaches the matching engine an entry
+// latency after it was sent (so it meets the book as it is then) and its answer resolves a response latency
+// after that; `takeAnswered()` tells a driver that an answer was released so it can let the handler's
+// promise chain run at that virtual time. Without it (the default) requests act at once, as before.
 import type { VirtualClock } from '../util/clock.js';
+import type { LatencyModel } from './latency.js';
 import { D, Decimal, ZERO } from '../util/decimal.js';
 import type { ExchangeMetrics, ExchangePort } from '../exchange/port.js';
 import type {
@@ -55,6 +61,8 @@ export interface DirectExchangeOptions {
   /** The account this port trades as (any string; default "backtest"). */
   apiKey?: string;
   exchangeOptions?: Partial<Omit<SimExchangeOptions, 'clock'>>;
+  /** Entry and response latency of requests (none by default). */
+  latency?: LatencyModel;
 }
 
 /** Live BookView over the engine's book (Decimals built only on demand). */
@@ -220,9 +228,12 @@ export class DirectExchange implements ExchangePort {
   private unsubscribe: (() => void) | null = null;
   private readonly views = new Map<string, EngineBookView>();
   private readonly counters = { rest: 0, events: 0 };
+  private readonly latency: LatencyModel | null;
+  private answered = false;
 
   constructor(opts: DirectExchangeOptions) {
     this.clock = opts.clock;
+    this.latency = opts.latency && !opts.latency.zero ? opts.latency : null;
     this.apiKey = opts.apiKey ?? 'backtest';
     this.exchange =
       opts.exchange ??
@@ -411,7 +422,40 @@ export class DirectExchange implements ExchangePort {
     }));
   }
 
-  async placeOrder(req: OrderRequest): Promise<Outcome<OrderInfo>> {
+  /** Requests travel with latency: a driver pumps the handlers' promise chains when this turns true. */
+  get hasLatency(): boolean {
+    return this.latency !== null;
+  }
+
+  /** True once after an answer was released (see the header). */
+  takeAnswered(): boolean {
+    const a = this.answered;
+    this.answered = false;
+    return a;
+  }
+
+  /** Run `act` at the venue after the entry latency; resolve with its result after the response latency. */
+  private travel<T>(lat: LatencyModel, act: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.clock.setTimeout(() => {
+        // The answer's time is fixed on arrival: the act may settle a microtask later, when the clock moved on.
+        const at = this.clock.now() + lat.response();
+        act().then(
+          (out) => this.clock.setTimeout(() => {
+            this.answered = true;
+            resolve(out);
+          }, Math.max(0, at - this.clock.now())),
+          reject,
+        );
+      }, lat.entry());
+    });
+  }
+
+  placeOrder(req: OrderRequest): Promise<Outcome<OrderInfo>> {
+    return this.latency ? this.travel(this.latency, () => this.placeNow(req)) : this.placeNow(req);
+  }
+
+  private async placeNow(req: OrderRequest): Promise<Outcome<OrderInfo>> {
     this.counters.rest++;
     const m = this.exchange.market(req.symbol);
     const body: Record<string, unknown> = {
@@ -429,13 +473,21 @@ export class DirectExchange implements ExchangePort {
     return r.ok ? { kind: 'accepted', value: r.value } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
   }
 
-  async cancelOrder(symbol: string, id: { orderId: string } | { clientId: number }): Promise<Outcome<OrderInfo>> {
+  cancelOrder(symbol: string, id: { orderId: string } | { clientId: number }): Promise<Outcome<OrderInfo>> {
+    return this.latency ? this.travel(this.latency, () => this.cancelNow(symbol, id)) : this.cancelNow(symbol, id);
+  }
+
+  private async cancelNow(symbol: string, id: { orderId: string } | { clientId: number }): Promise<Outcome<OrderInfo>> {
     this.counters.rest++;
     const r = this.exchange.cancelOrderAs(this.apiKey, symbol, id, orderInfoOf);
     return r.ok ? { kind: 'accepted', value: r.value } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
   }
 
-  async cancelAll(symbol: string): Promise<Outcome<OrderInfo[]>> {
+  cancelAll(symbol: string): Promise<Outcome<OrderInfo[]>> {
+    return this.latency ? this.travel(this.latency, () => this.cancelAllNow(symbol)) : this.cancelAllNow(symbol);
+  }
+
+  private async cancelAllNow(symbol: string): Promise<Outcome<OrderInfo[]>> {
     this.counters.rest++;
     const r = this.exchange.cancelAll(this.apiKey, symbol);
     return r.ok ? { kind: 'accepted', value: r.value.map(toOrderInfo) } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
