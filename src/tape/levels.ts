@@ -2,6 +2,7 @@
 // Prices are kept in an ascending array of keys with the best at the END (bids: key = price, asks: key =
 // -price), so the frequent changes near the touch splice few elements; quantities live in a Map. The
 // live client's book (src/exchange/backpack/book.ts) keys wire strings by float price; tapes are integers.
+import { indexFromEnd, lowerBound } from '../util/sorted-keys.js';
 
 export class LevelSide {
   /** Ascending keys, best last. */
@@ -41,7 +42,7 @@ export class LevelSide {
     if (q === 0) {
       if (!had) return;
       this.qty.delete(price);
-      this.keys.splice(this.find(price * this.sign), 1);
+      this.keys.splice(indexFromEnd(this.keys, price * this.sign), 1);
       return;
     }
     this.qty.set(price, q);
@@ -49,7 +50,7 @@ export class LevelSide {
     const key = price * this.sign;
     const n = this.keys.length;
     if (n === 0 || key > this.keys[n - 1]!) this.keys.push(key);
-    else this.keys.splice(this.lowerBound(key), 0, key);
+    else this.keys.splice(lowerBound(this.keys, key), 0, key);
   }
   /** Replace the side with flat best-first [price, qty, ...] levels (a snapshot; zero quantities skipped). */
   load(flat: readonly number[]): void {
@@ -78,23 +79,6 @@ export class LevelSide {
       out.push(p, this.qty.get(p)!);
     }
     return out;
-  }
-
-  private lowerBound(key: number): number {
-    const a = this.keys;
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (a[mid]! < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-  private find(key: number): number {
-    const n = this.keys.length;
-    if (n > 0 && this.keys[n - 1] === key) return n - 1;
-    return this.lowerBound(key);
   }
 }
 

@@ -6,6 +6,7 @@
 import { D, ZERO, type Decimal } from '../../util/decimal.js';
 import type { BookView, Side } from '../types.js';
 import type { DepthDelta, DepthSnapshot, WireLevel } from './codec.js';
+import { indexFromEnd, lowerBound } from '../../util/sorted-keys.js';
 
 /**
  * One side. `keys` ascending with the best at the end: for bids key = price, for asks key = -price.
@@ -35,7 +36,7 @@ export class BookSide {
     if (zero) {
       if (!had) return false;
       this.qty.delete(price);
-      const idx = this.find(price * this.sign);
+      const idx = indexFromEnd(this.keys, price * this.sign);
       const wasBest = idx === this.keys.length - 1;
       this.keys.splice(idx, 1);
       return wasBest;
@@ -49,7 +50,7 @@ export class BookSide {
       this.keys.push(key);
       return true;
     }
-    this.keys.splice(this.lowerBound(key), 0, key);
+    this.keys.splice(lowerBound(this.keys, key), 0, key);
     return false;
   }
   /** Quantity string at a price, undefined if none. */
@@ -60,24 +61,6 @@ export class BookSide {
   priceAt(i: number): number {
     const j = this.keys.length - 1 - i;
     return j < 0 ? NaN : this.keys[j]! * this.sign;
-  }
-
-  private lowerBound(key: number): number {
-    const a = this.keys;
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (a[mid]! < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-  private find(key: number): number {
-    // Deletes are mostly near the touch: check the end first.
-    const n = this.keys.length;
-    if (n > 0 && this.keys[n - 1] === key) return n - 1;
-    return this.lowerBound(key);
   }
 }
 
