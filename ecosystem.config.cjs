@@ -32,13 +32,13 @@ function passthroughEnv() {
   return out;
 }
 
-function app({ name, home, env = {} }) {
-  const resolvedHome = path.resolve(home);
+/** What every app shares: the launcher, one forked instance, restarts, timestamped merged logs. */
+function launcherApp(name, args) {
   return {
     name,
     // The launcher runs dist/ (built by `npm ci`) when it matches the sources, else the sources via tsx.
     script: path.join(root, 'bin', 'tierhunter.js'),
-    args: 'run',
+    args,
     interpreter: 'node',
     // V8 keeps the heap near what is live (about half the RSS after hours of fills; see bin/tierhunter.js).
     interpreter_args: '--optimize-for-size',
@@ -46,6 +46,15 @@ function app({ name, home, env = {} }) {
     exec_mode: 'fork',
     instances: 1,
     autorestart: true,
+    time: true,
+    merge_logs: true,
+  };
+}
+
+function app({ name, home, env = {} }) {
+  const resolvedHome = path.resolve(home);
+  return {
+    ...launcherApp(name, 'run'),
     // pm2 stops with SIGINT; the core cancels every order and writes a final stats block within 8 s.
     kill_timeout: 12000,
     // The core calls process.send('ready') after start-up reconciliation (orphans cancelled, journal replayed).
@@ -58,8 +67,6 @@ function app({ name, home, env = {} }) {
     // Exit 2 = bad configuration, 78 = deliberate halt: restarting cannot help, so pm2 must not restart.
     stop_exit_codes: [2, 78],
     max_memory_restart: '400M',
-    time: true,
-    merge_logs: true,
     env: {
       ...passthroughEnv(),
       ...env,
@@ -92,15 +99,7 @@ function recorderApps() {
   const dir = path.resolve(process.env.TIERHUNTER_RECORD_DIR || path.join(home, 'tapes'));
   const rotate = (process.env.TIERHUNTER_RECORD_ROTATE_MINUTES || '60').trim();
   return [{
-    name: 'tierhunter-record',
-    script: path.join(root, 'bin', 'tierhunter.js'),
-    args: ['record', '--symbols', symbols, '--out', dir, '--rotate-minutes', rotate],
-    interpreter: 'node',
-    interpreter_args: '--optimize-for-size',
-    cwd: root,
-    exec_mode: 'fork',
-    instances: 1,
-    autorestart: true,
+    ...launcherApp('tierhunter-record', ['record', '--symbols', symbols, '--out', dir, '--rotate-minutes', rotate]),
     // pm2 stops with SIGINT; the recorder closes every tape (footer, fsync) within a second or two.
     kill_timeout: 10000,
     // The recorder calls process.send('ready') once its markets are known and its files open.
@@ -112,8 +111,6 @@ function recorderApps() {
     // Exit 2 = bad arguments (an unknown symbol): restarting cannot help.
     stop_exit_codes: [2],
     max_memory_restart: '300M',
-    time: true,
-    merge_logs: true,
     env: { ...passthroughEnv(), TIERHUNTER_HOME: home },
   }];
 }

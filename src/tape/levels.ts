@@ -1,26 +1,8 @@
-// One side of a price-level book in integer units (price -> displayed quantity), for rebuilding tapes.
-// Prices are kept in an ascending array of keys with the best at the END (bids: key = price, asks: key =
-// -price), so the frequent changes near the touch splice few elements; quantities live in a Map. The
-// live client's book (src/exchange/backpack/book.ts) keys wire strings by float price; tapes are integers.
+// One side of a price-level book in integer units (price -> displayed quantity), for rebuilding tapes, on
+// the same price ladder as the live client's book (whose quantities are wire strings).
+import { PriceLadder } from '../util/price-ladder.js';
 
-export class LevelSide {
-  /** Ascending keys, best last. */
-  private readonly keys: number[] = [];
-  private readonly qty = new Map<number, number>();
-  constructor(private readonly sign: 1 | -1) {}
-
-  get size(): number {
-    return this.keys.length;
-  }
-  clear(): void {
-    this.keys.length = 0;
-    this.qty.clear();
-  }
-  /** Best price, NaN when the side is empty. */
-  best(): number {
-    const n = this.keys.length;
-    return n === 0 ? NaN : this.keys[n - 1]! * this.sign;
-  }
+export class LevelSide extends PriceLadder<number> {
   /** Quantity at the best price, 0 when empty. */
   bestQty(): number {
     const n = this.keys.length;
@@ -30,26 +12,17 @@ export class LevelSide {
   qtyAt(price: number): number {
     return this.qty.get(price) ?? 0;
   }
-  /** i-th best price (0 = best), NaN past the end. */
-  priceAt(i: number): number {
-    const j = this.keys.length - 1 - i;
-    return j < 0 ? NaN : this.keys[j]! * this.sign;
-  }
   /** Set the absolute quantity at a price; 0 removes the level. */
   set(price: number, q: number): void {
     const had = this.qty.has(price);
     if (q === 0) {
       if (!had) return;
       this.qty.delete(price);
-      this.keys.splice(this.find(price * this.sign), 1);
+      this.removePrice(price);
       return;
     }
     this.qty.set(price, q);
-    if (had) return;
-    const key = price * this.sign;
-    const n = this.keys.length;
-    if (n === 0 || key > this.keys[n - 1]!) this.keys.push(key);
-    else this.keys.splice(this.lowerBound(key), 0, key);
+    if (!had) this.insertPrice(price);
   }
   /** Replace the side with flat best-first [price, qty, ...] levels (a snapshot; zero quantities skipped). */
   load(flat: readonly number[]): void {
@@ -78,23 +51,6 @@ export class LevelSide {
       out.push(p, this.qty.get(p)!);
     }
     return out;
-  }
-
-  private lowerBound(key: number): number {
-    const a = this.keys;
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (a[mid]! < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-  private find(key: number): number {
-    const n = this.keys.length;
-    if (n > 0 && this.keys[n - 1] === key) return n - 1;
-    return this.lowerBound(key);
   }
 }
 

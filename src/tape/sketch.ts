@@ -10,8 +10,9 @@ interface Bin {
   n: number;
   lo: number;
   hi: number;
-  /** Count per distinct value while there are few; null once there were more than MAX_DISTINCT. */
-  vals: Map<number, number> | null;
+  /** The distinct values and their counts while there are few; null once there were more than MAX_DISTINCT. */
+  vals: number[] | null;
+  counts: number[];
 }
 
 const MAX_DISTINCT = 16;
@@ -36,7 +37,7 @@ abstract class BinnedSketch {
       b = this.bins.get(k);
       this.lastX = x;
       if (b === undefined) {
-        this.bins.set(k, (this.lastBin = { n: 1, lo: x, hi: x, vals: new Map([[x, 1]]) }));
+        this.bins.set(k, (this.lastBin = { n: 1, lo: x, hi: x, vals: [x], counts: [1] }));
         return;
       }
       this.lastBin = b;
@@ -44,9 +45,16 @@ abstract class BinnedSketch {
       if (x > b.hi) b.hi = x;
     }
     b.n++;
-    if (b.vals !== null) {
-      b.vals.set(x, (b.vals.get(x) ?? 0) + 1);
-      if (b.vals.size > MAX_DISTINCT) b.vals = null;
+    const v = b.vals;
+    if (v === null) return;
+    const i = v.indexOf(x);
+    if (i >= 0) b.counts[i]!++;
+    else if (v.length < MAX_DISTINCT) {
+      v.push(x);
+      b.counts.push(1);
+    } else {
+      b.vals = null;
+      b.counts = [];
     }
   }
 
@@ -76,11 +84,13 @@ abstract class BinnedSketch {
       const b = this.bins.get(k)!;
       last = b;
       if (seen + b.n >= rank) {
-        if (b.vals === null) return (b.lo + b.hi) / 2;
+        const v = b.vals;
+        if (v === null) return (b.lo + b.hi) / 2;
         // Few distinct values: walk them in order for the exact one.
-        for (const v of [...b.vals.keys()].sort((p, q) => p - q)) {
-          seen += b.vals.get(v)!;
-          if (seen >= rank) return v;
+        const order = v.map((_, i) => i).sort((p, q) => v[p]! - v[q]!);
+        for (const i of order) {
+          seen += b.counts[i]!;
+          if (seen >= rank) return v[i]!;
         }
       }
       seen += b.n;
