@@ -4,6 +4,8 @@
 import { D, type Decimal } from '../util/decimal.js';
 import type { BacktestReport, StrategyName } from './report.js';
 import { runBacktest } from './run.js';
+import type { AccountFees } from '../exchange/types.js';
+import type { LatencySpec } from '../sim/latency.js';
 
 export interface StrategySpec {
   name: string;
@@ -88,6 +90,8 @@ export interface CompareOptions {
   seeds: number[];
   symbols: string[];
   strategies: StrategySpec[];
+  latency?: LatencySpec | null;
+  fees?: AccountFees;
   onProgress?: (doneMs: number, totalMs: number, label: string) => void;
 }
 
@@ -109,6 +113,8 @@ export async function runCompare(o: CompareOptions): Promise<CompareResult> {
           symbols: o.symbols,
           overrides: s.overrides,
           strategy: s.strategy,
+          ...(o.latency !== undefined ? { latency: o.latency } : {}),
+          ...(o.fees ? { fees: o.fees } : {}),
           ...(o.onProgress ? { onProgress: (d: number) => o.onProgress!(b + d, totalMs, label) } : {}),
         }),
       );

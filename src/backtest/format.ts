@@ -2,12 +2,18 @@
 // objects themselves).
 import type { CompareResult, Spread } from './compare.js';
 import type { BacktestReport } from './report.js';
+import type { ReplayFacts } from './replay-run.js';
 
 const money = (s: string | null, dp = 2) => (s === null ? 'n/a' : Number(s).toFixed(dp));
 
-export function renderReport(r: BacktestReport): string {
+const int = (n: number) => n.toLocaleString('en-US');
+const bp = (x: number | null) => (x === null ? 'n/a' : `${x > 0 ? '+' : ''}${x.toFixed(2)} bp`);
+
+export function renderReport(r: BacktestReport & { replay?: ReplayFacts }, feeTier?: string): string {
   const L: string[] = [];
-  L.push(`backtest: ${r.strategy} seed=${r.seed} hours=${r.hours} symbols=${r.symbols.join(',')}`);
+  const fees = feeTier ? `, fees ${feeTier}` : '';
+  if (r.replay) L.push(`backtest: ${r.strategy} on ${r.replay.tapes.length} tape(s), ${r.replay.spanSec.toFixed(1)} s of market, symbols=${r.symbols.join(',')}${fees}`);
+  else L.push(`backtest: ${r.strategy} seed=${r.seed} hours=${r.hours} symbols=${r.symbols.join(',')}${fees}`);
   L.push(`settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   L.push(`volume        ${money(r.volume)} USDC (maker ${money(r.makerVolume)}, taker ${money(r.takerVolume)}), maker share ${r.makerShare === null ? 'n/a' : (Number(r.makerShare) * 100).toFixed(2) + '%'}`);
   L.push(`fills         ${r.fills} (maker ${r.makerFills}, taker ${r.takerFills}), round trips ${r.roundTrips}, win rate ${r.winRate === null ? 'n/a' : (r.winRate * 100).toFixed(1) + '%'}`);
@@ -15,6 +21,11 @@ export function renderReport(r: BacktestReport): string {
   L.push(`net PnL       ${money(r.netPnl, 4)}   COST PER $1M VOLUME ${money(r.costPerMillion)} USDC`);
   L.push(`inventory     mean time ${r.meanInventorySec === null ? 'n/a' : r.meanInventorySec.toFixed(1) + ' s'}, max ${money(r.maxInventoryNotional)} USDC (one symbol), max gross ${money(r.maxGrossInventoryNotional)}`);
   L.push(`max drawdown  ${money(r.maxDrawdown, 4)}`);
+  const mk = Object.entries(r.markoutBps).map(([h, v]) => `${h} ${bp(v)}`).join(' · ');
+  L.push(`our fills     ${r.fillsPerMinute.toFixed(2)}/min, mean queue wait ${r.meanQueueWaitMs === null ? 'n/a' : `${r.meanQueueWaitMs.toFixed(0)} ms`} (${r.queueWaitOrders} orders)`);
+  L.push(`markout       ${mk} (our maker fills ${Object.values(r.markoutFills).map(int).join(' / ')})`);
+  const c = r.costPer1M;
+  if (c) L.push(`cost/$1M      fees ${money(c.fees)} + spread ${money(c.spread)} + adverse ${money(c.adverse)} + inventory ${money(c.inventory)} = ${money(c.total)}`);
   L.push(`orders        ${r.ordersPlaced} placed, ${r.cancelsSent} cancels; per fill ${r.ordersPerFill ?? 'n/a'} orders, ${r.cancelsPerFill ?? 'n/a'} cancels; failed ${r.failedOrders}${Object.keys(r.failures).length ? ' ' + JSON.stringify(r.failures) : ''}`);
   const next = r.tier.next === null ? 'top tier' : `${r.tier.next} in ${r.tier.daysToNext ?? 'n/a'} days`;
   const vip = r.daysToTier['VIP1'];
@@ -22,7 +33,8 @@ export function renderReport(r: BacktestReport): string {
   for (const [s, x] of Object.entries(r.perSymbol)) {
     L.push(`  ${s.padEnd(15)} fills ${String(x.fills).padStart(7)}  volume ${money(x.volume).padStart(14)}  net ${money(x.netPnl, 4).padStart(11)}  cost/$1M ${money(x.costPerMillion).padStart(8)}  end pos ${x.endPosition}`);
   }
-  L.push(`speed         ${(r.perf.wallMs / 1000).toFixed(2)} s wall, ${r.perf.simHoursPerSec.toFixed(3)} simulated hours/s`);
+  if (r.replay) L.push(...renderReplay(r.replay));
+  L.push(`speed         ${(r.perf.wallMs / 1000).toFixed(2)} s wall, ${r.perf.simHoursPerSec.toFixed(3)} simulated hours/s${r.replay ? `, ${int(Math.round(r.replay.events / Math.max(1e-9, r.perf.wallMs / 1000)))} tape events/s` : ''}`);
   return L.join('\n');
 }
 
@@ -57,4 +69,16 @@ export function renderCompare(c: CompareResult): string {
     `wall time ${(c.wallMs / 1000).toFixed(1)} s`,
   ];
   return out.join('\n');
+}
+
+function renderReplay(x: ReplayFacts): string[] {
+  const l = x.latency;
+  const q = x.queue.model === 'prob' ? `prob (power ${x.queue.power})` : x.queue.model;
+  const out = [`replay        ${int(x.events)} events over ${x.spanSec.toFixed(1)} s; queue ${q}; latency entry ${l.entryMs} ms, response ${l.responseMs} ms, jitter ${l.jitter}, feed ${l.feed}`];
+  for (const t of x.tapes) {
+    const gaps = Object.entries(t.gaps).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+    out.push(`  ${t.symbol.padEnd(15)} ${t.file}: ${t.venue} ${t.tapeSymbol} ${t.market} (${t.qtyUnit}), tick ${t.tickSize} step ${t.stepSize}`);
+    out.push(`  ${''.padEnd(15)} ${int(t.events)} events, ${t.spanSec.toFixed(1)} s, gaps ${gaps}, book unusable ${t.bookInvalidations} time(s)${t.complete ? '' : t.truncated ? ', CUT SHORT' : ', no footer'}`);
+  }
+  return out;
 }

@@ -222,7 +222,7 @@ export class ReplayExchange implements ExchangePort {
       this.nowUs = best;
       switch (kind) {
         case 1:
-          this.venueEvent(which!, which!.feed.take());
+          this.venueRun(which!, timer === null ? Infinity : timer * 1000);
           break;
         case 2:
           this.clock.runUntil(best / 1000);
@@ -238,6 +238,29 @@ export class ReplayExchange implements ExchangePort {
           which!.view.deliver(which!.feed.inflight.shift(), best / 1000, this.onEvent === null ? null : this.emitFn, () => BigInt(Math.round(best * 1000)));
           break;
       }
+    }
+  }
+
+  /**
+   * Apply a feed's venue events while nothing else is due first (the hot path: one source, no rescans).
+   * Ties keep the loop's order: a timer at the same time first, arrivals, messages and deliveries after.
+   */
+  private venueRun(mk: Market, timerUs: number): void {
+    // Fixed while this feed's events apply: the other feeds' heads, every delivery queue but its own, arrivals.
+    let feeds = Infinity;
+    let fixed = this.arrivals.headTime;
+    for (const x of this.list) {
+      if (x === mk) continue;
+      if (x.feed.headUs < feeds) feeds = x.feed.headUs;
+      if (x.feed.inflight.headTime < fixed) fixed = x.feed.inflight.headTime;
+    }
+    const f = mk.feed;
+    for (;;) {
+      this.nowUs = f.headUs;
+      this.venueEvent(mk, f.take());
+      const h = f.headUs;
+      // NaN (the reader needs input) fails every comparison: back to the loop.
+      if (!(h < timerUs && h < feeds && h <= fixed && h <= f.inflight.headTime && h <= this.privates.headTime)) return;
     }
   }
 

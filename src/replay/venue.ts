@@ -13,8 +13,8 @@
 // While the book is not synced (a gap until the next snapshot) depth does not move queues nor cross
 // orders: the levels are not known. Pure; time comes from the caller.
 import type { OrderStatus, OrderType, Side, TimeInForce } from '../exchange/types.js';
-import { TapeBook } from '../tape/book.js';
-import type { LevelSide } from '../tape/levels.js';
+import { TapeBook, type BookSide } from '../tape/book.js';
+import { DenseSide } from './dense-side.js';
 import type { DiffEvent, GapEvent, SnapshotEvent, TradeEvent } from '../tape/types.js';
 import type { Decimal } from '../util/decimal.js';
 import { ZERO } from '../util/decimal.js';
@@ -87,7 +87,7 @@ export class ReplayVenue {
     private readonly queue: QueueModel,
     private readonly hooks: VenueHooks,
   ) {
-    this.book = new TapeBook(market.header.seqRule);
+    this.book = new TapeBook(market.header.seqRule, (sign) => new DenseSide(sign));
   }
 
   // ------------------------------------------------------------------ the tape
@@ -197,7 +197,7 @@ export class ReplayVenue {
 
   // ------------------------------------------------------------------ matching
 
-  private side(s: Side): LevelSide {
+  private side(s: Side): BookSide {
     return s === 'Bid' ? this.book.bids : this.book.asks;
   }
 

@@ -9,8 +9,8 @@
 //             (Backpack pushes its mark stream once a second), so the engine values inventory
 // Times handed to the engine are the replay clock's (never the venue's raw exchange clock).
 import type { BookView, ExchangeEvent, Side, TradeTick } from '../exchange/types.js';
-import { TapeBook } from '../tape/book.js';
-import type { LevelSide } from '../tape/levels.js';
+import { TapeBook, type BookSide } from '../tape/book.js';
+import { DenseSide } from './dense-side.js';
 import type { TapeEvent, TradeEvent } from '../tape/types.js';
 import { D, type Decimal, ZERO } from '../util/decimal.js';
 import type { ReplayMarket } from './market.js';
@@ -63,7 +63,7 @@ class ReplayBookView implements BookView {
     }
     return out;
   }
-  private sideOf(side: Side): LevelSide {
+  private sideOf(side: Side): BookSide {
     return side === 'Bid' ? this.book.bids : this.book.asks;
   }
 }
@@ -105,7 +105,7 @@ export class EngineView {
   private tradeSeq = 0;
 
   constructor(private readonly m: ReplayMarket) {
-    this.book = new TapeBook(m.header.seqRule);
+    this.book = new TapeBook(m.header.seqRule, (sign) => new DenseSide(sign));
     this.view = new ReplayBookView(m, this.book);
   }
 

@@ -37,9 +37,27 @@ export interface BookProblem {
 /** Diffs kept while waiting for a snapshot; beyond this a late snapshot cannot be bridged (it is 'stale'). */
 export const MAX_PENDING_DIFFS = 20_000;
 
+/** What TapeBook needs of a book side (LevelSide; the replay's DenseSide). Prices and quantities in units. */
+export interface BookSide {
+  readonly size: number;
+  clear(): void;
+  /** Best price, NaN when empty. */
+  best(): number;
+  bestQty(): number;
+  qtyAt(price: number): number;
+  /** i-th best price (0 = best), NaN past the end. */
+  priceAt(i: number): number;
+  /** Absolute quantity at a price; 0 removes the level. */
+  set(price: number, q: number): void;
+  /** Replace the side with flat best-first [price, qty, ...] levels. */
+  load(flat: readonly number[]): void;
+  /** Flat best-first [price, qty, ...] of the first n levels. */
+  levels(n?: number): number[];
+}
+
 export class TapeBook {
-  readonly bids = new LevelSide(1);
-  readonly asks = new LevelSide(-1);
+  readonly bids: BookSide;
+  readonly asks: BookSide;
   state: 'empty' | 'partial' | 'synced' = 'empty';
   /** Why the book last left 'synced' (or could not reach it). */
   problem: BookProblem | null = null;
@@ -49,7 +67,14 @@ export class TapeBook {
   private bridgeFrom: number | null = null;
   private pending: DiffEvent[] = [];
 
-  constructor(readonly rule: SeqRule) {}
+  /** `side` builds the two sides (sign 1: bids, -1: asks); the sorted-array LevelSide by default. */
+  constructor(
+    readonly rule: SeqRule,
+    side: (sign: 1 | -1) => BookSide = (sign) => new LevelSide(sign),
+  ) {
+    this.bids = side(1);
+    this.asks = side(-1);
+  }
 
   get synced(): boolean {
     return this.state === 'synced';
