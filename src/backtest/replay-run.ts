@@ -7,7 +7,7 @@ import { renderSetting } from '../config/settings.js';
 import { ConfigError } from '../config/errors.js';
 import { Engine } from '../core/engine.js';
 import type { JournalSink } from '../core/ports.js';
-import type { AccountFees } from '../exchange/types.js';
+import type { AccountFees, ExchangeEvent } from '../exchange/types.js';
 import { ReplayExchange, type TapeReplayFacts } from '../replay/exchange.js';
 import { calibrate, TapeFeed, type FeedMode } from '../replay/feed.js';
 import { engineSymbol, ReplayMarket, type MarketOverrides } from '../replay/market.js';
@@ -35,6 +35,8 @@ export interface ReplayOptions {
   markets?: Record<string, MarketOverrides>;
   /** Where the engine journals its fills (default: kept in memory for the caller). */
   journal?: JournalSink;
+  /** Sees every event the engine got, right after it handled it (tests, debugging). */
+  observe?: (e: ExchangeEvent) => void;
 }
 
 export interface ReplayFacts {
@@ -120,7 +122,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
   if (s === null) throw new Error('replay: the engine did not start within 30 s of virtual time');
   if (s.error !== null) throw s.error;
   const inventory = new InventoryWatch((sym) => engine.stats.ledger(sym).position);
-  exchange.observer = (ev) => inventory.after(ev);
+  const observe = o.observe;
+  exchange.observer = observe ? (ev) => (inventory.after(ev), observe(ev)) : (ev) => inventory.after(ev);
   await exchange.run();
   let stopped = false;
   const stopping = engine.stop().then(() => (stopped = true));

@@ -213,8 +213,8 @@ export class ReplayExchange implements ExchangePort {
       const timer = this.clock.peek();
       if (timer !== null && timer * 1000 <= best) {
         if (timer * 1000 > limitUs) return;
-        this.clock.step();
         this.nowUs = Math.max(this.nowUs, timer * 1000);
+        this.clock.step();
         this.needYield = true;
         continue;
       }

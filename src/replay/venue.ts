@@ -9,7 +9,9 @@
 //   trades    at the order's price on its side: the queue ahead first, the rest fills it (partially when
 //             less than its remaining); at a worse price (the trade printed through it): filled whole.
 //   depth     a change of the displayed size at its price moves the queue (queue model); the opposite side
-//             reaching its price (the book crosses it) fills it up to the crossing quantity displayed.
+//             reaching its price (the book crosses it) fills it with the crossing quantity displayed, and
+//             later with what is added to it (the recorded levels do not shrink by our fills, so the same
+//             displayed quantity must not fill it twice).
 // While the book is not synced (a gap until the next snapshot) depth does not move queues nor cross
 // orders: the levels are not known. Pure; time comes from the caller.
 import type { OrderStatus, OrderType, Side, TimeInForce } from '../exchange/types.js';
@@ -44,8 +46,8 @@ export interface VenueOrder {
   acceptedUs: number;
   /** Queue position while resting. */
   queue: QueuePos | null;
-  /** It took liquidity on arrival: the opposite levels it crossed then must not fill it again (below). */
-  noCross: boolean;
+  /** Opposite quantity (our units) crossing its price at the last look: already counted (see cross()). */
+  crossSeen: number;
 }
 
 export interface VenueHooks {
@@ -153,17 +155,19 @@ export class ReplayVenue {
       createdAtMs: Math.floor(nowUs / 1000),
       acceptedUs: nowUs,
       queue: null,
-      noCross: false,
+      crossSeen: 0,
     };
     this.hooks.update(o, 'accepted');
     if (crosses) {
-      if (n.timeInForce === 'FOK' && this.takeable(o) < o.remainingU) return this.finish(o, 'Expired', 'FillOrKill');
+      const takeable = this.takeable(o);
+      if (n.timeInForce === 'FOK' && takeable < o.remainingU) return this.finish(o, 'Expired', 'FillOrKill');
       this.take(o);
       if (o.remainingU === 0) return o;
       if (n.orderType === 'Market' || n.timeInForce !== 'GTC') {
         return this.finish(o, 'Expired', n.orderType === 'Market' ? 'InsufficientLiquidity' : n.timeInForce === 'FOK' ? 'FillOrKill' : 'ImmediateOrCancel');
       }
-      o.noCross = o.executedU > 0;
+      // What it crossed on arrival it has taken: only liquidity added later may fill the rest.
+      o.crossSeen = takeable;
     } else if (n.timeInForce !== 'GTC') {
       return this.finish(o, 'Expired', n.timeInForce === 'FOK' ? 'FillOrKill' : 'ImmediateOrCancel');
     }
@@ -231,14 +235,16 @@ export class ReplayVenue {
     }
   }
 
-  /** The opposite side reached a resting order's price: it fills up to the quantity displayed there. */
+  /** The opposite side reached a resting order's price: it fills with the crossing quantity not yet counted. */
   private cross(o: VenueOrder): void {
     if (!this.crossesBook(o.side, o.priceU!)) {
-      o.noCross = false;
+      o.crossSeen = 0;
       return;
     }
-    if (o.noCross) return;
-    const q = Math.min(o.remainingU, this.takeable(o));
+    const now = this.takeable(o);
+    const fresh = now - o.crossSeen;
+    o.crossSeen = now;
+    const q = Math.min(o.remainingU, fresh);
     if (q > 0) this.fill(o, o.priceU!, q, true);
   }
 

@@ -80,6 +80,8 @@ export class MarkoutTracker {
   onGap(t: number): void {
     this.clock(t);
     for (const h of this.horizons) {
+      // Windows that ended before the gap had their mid: measure them first.
+      while (h.head < h.pending.length && h.pending[h.head]!.t + h.us < t) this.resolve(h, h.pending[h.head++]!);
       h.dropped += h.pending.length - h.head;
       h.pending.length = 0;
       h.head = 0;
