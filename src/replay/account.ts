@@ -12,7 +12,7 @@ export interface ReplayFees {
 }
 
 /** Finished orders and fills kept for queries (the core only asks about the last seconds' orders). */
-const HISTORY_LIMIT = 20_000;
+const HISTORY_LIMIT = 1_000;
 export const STARTING_COLLATERAL = D(10_000);
 
 export class ReplayAccount {

@@ -69,6 +69,8 @@ interface Market {
   lastMark: Decimal | null;
   /** Gap records replayed, by reason. */
   gaps: Record<string, number>;
+  /** Our signed position in quantity units (the account's, kept as an integer for the venue's checks). */
+  positionU: number;
 }
 
 /** What the replay of one tape met (the report's replay block). */
@@ -133,11 +135,12 @@ export class ReplayExchange implements ExchangePort {
         fundingRate: null,
         lastMark: null,
         gaps: {},
+        positionU: 0,
       };
       mk.venue = new ReplayVenue(t.market, opts.queue, {
         fill: (o, priceU, qtyU, isMaker) => this.onFill(mk, o, priceU, qtyU, isMaker),
         update: (o, type) => this.onUpdate(mk, o, type),
-        positionU: () => this.positionU(mk),
+        positionU: () => mk.positionU,
       });
       this.markets.set(symbol, mk);
       this.list.push(mk);
@@ -308,11 +311,6 @@ export class ReplayExchange implements ExchangePort {
 
   // ------------------------------------------------------------------ venue callbacks
 
-  private positionU(mk: Market): number {
-    const p = this.account.positions.get(mk.m.symbol);
-    return p ? mk.m.qtyUnits(p.net.abs())! * (p.net.isNegative() ? -1 : 1) : 0;
-  }
-
   /** Our position moved: reduce-only orders may have to shrink or expire (after the venue's pass). */
   private afterFills(mk: Market): void {
     if (!this.filled) return;
@@ -341,6 +339,7 @@ export class ReplayExchange implements ExchangePort {
       timestamp: Math.floor(this.nowUs / 1000),
     };
     this.account.applyFill(f, notional);
+    mk.positionU += o.side === 'Bid' ? qtyU : -qtyU;
     mk.fills?.fill(o.id, this.nowUs, o.side === 'Bid', priceU, price, qty, isMaker);
     if (o.status === 'Filled') this.finished(mk, o);
     const info = this.info(o);
