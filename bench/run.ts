@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { benchSigning } from './signing.js';
 import type { IngestResult } from './ingest.js';
 import { benchMemory } from './memory.js';
+import { benchReplay, type ReplayBench, type ReplayChildResult } from './replay.js';
 import type { PaperResult } from './paper.js';
 import type { TapeBenchResult } from './tape.js';
 import { machine, runChild } from './util.js';
@@ -183,7 +184,27 @@ export const BENCHES: Bench[] = [
       ];
     },
   },
+  {
+    name: 'replay',
+    run: async () => replayRows(await benchReplay()),
+  },
 ];
+
+function replayRows(r: ReplayBench): BenchRow[] {
+  const mb = (x: number) => Math.round(x * 100) / 100;
+  const best = (a: ReplayChildResult, b: ReplayChildResult) => Math.max(a.eventsPerCpuSec, b.eventsPerCpuSec);
+  const bare = best(r.bare1x, r.bare4x);
+  const engine = best(r.engine1x, r.engine4x);
+  const growBare = r.bare4x.heapMB - r.bare1x.heapMB;
+  const growEngine = r.engine4x.heapMB - r.engine1x.heapMB;
+  return [
+    { name: 'replay: tape events per CPU-second, replay exchange alone (decode, both books, queue model)', value: int(bare), unit: 'events/s', target: '>= 500000', pass: bare >= 500_000 },
+    { name: 'replay: tape events per CPU-second, with the engine quoting', value: int(engine), unit: 'events/s', target: '>= 500000', pass: engine >= 500_000 },
+    info(`  of which the engine: ${r.engine4x.fills} fills on the 4x tape; wall time 4x (alone / engine)`, round(r.bare4x.wallSec), `s / ${round(r.engine4x.wallSec)} s`),
+    { name: `replay: heap after full GC, 1x -> 4x tape (${r.bare1x.events} -> ${r.bare4x.events} events), exchange alone`, value: mb(growBare), unit: `MB (${mb(r.bare1x.heapMB)} -> ${mb(r.bare4x.heapMB)})`, target: '<= 1', pass: growBare <= 1 },
+    info('replay: heap after full GC, 1x -> 4x tape, with the engine (its bounded fill/order histories fill up)', mb(growEngine), `MB (${mb(r.engine1x.heapMB)} -> ${mb(r.engine4x.heapMB)})`),
+  ];
+}
 
 function printTable(rows: BenchRow[]): void {
   const header = ['benchmark', 'value', 'unit', 'target', 'ok'];

@@ -5,7 +5,7 @@ import type { TradingStats } from '../core/stats.js';
 import { DAY_MS, FUTURES_TIERS, tierProgress } from '../core/tiers.js';
 import type { ExchangeEvent } from '../exchange/types.js';
 import { D, type Decimal, ZERO } from '../util/decimal.js';
-import type { CostPer1M, FillMetricsResult } from './fill-metrics.js';
+import type { FillMetricsResult } from './fill-metrics.js';
 
 export type StrategyName = 'engine' | 'symmetric';
 
@@ -20,7 +20,8 @@ export interface SymbolReport {
   maxInventoryNotional: string;
 }
 
-export interface BacktestReport {
+/** The run's figures, with what every backtest reports about its own fills (markout, queue wait, the cost split). */
+export interface BacktestReport extends FillMetricsResult {
   strategy: StrategyName;
   seed: number;
   hours: number;
@@ -62,15 +63,6 @@ export interface BacktestReport {
   /** Days from zero to each fee tier at this run's pace. */
   daysToTier: Record<string, string | null>;
   perSymbol: Record<string, SymbolReport>;
-  /** Maker markout of our own fills at 1 s, 10 s, 60 s (bp), and the maker fills each counted. */
-  markoutBps: Record<string, number | null>;
-  markoutFills: Record<string, number>;
-  fillsPerMinute: number;
-  /** Acceptance to first fill over orders first filled as maker (ms). */
-  meanQueueWaitMs: number | null;
-  queueWaitOrders: number;
-  /** Cost per $1M of volume split into fees, spread, adverse selection and inventory (they add up to total). */
-  costPer1M: CostPer1M | null;
   perf: { wallMs: number; simHoursPerSec: number };
 }
 
@@ -178,12 +170,7 @@ export function buildReport(x: ReportInput): BacktestReport {
     },
     daysToTier,
     perSymbol,
-    markoutBps: x.fillMetrics.markoutBps,
-    markoutFills: x.fillMetrics.markoutFills,
-    fillsPerMinute: x.fillMetrics.fillsPerMinute,
-    meanQueueWaitMs: x.fillMetrics.meanQueueWaitMs,
-    queueWaitOrders: x.fillMetrics.queueWaitOrders,
-    costPer1M: x.fillMetrics.costPer1M,
+    ...x.fillMetrics,
     perf: { wallMs: Math.round(x.wallMs), simHoursPerSec: wallSec > 0 ? x.hours / wallSec : 0 },
   };
 }

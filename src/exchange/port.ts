@@ -52,6 +52,27 @@ export interface ExchangeMetrics {
   restParseErrors?: number;
 }
 
+/** The metrics of an in-process exchange in virtual time: requests and events counted, no wire, no limits hit. */
+export function virtualMetrics(requests: number, events: number, connected: boolean): ExchangeMetrics {
+  return {
+    restTotal: requests,
+    restLastMinute: 0,
+    restLimitPerMinute: 2000,
+    http429: 0,
+    restErrors: 0,
+    byEndpoint: {},
+    wsMessages: events,
+    wsBytes: 0,
+    wsParseErrors: 0,
+    wsLastMinute: 0,
+    reconnects: 0,
+    byStream: {},
+    wsConnected: connected,
+    lastMessageAgoMs: 0,
+    clockOffsetMs: 0,
+  };
+}
+
 export interface ExchangePort {
   /** Human-readable host for headers ("api.backpack.exchange", "127.0.0.1:40123", "backtest"). */
   readonly host: string;

@@ -10,7 +10,7 @@
 // the loop yields one macrotask so the engine's promise chains settle at that virtual time. Queries
 // (open orders, findOrder, fills, positions) travel like orders: answered from the venue's state when they
 // arrive, so resolve-by-query sees what a real venue would.
-import type { ExchangeMetrics, ExchangePort } from '../exchange/port.js';
+import { virtualMetrics, type ExchangeMetrics, type ExchangePort } from '../exchange/port.js';
 import type {
   AccountFees,
   BalanceInfo,
@@ -440,23 +440,7 @@ export class ReplayExchange implements ExchangePort {
   // ------------------------------------------------------------------ ExchangePort
 
   metrics(): ExchangeMetrics {
-    return {
-      restTotal: this.counters.requests,
-      restLastMinute: 0,
-      restLimitPerMinute: 2000,
-      http429: 0,
-      restErrors: 0,
-      byEndpoint: {},
-      wsMessages: this.counters.delivered,
-      wsBytes: 0,
-      wsParseErrors: 0,
-      wsLastMinute: 0,
-      reconnects: 0,
-      byStream: {},
-      wsConnected: this.onEvent !== null,
-      lastMessageAgoMs: 0,
-      clockOffsetMs: 0,
-    };
+    return virtualMetrics(this.counters.requests, this.counters.delivered, this.onEvent !== null);
   }
 
   async start(symbols: string[], onEvent: (e: ExchangeEvent) => void): Promise<void> {

@@ -23,10 +23,10 @@ import { ZERO } from '../util/decimal.js';
 import type { ReplayMarket } from './market.js';
 import type { QueueModel, QueuePos } from './queue.js';
 
-export interface VenueOrder {
+/** An order as it reaches the venue. */
+export interface NewOrder {
   id: string;
   clientId: number | null;
-  symbol: string;
   side: Side;
   orderType: OrderType;
   timeInForce: TimeInForce;
@@ -36,6 +36,10 @@ export interface VenueOrder {
   priceU: number | null;
   /** Our quantity units. */
   qtyU: number;
+}
+
+export interface VenueOrder extends NewOrder {
+  symbol: string;
   remainingU: number;
   executedU: number;
   executedQuote: Decimal;
@@ -57,18 +61,6 @@ export interface VenueHooks {
   update(o: VenueOrder, type: 'accepted' | 'cancelled' | 'expired' | 'modified'): void;
   /** Our signed position on this market, in our quantity units. */
   positionU(): number;
-}
-
-export interface NewOrder {
-  id: string;
-  clientId: number | null;
-  side: Side;
-  orderType: OrderType;
-  timeInForce: TimeInForce;
-  postOnly: boolean;
-  reduceOnly: boolean;
-  priceU: number | null;
-  qtyU: number;
 }
 
 export interface VenueReject {

@@ -23,7 +23,7 @@
 import type { VirtualClock } from '../util/clock.js';
 import type { LatencyModel } from './latency.js';
 import { D, Decimal, ZERO } from '../util/decimal.js';
-import type { ExchangeMetrics, ExchangePort } from '../exchange/port.js';
+import { virtualMetrics, type ExchangeMetrics, type ExchangePort } from '../exchange/port.js';
 import type {
   AccountFees,
   BalanceInfo,
@@ -247,23 +247,7 @@ export class DirectExchange implements ExchangePort {
   }
 
   metrics(): ExchangeMetrics {
-    return {
-      restTotal: this.counters.rest,
-      restLastMinute: 0,
-      restLimitPerMinute: 2000,
-      http429: 0,
-      restErrors: 0,
-      byEndpoint: {},
-      wsMessages: this.counters.events,
-      wsBytes: 0,
-      wsParseErrors: 0,
-      wsLastMinute: 0,
-      reconnects: 0,
-      byStream: {},
-      wsConnected: this.onEvent !== null,
-      lastMessageAgoMs: 0,
-      clockOffsetMs: 0,
-    };
+    return virtualMetrics(this.counters.rest, this.counters.events, this.onEvent !== null);
   }
 
   private ns(): bigint {

@@ -7,21 +7,7 @@ import { join } from 'node:path';
 import { main, parseBacktestArgs } from '../../src/cli/backtest.js';
 import type { TapeEvent } from '../../src/tape/types.js';
 import { diff, snap, tempDir, trade, writeTape, ms } from '../replay/helpers.js';
-
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  console.error = (...a: unknown[]) => void err.push(a.join(' '));
-  try {
-    return { code: await fn(), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+import { capture } from '../helpers/capture.js';
 
 const dir = tempDir('th-cli-tape-');
 

@@ -4,22 +4,7 @@ import assert from 'node:assert/strict';
 import { main, parseBacktestArgs } from '../../src/cli/backtest.js';
 import { runCompare, spreadOf, standardStrategies } from '../../src/backtest/compare.js';
 import { renderCompare } from '../../src/backtest/format.js';
-
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  console.error = (...a: unknown[]) => void err.push(a.join(' '));
-  try {
-    const code = await fn();
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
+import { capture } from '../helpers/capture.js';
 
 test('bad flags: one clear line, exit 2', async () => {
   for (const argv of [
