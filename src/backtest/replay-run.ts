@@ -13,6 +13,7 @@ import { calibrate, TapeFeed, type FeedMode } from '../replay/feed.js';
 import { engineSymbol, ReplayMarket, type MarketOverrides } from '../replay/market.js';
 import { queueModel, type QueueModelName } from '../replay/queue.js';
 import { LatencyModel, type LatencySpec } from '../sim/latency.js';
+import { TapeFormatError } from '../tape/decode.js';
 import { TapeReader } from '../tape/reader.js';
 import { VirtualClock } from '../util/clock.js';
 import { FillMetrics } from './fill-metrics.js';
@@ -79,7 +80,9 @@ export async function openReplay(o: Omit<ReplayOptions, 'overrides'>): Promise<O
   const latency = new LatencyModel(o.latency, o.seed);
   const inputs: Array<{ feed: TapeFeed; market: ReplayMarket; file: string; feedNote: string }> = [];
   for (const file of o.tapes) {
-    const cal = await calibrate(file);
+    const cal = await calibrate(file).catch((e: unknown) => {
+      throw e instanceof TapeFormatError && !e.message.startsWith(file) ? new TapeFormatError(`${file}: ${e.message}`) : e;
+    });
     const sym = engineSymbol(cal.header);
     if (typeof sym !== 'string') throw new ConfigError('--tape', `${file}: ${sym.error}`);
     const overrides = { ...(o.markets?.['*'] ?? {}), ...(o.markets?.[sym] ?? {}) };

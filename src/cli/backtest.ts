@@ -261,6 +261,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     bar?.done();
+    if (e instanceof TapeFormatError && /not a tierhunter tape/.test(e.message)) {
+      return fail(`--tape ${e.message}; a recording is imported first: tierhunter tape import --format hftbacktest|tardis IN --out X.tape.gz`);
+    }
     if (e instanceof ConfigError || e instanceof TapeFormatError) return fail(e.message);
     throw e;
   }

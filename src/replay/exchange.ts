@@ -37,7 +37,7 @@ import { TimedQueue, type TapeFeed } from './feed.js';
 import type { ReplayMarket } from './market.js';
 import type { QueueModel } from './queue.js';
 import { ReplayVenue, type NewOrder, type VenueOrder, type VenueReject } from './venue.js';
-import { EngineView } from './view.js';
+import { EngineView, nsOf } from './view.js';
 
 export interface ReplayFeedInput {
   feed: TapeFeed;
@@ -238,7 +238,7 @@ export class ReplayExchange implements ExchangePort {
         case 4:
           this.clock.runUntil(best / 1000);
           this.counters.delivered++;
-          which!.view.deliver(which!.feed.inflight.shift(), best / 1000, this.onEvent === null ? null : this.emitFn, () => BigInt(Math.round(best * 1000)));
+          which!.view.deliver(which!.feed.inflight.shift(), best / 1000, this.onEvent === null ? null : this.emitFn);
           break;
       }
     }
@@ -391,7 +391,7 @@ export class ReplayExchange implements ExchangePort {
   }
 
   private ns(): bigint {
-    return BigInt(Math.round(this.nowUs * 1000));
+    return nsOf(this.nowUs / 1000);
   }
 
   /** A private message (answer or update) from the venue, after the response latency, in order. */

@@ -17,6 +17,9 @@ import type { ReplayMarket } from './market.js';
 
 const SYNTH_MARK_MS = 1000;
 
+/** A receive time in ns, as the websocket adapter stamps its frames (only built for events the engine gets). */
+export const nsOf = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
+
 class ReplayBookView implements BookView {
   private bidU = NaN;
   private bidDec: Decimal | null = null;
@@ -110,7 +113,7 @@ export class EngineView {
   }
 
   /** A tape event reaching the engine at `nowMs`; `emit` null while the engine is not subscribed. */
-  deliver(e: TapeEvent, nowMs: number, emit: ((x: ExchangeEvent) => void) | null, recvNs: () => bigint): void {
+  deliver(e: TapeEvent, nowMs: number, emit: ((x: ExchangeEvent) => void) | null): void {
     switch (e.type) {
       case 'snapshot':
       case 'diff':
@@ -132,7 +135,7 @@ export class EngineView {
         this.valid = true;
         this.topBid = bid;
         this.topAsk = ask;
-        emit?.({ type: 'book', symbol: this.m.symbol, book: this.view, ts: nowMs, recvNs: recvNs() });
+        emit?.({ type: 'book', symbol: this.m.symbol, book: this.view, ts: nowMs, recvNs: nsOf(nowMs) });
         break;
       }
       case 'trade': {
@@ -140,7 +143,7 @@ export class EngineView {
         if (side === null || emit === null) return;
         const id = typeof e.tradeId === 'number' ? e.tradeId : ++this.tradeSeq;
         const qNum = this.m.baseNum(e.qty, e.price);
-        emit({ type: 'trade', trade: new ReplayTradeTick(this.m, e.price, e.qty, qNum, side, id, nowMs), recvNs: recvNs() });
+        emit({ type: 'trade', trade: new ReplayTradeTick(this.m, e.price, e.qty, qNum, side, id, nowMs), recvNs: nsOf(nowMs) });
         return;
       }
       case 'mark': {
