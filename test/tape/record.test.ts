@@ -153,6 +153,27 @@ test('rotation: a new file per interval, each complete and standing alone (carri
   }
 });
 
+test('a tape that cannot be written stops the recording loudly (onFatal), never a silent loss', { timeout: 30_000 }, async () => {
+  const t = await startSimTarget({ model: true, markets: [SOL] });
+  const dir = tempDir('th-record-fatal-');
+  const fatal: Error[] = [];
+  const lines: string[] = [];
+  try {
+    const rec = await Recorder.start({ restUrl: t.restUrl, wsUrl: t.wsUrl, symbols: [SOL], dir, settings: defaultSettings(), rotateMs: null, log: (l) => lines.push(l), onFatal: (e) => fatal.push(e) });
+    await waitFor(() => rec.status()[SOL]!.synced, 15_000, 'synced');
+    // The disk fills up under the open file: the writer's stream failed.
+    const internals = rec as unknown as { syms: Map<string, { tape: { writer: { failure: Error | null } } }> };
+    internals.syms.get(SOL)!.tape.writer.failure = new Error('ENOSPC: no space left on device, write');
+    await waitFor(() => fatal.length > 0, 15_000, 'onFatal after the next message');
+    assert.equal(fatal.length, 1, 'once');
+    assert.match(fatal[0]!.message, /ENOSPC/);
+    assert.ok(lines.some((l) => /cannot write the tapes: ENOSPC/.test(l)));
+    await rec.stop().catch(() => undefined);
+  } finally {
+    await t.stop();
+  }
+});
+
 test('the record command: runs until SIGTERM, then every file is closed complete; bad symbols exit 2', { timeout: 60_000 }, async () => {
   const t = await startSimTarget({ model: true });
   const dir = tempDir('th-record-cli-');
