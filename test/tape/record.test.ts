@@ -119,14 +119,17 @@ test('record against the paper exchange: reconnect, dropped depth and unreadable
 test('rotation: a new file per interval, each complete and standing alone (carried book and best bid/ask), ids continuous across files', { timeout: 60_000 }, async () => {
   const t = await startSimTarget({ model: true });
   const dir = tempDir('th-rotate-');
+  let recording: Recorder | null = null;
   try {
     const rec = await startRecorder(t, dir, 1000);
+    recording = rec;
     await waitFor(() => rec.status()[SOL]!.synced, 15_000, 'the book synced');
     // Files opened after the one open now start with a synced book to carry.
     const openNow = rec.status()[SOL]!.file;
     const before = rec.status()[SOL]!.closed.length;
     await waitFor(() => rec.status()[SOL]!.closed.length >= before + 4, 20_000, 'four rotations');
     const files = (await rec.stop()).filter((f) => f.includes(`${SOL}-`));
+    recording = null;
     const first = files.indexOf(openNow) + 1;
     assert.ok(first > 0 && files.length - first >= 2);
     let lastId: number | null = null;
@@ -149,6 +152,7 @@ test('rotation: a new file per interval, each complete and standing alone (carri
       lastId = book.updateId;
     }
   } finally {
+    await recording?.stop();
     await t.stop();
   }
 });
@@ -158,9 +162,11 @@ test('a tape that cannot be written stops the recording loudly (onFatal), never 
   const dir = tempDir('th-record-fatal-');
   const fatal: Error[] = [];
   const lines: string[] = [];
+  let rec: Recorder | null = null;
   try {
-    const rec = await Recorder.start({ restUrl: t.restUrl, wsUrl: t.wsUrl, symbols: [SOL], dir, settings: defaultSettings(), rotateMs: null, log: (l) => lines.push(l), onFatal: (e) => fatal.push(e) });
-    await waitFor(() => rec.status()[SOL]!.synced, 15_000, 'synced');
+    rec = await Recorder.start({ restUrl: t.restUrl, wsUrl: t.wsUrl, symbols: [SOL], dir, settings: defaultSettings(), rotateMs: null, log: (l) => lines.push(l), onFatal: (e) => fatal.push(e) });
+    const r = rec;
+    await waitFor(() => r.status()[SOL]!.synced, 15_000, 'synced');
     // The disk fills up under the open file: the writer's stream failed.
     const internals = rec as unknown as { syms: Map<string, { tape: { writer: { failure: Error | null } } }> };
     internals.syms.get(SOL)!.tape.writer.failure = new Error('ENOSPC: no space left on device, write');
@@ -168,8 +174,8 @@ test('a tape that cannot be written stops the recording loudly (onFatal), never 
     assert.equal(fatal.length, 1, 'once');
     assert.match(fatal[0]!.message, /ENOSPC/);
     assert.ok(lines.some((l) => /cannot write the tapes: ENOSPC/.test(l)));
-    await rec.stop().catch(() => undefined);
   } finally {
+    await rec?.stop().catch(() => undefined);
     await t.stop();
   }
 });
@@ -177,8 +183,10 @@ test('a tape that cannot be written stops the recording loudly (onFatal), never 
 test('the record command: runs until SIGTERM, then every file is closed complete; bad symbols exit 2', { timeout: 60_000 }, async () => {
   const t = await startSimTarget({ model: true });
   const dir = tempDir('th-record-cli-');
+  const children: Array<ReturnType<typeof spawn>> = [];
   try {
     const child = spawn(process.execPath, [BIN, 'record', '--symbols', SOL, '--out', dir, '--rest-url', t.restUrl, '--ws-url', t.wsUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
@@ -196,12 +204,14 @@ test('the record command: runs until SIGTERM, then every file is closed complete
     assert.ok(events.some((e) => e.type === 'snapshot'));
 
     const bad = spawn(process.execPath, [BIN, 'record', '--symbols', 'NOPE_USDC', '--out', dir, '--rest-url', t.restUrl, '--ws-url', t.wsUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(bad);
     let err = '';
     bad.stderr.on('data', (b: Buffer) => (err += b.toString()));
     assert.equal(await new Promise((res) => bad.once('exit', res)), 2);
     assert.match(err, /--symbols: NOPE_USDC not listed by/);
     assert.equal(existsSync(join(dir, 'NOPE_USDC')), false);
   } finally {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await t.stop();
   }
 });
