@@ -133,6 +133,7 @@ test('rotation: a new file per interval, each complete and standing alone (carri
     const first = files.indexOf(openNow) + 1;
     assert.ok(first > 0 && files.length - first >= 2);
     let lastId: number | null = null;
+    let bboSeen = false;
     for (const [i, f] of files.entries()) {
       const { events, complete } = await readFile(f);
       assert.equal(complete, true, `${f} complete`);
@@ -142,7 +143,8 @@ test('rotation: a new file per interval, each complete and standing alone (carri
         assert.equal(events[0]!.type, 'snapshot', 'a rotated file starts with the carried book');
         assert.equal((events[0] as { carried: boolean }).carried, true);
         assert.equal((events[0] as { seq: number }).seq, lastId, 'the carried book is where the previous file stopped');
-        assert.ok(events.some((e) => e.type === 'bbo' && e.carried), 'and the last best bid/ask');
+        // The paper exchange sends bookTicker on book changes: a quiet first second may have none to carry.
+        if (bboSeen) assert.ok(events.some((e) => e.type === 'bbo' && e.carried), 'and the last best bid/ask');
       }
       for (const e of events) {
         if (e.type !== 'diff' && e.type !== 'snapshot' && e.type !== 'gap') continue;
@@ -150,6 +152,7 @@ test('rotation: a new file per interval, each complete and standing alone (carri
         if (carries) assert.ok(u === 'applied' || u === 'synced', `${f}: synced from its first record (${u})`);
       }
       lastId = book.updateId;
+      bboSeen ||= events.some((e) => e.type === 'bbo');
     }
   } finally {
     await recording?.stop();
