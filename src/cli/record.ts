@@ -92,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  let recorder: Recorder;
+  let recorder: Recorder | null = null;
   const log = (line: string): void => console.log(`[record] ${line}`);
   try {
     const settings = resolveSettings({}, process.env);
@@ -102,6 +102,12 @@ export async function main(argv: string[]): Promise<number> {
       restUrl, wsUrl, symbols: args.symbols, dir: resolve(args.out), settings,
       rotateMs: args.rotateMinutes > 0 ? Math.round(args.rotateMinutes * 60_000) : null,
       log,
+      onFatal: () => {
+        // Close what can be closed, then exit 1 for pm2 to restart (and show) it.
+        const hard = setTimeout(() => process.exit(1), 5000);
+        hard.unref();
+        void (recorder?.stop() ?? Promise.resolve()).catch(() => undefined).finally(() => process.exit(1));
+      },
     });
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UnknownSymbolError) {
@@ -112,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   installShutdownHandlers({
     shutdown: async (signal) => {
-      const files = await recorder.stop();
+      const files = await recorder!.stop();
       log(`${signal}: stopped; ${files.length} file(s) closed complete`);
     },
     log,

@@ -155,9 +155,14 @@ async function statsCmd(argv: string[]): Promise<number> {
     else console.log(renderStats(res, { file: o.file, complete: r.complete, truncated: r.truncated, cpuSec }));
     return 0;
   } catch (e) {
-    if (e instanceof TapeFormatError) return fail(e.message);
+    if (e instanceof TapeFormatError) return fail(notATape(e));
     throw e;
   }
+}
+
+/** A format error, with the way out when the file is a recording that was never imported. */
+function notATape(e: TapeFormatError): string {
+  return /not a tierhunter tape/.test(e.message) ? `${e.message}; a raw recording (hftbacktest, Tardis CSV) must be imported first: tierhunter tape import` : e.message;
 }
 
 async function dumpCmd(argv: string[]): Promise<number> {
@@ -202,7 +207,7 @@ async function dumpCmd(argv: string[]): Promise<number> {
     if (n < limit) write({ footer: r.footer, complete: r.complete, truncated: r.truncated });
     return 0;
   } catch (e) {
-    if (e instanceof TapeFormatError) return fail(e.message);
+    if (e instanceof TapeFormatError) return fail(notATape(e));
     throw e;
   }
 }

@@ -16,7 +16,7 @@ export interface StatsContext {
 }
 
 export function renderStats(r: TapeStatsResult, ctx: StatsContext): string {
-  const state = ctx.complete ? 'complete' : ctx.truncated ? 'CUT SHORT (no footer: the writer did not finish)' : 'no footer (still being written?)';
+  const state = ctx.complete ? 'complete' : ctx.truncated ? 'CUT SHORT (no footer: still being written, or its writer died)' : 'no footer (still being written?)';
   const counts = Object.entries(r.counts).map(([k, v]) => `${k} ${int(v)}`).join(', ');
   const gaps = Object.entries(r.gaps).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
   const mk = Object.entries(r.touchMarkoutBps).map(([h, v]) => `${h} ${fixed(v, 2, true)} bp`).join(' · ');

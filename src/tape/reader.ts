@@ -40,7 +40,13 @@ export class TapeReader {
     const r = new TapeReader(path, stream);
     while (r.decoder.header === null) {
       // The header is the first record; an event before it is a format error raised by the decoder.
-      const e = r.decoder.next();
+      let e;
+      try {
+        e = r.decoder.next();
+      } catch (err) {
+        r.close();
+        throw err instanceof TapeFormatError ? new TapeFormatError(`${path}: ${err.message}`) : err;
+      }
       if (e !== null) r.peeked = e;
       if (r.decoder.header !== null) break;
       if (!(await r.fill())) {

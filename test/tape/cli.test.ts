@@ -83,7 +83,7 @@ test('bad arguments: one line naming the argument and the fix, exit 2', async ()
     [['stats'], /tape stats needs a FILE/],
     [['stats', join(dir, 'nope.tape.gz')], /tape .*nope\.tape\.gz does not exist/],
     [['stats', existing], /not a tierhunter tape/],
-    [['stats', SPOT], /not a tierhunter tape/],
+    [['stats', SPOT], /spot_btcusdt_20240808.gz: not a tierhunter tape .*must be imported first: tierhunter tape import/],
     [['dump', SPOT, '--limit', 'ten'], /--limit must be a whole number/],
     [['dump', SPOT, '--type', 'quote'], /--type: unknown event type quote/],
     [['replay'], /unknown subcommand "replay"/],

@@ -34,6 +34,11 @@ export interface RecorderOptions {
   /** Websocket reconnect back-off base (tests make it short). */
   wsBackoffBaseMs?: number;
   log?: (line: string) => void;
+  /**
+   * A tape could not be written (disk full, permissions): recording cannot go on without losing data
+   * silently. Called once; the CLI stops and exits 1 so the supervisor (pm2) sees it.
+   */
+  onFatal?: (err: Error) => void;
 }
 
 export class UnknownSymbolError extends Error {
@@ -66,6 +71,7 @@ export class Recorder {
   private flushTimer: TimerHandle | null = null;
   private rotating: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private failed = false;
   private readonly log: (line: string) => void;
 
   private constructor(private readonly opts: RecorderOptions) {
@@ -112,20 +118,21 @@ export class Recorder {
     const ws = new BackpackWs(
       { url: this.opts.wsUrl, signer: null, watchdogSec: this.opts.settings.wsWatchdogSec, recvWindowMs: this.opts.settings.recvWindowMs, clock: this.clock, ...(this.opts.wsBackoffBaseMs !== undefined ? { backoffBaseMs: this.opts.wsBackoffBaseMs } : {}) },
       {
-        onMessage: (stream, data, recvNs) => this.onMessage(stream, data, recvNs),
+        onMessage: (stream, data, recvNs) => this.guard(() => this.onMessage(stream, data, recvNs)),
         onOpen: (reconnect) => {
           this.log(reconnect ? 'websocket reconnected: fetching snapshots' : 'websocket open');
           for (const s of this.syms.keys()) this.requestSnapshot(s);
         },
-        onClose: (reason) => this.onClose(reason),
+        onClose: (reason) => this.guard(() => this.onClose(reason)),
         onConnectFailed: (reason) => this.log(`websocket connect failed: ${reason}`),
         onServerError: (code, message) => this.log(`websocket error frame ${String(code)}: ${message}`),
-        onUnreadable: () => {
-          // The frame named no stream we can trust: any symbol's any stream may have lost it.
-          const t = this.nowUs();
-          for (const st of this.syms.values()) st.tape.gap(t, 'malformed', st.lost, 'an unreadable websocket frame: which stream it belonged to is unknown');
-          for (const s of this.syms.keys()) this.requestSnapshot(s);
-        },
+        onUnreadable: () =>
+          this.guard(() => {
+            // The frame named no stream we can trust: any symbol's any stream may have lost it.
+            const t = this.nowUs();
+            for (const st of this.syms.values()) st.tape.gap(t, 'malformed', st.lost, 'an unreadable websocket frame: which stream it belonged to is unknown');
+            for (const s of this.syms.keys()) this.requestSnapshot(s);
+          }),
       },
     );
     this.ws = ws;
@@ -154,6 +161,22 @@ export class Recorder {
       writer: { name: 'tierhunter', version: coreVersion(), command: 'record' },
       createdAt: new Date().toISOString(),
     };
+  }
+
+  /**
+   * Run a handler that writes to the tapes. The websocket layer would count a throw as a bad frame and go on;
+   * a write that fails must stop the recording instead (anything after it would be lost without a gap).
+   */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      if (this.failed) return;
+      this.failed = true;
+      this.log(`cannot write the tapes: ${e.message}`);
+      this.opts.onFatal?.(e);
+    }
   }
 
   private onMessage(stream: string, data: unknown, recvNs: bigint): void {
@@ -215,7 +238,8 @@ export class Recorder {
       if (this.stopped) return;
       // Fetched across a reconnect: it belongs to the old connection's stream.
       if (gen !== st.generation) return;
-      st.tape.push(snapshotEvent(this.nowUs(), snap, st.tape.scales));
+      const e = snapshotEvent(this.nowUs(), snap, st.tape.scales);
+      this.guard(() => st.tape.push(e));
       st.snapshots++;
       if (st.tape.synced) {
         st.snapshotAttempts = 0;
