@@ -34,7 +34,7 @@ export function renderReport(r: BacktestReport & { replay?: ReplayFacts }, feeTi
     L.push(`  ${s.padEnd(15)} fills ${String(x.fills).padStart(7)}  volume ${money(x.volume).padStart(14)}  net ${money(x.netPnl, 4).padStart(11)}  cost/$1M ${money(x.costPerMillion).padStart(8)}  end pos ${x.endPosition}`);
   }
   if (r.replay) L.push(...renderReplay(r.replay));
-  L.push(`speed         ${(r.perf.wallMs / 1000).toFixed(2)} s wall, ${r.perf.simHoursPerSec.toFixed(3)} simulated hours/s${r.replay ? `, ${int(Math.round(r.replay.events / Math.max(1e-9, r.perf.wallMs / 1000)))} tape events/s` : ''}`);
+  L.push(`speed         ${(r.perf.wallMs / 1000).toFixed(2)} s wall, ${r.perf.simHoursPerSec.toFixed(3)} simulated hours/s${r.replay ? `, ${int(Math.round(r.replay.events / Math.max(1e-9, r.perf.wallMs / 1000)))} tape events per wall second (start-up included)` : ''}`);
   return L.join('\n');
 }
 
