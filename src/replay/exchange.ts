@@ -1,13 +1,7 @@
 // ReplayExchange: an ExchangePort in virtual time over one or more tapes, so the real engine cannot tell it
-// from the paper exchange. One discrete-event loop on one VirtualClock (the tapes' local clock) merges:
-//   venue events   each tape's events at venue time (ReplayVenue: book rebuild, our queue and fills)
-//   arrivals       our orders and cancels reaching the venue, an entry latency after they were sent
-//   private msgs   the venue's answers and our order/position updates, a response latency after it acted
-//   deliveries     each tape's events reaching the engine, a feed latency after venue time (EngineView)
-//   timers         the engine's own clock timers
-// in time order (ties: timers, venue events, arrivals, private messages, deliveries), the tapes k-way
-// merged by time. Everything runs synchronously except that after a request was answered or a timer fired
-// the loop yields one macrotask so the engine's promise chains settle at that virtual time. Queries
+// from the paper exchange. The loop (src/replay/loop.ts) merges the tapes' venue events, our requests'
+// arrivals, the venue's answers and the deliveries to the engine in time order; this class is the venue side
+// (ReplayVenue per market: book rebuild, our queues and fills; the account; funding) and the port. Queries
 // (open orders, findOrder, fills, positions) travel like orders: answered from the venue's state when they
 // arrive, so resolve-by-query sees what a real venue would.
 import { virtualMetrics, type ExchangeMetrics, type ExchangePort } from '../exchange/port.js';
@@ -19,8 +13,6 @@ import type {
   FillInfo,
   FundingInfo,
   MarketInfo,
-  OrderEvent,
-  OrderEventType,
   OrderInfo,
   OrderRequest,
   Outcome,
@@ -31,12 +23,15 @@ import type { LatencyModel } from '../sim/latency.js';
 import { unrealized } from '../sim/accounts/position.js';
 import type { TapeEvent } from '../tape/types.js';
 import type { VirtualClock } from '../util/clock.js';
-import { D, type Decimal, ZERO } from '../util/decimal.js';
+import { type Decimal, ZERO } from '../util/decimal.js';
 import { ReplayAccount, STARTING_COLLATERAL } from './account.js';
-import { TimedQueue, type TapeFeed } from './feed.js';
+import type { TapeFeed } from './feed.js';
+import { FundingClock } from './funding.js';
+import { ReplayLoop } from './loop.js';
+import { eventOf, isReject, orderInfo, reject } from './orders.js';
 import type { ReplayMarket } from './market.js';
 import type { QueueModel } from './queue.js';
-import { ReplayVenue, type NewOrder, type VenueOrder, type VenueReject } from './venue.js';
+import { ReplayVenue, type NewOrder, type VenueOrder } from './venue.js';
 import { EngineView, nsOf } from './view.js';
 
 export interface ReplayFeedInput {
@@ -63,10 +58,7 @@ interface Market {
   fills: SymbolFills | null;
   /** Mids for the metrics come from the tape's bbo stream when it has one, else from the rebuilt book. */
   bboMids: boolean;
-  /** Funding: the next settlement (replay clock, µs), the rate and mark to settle at. */
-  fundingDueUs: number | null;
-  fundingRate: Decimal | null;
-  lastMark: Decimal | null;
+  funding: FundingClock;
   /** Gap records replayed, by reason. */
   gaps: Record<string, number>;
   /** Our signed position in quantity units (the account's, kept as an integer for the venue's checks). */
@@ -87,35 +79,22 @@ export interface TapeReplayFacts {
   truncated: boolean;
 }
 
-const MAX_STOP_US = 60_000_000;
-
-export class ReplayExchange implements ExchangePort {
+export class ReplayExchange extends ReplayLoop implements ExchangePort {
   readonly host = 'replay';
   readonly account: ReplayAccount;
-  private readonly clock: VirtualClock;
-  private readonly latency: LatencyModel;
   private readonly markets = new Map<string, Market>();
   private readonly list: Market[] = [];
-  private readonly arrivals = new TimedQueue<() => void>();
-  private readonly privates = new TimedQueue<() => void>();
-  private lastArrival = -Infinity;
-  private lastPrivate = -Infinity;
   private onEvent: ((e: ExchangeEvent) => void) | null = null;
   private readonly open = new Map<string, VenueOrder>();
   private nextOrderId = 1;
   private nextTradeId = 1;
-  private needYield = false;
   private filled = false;
   /** Sees every event right after the engine handled it (the report's inventory watch). */
   observer: ((e: ExchangeEvent) => void) | null = null;
-  private nowUs: number;
   private readonly metricsSink: FillMetrics | null;
-  readonly counters = { requests: 0, delivered: 0, venueEvents: 0 };
 
   constructor(private readonly opts: ReplayExchangeOptions) {
-    this.clock = opts.clock;
-    this.latency = opts.latency;
-    this.nowUs = opts.clock.now() * 1000;
+    super(opts.clock, opts.latency, opts.tapes.map((t) => t.feed));
     this.metricsSink = opts.metrics ?? null;
     this.account = new ReplayAccount(
       { makerBps: opts.fees.futuresMakerFeeBps, takerBps: opts.fees.futuresTakerFeeBps },
@@ -131,9 +110,7 @@ export class ReplayExchange implements ExchangePort {
         view: new EngineView(t.market),
         fills: this.metricsSink ? this.metricsSink.market(symbol, t.market.priceScale) : null,
         bboMids: t.feed.cal.hasBbo,
-        fundingDueUs: null,
-        fundingRate: null,
-        lastMark: null,
+        funding: new FundingClock(() => t.feed.clockOffsetUs),
         gaps: {},
         positionU: 0,
       };
@@ -168,107 +145,12 @@ export class ReplayExchange implements ExchangePort {
     }));
   }
 
-  // ------------------------------------------------------------------ the loop
-
-  /**
-   * Run until every tape is replayed and delivered (phase 'tapes'), or, afterwards, until `until()` holds
-   * or `maxMs` of virtual time passed (stopping the engine: its cancels still travel).
-   */
-  async run(stop?: { until: () => boolean; maxMs?: number }): Promise<void> {
-    const limitUs = stop ? this.nowUs + (stop.maxMs !== undefined ? stop.maxMs * 1000 : MAX_STOP_US) : Infinity;
-    const list = this.list;
-    for (;;) {
-      if (this.needYield) {
-        this.needYield = false;
-        await new Promise<void>((r) => setImmediate(r));
-      }
-      if (stop ? stop.until() : list.every((x) => x.feed.done)) return;
-      // Earliest of every source; ties go to the earlier kind in this order.
-      let best = Infinity;
-      let kind = 0;
-      let which: Market | null = null;
-      for (let i = 0; i < list.length; i++) {
-        const x = list[i]!;
-        while (Number.isNaN(x.feed.headUs)) await x.feed.fill();
-        if (x.feed.headUs < best) {
-          best = x.feed.headUs;
-          kind = 1;
-          which = x;
-        }
-      }
-      if (this.arrivals.headTime < best) {
-        best = this.arrivals.headTime;
-        kind = 2;
-      }
-      if (this.privates.headTime < best) {
-        best = this.privates.headTime;
-        kind = 3;
-      }
-      for (let i = 0; i < list.length; i++) {
-        const x = list[i]!;
-        const t = x.feed.inflight.headTime;
-        if (t < best) {
-          best = t;
-          kind = 4;
-          which = x;
-        }
-      }
-      const timer = this.clock.peek();
-      if (timer !== null && timer * 1000 <= best) {
-        if (timer * 1000 > limitUs) return;
-        this.nowUs = Math.max(this.nowUs, timer * 1000);
-        this.clock.step();
-        this.needYield = true;
-        continue;
-      }
-      if (best === Infinity || best > limitUs) return;
-      this.nowUs = best;
-      switch (kind) {
-        case 1:
-          this.venueRun(which!, timer === null ? Infinity : timer * 1000);
-          break;
-        case 2:
-          this.clock.runUntil(best / 1000);
-          this.arrivals.shift()();
-          break;
-        case 3:
-          this.clock.runUntil(best / 1000);
-          this.privates.shift()();
-          break;
-        case 4:
-          this.clock.runUntil(best / 1000);
-          this.counters.delivered++;
-          which!.view.deliver(which!.feed.inflight.shift(), best / 1000, this.onEvent === null ? null : this.emitFn);
-          break;
-      }
-    }
+  protected deliver(i: number, e: TapeEvent, nowMs: number): void {
+    this.list[i]!.view.deliver(e, nowMs, this.onEvent === null ? null : this.emitFn);
   }
 
-  /**
-   * Apply a feed's venue events while nothing else is due first (the hot path: one source, no rescans).
-   * Ties keep the loop's order: a timer at the same time first, arrivals, messages and deliveries after.
-   */
-  private venueRun(mk: Market, timerUs: number): void {
-    // Fixed while this feed's events apply: the other feeds' heads, every delivery queue but its own, arrivals.
-    let feeds = Infinity;
-    let fixed = this.arrivals.headTime;
-    for (const x of this.list) {
-      if (x === mk) continue;
-      if (x.feed.headUs < feeds) feeds = x.feed.headUs;
-      if (x.feed.inflight.headTime < fixed) fixed = x.feed.inflight.headTime;
-    }
-    const f = mk.feed;
-    for (;;) {
-      this.nowUs = f.headUs;
-      this.venueEvent(mk, f.take());
-      const h = f.headUs;
-      // NaN (the reader needs input) fails every comparison: back to the loop.
-      if (!(h < timerUs && h < feeds && h <= fixed && h <= f.inflight.headTime && h <= this.privates.headTime)) return;
-    }
-  }
-
-  private venueEvent(mk: Market, e: TapeEvent): void {
-    this.counters.venueEvents++;
+  protected venueEvent(i: number, e: TapeEvent): void {
+    const mk = this.list[i]!;
     const t = this.nowUs;
     switch (e.type) {
       case 'snapshot':
@@ -290,23 +172,12 @@ export class ReplayExchange implements ExchangePort {
       case 'bbo':
         if (mk.fills && mk.bboMids) mk.fills.mid(t, e.hasBid ? e.bidPx : null, e.hasAsk ? e.askPx : null);
         return;
-      case 'mark':
-        this.onMark(mk, e.markPrice, e.fundingRate, e.nextFundingMs);
+      case 'mark': {
+        const due = mk.funding.onMark(t, e.markPrice, e.fundingRate, e.nextFundingMs);
+        if (due && mk.m.isPerp) this.account.settleFunding(mk.m.symbol, due.mark, due.rate, due.endMs);
         return;
+      }
     }
-  }
-
-  /** Funding where the tape has it: settled when the venue's announced funding time passes. */
-  private onMark(mk: Market, markPrice: string, rate: string | null, nextMs: number | null): void {
-    const mark = D(markPrice);
-    if (mk.fundingDueUs !== null && this.nowUs >= mk.fundingDueUs && mk.fundingRate !== null && mk.m.isPerp) {
-      const end = Math.round(mk.fundingDueUs / 1000);
-      this.account.settleFunding(mk.m.symbol, mk.lastMark ?? mark, mk.fundingRate, end);
-      mk.fundingDueUs = null;
-    }
-    mk.lastMark = mark;
-    if (rate !== null) mk.fundingRate = D(rate);
-    if (nextMs !== null) mk.fundingDueUs = nextMs * 1000 + mk.feed.clockOffsetUs;
   }
 
   // ------------------------------------------------------------------ venue callbacks
@@ -394,47 +265,8 @@ export class ReplayExchange implements ExchangePort {
     return nsOf(this.nowUs / 1000);
   }
 
-  /** A private message (answer or update) from the venue, after the response latency, in order. */
-  private sendPrivate(fn: () => void): void {
-    const t = Math.max(this.lastPrivate, this.nowUs + this.latency.response() * 1000);
-    this.lastPrivate = t;
-    this.privates.push(t, fn);
-  }
-
-  /** A request: reaches the venue after the entry latency, answered after the response latency. */
-  private request<T>(act: () => T): Promise<T> {
-    this.counters.requests++;
-    return new Promise<T>((resolve) => {
-      const t = Math.max(this.lastArrival, this.nowUs + this.latency.entry() * 1000);
-      this.lastArrival = t;
-      this.arrivals.push(t, () => {
-        const out = act();
-        this.sendPrivate(() => {
-          this.needYield = true;
-          resolve(out);
-        });
-      });
-    });
-  }
-
   private info(o: VenueOrder): OrderInfo {
-    const m = this.markets.get(o.symbol)!.m;
-    return {
-      id: o.id,
-      clientId: o.clientId,
-      symbol: o.symbol,
-      side: o.side,
-      orderType: o.orderType,
-      price: o.priceU === null ? null : m.px.get(o.priceU),
-      quantity: m.qty.get(o.qtyU),
-      executedQuantity: m.qty.get(o.executedU),
-      executedQuoteQuantity: o.executedQuote,
-      status: o.status,
-      postOnly: o.postOnly,
-      reduceOnly: o.reduceOnly,
-      timeInForce: o.timeInForce,
-      createdAt: o.createdAtMs,
-    };
+    return orderInfo(o, this.markets.get(o.symbol)!.m);
   }
 
   // ------------------------------------------------------------------ ExchangePort
@@ -597,31 +429,4 @@ export class ReplayExchange implements ExchangePort {
     for (const o of this.open.values()) if (o.symbol === symbol && o.clientId === id.clientId) return o;
     return undefined;
   }
-}
-
-function reject(r: VenueReject): Outcome<never> {
-  return { kind: 'rejected', code: r.code, message: r.message, status: r.status };
-}
-
-function isReject(x: VenueOrder | VenueReject): x is VenueReject {
-  return 'code' in x;
-}
-
-function eventOf(o: OrderInfo, type: OrderEventType, ts: number): OrderEvent {
-  return {
-    type,
-    symbol: o.symbol,
-    orderId: o.id,
-    clientId: o.clientId,
-    side: o.side,
-    orderType: o.orderType,
-    status: o.status,
-    price: o.price,
-    quantity: o.quantity,
-    executedQuantity: o.executedQuantity,
-    executedQuoteQuantity: o.executedQuoteQuantity,
-    reduceOnly: o.reduceOnly,
-    postOnly: o.postOnly,
-    ts,
-  };
 }
