@@ -25,6 +25,8 @@ export interface Settings {
   exitAdverseBps: number;
   maxPositionNotional: Decimal;
   sessionLossLimit: Decimal;
+  dailyLossLimit: Decimal;
+  flattenOnStop: boolean;
   spotTargetBase: Record<string, Decimal>;
   statsLogIntervalSec: number;
   summaryIntervalSec: number;
@@ -75,7 +77,9 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'exitEscalateAfterSec', kind: 'number', def: '30', min: 0, max: 86400, doc: 'Inventory age that starts the exit escalation.' },
   { key: 'exitAdverseBps', kind: 'number', def: '25', min: 0, max: 10000, doc: 'Adverse move from entry (bps) that starts the exit escalation.' },
   { key: 'maxPositionNotional', kind: 'decimal', def: '500', min: 0, doc: 'Per-symbol cap on position notional (USDC); orders that could exceed it are denied.' },
-  { key: 'sessionLossLimit', kind: 'decimal', def: '100', min: 0, doc: 'Session net loss (USDC) that halts opening quotes (exits continue). 0 disables.' },
+  { key: 'sessionLossLimit', kind: 'decimal', def: '100', min: 0, doc: 'Net loss (USDC, fees and funding included) since this start that halts opening quotes (exits continue). A hit limit stays hit across restarts until the UTC day rolls over or `ctl resume --reset-limits`. 0 disables.' },
+  { key: 'dailyLossLimit', kind: 'decimal', def: '300', min: 0, doc: 'Net loss (USDC, fees and funding included) since the start of the UTC day that halts opening quotes (exits continue); counted across restarts, so a crash loop gets no fresh budget. Stays hit until the day rolls over or `ctl resume --reset-limits`. 0 disables.' },
+  { key: 'flattenOnStop', kind: 'bool', def: 'false', doc: 'On SIGTERM/SIGINT or `q`, close every position with reduce-only orders (post-only at the touch, then IOC) for up to 5 s before cancelling the rest; overrides pause.' },
   { key: 'spotTargetBase', kind: 'symbolDecimals', def: '', doc: 'Spot only: target base balance per symbol; inventory = balance - target, e.g. `SOL_USDC=2`.' },
   { key: 'statsLogIntervalSec', kind: 'number', def: '60', min: 1, max: 86400, doc: 'How often a stats block is appended to log.txt.' },
   { key: 'summaryIntervalSec', kind: 'number', def: '300', min: 1, max: 86400, doc: 'How often a one-line summary is printed to stdout.' },

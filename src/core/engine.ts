@@ -27,13 +27,17 @@ import { OrderTracker, remaining, type TrackedOrder } from './order-tracker.js';
 import { emptyRunState, type JournalFill, type JournalSink, type Logger, type OperatorMode, type RunState, type RunStateStore, type StatsSink } from './ports.js';
 import { refresh, type WorkingView } from './refresh.js';
 import { DenialCounter, gate, stricter } from './risk.js';
-import { buildSnapshot, buildStats } from './snapshot.js';
+import { buildSnapshot, buildStats, shownTier } from './snapshot.js';
 import { TradingStats } from './stats.js';
 import { TradeDedupe } from './trade-dedupe.js';
 import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
 import { SymState } from './sym-state.js';
 import { pacePerMs, RollingVolume, tierProgress, volumeClass, WINDOW_MS } from './tiers.js';
 import { fromJournal, toJournal, type NormalFill } from './journal-codec.js';
+import { FEE_RETRY_MS, feeChanges, feesLine, nextFeeReadAt } from './fee-watch.js';
+import { LossLimits, type LimitChange } from './loss-limits.js';
+import type { LossLimitState } from './loss-limits.js';
+import { operatorMode } from './operator-mode.js';
 
 export interface EngineDeps {
   port: ExchangePort;
@@ -63,6 +67,16 @@ const HOUSEKEEPING_MS = 1000;
 const RECENT_FILLS = 50;
 const FILL_HISTORY_PAGES = 10;
 const STOP_BUDGET_MS = 7000;
+/**
+ * TIERHUNTER_FLATTEN_ON_STOP: reduce-only exits for at most this long (post-only at the touch, then IOC
+ * reduce-only from STOP_FLATTEN_IOC_AFTER_MS), then the normal stop. Both stages together with the cancel
+ * and the final block stay inside pm2's kill_timeout (12 s in ecosystem.config.cjs).
+ */
+export const STOP_FLATTEN_MS = 5000;
+const STOP_FLATTEN_IOC_AFTER_MS = 2000;
+const STOP_FLATTEN_POLL_MS = 100;
+/** The stop budget left after a flatten on stop (cancel, final block, streams). */
+const STOP_AFTER_FLATTEN_MS = 4500;
 
 export class Engine {
   readonly settings: Readonly<Settings>;
@@ -95,9 +109,17 @@ export class Engine {
   globalReducingSince: number | null = null;
   forceInventory: boolean;
   fees: AccountFees | null = null;
+  /** When the account's fee rates are read next (hourly and after each UTC midnight). */
+  private feesReadAt = Infinity;
+  private feesReading = false;
   equity: Decimal | null = null;
-  sessionBaseline: Decimal = ZERO;
-  lossLimitHit = false;
+  readonly limits: LossLimits;
+  /** The loss limits' saved state, from the run state, until start() restores it. */
+  private savedLimits: LossLimitState | null = null;
+  /** A run state that could not be used (start PAUSED, critical alert). */
+  private runStateProblem: string | null = null;
+  /** TIERHUNTER_FLATTEN_ON_STOP: when the flatten of a stop began (null when not flattening for a stop). */
+  stopFlattenSince: number | null = null;
   connDown = false;
   journalBroken = false;
   logBroken = false;
@@ -142,6 +164,11 @@ export class Engine {
     this.stats = new TradingStats(d.settings.symbols);
     this.alerts = new AlertBook(d.logger, () => this.clock.now());
     this.ids = new ClientIdAllocator(d.clock.now());
+    this.limits = new LossLimits(d.settings.sessionLossLimit, d.settings.dailyLossLimit);
+  }
+
+  get lossLimitHit(): boolean {
+    return this.limits.anyHit;
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -158,11 +185,7 @@ export class Engine {
     for (const sym of s.symbols) this.syms.set(sym, new SymState(sym, bySym.get(sym)!, s));
 
     this.restoreRunState();
-    try {
-      this.fees = await this.port.getAccountFees();
-    } catch (e) {
-      this.logger.warn(`could not read account fees: ${msg(e)}`);
-    }
+    await this.readFees();
 
     // Orphans first: nothing of ours may rest from a previous run before we place anything new.
     await this.cancelOrphans();
@@ -181,7 +204,7 @@ export class Engine {
     const journalCount = this.replayJournal();
     await this.recoverHistory(journalCount > 0);
     this.adoptPositions(positions, true);
-    this.sessionBaseline = this.stats.netPnl();
+    const carried = this.limits.restore(this.savedLimits, this.stats.netPnl(), this.clock.now());
     this.stats.observe();
     this.stats.peakNet = this.stats.netPnl();
     this.stats.maxDrawdown = ZERO;
@@ -197,9 +220,7 @@ export class Engine {
         forceInventory: this.forceInventory,
         globalMode: this.globalMode,
         symbolModes: Object.fromEntries([...this.syms.values()].map((x) => [x.symbol, x.opMode])),
-        feesLine: this.fees
-          ? `futures maker ${this.fees.futuresMakerFeeBps} bps, taker ${this.fees.futuresTakerFeeBps} bps; spot maker ${this.fees.spotMakerFeeBps} bps, taker ${this.fees.spotTakerFeeBps} bps`
-          : 'unknown',
+        feesLine: this.fees ? feesLine(this.fees) : 'unknown',
         journal: `${journalCount} records replayed`,
       }),
     );
@@ -217,6 +238,19 @@ export class Engine {
     this.logger.info(
       `Tier Hunter ${this.coreVersion} started (${this.runMode}, ${this.port.host}) symbols=${s.symbols.join(',')} forceInventory=${this.forceInventory ? 'on' : 'off'} mode=${this.globalMode}`,
     );
+    if (this.runStateProblem !== null) {
+      this.alerts.raise(
+        'runstate-invalid',
+        'run state invalid',
+        'critical',
+        `${this.runStateProblem}; started PAUSED: check each symbol's mode, then resume (tierhunter ctl resume, or P in the dashboard)`,
+      );
+      this.saveRunState();
+    }
+    // The limits as restored (a limit hit before a restart is still hit) and saved with today's baseline.
+    if (carried.length > 0) this.onLimitChanges(carried);
+    this.checkLossLimit();
+    this.saveRunState();
     for (const st of this.syms.values()) this.act(st);
     this.touch();
   }
@@ -226,7 +260,8 @@ export class Engine {
     this.stopping = true;
     for (const t of this.timers) this.clock.clear(t);
     for (const st of this.syms.values()) this.clock.clear(st.wake);
-    const deadline = this.clock.now() + STOP_BUDGET_MS;
+    if (this.settings.flattenOnStop && this.started) await this.flattenForStop();
+    const deadline = this.clock.now() + (this.settings.flattenOnStop && this.started ? STOP_AFTER_FLATTEN_MS : STOP_BUDGET_MS);
     const within = <T>(p: Promise<T>, ms: number) => raceTimeout(this.clock, p, Math.max(0, ms));
     // Let in-flight placements land first so cancelAll cannot miss them.
     await within(Promise.allSettled([...this.inflight]), 1500);
@@ -244,6 +279,40 @@ export class Engine {
     await within(this.port.stop().catch(() => undefined), deadline - this.clock.now());
     this.logger.info('Tier Hunter stopped');
     this.touch();
+  }
+
+  /**
+   * TIERHUNTER_FLATTEN_ON_STOP: every symbol (paused ones too) gets reduce-only exits until flat or
+   * STOP_FLATTEN_MS, post-only at the touch first, then IOC reduce-only at the touch. The operator's
+   * modes are not changed (nothing of this is saved in the run state).
+   */
+  private async flattenForStop(): Promise<void> {
+    const since = this.clock.now();
+    const held = [...this.syms.values()].filter((x) => !this.isFlat(x));
+    if (held.length === 0) return;
+    this.logger.info(`flatten on stop: closing ${held.map((x) => `${x.symbol} ${this.inventory(x)}`).join(', ')} with reduce-only orders (at most ${STOP_FLATTEN_MS / 1000} s)`);
+    this.stopFlattenSince = since;
+    this.touch();
+    while (this.clock.now() - since < STOP_FLATTEN_MS) {
+      for (const st of this.syms.values()) this.act(st);
+      if ([...this.syms.values()].every((x) => this.isFlat(x) && !this.tracker.get(x.symbol))) break;
+      if (this.connDown) {
+        this.logger.warn('flatten on stop: the exchange stream is down; cancelling instead');
+        break;
+      }
+      await sleep(this.clock, STOP_FLATTEN_POLL_MS);
+    }
+    this.stopFlattenSince = null;
+    const left = [...this.syms.values()].filter((x) => !this.isFlat(x));
+    if (left.length > 0) this.logger.warn(`flatten on stop: still holding ${left.map((x) => `${x.symbol} ${this.inventory(x)}`).join(', ')}`);
+    else this.logger.info('flatten on stop: flat');
+    this.touch();
+  }
+
+  /** No closable inventory: below the inventory threshold, or dust a legal order cannot close. */
+  private isFlat(st: SymState): boolean {
+    const inv = this.inventory(st).abs();
+    return inv.lt(effectiveInventoryThreshold(this.settings.inventoryThreshold, st.market)) || floorToStep(inv, st.market.stepSize).lt(st.market.minQuantity);
   }
 
   onChange(listener: () => void): () => void {
@@ -651,20 +720,22 @@ export class Engine {
     ) {
       return ACTIVE_MODE;
     }
-    const r = { mode: global, reason: global === 'ACTIVE' ? null : 'operator' } as { mode: TradingMode; reason: string | null };
-    if (st.opMode !== 'ACTIVE') raiseMode(r, st.opMode, 'operator');
-    if (this.lossLimitHit) raiseMode(r, 'REDUCING', 'loss limit');
+    // A flatten for a stop overrides the operator's pause like the operator's own flatten does.
+    const flattenForStop = this.stopFlattenSince !== null;
+    const op = flattenForStop ? 'REDUCING' : operatorMode(global, st.opMode);
+    const r = { mode: op, reason: flattenForStop ? 'stopping: flatten' : op === 'ACTIVE' ? null : 'operator' } as { mode: TradingMode; reason: string | null };
+    if (this.lossLimitHit) raiseMode(r, 'REDUCING', `${this.limits.hitNames().join(' and ')} loss limit`);
     if (this.journalBroken || this.logBroken) raiseMode(r, 'REDUCING', 'journal/log unwritable');
     // The outage first: it is the cause when both hold (the streams' going down also invalidates books).
     if (this.connDown) raiseMode(r, 'HALTED', 'exchange down');
     if (!st.bookValid) raiseMode(r, 'HALTED', 'book resync');
-    if (!this.started || this.stopping) raiseMode(r, 'HALTED', this.stopping ? 'stopping' : 'starting');
+    if (!this.started || (this.stopping && !flattenForStop)) raiseMode(r, 'HALTED', this.stopping ? 'stopping' : 'starting');
     return r;
   }
 
   /** Decide and act for one symbol: cancel, place or wait. Synchronous; sends are fire-and-track. */
   act(st: SymState): void {
-    if (!this.started || this.stopping) return;
+    if (!this.started || (this.stopping && this.stopFlattenSince === null)) return;
     const now = this.clock.now();
     const t = this.tracker.get(st.symbol);
     if (t && (t.state === 'pending' || t.state === 'unknown' || t.cancelInFlight || t.resolving)) return;
@@ -673,7 +744,8 @@ export class Engine {
       if (t) this.sendCancel(st, t, mode === 'ACTIVE' ? 'no-quote' : mode.toLowerCase());
       return;
     }
-    const operatorFlatten = this.globalMode === 'REDUCING' || st.opMode === 'REDUCING';
+    const stopFlatten = this.stopFlattenSince !== null;
+    const operatorFlatten = stopFlatten || this.globalMode === 'REDUCING' || st.opMode === 'REDUCING';
     const inv = this.inventory(st);
     const l = this.stats.ledger(st.symbol);
     st.flow.evaluate(now);
@@ -691,7 +763,8 @@ export class Engine {
       forceInventory: this.forceInventory,
       reducing: operatorFlatten,
       exitsOnly: mode === 'REDUCING',
-      reducingSince: operatorFlatten ? (st.reducingSince ?? this.globalReducingSince ?? now) : null,
+      reducingSince: stopFlatten ? this.stopFlattenSince : operatorFlatten ? (st.reducingSince ?? this.globalReducingSince ?? now) : null,
+      ...(stopFlatten ? { reducingIocAfterMs: STOP_FLATTEN_IOC_AFTER_MS } : {}),
       now,
       p: {
         orderNotional: this.settings.orderNotional,
@@ -710,7 +783,7 @@ export class Engine {
       this.logger.warn(`[${st.symbol}] inventory ${inv} is dust (below the market minimum ${st.market.minQuantity}): no exit order`);
     } else if (!d.dust) st.dustLogged = false;
     if (operatorFlatten && q === null && !t && (inv.isZero() || d.dust !== null || inv.abs().lt(effectiveInventoryThreshold(this.settings.inventoryThreshold, st.market)))) {
-      this.finishFlatten(st);
+      if (!stopFlatten) this.finishFlatten(st);
       return;
     }
     const have: WorkingView | null = t
@@ -972,10 +1045,7 @@ export class Engine {
       this.saveRunState();
     }
     if (this.globalMode === 'REDUCING') {
-      const allFlat = [...this.syms.values()].every((x) => {
-        const inv = this.inventory(x).abs();
-        return (inv.lt(effectiveInventoryThreshold(this.settings.inventoryThreshold, x.market)) || floorToStep(inv, x.market.stepSize).lt(x.market.minQuantity)) && !this.tracker.get(x.symbol);
-      });
+      const allFlat = [...this.syms.values()].every((x) => this.isFlat(x) && !this.tracker.get(x.symbol));
       if (allFlat) {
         this.globalMode = 'PAUSED';
         this.globalReducingSince = null;
@@ -987,15 +1057,32 @@ export class Engine {
   }
 
   private checkLossLimit(): void {
-    const lim = this.settings.sessionLossLimit;
-    if (lim.lte(0)) return;
-    const session = this.stats.netPnl().minus(this.sessionBaseline);
-    const hit = session.lte(lim.neg());
-    if (hit !== this.lossLimitHit) {
-      this.lossLimitHit = hit;
-      this.alerts.set(hit, 'loss-limit', 'session loss limit', 'critical', `session net PnL ${session.toDecimalPlaces(2)} beyond -${lim}: opening quotes halted, exits continue`);
-      this.touch();
+    const changes = this.limits.evaluate(this.stats.netPnl(), this.clock.now());
+    if (changes.length > 0) this.onLimitChanges(changes);
+  }
+
+  /** Alerts, run state and re-quotes for limits that were hit or released. */
+  private onLimitChanges(changes: LimitChange[]): void {
+    const net = this.stats.netPnl();
+    for (const c of changes) {
+      const id = `loss-limit:${c.name}`;
+      if (c.hit) {
+        const f = this.limits.figure(c.name, net);
+        const since = c.name === 'session' ? 'since this start (or the last reset)' : 'today (UTC)';
+        const what = c.why === 'loss' ? `${c.name} net PnL ${f.pnl.toDecimalPlaces(2)} ${since} reached -${f.limit}` : `${c.name} loss limit (-${f.limit}) ${c.why}`;
+        this.alerts.raise(
+          id,
+          `${c.name} loss limit`,
+          'critical',
+          `${what}: opening quotes halted, exits continue, until the UTC day rolls over or \`tierhunter ctl resume --reset-limits\``,
+        );
+      } else {
+        this.alerts.clear(id, c.why);
+      }
     }
+    this.saveRunState();
+    this.touch();
+    for (const st of this.syms.values()) this.act(st);
   }
 
   // ------------------------------------------------------------------ timers
@@ -1023,6 +1110,7 @@ export class Engine {
         this.act(st);
       }
       this.checkLossLimit();
+      if (now >= this.feesReadAt && !this.feesReading) void this.readFees();
       if (this.equityWanted(now)) void this.refreshEquity();
       // One metrics read per tick (a port may build per-endpoint latency percentiles for it).
       const m = this.port.metrics();
@@ -1049,6 +1137,32 @@ export class Engine {
     if (!this.malformedLogged.rest && rest > 0) {
       this.malformedLogged.rest = true;
       this.logger.warn(`malformed REST reply row(s) from the exchange skipped (${rest} so far; counted, logged once)`);
+    }
+  }
+
+  /**
+   * Read the account's fee rates (at start, then hourly and after each UTC midnight: Backpack recalculates
+   * tiers hourly). A change is a notice in the alerts, stdout and log.txt; the tier shown and the cost
+   * figures follow the new rates.
+   */
+  private async readFees(): Promise<void> {
+    this.feesReading = true;
+    const at = this.clock.now();
+    try {
+      const next = await this.track(this.port.getAccountFees());
+      const prev = this.fees;
+      this.fees = next;
+      this.feesReadAt = nextFeeReadAt(at);
+      const changed = prev === null ? [] : feeChanges(prev, next);
+      if (changed.length > 0) {
+        this.alerts.notice('fees', 'fee rates changed', `account fee rates changed: ${changed.join(', ')}`);
+        this.touch();
+      }
+    } catch (e) {
+      this.feesReadAt = at + FEE_RETRY_MS;
+      this.logger.warn(`could not read account fees: ${msg(e)}`);
+    } finally {
+      this.feesReading = false;
     }
   }
 
@@ -1128,6 +1242,7 @@ export class Engine {
 
   renderStatsBlock(): string {
     const now = this.clock.now();
+    const net = this.stats.netPnl();
     const lines = this.alerts.drainLines();
     const symbols: SymbolLine[] = [...this.syms.values()].map((st) => ({
       symbol: st.symbol,
@@ -1149,6 +1264,8 @@ export class Engine {
       ordersPlaced: this.ordersPlaced,
       cancelsSent: this.cancelsSent,
       tier: this.tier(),
+      tierShown: shownTier(this),
+      limits: { session: this.limits.figure('session', net), daily: this.limits.figure('daily', net), day: this.limits.state().day },
       spotVolume30d: this.spotVolume.total(now),
       metrics: this.port.metrics(),
       alerts: lines,
@@ -1162,7 +1279,7 @@ export class Engine {
     this.logger.info(
       `summary: fills=${f.fills} (maker ${f.makerFills}/taker ${f.takerFills}) volume=${f.volume.toDecimalPlaces(2)} fees=${f.fees.toDecimalPlaces(4)} realized=${f.realizedPnl.toDecimalPlaces(4)} net=${f.netPnl.toDecimalPlaces(4)} cost/$1M=${
         f.costPerMillion?.toDecimalPlaces(2) ?? 'n/a'
-      } tier=${t.current.name} 30d=${t.volume30d.toDecimalPlaces(0)} equity=${this.equity?.toDecimalPlaces(2) ?? 'n/a'} alerts=${this.alerts.active().length}`,
+      } tier=${shownTier(this).name} 30d=${t.volume30d.toDecimalPlaces(0)} equity=${this.equity?.toDecimalPlaces(2) ?? 'n/a'} alerts=${this.alerts.active().length}`,
     );
   }
 
@@ -1248,7 +1365,7 @@ export class Engine {
           else targets[0]!.opMode = 'PAUSED';
           this.afterModeChange();
           return { ok: true, message: `paused ${where}` };
-        case 'resume':
+        case 'resume': {
           if (sym === undefined) {
             this.globalMode = 'ACTIVE';
             this.globalReducingSince = null;
@@ -1259,8 +1376,17 @@ export class Engine {
             st.blockedUntil = 0;
             st.rejectStreak = 0;
           }
+          // A hit loss limit is only released by an explicit reset, never by a plain resume.
+          if (cmd.resetLimits) {
+            const changes = this.limits.reset(this.stats.netPnl(), now);
+            this.logger.info(`loss limits reset by the operator${changes.length > 0 ? `: ${changes.map((c) => c.name).join(' and ')} limit released` : ''}`);
+            this.onLimitChanges(changes);
+          }
           this.afterModeChange();
-          return { ok: true, message: `resumed ${where}` };
+          const still = this.limits.hitNames();
+          const note = still.length > 0 ? `; ${still.join(' and ')} loss limit still hit (opening quotes halted): resume --reset-limits to reset` : cmd.resetLimits ? '; loss limits reset' : '';
+          return { ok: true, message: `resumed ${where}${note}` };
+        }
         case 'flatten':
           if (sym === undefined) {
             this.globalMode = 'REDUCING';
@@ -1307,9 +1433,11 @@ export class Engine {
     try {
       rs = this.runState.load();
     } catch (e) {
-      this.logger.warn(`run state unreadable (${msg(e)}): starting PAUSED to be safe`);
+      // Never guess ACTIVE from a state we cannot read: the operator may have paused or flattened.
+      this.runStateProblem = msg(e);
       rs = { ...emptyRunState(), globalMode: 'PAUSED' };
     }
+    this.savedLimits = rs.limits;
     if (rs.forceInventory !== null) this.forceInventory = rs.forceInventory;
     this.globalMode = rs.globalMode;
     if (rs.globalMode === 'REDUCING') this.globalReducingSince = this.clock.now();
@@ -1329,6 +1457,7 @@ export class Engine {
         forceInventory: this.forceInventory === this.settings.forceReduceOnInventory ? null : this.forceInventory,
         globalMode: this.globalMode,
         symbolModes,
+        limits: this.limits.state(),
       });
       this.alerts.clear('runstate');
     } catch (e) {
@@ -1462,6 +1591,10 @@ function eqOrNull(a: Decimal | null, b: Decimal | null): boolean {
 
 function msg(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimeout(resolve, ms));
 }
 
 function raceTimeout<T>(clock: Clock, p: Promise<T>, ms: number): Promise<T | undefined> {

@@ -65,10 +65,24 @@ export interface BlockInfo {
   ordersPlaced: number;
   cancelsSent: number;
   tier: TierProgress;
+  /** The tier as shown (the table's name only when the account's rates are that tier's) and its rates. */
+  tierShown: { name: string; makerBps: Decimal; takerBps: Decimal; fromTable: boolean };
+  limits: { session: LimitLine; daily: LimitLine; day: string };
   spotVolume30d: Decimal;
   metrics: ExchangeMetrics;
   alerts: string[];
   activeAlerts: string[];
+}
+
+export interface LimitLine {
+  limit: Decimal;
+  pnl: Decimal;
+  hitAt: number | null;
+}
+
+function limitText(l: LimitLine): string {
+  if (l.limit.lte(0)) return `${money(l.pnl)} (limit off)`;
+  return `${money(l.pnl)} of -${l.limit} (${l.hitAt === null ? 'ok' : `HIT at ${iso(l.hitAt)}`})`;
 }
 
 export function renderBlock(b: BlockInfo): string {
@@ -80,11 +94,12 @@ export function renderBlock(b: BlockInfo): string {
       b.sharpe === null ? 'n/a' : b.sharpe.toFixed(3)
     }`,
   );
+  out.push(`Loss limits: session ${limitText(b.limits.session)} | daily (UTC ${b.limits.day}) ${limitText(b.limits.daily)}`);
   out.push(`Failed orders by reason: ${kv(b.total.failures)}`);
   out.push(`Orders placed: ${b.ordersPlaced} | Cancels sent: ${b.cancelsSent} | Replacements by reason: ${kv(b.replacements)} | Risk denials: ${kv(b.denials)}`);
   const t = b.tier;
   out.push(
-    `Tier: ${t.current.name} (maker ${t.current.makerBps} bps, taker ${t.current.takerBps} bps) | 30d futures volume: ${money(t.volume30d)} | Next tier: ${
+    `Tier: ${b.tierShown.name} (maker ${b.tierShown.makerBps} bps, taker ${b.tierShown.takerBps} bps${b.tierShown.fromTable ? '' : ': the account\'s rates, not a tier of the table'}) | 30d futures volume: ${money(t.volume30d)} | Next tier: ${
       t.next ? `${t.next.name} at ${money(t.next.volume)}` : 'top'
     } | Progress: ${(t.progress * 100).toFixed(1)}% | ETA: ${t.etaMs === null ? 'n/a' : dur(t.etaMs)} | 30d spot volume: ${money(b.spotVolume30d)}`,
   );

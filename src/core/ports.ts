@@ -3,6 +3,8 @@
 // (disk full, permissions): the engine catches, raises a loud alert, goes to REDUCING and keeps what it
 // could not write in memory to retry, so nothing is silently dropped.
 
+import type { LossLimitState } from './loss-limits.js';
+
 export type OperatorMode = 'ACTIVE' | 'PAUSED' | 'REDUCING';
 
 /**
@@ -57,13 +59,16 @@ export interface RunState {
   forceInventory: boolean | null;
   globalMode: OperatorMode;
   symbolModes: Record<string, OperatorMode>;
+  /** The loss limits' UTC day, its baseline and which limits are hit; null before the first save. */
+  limits: LossLimitState | null;
 }
 
 export interface RunStateStore {
+  /** Throws when the stored state is unusable (the message names the file and where the bad copy went). */
   load(): RunState;
   save(s: RunState): void;
 }
 
 export function emptyRunState(): RunState {
-  return { forceInventory: null, globalMode: 'ACTIVE', symbolModes: {} };
+  return { forceInventory: null, globalMode: 'ACTIVE', symbolModes: {}, limits: null };
 }

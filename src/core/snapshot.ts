@@ -1,9 +1,11 @@
 // Views of the engine for the control socket: the TUI snapshot and the `stats` JSON. Built on demand
 // from the engine's state (cheap: a handful of symbols), decimals as strings.
-import type { OrderView, Snapshot, SymbolView } from '../control/protocol.js';
+import type { LimitsView, OrderView, Snapshot, SymbolView } from '../control/protocol.js';
 import type { Engine } from './engine.js';
 import { remaining } from './order-tracker.js';
 import type { Figures } from './stats.js';
+import { tierLabel } from './tiers.js';
+import { utcDay } from './loss-limits.js';
 
 export function buildSnapshot(e: Engine): Snapshot {
   const now = e.now();
@@ -89,14 +91,14 @@ export function buildSnapshot(e: Engine): Snapshot {
       equity: e.equity?.toString() ?? null,
     },
     tier: {
-      current: tier.current.name,
+      current: shownTier(e).name,
       next: tier.next?.name ?? null,
       volume30d: tier.volume30d.toString(),
       nextThreshold: tier.next?.volume.toString() ?? null,
       progress: tier.progress,
       etaMs: tier.etaMs,
-      makerFeeBps: (e.fees?.futuresMakerFeeBps ?? tier.current.makerBps).toString(),
-      takerFeeBps: (e.fees?.futuresTakerFeeBps ?? tier.current.takerBps).toString(),
+      makerFeeBps: shownTier(e).makerBps.toString(),
+      takerFeeBps: shownTier(e).takerBps.toString(),
     },
     api: {
       restLastMinute: m.restLastMinute,
@@ -115,8 +117,24 @@ export function buildSnapshot(e: Engine): Snapshot {
     pnlHistory: e.stats.samples.slice(-120),
     recentFills: e.recentFills.slice(),
     alerts: e.alerts.list(),
+    limits: limitsView(e),
     logFile: e.logFile,
   };
+}
+
+/** The tier as a person should see it: the table's name only when the account's rates are that tier's. */
+export function shownTier(e: Engine): ReturnType<typeof tierLabel> {
+  const f = e.fees;
+  return tierLabel(e.tier().current, f ? { makerBps: f.futuresMakerFeeBps, takerBps: f.futuresTakerFeeBps } : null);
+}
+
+export function limitsView(e: Engine): LimitsView {
+  const net = e.stats.netPnl();
+  const view = (name: 'session' | 'daily') => {
+    const f = e.limits.figure(name, net);
+    return { limit: f.limit.toString(), pnl: f.pnl.toString(), hit: f.hit, hitAt: f.hitAt };
+  };
+  return { session: view('session'), daily: view('daily'), day: e.limits.state().day || utcDay(e.now()) };
 }
 
 /** JSON-safe figures (decimal strings). */
@@ -168,7 +186,16 @@ export function buildStats(e: Engine, symbol?: string): { total: Record<string, 
       cancelsSent: e.cancelsSent,
       replacements: { ...e.replacements },
       riskDenials: { ...e.denials.byReason },
-      tier: tier.current.name,
+      tier: shownTier(e).name,
+      feeRates: e.fees
+        ? {
+            futuresMakerBps: e.fees.futuresMakerFeeBps.toString(),
+            futuresTakerBps: e.fees.futuresTakerFeeBps.toString(),
+            spotMakerBps: e.fees.spotMakerFeeBps.toString(),
+            spotTakerBps: e.fees.spotTakerFeeBps.toString(),
+          }
+        : null,
+      lossLimits: limitsView(e),
       nextTier: tier.next?.name ?? null,
       volume30d: tier.volume30d.toString(),
       tierEtaMs: tier.etaMs,

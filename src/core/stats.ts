@@ -5,7 +5,7 @@ import type { Side } from '../exchange/types.js';
 import { D, Decimal, ZERO } from '../util/decimal.js';
 import { SymbolLedger } from './ledger.js';
 import { renderBlock, type BlockInfo } from './log-format.js';
-import { tierProgress } from './tiers.js';
+import { tierLabel, tierProgress } from './tiers.js';
 import type { ExchangeMetrics } from '../exchange/port.js';
 import { TradeDedupe } from './trade-dedupe.js';
 
@@ -230,6 +230,8 @@ export class TradingStats {
       ordersPlaced: ctx.ordersPlaced ?? 0,
       cancelsSent: ctx.cancelsSent ?? 0,
       tier: ctx.tier ?? tierProgress(ZERO, null),
+      tierShown: ctx.tierShown ?? tierLabel((ctx.tier ?? tierProgress(ZERO, null)).current, null),
+      limits: ctx.limits ?? { session: { limit: ZERO, pnl: ZERO, hitAt: null }, daily: { limit: ZERO, pnl: ZERO, hitAt: null }, day: '' },
       spotVolume30d: ctx.spotVolume30d ?? ZERO,
       metrics: ctx.metrics ?? EMPTY_METRICS,
       alerts: ctx.alerts ?? [],

@@ -41,6 +41,8 @@ export interface DecideInput {
   exitsOnly: boolean;
   /** When REDUCING started (ms); null when not reducing. */
   reducingSince: number | null;
+  /** How long after reducingSince an operator flatten turns to IOC (default FLATTEN_IOC_AFTER_MS; shorter for a stop). */
+  reducingIocAfterMs?: number;
   now: number;
   p: StrategyParams;
 }
@@ -218,7 +220,7 @@ function ticks(tick: Decimal, n: number): Decimal {
 function exitStage(x: DecideInput, side: Side): 0 | 1 | 2 {
   if (x.reducing) {
     const since = x.reducingSince ?? x.now;
-    return x.now - since >= FLATTEN_IOC_AFTER_MS ? 2 : 1;
+    return x.now - since >= (x.reducingIocAfterMs ?? FLATTEN_IOC_AFTER_MS) ? 2 : 1;
   }
   if (!x.p.exitEscalation || x.inventorySince === null) return 0;
   const afterMs = x.p.exitEscalateAfterSec * 1000;

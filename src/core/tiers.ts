@@ -155,3 +155,16 @@ export function pacePerMs(w: RollingVolume, now: number, sessionStart: number): 
   if (span <= 0) return null;
   return w.since(now - span).div(span);
 }
+
+/**
+ * The tier a person should see: the table's name only when the account's real rates are that tier's (the
+ * table is a probe of a public schedule and accounts can have other rates); otherwise the account's rates
+ * as they are. Without account rates (not read yet) the volume tier of the table is all there is.
+ */
+export function tierLabel(byVolume: FeeTier, account: { makerBps: Decimal; takerBps: Decimal } | null, tiers: readonly FeeTier[] = FUTURES_TIERS): { name: string; makerBps: Decimal; takerBps: Decimal; fromTable: boolean } {
+  if (account === null) return { name: byVolume.name, makerBps: byVolume.makerBps, takerBps: byVolume.takerBps, fromTable: true };
+  const same = (x: FeeTier) => x.makerBps.eq(account.makerBps) && x.takerBps.eq(account.takerBps);
+  const match = same(byVolume) ? byVolume : tiers.find(same);
+  if (match) return { name: match.name, makerBps: account.makerBps, takerBps: account.takerBps, fromTable: true };
+  return { name: `maker ${account.makerBps}/taker ${account.takerBps} bps`, makerBps: account.makerBps, takerBps: account.takerBps, fromTable: false };
+}

@@ -5,7 +5,7 @@
 // other core's working orders.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, openRunStateStore, type Config } from '../config/load.js';
+import { loadConfig, type Config } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { ControlServer, defaultSocketPath } from '../control/server.js';
 import { MIN_PUSH_INTERVAL_MS } from '../control/protocol.js';
@@ -19,6 +19,7 @@ import { LogFile } from './logfile.js';
 import { ConsoleLogger } from './logger.js';
 import { loadOrCreatePaperKeys } from './paper-keys.js';
 import { livePreflight } from './preflight.js';
+import { FileRunStateStore } from './run-state.js';
 
 export function coreVersion(): string {
   // src/runtime/ in the sources, dist/src/runtime/ when compiled: the first package.json up that reads is ours.
@@ -133,7 +134,7 @@ export async function startCore(opts: StartCoreOptions = {}): Promise<RunningCor
       journal,
       stats: logFile,
       logger,
-      runState: openRunStateStore(home),
+      runState: new FileRunStateStore(home),
       coreVersion: coreVersion(),
       logFile: logFile.path,
       pid: process.pid,

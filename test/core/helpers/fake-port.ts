@@ -68,6 +68,8 @@ export class FakePort implements ExchangePort {
   fills: FillInfo[] = [];
   funding: FundingInfo[] = [];
   balances: BalanceInfo[] = [];
+  fees: AccountFees = { futuresMakerFeeBps: D(2), futuresTakerFeeBps: D(5), spotMakerFeeBps: D(8), spotTakerFeeBps: D(10) };
+  feesFail = false;
   metricsValue: ExchangeMetrics = { ...EMPTY_METRICS, restLimitPerMinute: 2000 };
   onEvent: ((e: ExchangeEvent) => void) | null = null;
   private nextId = 1000;
@@ -150,7 +152,8 @@ export class FakePort implements ExchangePort {
   }
   async getAccountFees(): Promise<AccountFees> {
     this.rec('getAccountFees');
-    return { futuresMakerFeeBps: D(2), futuresTakerFeeBps: D(5), spotMakerFeeBps: D(8), spotTakerFeeBps: D(10) };
+    if (this.feesFail) throw new Error('503 Service Unavailable');
+    return { ...this.fees };
   }
   async getFills(q: { symbol?: string; from?: number; limit?: number; offset?: number }): Promise<FillInfo[]> {
     this.rec('getFills', q);
