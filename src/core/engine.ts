@@ -23,6 +23,7 @@ import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
 import { AlertBook } from './alerts.js';
 import { ClientIdAllocator, isOurClientId } from './client-ids.js';
 import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
+import { fmtMoney, fmtPrice, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
 import { OrderTracker, remaining, type TrackedOrder } from './order-tracker.js';
 import { emptyRunState, type JournalFill, type JournalSink, type Logger, type OperatorMode, type RunState, type RunStateStore, type StatsSink } from './ports.js';
 import { refresh, type WorkingView } from './refresh.js';
@@ -113,6 +114,8 @@ export class Engine {
   private feesReadAt = Infinity;
   private feesReading = false;
   equity: Decimal | null = null;
+  /** When `equity` was read (the reply's arrival); null before the first successful read. */
+  equityAt: number | null = null;
   readonly limits: LossLimits;
   /** The loss limits' saved state, from the run state, until start() restores it. */
   private savedLimits: LossLimitState | null = null;
@@ -142,6 +145,7 @@ export class Engine {
   private pendingBlocks: string[] = [];
   private lastFillTs = 0;
   private lastEquityAt = -Infinity;
+  private equityRead: Promise<void> | null = null;
   private lastSnapshotAt = -Infinity;
   private reconciling = false;
   private dirty = false;
@@ -497,7 +501,7 @@ export class Engine {
     this.logger.info(
       this.logger.discardsInfo
         ? 'FILL'
-        : `[${f.symbol}] FILL ${f.side} ${f.quantity} @ ${f.price} ${f.isMaker ? 'maker' : 'taker'} fee=${feeQuote} realized=${realized} position=${this.inventory(st)}`,
+        : fillLine(f, feeQuote, realized, this.inventory(st), marketFormat(st.market)),
     );
     this.checkLossLimit();
     this.touch();
@@ -818,7 +822,7 @@ export class Engine {
     if (q.exit && !st.quotedExit && q.side !== st.quotedSide) {
       const px = st.mark ?? q.price;
       this.logger.info(
-        `[${st.symbol}] inventory switch: ${st.quotedSide ?? 'none'} -> ${q.side}, position=${inv}, notional=${inv.abs().mul(px).toDecimalPlaces(2)}`,
+        `[${st.symbol}] inventory switch: ${st.quotedSide ?? 'none'} -> ${q.side}, position=${fmtQty(inv, marketFormat(st.market))}, notional=${fmtMoney(inv.abs().mul(px))}`,
       );
     }
     if (q.side !== st.quotedSide || q.reason !== st.sideReason) this.touch();
@@ -1170,17 +1174,24 @@ export class Engine {
     return now - this.lastSnapshotAt < 5000 && now - this.lastEquityAt >= this.settings.equityRefreshSec * 1000;
   }
 
-  private async refreshEquity(): Promise<void> {
+  /** Read the equity unless a read is under way (then wait for it) or the figure is fresh enough. */
+  private refreshEquity(): Promise<void> {
+    if (this.equityRead) return this.equityRead;
     const now = this.clock.now();
-    if (now - this.lastEquityAt < this.settings.equityRefreshSec * 1000) return;
+    if (now - this.lastEquityAt < this.settings.equityRefreshSec * 1000) return Promise.resolve();
     this.lastEquityAt = now;
-    try {
-      const c = await this.track(this.port.getCollateral());
-      this.equity = c.netEquity;
-      this.touch();
-    } catch (e) {
-      this.logger.warn(`equity read failed: ${msg(e)}`);
-    }
+    const read = this.track(this.port.getCollateral()).then(
+      (c) => {
+        this.equity = c.netEquity;
+        this.equityAt = this.clock.now();
+        this.touch();
+      },
+      (e: unknown) => this.logger.warn(`equity read failed: ${msg(e)}`),
+    );
+    this.equityRead = read.finally(() => {
+      this.equityRead = null;
+    });
+    return this.equityRead;
   }
 
   evaluateAlerts(now: number, metrics?: ExchangeMetrics): void {
@@ -1232,10 +1243,22 @@ export class Engine {
     }
   }
 
-  /** Write a stats block now (timer, flush command, shutdown). */
+  /**
+   * Write a stats block. The timer's block reads the equity first and is rendered when the read returns
+   * (or gives up after the request timeout, capped at half the interval), so it shows the figure read
+   * for it; a flush or the shutdown block is written at once with the last figure. Either way the block
+   * prints the figure's age.
+   */
   statsTick(final = false): void {
     if (!final && this.stopping) return;
-    if (this.now() - this.lastEquityAt >= this.settings.equityRefreshSec * 1000 && !final) void this.refreshEquity();
+    if (final) return this.writeStatsBlock();
+    const wait = Math.min(this.settings.requestTimeoutMs, this.settings.statsLogIntervalSec * 500);
+    void raceTimeout(this.clock, this.refreshEquity(), wait).then(() => {
+      if (!this.stopping) this.writeStatsBlock();
+    });
+  }
+
+  private writeStatsBlock(): void {
     this.writeBlock(this.renderStatsBlock());
     this.touch();
   }
@@ -1249,6 +1272,7 @@ export class Engine {
       mode: this.effectiveMode(st).mode,
       mark: st.mark,
       f: this.stats.figures(st.symbol),
+      format: marketFormat(st.market),
     }));
     return renderBlock({
       now,
@@ -1256,6 +1280,7 @@ export class Engine {
       symbols,
       total: this.stats.figures(),
       equity: this.equity,
+      equityAgeMs: this.equityAt === null ? null : now - this.equityAt,
       maxDrawdown: this.stats.maxDrawdown,
       drawdown: this.stats.currentDrawdown(),
       sharpe: this.stats.sharpe(),
@@ -1277,9 +1302,9 @@ export class Engine {
     const f = this.stats.figures();
     const t = this.tier();
     this.logger.info(
-      `summary: fills=${f.fills} (maker ${f.makerFills}/taker ${f.takerFills}) volume=${f.volume.toDecimalPlaces(2)} fees=${f.fees.toDecimalPlaces(4)} realized=${f.realizedPnl.toDecimalPlaces(4)} net=${f.netPnl.toDecimalPlaces(4)} cost/$1M=${
-        f.costPerMillion?.toDecimalPlaces(2) ?? 'n/a'
-      } tier=${shownTier(this).name} 30d=${t.volume30d.toDecimalPlaces(0)} equity=${this.equity?.toDecimalPlaces(2) ?? 'n/a'} alerts=${this.alerts.active().length}`,
+      `summary: fills=${f.fills} (maker ${f.makerFills}/taker ${f.takerFills}) volume=${fmtMoney(f.volume)} fees=${fmtMoney(f.fees)} realized=${fmtMoney(f.realizedPnl)} net=${fmtMoney(f.netPnl)} cost/$1M=${
+        f.costPerMillion === null ? 'n/a' : fmtMoney(f.costPerMillion)
+      } tier=${shownTier(this).name} 30d=${fmtMoney(t.volume30d)} equity=${this.equity === null ? 'n/a' : fmtMoney(this.equity)} alerts=${this.alerts.active().length}`,
     );
   }
 
@@ -1565,6 +1590,11 @@ function renderFill(r: RecentFill): FillView {
     reduceOnly: r.reduceOnly,
     realizedPnl: r.realizedPnl.toString(),
   };
+}
+
+/** The stdout line of a live fill, in the numbers a person reads (the journal keeps the exact ones). */
+function fillLine(f: NormalFill, fee: Decimal, realized: Decimal, position: Decimal, nf: NumberFormat): string {
+  return `[${f.symbol}] FILL ${f.side} ${fmtQty(f.quantity, nf)} @ ${fmtPrice(f.price, nf)} ${f.isMaker ? 'maker' : 'taker'} fee=${fmtMoney(fee)} realized=${fmtMoney(realized)} position=${fmtQty(position, nf)}`;
 }
 
 function fromJournalFill(f: FillInfo): NormalFill {

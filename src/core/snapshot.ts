@@ -2,6 +2,7 @@
 // from the engine's state (cheap: a handful of symbols), decimals as strings.
 import type { LimitsView, OrderView, Snapshot, SymbolView } from '../control/protocol.js';
 import type { Engine } from './engine.js';
+import { fmtPrice, marketFormat } from './number-format.js';
 import { remaining } from './order-tracker.js';
 import type { Figures } from './stats.js';
 import { tierLabel } from './tiers.js';
@@ -42,7 +43,8 @@ export function buildSnapshot(e: Engine): Snapshot {
       markPrice: st.mark?.toString() ?? null,
       position: inv.toString(),
       positionNotional: st.mark ? inv.abs().mul(st.mark).toString() : '0',
-      entryPrice: l.position.isZero() ? null : l.avgCost.toString(),
+      // An average of fill prices: exact, it runs to 40 digits; shown like log.txt's (tick + 2 places).
+      entryPrice: l.position.isZero() ? null : fmtPrice(l.avgCost, marketFormat(st.market)),
       unrealizedPnl: l.unrealized().toString(),
       realizedPnl: l.realized.toString(),
       fees: l.fees.toString(),

@@ -5,6 +5,7 @@ import type { Side } from '../exchange/types.js';
 import { D, Decimal, ZERO } from '../util/decimal.js';
 import { SymbolLedger } from './ledger.js';
 import { renderBlock, type BlockInfo } from './log-format.js';
+import { GENERIC_FORMAT } from './number-format.js';
 import { tierLabel, tierProgress } from './tiers.js';
 import type { ExchangeMetrics } from '../exchange/port.js';
 import { TradeDedupe } from './trade-dedupe.js';
@@ -219,9 +220,10 @@ export class TradingStats {
       startedAt: ctx.startedAt ?? now,
       symbols:
         ctx.symbols ??
-        [...this.ledgers.keys()].map((s) => ({ symbol: s, mode: 'ACTIVE', mark: this.ledger(s).mark, f: this.figures(s) })),
+        [...this.ledgers.keys()].map((s) => ({ symbol: s, mode: 'ACTIVE', mark: this.ledger(s).mark, f: this.figures(s), format: GENERIC_FORMAT })),
       total: this.figures(),
       equity,
+      equityAgeMs: ctx.equityAgeMs ?? null,
       maxDrawdown: this.maxDrawdown,
       drawdown: this.currentDrawdown(),
       sharpe: this.sharpe(),
