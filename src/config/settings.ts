@@ -45,6 +45,9 @@ export interface Settings {
   alertConsecutiveFailures: number;
   alertStreamSilentSec: number;
   alertDrawdown: Decimal;
+  alertWsApiRatio: number;
+  alertSuccessRatePct: number;
+  alertLongShortRatio: number;
 }
 
 type Kind = 'int' | 'number' | 'decimal' | 'bool' | 'string' | 'symbols' | 'sideMode' | 'symbolDecimals';
@@ -98,6 +101,9 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'alertConsecutiveFailures', kind: 'int', def: '5', min: 1, max: 10000, doc: 'Alert after this many consecutive failed orders on a symbol.' },
   { key: 'alertStreamSilentSec', kind: 'number', def: '30', min: 1, max: 3600, doc: 'Alert when the websocket has been silent this long.' },
   { key: 'alertDrawdown', kind: 'decimal', def: '50', min: 0, doc: 'Alert when net-PnL drawdown from its peak exceeds this (USDC).' },
+  { key: 'alertWsApiRatio', kind: 'number', def: '10', min: 0, max: 100000, doc: 'Alert when websocket messages per REST call over the last 5 minutes fall below this (the original\'s WS/API > 10 rule; judged after 5 minutes and 30 REST calls). 0 disables.' },
+  { key: 'alertSuccessRatePct', kind: 'number', def: '80', min: 0, max: 100, doc: 'Alert when fills / (fills + failed orders) over the last 5 minutes falls below this percentage (judged from 20 attempts). 0 disables.' },
+  { key: 'alertLongShortRatio', kind: 'number', def: '2', min: 1, max: 1000, doc: 'Alert when a symbol\'s bought / sold quantity over the last 10 minutes is beyond this ratio either way (2 = beyond 2:1 or 1:2; judged from 10 fills).' },
 ];
 
 /** `orderNotional` -> `TIERHUNTER_ORDER_NOTIONAL`. */

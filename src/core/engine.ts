@@ -23,6 +23,7 @@ import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
 import { AlertBook } from './alerts.js';
 import { ClientIdAllocator, isOurClientId } from './client-ids.js';
 import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
+import { HealthMonitor } from './health.js';
 import { fmtMoney, fmtPrice, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
 import { OrderTracker, remaining, type TrackedOrder } from './order-tracker.js';
 import { emptyRunState, type JournalFill, type JournalSink, type Logger, type OperatorMode, type RunState, type RunStateStore, type StatsSink } from './ports.js';
@@ -146,6 +147,7 @@ export class Engine {
   private lastFillTs = 0;
   private lastEquityAt = -Infinity;
   private equityRead: Promise<void> | null = null;
+  private readonly health = new HealthMonitor();
   private lastSnapshotAt = -Infinity;
   private reconciling = false;
   private dirty = false;
@@ -212,6 +214,7 @@ export class Engine {
     this.stats.observe();
     this.stats.peakNet = this.stats.netPnl();
     this.stats.maxDrawdown = ZERO;
+    this.health.begin({ now: this.clock.now(), metrics: this.port.metrics(), stats: this.stats, symbols: this.healthSymbols() });
 
     this.writeBlock(
       renderHeader({
@@ -1213,17 +1216,19 @@ export class Engine {
       `no websocket message for ${Math.round((m.lastMessageAgoMs ?? 0) / 1000)} s`,
     );
     const dd = this.stats.currentDrawdown();
-    this.alerts.set(dd.gt(s.alertDrawdown), 'drawdown', 'drawdown', 'critical', `net PnL drawdown ${dd.toDecimalPlaces(2)} beyond ${s.alertDrawdown}`);
+    this.alerts.set(dd.gt(s.alertDrawdown), 'drawdown', 'drawdown', 'critical', `net PnL drawdown ${fmtMoney(dd)} beyond ${s.alertDrawdown}`);
+    for (const c of this.health.evaluate({ now, metrics: m, stats: this.stats, symbols: this.healthSymbols(), settings: s })) this.alerts.set(c.on, c.id, c.kind, c.level, c.message);
     for (const st of this.syms.values()) {
       const l = this.stats.ledger(st.symbol);
       const inv = this.inventory(st);
+      const nf = marketFormat(st.market);
       const age = l.inventorySince === null || inv.isZero() ? 0 : now - l.inventorySince;
       this.alerts.set(
         age > s.alertInventoryAgeSec * 1000,
         `inventory-age:${st.symbol}`,
         'inventory age',
         'warn',
-        `[${st.symbol}] inventory ${inv} held for ${Math.round(age / 1000)} s`,
+        `[${st.symbol}] inventory ${fmtQty(inv, nf)} held for ${Math.round(age / 1000)} s`,
       );
       const notional = st.mark ? inv.abs().mul(st.mark) : ZERO;
       this.alerts.set(
@@ -1231,7 +1236,7 @@ export class Engine {
         `inventory-notional:${st.symbol}`,
         'inventory notional',
         'warn',
-        `[${st.symbol}] inventory notional ${notional.toDecimalPlaces(2)} above ${s.alertInventoryNotional}`,
+        `[${st.symbol}] inventory notional ${fmtMoney(notional)} above ${s.alertInventoryNotional}`,
       );
       this.alerts.set(
         st.consecutiveFailures >= s.alertConsecutiveFailures,
@@ -1241,6 +1246,10 @@ export class Engine {
         `[${st.symbol}] ${st.consecutiveFailures} consecutive failed orders`,
       );
     }
+  }
+
+  private healthSymbols(): Array<{ symbol: string; format: NumberFormat }> {
+    return [...this.syms.values()].map((st) => ({ symbol: st.symbol, format: marketFormat(st.market) }));
   }
 
   /**

@@ -1,6 +1,6 @@
 // Views of the engine for the control socket: the TUI snapshot and the `stats` JSON. Built on demand
 // from the engine's state (cheap: a handful of symbols), decimals as strings.
-import type { LimitsView, OrderView, Snapshot, SymbolView } from '../control/protocol.js';
+import type { AlertView, LimitsView, OrderView, Snapshot, SymbolView } from '../control/protocol.js';
 import type { Engine } from './engine.js';
 import { fmtPrice, marketFormat } from './number-format.js';
 import { remaining } from './order-tracker.js';
@@ -174,7 +174,7 @@ export function figuresJson(f: Figures): Record<string, unknown> {
   };
 }
 
-export function buildStats(e: Engine, symbol?: string): { total: Record<string, unknown>; symbols: Record<string, Record<string, unknown>> } {
+export function buildStats(e: Engine, symbol?: string): { total: Record<string, unknown>; symbols: Record<string, Record<string, unknown>>; alerts: AlertView[] } {
   const symbols: Record<string, Record<string, unknown>> = {};
   for (const s of e.syms.keys()) if (symbol === undefined || s === symbol) symbols[s] = figuresJson(e.stats.figures(s));
   const tier = e.tier();
@@ -203,5 +203,7 @@ export function buildStats(e: Engine, symbol?: string): { total: Record<string, 
       tierEtaMs: tier.etaMs,
     },
     symbols,
+    // The alerts now active (the same AlertBook as log.txt and the dashboard).
+    alerts: e.alerts.active().map((a) => ({ ...a })),
   };
 }
