@@ -102,7 +102,8 @@ export class SimExchange {
   private readonly fillLimit: number;
   private readonly startingBalances: Record<string, string>;
   private readonly defaultFees: FeeRatesBps;
-  private readonly modelStepMs: number;
+  /** Simulated time one model step advances. */
+  readonly modelStepMs: number;
   private readonly fundingIntervalMs: number;
   private readonly leverage: number;
   private nextOrderId = 1_000_000_000;

@@ -13,12 +13,14 @@ import { FaultController, type Faults } from './server/faults.js';
 import { createRestHandler, type RestContext } from './server/rest.js';
 import { loadState, saveState } from './server/state-file.js';
 import { WsHub } from './server/ws.js';
+import { WARMUP_MS, WarmupClock, warmUp } from './warmup.js';
 
 export { SimExchange } from './exchange.js';
 export type { SimExchangeOptions, Result, ApiError, FillQuery, SimStateFile } from './exchange.js';
 export { FaultController, NO_FAULTS, parseFaults, type Faults } from './server/faults.js';
 export type { SimListener, DepthEvent, TradeEvent, MarkEvent, OrderUpdateEvent, PositionUpdateEvent, PositionView } from './events.js';
 export { DEFAULT_MARKETS, type SimMarketSpec } from './model/markets.js';
+export { WARMUP_MS } from './warmup.js';
 
 export interface StartSimOptions {
   port?: number;
@@ -35,6 +37,8 @@ export interface StartSimOptions {
   pingIntervalMs?: number;
   /** How often the state file is written (default 10 s). */
   stateSaveIntervalMs?: number;
+  /** Simulated market history run before listening (default WARMUP_MS; 0: start with no past). */
+  warmupMs?: number;
 }
 
 export interface RunningSim {
@@ -57,7 +61,7 @@ export const PAPER_RETENTION = { historyLimit: 10_000, fillLimit: 10_000 } as co
 
 export async function startSim(opts: StartSimOptions = {}): Promise<RunningSim> {
   const host = opts.host ?? '127.0.0.1';
-  const clock = opts.clock ?? new SystemClock();
+  const clock = new WarmupClock(opts.clock ?? new SystemClock());
   const exchange = new SimExchange({
     ...opts.exchange,
     clock,
@@ -66,6 +70,8 @@ export async function startSim(opts: StartSimOptions = {}): Promise<RunningSim> 
     ...(opts.startingCollateral ? { startingCollateral: opts.startingCollateral } : {}),
   });
   if (opts.stateFile) await loadState(opts.stateFile, exchange);
+  // After the state file (public trade ids continue from the saved ones), before anyone can connect.
+  warmUp(exchange, clock, opts.warmupMs ?? WARMUP_MS);
   const faults = new FaultController(opts.faults ?? {}, (opts.seed ?? 1) + 1);
   const keyCache = new Map<string, KeyObject>();
   const ctx: RestContext = { ex: exchange, faults, keyCache, rate: new Map(), hanging: new Set() };
