@@ -5,29 +5,18 @@
 // moment in that past: the trades, candles and marks it leaves are stamped before now, consistent with
 // each other and with what the models do next. Only servers warm up (startSim); backtests drive the
 // exchange directly from their own seeded start and are unchanged.
-import type { Clock, TimerHandle } from '../util/clock.js';
+import { DerivedClock } from '../util/clock.js';
 import type { SimExchange } from './exchange.js';
 
 /** Default warm-up: long enough for a handful of complete one-minute candles and ~1,000 trades a market. */
 export const WARMUP_MS = 5 * 60_000;
 
 /** A Clock that reads a moment in the past while a warm-up replays it, and the inner clock otherwise. */
-export class WarmupClock implements Clock {
+export class WarmupClock extends DerivedClock {
   private past: number | null = null;
-
-  constructor(private readonly inner: Clock) {}
 
   now(): number {
     return this.past ?? this.inner.now();
-  }
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    return this.inner.setTimeout(fn, ms);
-  }
-  setInterval(fn: () => void, ms: number): TimerHandle {
-    return this.inner.setInterval(fn, ms);
-  }
-  clear(h: TimerHandle | null | undefined): void {
-    this.inner.clear(h);
   }
 
   /** Call `step` with now() reading end - ms, end - ms + stepMs, ... (all before end = the inner clock's now). */

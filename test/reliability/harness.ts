@@ -12,7 +12,7 @@ import { Engine } from '../../src/core/engine.js';
 import type { JournalFill, JournalSink, StatsSink } from '../../src/core/ports.js';
 import { generateKeyPair, loadKeyPair, type KeyPair } from '../../src/exchange/backpack/signing.js';
 import { resolveSettings, type Settings } from '../../src/config/settings.js';
-import { ScaledClock, type Clock, type TimerHandle } from '../../src/util/clock.js';
+import { DerivedClock, ScaledClock, type Clock } from '../../src/util/clock.js';
 import { D, type Decimal } from '../../src/util/decimal.js';
 import type { Snapshot } from '../../src/control/protocol.js';
 import { MemJournal, MemLog, MemLogger, MemRunState } from '../core/helpers/harness.js';
@@ -23,22 +23,15 @@ import { InvariantWatcher, recordMismatches, reduceOnlyFlips, type CoreStatsData
 export const DEFAULT_SYMBOLS = ['SOL_USDC_PERP', 'ETH_USDC_PERP'];
 
 /** The shared clock seen `offsetMs` off (a bot machine whose clock is wrong). */
-export class OffsetClock implements Clock {
+export class OffsetClock extends DerivedClock {
   constructor(
-    private readonly inner: Clock,
+    inner: Clock,
     readonly offsetMs: number,
-  ) {}
+  ) {
+    super(inner);
+  }
   now(): number {
     return this.inner.now() + this.offsetMs;
-  }
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    return this.inner.setTimeout(fn, ms);
-  }
-  setInterval(fn: () => void, ms: number): TimerHandle {
-    return this.inner.setInterval(fn, ms);
-  }
-  clear(h: TimerHandle | null | undefined): void {
-    this.inner.clear(h);
   }
 }
 
