@@ -1076,7 +1076,7 @@ export class Engine {
       if (c.hit) {
         const f = this.limits.figure(c.name, net);
         const since = c.name === 'session' ? 'since this start (or the last reset)' : 'today (UTC)';
-        const what = c.why === 'loss' ? `${c.name} net PnL ${f.pnl.toDecimalPlaces(2)} ${since} reached -${f.limit}` : `${c.name} loss limit (-${f.limit}) ${c.why}`;
+        const what = c.why === 'loss' ? `${c.name} net PnL ${fmtMoney(f.pnl)} ${since} reached -${f.limit}` : `${c.name} loss limit (-${f.limit}) ${c.why}`;
         this.alerts.raise(
           id,
           `${c.name} loss limit`,
