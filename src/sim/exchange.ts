@@ -102,8 +102,7 @@ export class SimExchange {
   private readonly fillLimit: number;
   private readonly startingBalances: Record<string, string>;
   private readonly defaultFees: FeeRatesBps;
-  /** Simulated time one model step advances. */
-  readonly modelStepMs: number;
+  private readonly modelStepMs: number;
   private readonly fundingIntervalMs: number;
   private readonly leverage: number;
   private nextOrderId = 1_000_000_000;
@@ -178,11 +177,11 @@ export class SimExchange {
     this.fundingTimer = null;
   }
 
-  /** Advance every model by one step (normally driven by the clock). */
-  stepModels(): void {
+  /** Advance every model by one step (normally driven by the clock; a warm-up takes longer ones). */
+  stepModels(dtMs = this.modelStepMs): void {
     for (const m of this.markets.values()) {
       if (!m.model) continue;
-      m.model.step(this.modelStepMs);
+      m.model.step(dtMs);
       this.runReduceChecks();
       this.flush(m);
     }

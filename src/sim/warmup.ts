@@ -1,15 +1,20 @@
 // A fresh paper exchange's past. A real exchange always has recent trades, candles, tickers and a full
 // book; a paper exchange that starts listening at once answers `/api/v1/trades` and `/api/v1/klines` with
 // nothing. So before the server listens, the market models run for a few simulated minutes that end
-// now, as fast as the CPU allows (5 minutes take ~0.1 s), with the exchange's clock reading each step's
+// now, as fast as the CPU allows, with the exchange's clock reading each step's
 // moment in that past: the trades, candles and marks it leaves are stamped before now, consistent with
 // each other and with what the models do next. Only servers warm up (startSim); backtests drive the
 // exchange directly from their own seeded start and are unchanged.
 import { DerivedClock } from '../util/clock.js';
 import type { SimExchange } from './exchange.js';
 
-/** Default warm-up: long enough for a handful of complete one-minute candles and ~1,000 trades a market. */
-export const WARMUP_MS = 5 * 60_000;
+/** Default warm-up: three complete one-minute candles (and the current one) and ~500 trades a market. */
+export const WARMUP_MS = 3 * 60_000;
+/**
+ * Model step of the warm-up: coarser than the live 100 ms (the model takes any step length; trades within
+ * a step share its timestamp), so a cold start pays for fewer steps before the interpreter has warmed up.
+ */
+export const WARMUP_STEP_MS = 250;
 
 /** A Clock that reads a moment in the past while a warm-up replays it, and the inner clock otherwise. */
 export class WarmupClock extends DerivedClock {
@@ -39,5 +44,5 @@ export class WarmupClock extends DerivedClock {
  */
 export function warmUp(ex: SimExchange, clock: WarmupClock, ms: number): void {
   if (ms <= 0 || ![...ex.markets.values()].some((m) => m.model)) return;
-  clock.replay(ms, ex.modelStepMs, () => ex.stepModels());
+  clock.replay(ms, WARMUP_STEP_MS, () => ex.stepModels(WARMUP_STEP_MS));
 }
