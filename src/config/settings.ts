@@ -37,6 +37,7 @@ export interface Settings {
   wsWatchdogSec: number;
   equityRefreshSec: number;
   positionRefreshSec: number;
+  balanceRefreshSec: number;
   reconcileIntervalSec: number;
   rejectBackoffMs: number;
   alertApiUsagePct: number;
@@ -93,6 +94,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'wsWatchdogSec', kind: 'number', def: '20', min: 1, max: 600, doc: 'Reconnect the websocket when no message or pong arrives for this long.' },
   { key: 'equityRefreshSec', kind: 'number', def: '10', min: 1, max: 3600, doc: 'Minimum interval between REST equity reads.' },
   { key: 'positionRefreshSec', kind: 'number', def: '3', min: 1, max: 3600, doc: 'Minimum interval between REST position reads (only when streams cannot answer).' },
+  { key: 'balanceRefreshSec', kind: 'number', def: '2', min: 0.25, max: 3600, doc: 'Spot only: after fills (and balance-stream hints) balances are re-read from REST, at most once per this interval.' },
   { key: 'reconcileIntervalSec', kind: 'number', def: '60', min: 5, max: 86400, doc: 'Slow periodic REST reconciliation of orders and positions.' },
   { key: 'rejectBackoffMs', kind: 'int', def: '250', min: 0, max: 60000, doc: 'Base back-off after a post-only or reduce-only rejection (doubles on repeats).' },
   { key: 'alertApiUsagePct', kind: 'number', def: '80', min: 1, max: 100, doc: 'Alert when REST calls in the last minute exceed this share of the limit.' },

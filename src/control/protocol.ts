@@ -11,7 +11,8 @@ export const MIN_PUSH_INTERVAL_MS = 100;
 export type TradingMode = 'ACTIVE' | 'PAUSED' | 'REDUCING' | 'HALTED';
 export type RunMode = 'paper' | 'live';
 export type SideName = 'Bid' | 'Ask';
-export type SideReason = 'inventory' | 'flow' | 'hold' | 'none' | 'escalation';
+/** Why the side: inventory rule, taker flow (fresh or held), exit escalation, or (spot) the only side the balance funds. */
+export type SideReason = 'inventory' | 'flow' | 'hold' | 'none' | 'escalation' | 'funds';
 
 export interface OrderView {
   side: SideName;

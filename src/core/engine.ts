@@ -9,6 +9,7 @@ import type { Command, FillView, RunMode, Snapshot, TradingMode } from '../contr
 import type { ExchangeMetrics, ExchangePort } from '../exchange/port.js';
 import type {
   AccountFees,
+  BalanceInfo,
   BookView,
   ExchangeEvent,
   FillInfo,
@@ -21,6 +22,7 @@ import type {
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
 import { AlertBook } from './alerts.js';
+import { midOf } from './book-math.js';
 import { ClientIdAllocator, isOurClientId } from './client-ids.js';
 import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
 import { HealthMonitor } from './health.js';
@@ -33,6 +35,7 @@ import { buildSnapshot, buildStats, shownTier } from './snapshot.js';
 import { TradingStats } from './stats.js';
 import { TradeDedupe } from './trade-dedupe.js';
 import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
+import { SpotAccount, type SpotHost } from './spot-account.js';
 import { SymState } from './sym-state.js';
 import { pacePerMs, RollingVolume, tierProgress, volumeClass, WINDOW_MS } from './tiers.js';
 import { fromJournal, toJournal, type NormalFill } from './journal-codec.js';
@@ -94,6 +97,8 @@ export class Engine {
   readonly denials = new DenialCounter();
   readonly replacements: Record<string, number> = {};
   readonly syms = new Map<string, SymState>();
+  /** Spot balances and their REST refresh; null without spot symbols. */
+  spot: SpotAccount | null = null;
   readonly futuresVolume = new RollingVolume();
   /** Account fills that count toward tier volume only (other symbols, or older than the journal). */
   private readonly volumeOnly = new TradeDedupe();
@@ -189,6 +194,13 @@ export class Engine {
       throw new ConfigError('TIERHUNTER_SYMBOLS', `unknown symbol(s) ${missing.join(', ')} on ${this.port.host}; check TIERHUNTER_SYMBOLS`);
     }
     for (const sym of s.symbols) this.syms.set(sym, new SymState(sym, bySym.get(sym)!, s));
+    const spotSyms = [...this.syms.values()].filter((x) => x.isSpot);
+    for (const st of spotSyms) {
+      st.spotTarget = s.spotTargetBase[st.symbol] ?? ZERO;
+      // A residual below the market minimum (a base fee's leftover) cannot be traded: flat for round trips.
+      this.stats.ledger(st.symbol).dust = { step: st.market.stepSize, min: st.market.minQuantity };
+    }
+    if (spotSyms.length > 0) this.spot = new SpotAccount(this.spotHost(), spotSyms, markets, s.balanceRefreshSec * 1000);
 
     this.restoreRunState();
     await this.readFees();
@@ -197,19 +209,12 @@ export class Engine {
     await this.cancelOrphans();
 
     const positions = await this.port.getPositions();
-    const spot = [...this.syms.values()].filter((x) => x.isSpot);
-    if (spot.length > 0) {
-      const balances = await this.port.getBalances();
-      for (const st of spot) {
-        const b = balances.find((x) => x.asset === st.market.baseSymbol);
-        st.spotBase = b ? b.available.plus(b.locked) : ZERO;
-        st.spotTarget = s.spotTargetBase[st.symbol] ?? ZERO;
-      }
-    }
+    const spotBalances = this.spot ? await this.port.getBalances() : null;
 
     const journalCount = this.replayJournal();
     await this.recoverHistory(journalCount > 0);
     this.adoptPositions(positions, true);
+    if (this.spot && spotBalances) await this.adoptSpotAtStart(this.spot, spotBalances);
     const carried = this.limits.restore(this.savedLimits, this.stats.netPnl(), this.clock.now());
     this.stats.observe();
     this.stats.peakNet = this.stats.netPnl();
@@ -265,6 +270,7 @@ export class Engine {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.spot?.stop();
     for (const t of this.timers) this.clock.clear(t);
     for (const st of this.syms.values()) this.clock.clear(st.wake);
     if (this.settings.flattenOnStop && this.started) await this.flattenForStop();
@@ -349,7 +355,8 @@ export class Engine {
         }
         case 'markPrice': {
           const st = this.syms.get(e.symbol);
-          if (!st) return;
+          // Spot has no mark-price stream on Backpack: it is valued at the book's mid (onBook).
+          if (!st || st.isSpot) return;
           st.mark = e.markPrice;
           this.stats.setMark(e.symbol, e.markPrice);
           this.stats.observe();
@@ -362,6 +369,8 @@ export class Engine {
           return this.onPositionEvent(e.event.symbol, e.event.netQuantity, e.event.entryPrice, e.event.markPrice);
         case 'connection':
           return this.onConnection(e.state, e.detail);
+        case 'balance':
+          return this.spot?.request();
       }
     } catch (err) {
       this.malformedEvents++;
@@ -381,6 +390,14 @@ export class Engine {
     if (wasValid && eqOrNull(bid, st.lastBid) && eqOrNull(ask, st.lastAsk)) return;
     st.lastBid = bid;
     st.lastAsk = ask;
+    if (st.isSpot) {
+      const mid = midOf(book);
+      if (mid !== null) {
+        st.mark = mid;
+        this.stats.setMark(symbol, mid);
+        this.stats.observe();
+      }
+    }
     this.touch();
     this.act(st);
   }
@@ -480,23 +497,20 @@ export class Engine {
   /** Apply a normalised fill to the stats (live, recovered or replayed). */
   private applyFill(st: SymState | undefined, f: NormalFill, live: boolean): void {
     const market = st?.market;
-    const feeQuote = market && f.feeSymbol === market.baseSymbol ? f.fee.mul(f.price) : f.fee;
-    const realized = this.stats.recordFill(f.side, f.quantity, f.price, f.isMaker, {
-      symbol: f.symbol,
-      fee: feeQuote,
-      ts: f.ts,
-      tradeId: f.tradeId,
-    });
+    // A spot fee in the base asset: its quote value is a fee, and the base it took leaves the position.
+    const baseFee = market && f.feeSymbol === market.baseSymbol ? f.fee : null;
+    const feeQuote = baseFee ? baseFee.mul(f.price) : f.fee;
+    const x: Parameters<TradingStats['recordFill']>[4] = { symbol: f.symbol, fee: feeQuote, ts: f.ts, tradeId: f.tradeId };
+    if (baseFee) x.baseFee = baseFee;
+    const realized = this.stats.recordFill(f.side, f.quantity, f.price, f.isMaker, x);
     if (realized === null) return;
     if (f.ts > this.lastFillTs) this.lastFillTs = f.ts;
     this.addVolume(f.symbol, f.ts, f.quantity.mul(f.price));
     if (!st) return;
     st.fillSeq++;
-    if (st.isSpot) {
-      const baseFee = market && f.feeSymbol === market.baseSymbol ? f.fee : ZERO;
-      st.spotBase = f.side === 'Bid' ? st.spotBase.plus(f.quantity).minus(baseFee) : st.spotBase.minus(f.quantity).minus(baseFee);
-    }
     if (!live) return;
+    // Replayed and start-up fills are in the start-up balance read already.
+    if (st.isSpot) this.spot?.noteFill(st, f.side, f.quantity, f.price, f.fee, f.feeSymbol);
     const t = this.tracker.find(f.clientId, f.orderId);
     this.recentRaw.unshift({ ts: f.ts, symbol: f.symbol, side: f.side, price: f.price, quantity: f.quantity, isMaker: f.isMaker, fee: feeQuote, reduceOnly: t?.reduceOnly ?? false, realizedPnl: realized });
     if (this.recentRaw.length > RECENT_FILLS) this.recentRaw.length = RECENT_FILLS;
@@ -645,12 +659,15 @@ export class Engine {
    * read (and whose stream frame we lost) is counted by the second recovery, which moves that symbol's
    * fillSeq and so keeps adoptPositions from adopting a figure our fills already explain.
    */
-  private async positionsAfterFills(): Promise<{ positions: PositionInfo[]; seq: Map<string, number> }> {
+  private async positionsAfterFills(): Promise<{ positions: PositionInfo[]; seq: Map<string, number>; spot: { balances: BalanceInfo[]; ctx: ReturnType<SpotAccount['context']> } | null }> {
     await this.applyRecentFills();
     const seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));
+    const ctx = this.spot?.context() ?? null;
     const positions = await this.port.getPositions();
+    // Spot balances inside the same window: the second fill recovery guards them like the positions.
+    const balances = ctx ? await this.port.getBalances() : null;
     await this.applyRecentFills();
-    return { positions, seq };
+    return { positions, seq, spot: ctx && balances ? { balances, ctx } : null };
   }
 
   private async fetchFills(from: number, strict = false): Promise<FillInfo[]> {
@@ -705,10 +722,46 @@ export class Engine {
     }
   }
 
+  /**
+   * Spot inventory at start-up: the balances were read after the orphans were cancelled, so the replayed
+   * and recovered fills are all in them; where the ledger disagrees the exchange's base is adopted, valued
+   * at the market price (its cost is unknown).
+   */
+  private async adoptSpotAtStart(spot: SpotAccount, balances: BalanceInfo[]): Promise<void> {
+    for (const st of spot.syms) {
+      const b = balances.find((x) => x.asset === st.market.baseSymbol);
+      const inv = (b ? b.available.plus(b.locked) : ZERO).minus(st.spotTarget);
+      if (inv.eq(this.stats.ledger(st.symbol).position) || st.mark !== null) continue;
+      try {
+        st.mark = await this.port.getMarkPrice(st.symbol);
+        if (st.mark) this.stats.setMark(st.symbol, st.mark);
+      } catch (e) {
+        this.logger.warn(`[${st.symbol}] no price for the held base: ${msg(e)}`);
+      }
+    }
+    spot.apply(balances, spot.context(), true);
+  }
+
+  private spotHost(): SpotHost {
+    return {
+      port: this.port,
+      clock: this.clock,
+      logger: this.logger,
+      ledger: (symbol) => this.stats.ledger(symbol),
+      workingOrders: () => this.tracker.all(),
+      track: (p) => this.track(p),
+      changed: () => {
+        this.touch();
+        for (const st of this.spot?.syms ?? []) this.act(st);
+      },
+    };
+  }
+
   // ------------------------------------------------------------------ decisions and orders
 
+  /** Signed inventory: the perp position, or on spot the base held minus the target (the ledger counts both). */
   inventory(st: SymState): Decimal {
-    return st.isSpot ? st.spotBase.minus(st.spotTarget) : this.stats.ledger(st.symbol).position;
+    return this.stats.ledger(st.symbol).position;
   }
 
   effectiveMode(st: SymState): { mode: TradingMode; reason: string | null } {
@@ -763,7 +816,7 @@ export class Engine {
       book: st.book,
       own,
       inventory: inv,
-      entryPrice: st.isSpot ? null : l.position.isZero() ? null : l.avgCost,
+      entryPrice: l.position.isZero() ? null : l.avgCost,
       inventorySince: l.inventorySince,
       flowSide: st.flow.side,
       flowFresh: st.flow.fresh,
@@ -782,10 +835,12 @@ export class Engine {
         exitEscalateAfterSec: this.settings.exitEscalateAfterSec,
         exitAdverseBps: this.settings.exitAdverseBps,
       },
+      funds: this.spot && st.isSpot ? this.spot.funds(st) : null,
     });
     const q = d.quote;
     this.noteSide(st, q, inv);
-    if (d.dust && !st.dustLogged) {
+    // A spot residual below one step (a base fee's leftover) is the normal end of a round trip, not news.
+    if (d.dust && !st.dustLogged && (!st.isSpot || floorToStep(d.dust, st.market.stepSize).gt(0))) {
       st.dustLogged = true;
       this.logger.warn(`[${st.symbol}] inventory ${inv} is dust (below the market minimum ${st.market.minQuantity}): no exit order`);
     } else if (!d.dust) st.dustLogged = false;
@@ -925,7 +980,9 @@ export class Engine {
   private onFailure(st: SymState, reason: string, backoff: boolean): void {
     this.stats.recordFailure(st.symbol, reason);
     st.consecutiveFailures++;
-    if (reason === 'reduce-only') this.requestPositionRead(st);
+    // Re-read before retrying: a reduce-only rejection (perps) or a refusal for funds (spot) usually means
+    // a fill or a balance change we have not counted.
+    if (reason === 'reduce-only' || (st.isSpot && reason === 'INSUFFICIENT_FUNDS')) this.requestPositionRead(st);
     if (backoff) {
       const delay = Math.min(MAX_REJECT_BACKOFF_MS, this.settings.rejectBackoffMs * 2 ** Math.min(st.rejectStreak, 10));
       st.rejectStreak++;
@@ -1008,7 +1065,6 @@ export class Engine {
   }
 
   private requestPositionRead(st: SymState): void {
-    if (st.isSpot) return;
     st.positionReadPending = true;
     const now = this.clock.now();
     const wait = Math.max(0, st.lastPositionReadAt + this.settings.positionRefreshSec * 1000 - now);
@@ -1018,8 +1074,9 @@ export class Engine {
       // that includes it before counting it would count it twice once it is recovered.
       this.track(
         this.positionsAfterFills().then(
-          ({ positions, seq }) => {
+          ({ positions, seq, spot }) => {
             this.adoptPositions(positions, false, seq);
+            if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
             st.positionReadPending = false;
             this.act(st);
           },
@@ -1108,7 +1165,8 @@ export class Engine {
         if (st.driftQty !== null && now - st.driftSince >= DRIFT_ADOPT_MS && !this.reconciling) {
           if (st.driftQty.eq(this.stats.ledger(st.symbol).position)) st.driftQty = null;
           else {
-            this.logger.warn(`[${st.symbol}] position ${this.stats.ledger(st.symbol).position} disagrees with the stream's ${st.driftQty}: reconciling with the exchange`);
+            const theirs = st.isSpot ? `exchange's balance (inventory ${st.driftQty})` : `stream's ${st.driftQty}`;
+            this.logger.warn(`[${st.symbol}] position ${this.stats.ledger(st.symbol).position} disagrees with the ${theirs}: reconciling with the exchange`);
             st.driftSince = now;
             void this.reconcile(false);
           }
@@ -1331,8 +1389,9 @@ export class Engine {
     try {
       const open = await this.track(this.port.getOpenOrders());
       this.reconcileOrders(open);
-      const { positions, seq } = await this.track(this.positionsAfterFills());
+      const { positions, seq, spot } = await this.track(this.positionsAfterFills());
       this.adoptPositions(positions, true, seq);
+      if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
       await this.recoverFunding(this.startedAt);
       // Only with the streams really back (this reconciliation was started by their reconnect, or the port
       // reports them connected): a periodic REST reconciliation that succeeds during a websocket outage

@@ -150,6 +150,8 @@ export function figuresJson(f: Figures): Record<string, unknown> {
     makerVolume: f.makerVolume.toString(),
     takerVolume: f.takerVolume.toString(),
     fees: f.fees.toString(),
+    feesInQuoteAsset: f.quoteAssetFees.toString(),
+    feesInBaseAsset: f.baseAssetFees.toString(),
     realizedPnl: f.realizedPnl.toString(),
     unrealizedPnl: f.unrealizedPnl.toString(),
     funding: f.funding.toString(),

@@ -3,7 +3,7 @@
 // the totals, fill dedupe by (symbol, tradeId), drawdown of net PnL and per-minute samples for Sharpe.
 import type { Side } from '../exchange/types.js';
 import { D, Decimal, ZERO } from '../util/decimal.js';
-import { SymbolLedger } from './ledger.js';
+import { SymbolLedger, type FillInput } from './ledger.js';
 import { renderBlock, type BlockInfo } from './log-format.js';
 import { GENERIC_FORMAT } from './number-format.js';
 import { tierLabel, tierProgress } from './tiers.js';
@@ -21,6 +21,10 @@ export interface Figures {
   realizedPnl: Decimal;
   unrealizedPnl: Decimal;
   fees: Decimal;
+  /** Fees charged in the quote asset (quote units). */
+  quoteAssetFees: Decimal;
+  /** Spot: fees charged in the base asset (base units; a sum over symbols mixes assets). */
+  baseAssetFees: Decimal;
   funding: Decimal;
   netPnl: Decimal;
   failedOrders: number;
@@ -100,12 +104,12 @@ export class TradingStats {
     qty: Decimal.Value,
     price: Decimal.Value,
     isMaker: boolean,
-    x: { symbol: string; fee?: Decimal; ts?: number; tradeId?: string },
+    x: { symbol: string; fee?: Decimal; ts?: number; tradeId?: string; baseFee?: Decimal },
   ): Decimal | null {
     if (x.tradeId !== undefined) {
       if (!this.seen.add(x.symbol, x.tradeId)) return null;
     }
-    const realized = this.ledger(x.symbol).applyFill({
+    const fill: FillInput = {
       side,
       // Decimals are immutable: pass them through rather than copy (a copy per fill shows in profiles).
       quantity: qty instanceof Decimal ? qty : D(qty),
@@ -113,7 +117,9 @@ export class TradingStats {
       fee: x.fee ?? ZERO,
       isMaker,
       ts: x.ts ?? 0,
-    });
+    };
+    if (x.baseFee !== undefined) fill.baseFee = x.baseFee;
+    const realized = this.ledger(x.symbol).applyFill(fill);
     this.observe();
     return realized;
   }
@@ -247,7 +253,7 @@ export class TradingStats {
     let fills = 0, makerFills = 0, takerFills = 0, failed = 0, trips = 0, wins = 0, losses = 0;
     let invMs = 0, invN = 0;
     let filledQty = ZERO, volume = ZERO, makerVolume = ZERO, takerVolume = ZERO, realized = ZERO, unrealized = ZERO;
-    let fees = ZERO, funding = ZERO, buy = ZERO, sell = ZERO, sumW = ZERO, sumL = ZERO, bigW = ZERO, bigL = ZERO, position = ZERO;
+    let fees = ZERO, quoteAssetFees = ZERO, baseAssetFees = ZERO, funding = ZERO, buy = ZERO, sell = ZERO, sumW = ZERO, sumL = ZERO, bigW = ZERO, bigL = ZERO, position = ZERO;
     const failures: Record<string, number> = {};
     for (const l of ls) {
       fills += l.fills;
@@ -267,6 +273,8 @@ export class TradingStats {
       realized = realized.plus(l.realized);
       unrealized = unrealized.plus(l.unrealized());
       fees = fees.plus(l.fees);
+      quoteAssetFees = quoteAssetFees.plus(l.quoteAssetFees);
+      baseAssetFees = baseAssetFees.plus(l.baseAssetFees);
       funding = funding.plus(l.funding);
       buy = buy.plus(l.buyQty);
       sell = sell.plus(l.sellQty);
@@ -289,6 +297,8 @@ export class TradingStats {
       realizedPnl: realized,
       unrealizedPnl: unrealized,
       fees,
+      quoteAssetFees,
+      baseAssetFees,
       funding,
       netPnl: net,
       failedOrders: failed,

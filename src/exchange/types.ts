@@ -201,5 +201,10 @@ export type ExchangeEvent =
   | { type: 'markPrice'; symbol: string; markPrice: Decimal; indexPrice: Decimal | null; fundingRate: Decimal | null; ts: number }
   | { type: 'order'; event: OrderEvent; recvNs: bigint }
   | { type: 'position'; event: PositionEvent }
+  /**
+   * The account's balances changed (the private balance stream). A hint only: its payload is not read for
+   * amounts; the core re-reads balances by REST.
+   */
+  | { type: 'balance'; ts: number }
   /** Stream connectivity. After 'resynced' the core must reconcile orders and positions by REST. */
   | { type: 'connection'; state: 'up' | 'down' | 'resynced'; ts: number; detail?: string };
