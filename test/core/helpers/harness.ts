@@ -108,7 +108,7 @@ export function tradeEvent(symbol: string, takerSide: Side, qty: Decimal.Value, 
 
 export function fillEvent(
   o: { symbol: string; orderId: string; clientId: number | null; side: Side; price: Decimal; quantity: Decimal },
-  fill: { tradeId: string; qty: Decimal.Value; price?: Decimal.Value; fee?: Decimal.Value; isMaker?: boolean },
+  fill: { tradeId: string; qty: Decimal.Value; price?: Decimal.Value; fee?: Decimal.Value; feeSymbol?: string; isMaker?: boolean },
   executed: Decimal,
   ts: number,
 ): ExchangeEvent {
@@ -133,7 +133,7 @@ export function fillEvent(
       quantity: D(fill.qty),
       isMaker: fill.isMaker ?? true,
       fee: D(fill.fee ?? 0),
-      feeSymbol: 'USDC',
+      feeSymbol: fill.feeSymbol ?? 'USDC',
     },
     ts,
   };
