@@ -21,6 +21,8 @@ export function renderReport(r: BacktestReport): string {
   L.push(`fee tier      pace ${money(r.volumePerDay, 0)} USDC/day: now ${r.tier.current}, next ${next}${vip ? `, VIP1 in ${vip} days` : ''}`);
   for (const [s, x] of Object.entries(r.perSymbol)) {
     L.push(`  ${s.padEnd(15)} fills ${String(x.fills).padStart(7)}  volume ${money(x.volume).padStart(14)}  net ${money(x.netPnl, 4).padStart(11)}  cost/$1M ${money(x.costPerMillion).padStart(8)}  end pos ${x.endPosition}`);
+    const sp = x.spot;
+    if (sp) L.push(`  ${''.padEnd(15)} spot: fees ${sp.feesInQuoteAsset} USDC + ${sp.feesInBaseAsset} ${sp.baseAsset}; ${sp.baseAsset} held at the end ${sp.endBaseBalance} (target ${sp.target})`);
   }
   L.push(`speed         ${(r.perf.wallMs / 1000).toFixed(2)} s wall, ${r.perf.simHoursPerSec.toFixed(3)} simulated hours/s`);
   return L.join('\n');

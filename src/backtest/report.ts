@@ -17,6 +17,8 @@ export interface SymbolReport {
   costPerMillion: string | null;
   endPosition: string;
   maxInventoryNotional: string;
+  /** Spot only: fees by the asset they were charged in, and the base the exchange held at the end. */
+  spot?: { baseAsset: string; feesInQuoteAsset: string; feesInBaseAsset: string; endBaseBalance: string; target: string };
 }
 
 export interface BacktestReport {
@@ -97,6 +99,8 @@ export interface ReportInput {
   ordersPlaced: number;
   cancelsSent: number;
   inventory: InventoryWatch;
+  /** Spot symbols: base asset, base held at the end (exchange), target. */
+  spot?: Record<string, { baseAsset: string; endBaseBalance: string; target: string }>;
   wallMs: number;
 }
 
@@ -126,6 +130,8 @@ export function buildReport(x: ReportInput): BacktestReport {
       endPosition: g.position.toFixed(),
       maxInventoryNotional: (x.inventory.maxBySymbol.get(s) ?? ZERO).toFixed(),
     };
+    const sp = x.spot?.[s];
+    if (sp) perSymbol[s]!.spot = { ...sp, feesInQuoteAsset: g.quoteAssetFees.toFixed(), feesInBaseAsset: g.baseAssetFees.toFixed() };
   }
   const wallSec = x.wallMs / 1000;
   return {

@@ -12,7 +12,9 @@ import { renderSetting } from '../config/settings.js';
 import { Engine } from '../core/engine.js';
 import type { ExchangeEvent } from '../exchange/types.js';
 import { DirectExchange, type DirectExchangeOptions } from '../sim/direct.js';
+import { findMarketSpec } from '../sim/model/markets.js';
 import { VirtualClock } from '../util/clock.js';
+import { D, ZERO } from '../util/decimal.js';
 import { buildReport, InventoryWatch, type BacktestReport, type StrategyName } from './report.js';
 import { backtestSettings } from './settings.js';
 import { CountingLogger, LastBlockLog, MemoryJournal, MemoryRunState } from './sinks.js';
@@ -93,7 +95,12 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
   const symbols = opts.symbols.length > 0 ? opts.symbols : DEFAULT_SYMBOLS;
   const settings = backtestSettings(opts.overrides, symbols);
   const clock = new VirtualClock(BACKTEST_START_MS);
-  const exchange = new ObservedExchange({ clock, seed: opts.seed, markets: [...settings.symbols], exchangeOptions: { historyLimit: HISTORY_LIMIT } });
+  const exchange = new ObservedExchange({
+    clock,
+    seed: opts.seed,
+    markets: [...settings.symbols],
+    exchangeOptions: { historyLimit: HISTORY_LIMIT, startingBalances: spotStartingBalances(settings) },
+  });
   const journal = new MemoryJournal();
   const logger = new CountingLogger();
   const wallStart = performance.now();
@@ -168,9 +175,38 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
     ordersPlaced: source.ordersPlaced,
     cancelsSent: source.cancelsSent,
     inventory,
+    spot: spotEnd(exchange, settings),
     wallMs: performance.now() - wallStart,
   });
   return { report, exchange, journal, logger, engine, settings };
+}
+
+/**
+ * The paper account starts with 10,000 USDC and, per spot market, exactly its spotTargetBase of the base
+ * asset (default 0): every run starts flat. Spot market making needs both assets, and gets them the way a
+ * tier hunter does: the quote buys the base, the exits sell it back (the bot never sells below the target).
+ */
+export function spotStartingBalances(settings: Readonly<Settings>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const sym of settings.symbols) {
+    const spec = findMarketSpec(sym);
+    const target = settings.spotTargetBase[sym];
+    if (spec?.marketType === 'SPOT' && target !== undefined && target.gt(0)) out[spec.baseSymbol] = target.toFixed();
+  }
+  return out;
+}
+
+/** The spot figures a report shows: the base held at the end (by the exchange) and the target. */
+function spotEnd(exchange: DirectExchange, settings: Readonly<Settings>): Record<string, { baseAsset: string; endBaseBalance: string; target: string }> {
+  const out: Record<string, { baseAsset: string; endBaseBalance: string; target: string }> = {};
+  const balances = exchange.exchange.balances(exchange.apiKey);
+  for (const sym of settings.symbols) {
+    const spec = findMarketSpec(sym);
+    if (spec?.marketType !== 'SPOT') continue;
+    const b = balances[spec.baseSymbol];
+    out[sym] = { baseAsset: spec.baseSymbol, endBaseBalance: b ? D(b.available).plus(D(b.locked)).toFixed() : '0', target: (settings.spotTargetBase[sym] ?? ZERO).toFixed() };
+  }
+  return out;
 }
 
 /** Deliver queued events and let the handlers' promise chains settle. */
