@@ -13,6 +13,7 @@ import type { SimOrder } from './engine/types.js';
 import { decToUnits, parseUnits } from './engine/units.js';
 import { badRequest, err, invalidOrder, isApiError, parseOrder, type ApiError } from './engine/validate.js';
 import type {
+  BalanceChangeEvent,
   DepthEvent,
   MarkEvent,
   OrderEventType,
@@ -122,6 +123,7 @@ export class SimExchange {
   private readonly markL: Array<(e: MarkEvent) => void> = [];
   private readonly orderL: Array<(e: OrderUpdateEvent) => void> = [];
   private readonly positionL: Array<(e: PositionUpdateEvent) => void> = [];
+  private readonly balanceL: Array<(e: BalanceChangeEvent) => void> = [];
   private readonly tradeRawL: Array<NonNullable<SimListener['tradeRaw']>> = [];
   private readonly orderRawL: Array<NonNullable<SimListener['orderRaw']>> = [];
   private readonly positionRawL: Array<NonNullable<SimListener['positionRaw']>> = [];
@@ -216,6 +218,7 @@ export class SimExchange {
     add(this.markL, l.markPrice?.bind(l));
     add(this.orderL, l.order?.bind(l));
     add(this.positionL, l.position?.bind(l));
+    add(this.balanceL, l.balance?.bind(l));
     add(this.tradeRawL, l.tradeRaw?.bind(l));
     add(this.orderRawL, l.orderRaw?.bind(l));
     add(this.positionRawL, l.positionRaw?.bind(l));
@@ -232,11 +235,22 @@ export class SimExchange {
   account(key: string): Account {
     let a = this.accounts.get(key);
     if (!a) {
-      a = new Account(key, { ...this.defaultFees });
+      a = this.newAccount(key, { ...this.defaultFees });
       a.credit(USDC, this.startingCollateral);
       for (const [asset, amt] of Object.entries(this.startingBalances)) a.credit(asset, D(amt));
       this.accounts.set(key, a);
     }
+    return a;
+  }
+
+  /** An account whose balance changes reach the balance listeners. */
+  private newAccount(key: string, fees: FeeRatesBps): Account {
+    const a = new Account(key, fees);
+    a.onChange = (asset) => {
+      if (this.balanceL.length === 0) return;
+      const e: BalanceChangeEvent = { account: key, asset, ts: this.clock.now() };
+      for (const fn of this.balanceL) fn(e);
+    };
     return a;
   }
 
@@ -1107,7 +1121,7 @@ export class SimExchange {
       if (m) m.tradeSeq = Math.max(m.tradeSeq, seq);
     }
     for (const sa of s.accounts) {
-      const a = new Account(sa.key, feesFrom(sa.fees));
+      const a = this.newAccount(sa.key, feesFrom(sa.fees));
       for (const [asset, total] of Object.entries(sa.balances)) a.balance(asset).total = D(total);
       for (const p of sa.positions) {
         a.positions.set(p['symbol']!, {

@@ -48,6 +48,9 @@ export interface AdapterOptions {
   startTimeoutMs?: number;
 }
 
+/** The private balance stream (Backpack lists it; its payload is UNCONFIRMED: README, wire-protocol decisions). */
+export const BALANCE_STREAM = 'account.balanceUpdate';
+
 /** Symbols whose markPrice stream exists (perpetuals). */
 export function isPerp(symbol: string): boolean {
   return symbol.endsWith('_PERP');
@@ -148,6 +151,9 @@ export class BackpackAdapter implements ExchangePort {
       },
     });
     this.ws.subscribe(streams);
+    // Spot: balance changes are a hint to re-read balances by REST (the stream's payload is unconfirmed and
+    // not read). Subscribed alone so an exchange that refuses it cannot take the order stream down with it.
+    if (this.signer && symbols.some((s) => !isPerp(s))) this.ws.subscribe([BALANCE_STREAM], { alone: true });
     this.ws.start();
     // Return once the first connection attempt settled (never reject: reconnects continue in the background).
     const limit = this.opts.startTimeoutMs ?? 15_000;
@@ -199,6 +205,8 @@ export class BackpackAdapter implements ExchangePort {
         this.emit({ type: 'order', event: decodeOrderUpdate(data), recvNs });
       } else if (stream.startsWith('account.positionUpdate')) {
         this.emit({ type: 'position', event: decodePositionUpdate(data) });
+      } else if (stream === BALANCE_STREAM) {
+        this.emit({ type: 'balance', ts: this.clock.now() });
       }
     } catch (e) {
       if (e instanceof CodecError) this.ws?.countParseError(stream);

@@ -73,6 +73,8 @@ export class Account {
   readonly fills: FillRecord[] = [];
   readonly history: OrderView[] = [];
   readonly funding: FundingRecord[] = [];
+  /** Called after any change of an asset's total or lock (the exchange publishes balance updates). */
+  onChange: ((asset: string) => void) | null = null;
   constructor(
     readonly key: string,
     public fees: FeeRatesBps,
@@ -93,14 +95,17 @@ export class Account {
   credit(asset: string, amount: Decimal): void {
     const b = this.balance(asset);
     b.total = b.total.add(amount);
+    this.onChange?.(asset);
   }
   lock(asset: string, amount: Decimal): void {
     const b = this.balance(asset);
     b.locked = b.locked.add(amount);
+    this.onChange?.(asset);
   }
   unlock(asset: string, amount: Decimal): void {
     const b = this.balance(asset);
     b.locked = Decimal.max(ZERO, b.locked.sub(amount));
+    this.onChange?.(asset);
   }
 }
 
