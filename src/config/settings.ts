@@ -84,7 +84,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'sessionLossLimit', kind: 'decimal', def: '100', min: 0, doc: 'Net loss (USDC, fees and funding included) since this start that halts opening quotes (exits continue). A hit limit stays hit across restarts until the UTC day rolls over or `ctl resume --reset-limits`. 0 disables.' },
   { key: 'dailyLossLimit', kind: 'decimal', def: '300', min: 0, doc: 'Net loss (USDC, fees and funding included) since the start of the UTC day that halts opening quotes (exits continue); counted across restarts, so a crash loop gets no fresh budget. Stays hit until the day rolls over or `ctl resume --reset-limits`. 0 disables.' },
   { key: 'flattenOnStop', kind: 'bool', def: 'false', doc: 'On SIGTERM/SIGINT or `q`, close every position with reduce-only orders (post-only at the touch, then IOC) for up to 5 s before cancelling the rest; overrides pause.' },
-  { key: 'spotTargetBase', kind: 'symbolDecimals', def: '', doc: 'Spot only: target base balance per symbol; inventory = balance - target, e.g. `SOL_USDC=2`.' },
+  { key: 'spotTargetBase', kind: 'symbolDecimals', def: '', doc: 'Spot only: base balance per symbol the bot keeps (it never sells below it); inventory = base held - target, e.g. `SOL_USDC=2`. Default 0: entries are bought with the quote and sold back.' },
   { key: 'statsLogIntervalSec', kind: 'number', def: '60', min: 1, max: 86400, doc: 'How often a stats block is appended to log.txt.' },
   { key: 'summaryIntervalSec', kind: 'number', def: '300', min: 1, max: 86400, doc: 'How often a one-line summary is printed to stdout.' },
   { key: 'logFile', kind: 'string', def: './log.txt', doc: 'Stats file (appended, never truncated), relative to the working directory.' },
