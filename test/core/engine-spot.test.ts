@@ -35,16 +35,19 @@ interface Rig {
   balance(asset: string): Decimal;
 }
 
-async function rig(o: { quote?: string; base?: string; settings?: Partial<Settings> } = {}): Promise<Rig> {
-  const clock = new VirtualClock(T0);
+async function rig(o: { quote?: string; base?: string; settings?: Partial<Settings>; restartOf?: Rig } = {}): Promise<Rig> {
+  const clock = o.restartOf?.clock ?? new VirtualClock(T0);
   const market = { ...DEFAULT_MARKETS.find((m) => m.symbol === S)!, initialPrice: '100.00' };
-  const ex = new SimExchange({ clock, seed: 1, model: false, markets: [market], startingCollateral: o.quote ?? '1000', ...(o.base ? { startingBalances: { SOL: o.base } } : {}) });
-  // House quotes 99.99 / 100.02: one tick of improvement puts ours alone at 100.00 / 100.01.
-  ex.addLiquidity(S, 'Bid', '99.99', '50');
-  ex.addLiquidity(S, 'Ask', '100.02', '50');
+  let ex = o.restartOf?.ex;
+  if (!ex) {
+    ex = new SimExchange({ clock, seed: 1, model: false, markets: [market], startingCollateral: o.quote ?? '1000', ...(o.base ? { startingBalances: { SOL: o.base } } : {}) });
+    // House quotes 99.99 / 100.02: one tick of improvement puts ours alone at 100.00 / 100.01.
+    ex.addLiquidity(S, 'Bid', '99.99', '50');
+    ex.addLiquidity(S, 'Ask', '100.02', '50');
+  }
   const port = new DirectExchange({ clock, exchange: ex, apiKey: KEY });
   const logger = new MemLogger();
-  const journal = new MemJournal();
+  const journal = o.restartOf?.journal ?? new MemJournal();
   const engine = new Engine({
     port,
     clock,
@@ -59,16 +62,17 @@ async function rig(o: { quote?: string; base?: string; settings?: Partial<Settin
   });
   await engine.start();
   const run = (ms: number) => port.advance(ms);
+  const exchange = ex;
   const r: Rig = {
     clock,
-    ex,
+    ex: exchange,
     port,
     engine,
     logger,
     journal,
     run,
     resting() {
-      const open = ex.openOrders(KEY, S);
+      const open = exchange.openOrders(KEY, S);
       assert.ok(open.length <= 1, `one working order at most, got ${open.length}`);
       const x = open[0];
       return x ? { side: x.side, price: x.price!, quantity: D(x.quantity!).minus(D(x.executedQuantity)).toString() } : null;
@@ -76,19 +80,19 @@ async function rig(o: { quote?: string; base?: string; settings?: Partial<Settin
     async fillOurs(qty) {
       const mine = r.resting();
       assert.ok(mine, 'an order of ours rests');
-      const id = ex.openOrders(KEY, S)[0]!.id;
-      const ahead = D(ex.queueAhead(KEY, id) ?? '0');
-      ex.takeLiquidity(S, mine.side === 'Bid' ? 'Ask' : 'Bid', ahead.plus(qty ?? mine.quantity).toString(), mine.price);
+      const id = exchange.openOrders(KEY, S)[0]!.id;
+      const ahead = D(exchange.queueAhead(KEY, id) ?? '0');
+      exchange.takeLiquidity(S, mine.side === 'Bid' ? 'Ask' : 'Bid', ahead.plus(qty ?? mine.quantity).toString(), mine.price);
       // The house refills the level it lost, so the book looks the same afterwards.
-      if (ahead.gt(0)) ex.addLiquidity(S, mine.side, mine.price, ahead.toString());
+      if (ahead.gt(0)) exchange.addLiquidity(S, mine.side, mine.price, ahead.toString());
       await run(200);
     },
     async takersBuy() {
-      ex.takeLiquidity(S, 'Bid', '1');
+      exchange.takeLiquidity(S, 'Bid', '1');
       await run(100);
     },
     balance(asset) {
-      const b = ex.balances(KEY)[asset];
+      const b = exchange.balances(KEY)[asset];
       return b ? D(b.available).plus(D(b.locked)) : ZERO;
     },
   };
@@ -143,4 +147,25 @@ test('spot round trip with the fee taken in the base asset: the exit sells what 
   assert.equal(r.resting()?.side, 'Bid');
   assert.deepEqual(r.engine.stats.figures(S).failures, {});
   await r.engine.stop();
+});
+
+test('spot restart: the journal replay and the start-up balances agree (nothing adopted, nothing counted twice), and the held base is sold', async () => {
+  const a = await rig();
+  await a.takersBuy();
+  await a.fillOurs(); // bought 0.5, holding 0.4996
+  await a.fillOurs('0.2'); // the exit sells part: 0.2996 left
+  assert.equal(a.balance('SOL').toString(), '0.2996');
+  await a.engine.stop(); // cancels the rest of the exit
+  const b = await rig({ restartOf: a });
+  const l = b.engine.stats.ledger(S);
+  assert.equal(l.position.toString(), '0.2996', 'inventory from the replayed journal');
+  assert.equal(l.fills, 2);
+  assert.ok(!b.logger.lines.some((x) => /adopting/.test(x)), b.logger.lines.join('\n'));
+  await b.run(500);
+  assert.deepEqual(b.resting(), { side: 'Ask', price: '100.02', quantity: '0.29' }, 'the exit resumes for what is held');
+  await b.fillOurs();
+  assert.equal(b.engine.stats.figures(S).trips, 1);
+  assert.equal(b.engine.stats.ledger(S).position.toString(), b.balance('SOL').toString());
+  assert.deepEqual(b.engine.stats.figures(S).failures, {});
+  await b.engine.stop();
 });
