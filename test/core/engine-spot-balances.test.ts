@@ -57,7 +57,7 @@ function exchangeFill(req: OrderRequest, orderId: string, qty: string, ts: numbe
   };
 }
 
-test('spot sizing: a bid spends only the free quote (orders that are not ours keep their lock); nothing when nothing is free', async () => {
+test('spot sizing: a bid spends only the free quote (orders that are not ours keep their lock); nothing when nothing is free', { timeout: 20_000 }, async () => {
   // 100 USDC, 70 of it locked by someone else's order: 30 is ours to spend.
   const h = await spot([bal('USDC', '30', '70')]);
   const [bid] = h.port.placed();
@@ -79,7 +79,7 @@ test('spot sizing: a bid spends only the free quote (orders that are not ours ke
   await poor.engine.stop();
 });
 
-test('spot balances are re-read from REST after fills, debounced to one read per balanceRefreshSec', async () => {
+test('spot balances are re-read from REST after fills, debounced to one read per balanceRefreshSec', { timeout: 20_000 }, async () => {
   const h = await spot([bal('USDC', '1000')], { balanceRefreshSec: 2 });
   const req = h.port.placed()[0]!;
   const o = { symbol: S, orderId: '1000', clientId: req.clientId, side: req.side, price: req.price!, quantity: req.quantity };
@@ -112,7 +112,7 @@ test('spot balances are re-read from REST after fills, debounced to one read per
   await h.engine.stop();
 });
 
-test('spot: a fill the stream lost shows as a balance disagreement; reconciled fills first, counted once, nothing adopted', async () => {
+test('spot: a fill the stream lost shows as a balance disagreement; reconciled fills first, counted once, nothing adopted', { timeout: 20_000 }, async () => {
   const h = await spot([bal('USDC', '1000')]);
   const req = h.port.placed()[0]!;
   // At the exchange the bid filled (0.5 SOL less its fee), but the fill frame never arrived.
@@ -137,7 +137,7 @@ test('spot: a fill the stream lost shows as a balance disagreement; reconciled f
   await h.engine.stop();
 });
 
-test('spot: base the ledger never traded (a deposit) is adopted once the disagreement persists, and the exit sells it', async () => {
+test('spot: base the ledger never traded (a deposit) is adopted once the disagreement persists, and the exit sells it', { timeout: 20_000 }, async () => {
   const h = await spot([bal('USDC', '1000')]);
   h.port.balances = [bal('USDC', '1000'), bal('SOL', '1.2')];
   h.port.emit({ type: 'balance', ts: h.clock.now() });
@@ -152,7 +152,7 @@ test('spot: base the ledger never traded (a deposit) is adopted once the disagre
   await h.engine.stop();
 });
 
-test('spot: INSUFFICIENT_FUNDS re-reads the balances (fills first) before the next order, which fits them', async () => {
+test('spot: INSUFFICIENT_FUNDS re-reads the balances (fills first) before the next order, which fits them', { timeout: 20_000 }, async () => {
   // The start-up read said 1000 USDC; by the time the order arrives only 10 are left (a withdrawal).
   const h = await spot([bal('USDC', '1000')]);
   let n = 0;
@@ -175,5 +175,57 @@ test('spot: INSUFFICIENT_FUNDS re-reads the balances (fills first) before the ne
   assert.ok(between.indexOf('getFills') < between.indexOf('getBalances'), 'fills first');
   assert.equal(h.port.placed()[2]!.quantity.toString(), '0.1', '10 USDC buys 0.1 at 99.99');
   assert.deepEqual(h.engine.stats.figures(S).failures, { INSUFFICIENT_FUNDS: 1 });
+  await h.engine.stop();
+});
+
+test('spot: a fill that lands while a reconciliation reads the balances is not undone by the (older) read', { timeout: 20_000 }, async () => {
+  const h = await spot([bal('USDC', '1000')]);
+  const req = h.port.placed()[0]!;
+  const o = { symbol: S, orderId: '1000', clientId: req.clientId, side: req.side, price: req.price!, quantity: req.quantity };
+  const after = [bal('USDC', '950'), bal('SOL', '0.4996')];
+  let raced = false;
+  const read = h.port.getBalances.bind(h.port);
+  h.port.getBalances = async () => {
+    if (raced) return read();
+    raced = true;
+    // The exchange answers with the balances from before the fill, whose stream frame arrives meanwhile.
+    const stale = [bal('USDC', '950', '50')];
+    h.port.emit(fillEvent(o, { tradeId: 't-1000', qty: '0.5', fee: '0.0004', feeSymbol: 'SOL' }, D('0.5'), h.clock.now()));
+    h.port.resting.delete(req.clientId);
+    h.port.balances = after;
+    h.port.fills = [exchangeFill(req, '1000', '0.5', h.clock.now())];
+    return stale;
+  };
+  await h.engine.reconcile(false);
+  await settle();
+  assert.equal(h.engine.stats.ledger(S).position.toString(), '0.4996', 'the fill stands');
+  assert.ok(!h.logger.lines.some((x) => /adopting/.test(x)), h.logger.lines.join('\n'));
+  // The wallet kept the fill too (the read predates it): the base it may sell is what the fill left.
+  assert.equal(h.engine.spot!.funds(h.engine.syms.get(S)!).base.toString(), '0.4996');
+  const exit = h.port.placed().at(-1)!;
+  assert.deepEqual([exit.side, exit.quantity.toString()], ['Ask', '0.49']);
+  await advance(h, 5000);
+  assert.equal(h.engine.stats.ledger(S).position.toString(), '0.4996');
+  assert.equal(h.engine.stats.ledger(S).fills, 1);
+  await h.engine.stop();
+});
+
+test('spot: a resting exit counts its own lock as free (it would be replaced), so it stays put instead of churning', { timeout: 20_000 }, async () => {
+  const h = await spot([bal('USDC', '1000')]);
+  const req = h.port.placed()[0]!;
+  const o = { symbol: S, orderId: '1000', clientId: req.clientId, side: req.side, price: req.price!, quantity: req.quantity };
+  h.port.resting.delete(req.clientId);
+  h.port.balances = [bal('USDC', '950'), bal('SOL', '0.4996')];
+  h.port.emit(fillEvent(o, { tradeId: 'f1', qty: '0.5', fee: '0.0004', feeSymbol: 'SOL' }, D('0.5'), h.clock.now()));
+  await settle();
+  const exit = h.port.placed().at(-1)!;
+  assert.deepEqual([exit.side, exit.quantity.toString()], ['Ask', '0.49']);
+  // The exchange now locks the exit's 0.49 SOL.
+  h.port.balances = [bal('USDC', '950'), bal('SOL', '0.0096', '0.49')];
+  const before = h.port.names().length;
+  await advance(h, 5000);
+  const later = h.port.names().slice(before);
+  assert.ok(!later.includes('cancelOrder') && !later.includes('placeOrder'), later.join(','));
+  assert.equal(h.engine.spot!.funds(h.engine.syms.get(S)!).base.toString(), '0.4996', 'own lock counted free for its own symbol');
   await h.engine.stop();
 });

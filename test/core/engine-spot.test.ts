@@ -100,7 +100,7 @@ async function rig(o: { quote?: string; base?: string; settings?: Partial<Settin
   return r;
 }
 
-test('spot, flat with quote only: the flow wants an Ask it cannot fund, so it bids; no INSUFFICIENT_FUNDS ever', async () => {
+test('spot, flat with quote only: the flow wants an Ask it cannot fund, so it bids; no INSUFFICIENT_FUNDS ever', { timeout: 20_000 }, async () => {
   const r = await rig();
   await r.takersBuy();
   await r.run(2000);
@@ -111,7 +111,7 @@ test('spot, flat with quote only: the flow wants an Ask it cannot fund, so it bi
   await r.engine.stop();
 });
 
-test('spot round trip with the fee taken in the base asset: the exit sells what is held and the trip closes', async () => {
+test('spot round trip with the fee taken in the base asset: the exit sells what is held and the trip closes', { timeout: 20_000 }, async () => {
   const r = await rig();
   await r.takersBuy();
   await r.fillOurs(); // bought 0.5 @ 100.00, fee 8 bps in SOL: 0.0004
@@ -149,7 +149,7 @@ test('spot round trip with the fee taken in the base asset: the exit sells what 
   await r.engine.stop();
 });
 
-test('spot restart: the journal replay and the start-up balances agree (nothing adopted, nothing counted twice), and the held base is sold', async () => {
+test('spot restart: the journal replay and the start-up balances agree (nothing adopted, nothing counted twice), and the held base is sold', { timeout: 20_000 }, async () => {
   const a = await rig();
   await a.takersBuy();
   await a.fillOurs(); // bought 0.5, holding 0.4996
