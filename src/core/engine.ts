@@ -214,7 +214,8 @@ export class Engine {
     const journalCount = this.replayJournal();
     await this.recoverHistory(journalCount > 0);
     this.adoptPositions(positions, true);
-    if (this.spot && spotBalances) await this.adoptSpotAtStart(this.spot, spotBalances);
+    // The replayed and recovered fills are all in this read (no order of ours was live since it).
+    if (this.spot && spotBalances) await this.spot.adoptAtStart(spotBalances);
     const carried = this.limits.restore(this.savedLimits, this.stats.netPnl(), this.clock.now());
     this.stats.observe();
     this.stats.peakNet = this.stats.netPnl();
@@ -720,26 +721,6 @@ export class Engine {
       st.driftQty = null;
       if (force) st.positionReadPending = false;
     }
-  }
-
-  /**
-   * Spot inventory at start-up: the balances were read after the orphans were cancelled, so the replayed
-   * and recovered fills are all in them; where the ledger disagrees the exchange's base is adopted, valued
-   * at the market price (its cost is unknown).
-   */
-  private async adoptSpotAtStart(spot: SpotAccount, balances: BalanceInfo[]): Promise<void> {
-    for (const st of spot.syms) {
-      const b = balances.find((x) => x.asset === st.market.baseSymbol);
-      const inv = (b ? b.available.plus(b.locked) : ZERO).minus(st.spotTarget);
-      if (inv.eq(this.stats.ledger(st.symbol).position) || st.mark !== null) continue;
-      try {
-        st.mark = await this.port.getMarkPrice(st.symbol);
-        if (st.mark) this.stats.setMark(st.symbol, st.mark);
-      } catch (e) {
-        this.logger.warn(`[${st.symbol}] no price for the held base: ${msg(e)}`);
-      }
-    }
-    spot.apply(balances, spot.context(), true);
   }
 
   private spotHost(): SpotHost {

@@ -109,6 +109,26 @@ export class SpotAccount {
     return { fillSeq: new Map(this.syms.map((st) => [st.symbol, st.fillSeq])), locks: ownLocks(this.host.workingOrders(), this.markets) };
   }
 
+  /**
+   * Start-up: where the replayed journal disagrees with the balances, the exchange's base is adopted,
+   * valued at the market price (its cost is unknown; spot has no mark stream, so the ticker is asked).
+   */
+  async adoptAtStart(balances: readonly BalanceInfo[]): Promise<void> {
+    for (const st of this.syms) {
+      const b = balances.find((x) => x.asset === st.market.baseSymbol);
+      const inv = (b ? b.available.plus(b.locked) : ZERO).minus(st.spotTarget);
+      const l = this.host.ledger(st.symbol);
+      if (inv.eq(l.position) || st.mark !== null) continue;
+      try {
+        st.mark = await this.host.port.getMarkPrice(st.symbol);
+        l.mark = st.mark;
+      } catch (e) {
+        this.host.logger.warn(`[${st.symbol}] no price for the held base: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    this.apply(balances, this.context(), true);
+  }
+
   /** The debounced read: figures a fill or order overtook are left alone; base disagreements become drift. */
   private async read(): Promise<void> {
     this.inflight = true;
@@ -148,11 +168,15 @@ export class SpotAccount {
       const l = this.host.ledger(st.symbol);
       if (inv.eq(l.position)) {
         st.driftQty = null;
-      } else if (adopt) {
+        continue;
+      }
+      // No PnL is realized: held base of unknown cost is valued at the market when it was found (without a
+      // price yet, it stays drift until the book gives one and the next reconciliation adopts it).
+      const sameSide = !l.position.isZero() && l.position.isNegative() === inv.isNegative();
+      const cost = inv.isZero() || sameSide ? l.avgCost : st.mark;
+      if (adopt && cost !== null) {
         this.host.logger.warn(`[${st.symbol}] inventory ${l.position} disagrees with the exchange's ${st.market.baseSymbol} balance (inventory ${inv}): adopting the exchange's`);
-        const sameSide = !l.position.isZero() && l.position.isNegative() === inv.isNegative();
-        // No PnL is realized: held base of unknown cost is valued at the market when it was found.
-        l.adopt(inv, sameSide ? l.avgCost : (st.mark ?? l.avgCost), now);
+        l.adopt(inv, cost, now);
         st.driftQty = null;
       } else if (st.driftQty === null || !st.driftQty.eq(inv)) {
         st.driftQty = inv;

@@ -229,3 +229,32 @@ test('spot: a resting exit counts its own lock as free (it would be replaced), s
   assert.equal(h.engine.spot!.funds(h.engine.syms.get(S)!).base.toString(), '0.4996', 'own lock counted free for its own symbol');
   await h.engine.stop();
 });
+
+test('spot start-up: base the journal does not explain is adopted at the market price (no PnL); without a price it waits for the book', { timeout: 20_000 }, async () => {
+  const port = new FakePort();
+  port.markets = [perpMarket(S)];
+  port.balances = [bal('USDC', '1000'), bal('SOL', '1.2')];
+  port.getMarkPrice = async () => D('100.02');
+  const h = makeHarness({ symbols: [S] }, { port, book: new FakeBook(S, [['100.00', 5]], [['100.05', 5]]) });
+  await h.engine.start();
+  const l = h.engine.stats.ledger(S);
+  assert.deepEqual([l.position.toString(), l.avgCost.toString(), l.realized.toString()], ['1.2', '100.02', '0']);
+  assert.ok(h.logger.lines.some((x) => /adopting/.test(x)));
+  h.port.emit(bookEvent(h.book));
+  await settle();
+  assert.deepEqual([h.port.placed()[0]?.side, h.port.placed()[0]?.quantity.toString()], ['Ask', '1.2'], 'the exit sells it');
+  await h.engine.stop();
+
+  // No price at start-up (ticker unavailable): not adopted at a made-up cost; the book's mid values it.
+  const q = new FakePort();
+  q.markets = [perpMarket(S)];
+  q.balances = [bal('USDC', '1000'), bal('SOL', '1.2')];
+  const g = makeHarness({ symbols: [S] }, { port: q, book: new FakeBook(S, [['100.00', 5]], [['100.05', 5]]) });
+  await g.engine.start();
+  assert.equal(g.engine.stats.ledger(S).position.toString(), '0');
+  assert.equal(g.engine.syms.get(S)!.driftQty?.toString(), '1.2');
+  g.port.emit(bookEvent(g.book));
+  await advance(g, 4000);
+  assert.deepEqual([g.engine.stats.ledger(S).position.toString(), g.engine.stats.ledger(S).avgCost.toString()], ['1.2', '100.025']);
+  await g.engine.stop();
+});
