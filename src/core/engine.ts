@@ -730,6 +730,7 @@ export class Engine {
       logger: this.logger,
       ledger: (symbol) => this.stats.ledger(symbol),
       workingOrders: () => this.tracker.all(),
+      ordersPlaced: () => this.ordersPlaced,
       track: (p) => this.track(p),
       changed: () => {
         this.touch();

@@ -24,6 +24,8 @@ export interface SpotHost {
   readonly logger: Logger;
   ledger(symbol: string): SymbolLedger;
   workingOrders(): Iterable<LockingOrder>;
+  /** Orders placed so far (a count that only grows). */
+  ordersPlaced(): number;
   track<T>(p: Promise<T>): Promise<T>;
   /** Balances or inventory changed: re-decide the spot symbols. */
   changed(): void;
@@ -33,6 +35,7 @@ export interface SpotHost {
 export interface ReadContext {
   fillSeq: Map<string, number>;
   locks: AssetAmounts;
+  placed: number;
 }
 
 export class SpotAccount {
@@ -106,7 +109,7 @@ export class SpotAccount {
   }
 
   context(): ReadContext {
-    return { fillSeq: new Map(this.syms.map((st) => [st.symbol, st.fillSeq])), locks: ownLocks(this.host.workingOrders(), this.markets) };
+    return { fillSeq: new Map(this.syms.map((st) => [st.symbol, st.fillSeq])), locks: ownLocks(this.host.workingOrders(), this.markets), placed: this.host.ordersPlaced() };
   }
 
   /**
@@ -159,7 +162,10 @@ export class SpotAccount {
     for (const st of this.syms) {
       if (ctx.fillSeq.get(st.symbol) !== st.fillSeq) unsureTotal.add(st.market.baseSymbol).add(st.market.quoteSymbol);
     }
-    this.wallet.adopt(balances, this.assets, ctx.locks, unsureTotal, movedLocks(ctx.locks, ownLocks(this.host.workingOrders(), this.markets)));
+    // Our locks in the read are known only if our orders were the same when it was sent and when it came
+    // back: an order placed (and maybe gone again) meanwhile may be locked in it without being in either.
+    const unsureLocks = this.host.ordersPlaced() !== ctx.placed ? this.assets : movedLocks(ctx.locks, ownLocks(this.host.workingOrders(), this.markets));
+    this.wallet.adopt(balances, this.assets, ctx.locks, unsureTotal, unsureLocks);
     const now = this.host.clock.now();
     for (const st of this.syms) {
       if (ctx.fillSeq.get(st.symbol) !== st.fillSeq) continue;

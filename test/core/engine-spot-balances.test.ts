@@ -258,3 +258,31 @@ test('spot start-up: base the journal does not explain is adopted at the market 
   assert.deepEqual([g.engine.stats.ledger(S).position.toString(), g.engine.stats.ledger(S).avgCost.toString()], ['1.2', '100.025']);
   await g.engine.stop();
 });
+
+test('spot: an order of ours placed and gone while a read was out is not taken for a foreign lock', { timeout: 20_000 }, async () => {
+  const h = await spot([bal('USDC', '1000')]);
+  const bid = h.port.placed()[0]!;
+  const read = h.port.getBalances.bind(h.port);
+  let first = true;
+  h.port.getBalances = async () => {
+    if (!first) return read();
+    first = false;
+    // While the read is out: the bid fills, the exit ask goes out and fills too; the exchange's snapshot
+    // was taken while that ask rested, its 0.49 SOL locked. Our locks are the same (none) at both ends.
+    h.port.resting.delete(bid.clientId);
+    h.port.emit(fillEvent({ symbol: S, orderId: '1000', clientId: bid.clientId, side: 'Bid', price: bid.price!, quantity: bid.quantity }, { tradeId: 'b1', qty: '0.5', fee: '0.0004', feeSymbol: 'SOL' }, D('0.5'), h.clock.now()));
+    await settle();
+    const ask = h.port.placed().at(-1)!;
+    assert.equal(ask.side, 'Ask');
+    h.port.resting.delete(ask.clientId);
+    h.port.emit(fillEvent({ symbol: S, orderId: '1001', clientId: ask.clientId, side: 'Ask', price: ask.price!, quantity: ask.quantity }, { tradeId: 'a1', qty: '0.49', fee: '0.0392' }, D('0.49'), h.clock.now()));
+    await settle();
+    h.port.balances = [bal('USDC', '998.96'), bal('SOL', '0.0096')];
+    return [bal('USDC', '950'), bal('SOL', '0.0096', '0.49')];
+  };
+  h.port.emit({ type: 'balance', ts: h.clock.now() });
+  await advance(h, 400);
+  assert.equal(first, false, 'the read ran');
+  assert.equal(h.engine.spot!.wallet.foreignLocked('SOL').toString(), '0', 'our own (gone) ask is nobody else\'s lock');
+  await h.engine.stop();
+});
