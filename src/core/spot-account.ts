@@ -40,8 +40,6 @@ export interface ReadContext {
 
 export class SpotAccount {
   readonly wallet = new SpotWallet();
-  /** REST balance reads made (for tests and the stats). */
-  reads = 0;
   private readonly markets: Map<string, MarketInfo>;
   private readonly assets = new Set<string>();
   private timer: TimerHandle | null = null;
@@ -138,7 +136,6 @@ export class SpotAccount {
     this.lastReadAt = this.host.clock.now();
     const ctx = this.context();
     try {
-      this.reads++;
       const balances = await this.host.track(this.host.port.getBalances());
       if (!this.stopped) this.apply(balances, ctx, false);
     } catch (e) {

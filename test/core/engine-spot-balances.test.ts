@@ -4,6 +4,7 @@
 // and an INSUFFICIENT_FUNDS rejection re-reads before the next order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ConfigError } from '../../src/config/errors.js';
 import type { Settings } from '../../src/config/settings.js';
 import type { BalanceInfo, FillInfo, OrderRequest, Side } from '../../src/exchange/types.js';
 import { D, ZERO } from '../../src/util/decimal.js';
@@ -285,4 +286,12 @@ test('spot: an order of ours placed and gone while a read was out is not taken f
   assert.equal(first, false, 'the read ran');
   assert.equal(h.engine.spot!.wallet.foreignLocked('SOL').toString(), '0', 'our own (gone) ask is nobody else\'s lock');
   await h.engine.stop();
+});
+
+test('spot: two spot symbols on one base asset are a configuration error (they would sell the same coins)', async () => {
+  const port = new FakePort();
+  port.markets = [perpMarket(S), perpMarket('SOL_USDT')];
+  const h = makeHarness({ symbols: [S, 'SOL_USDT'] }, { port });
+  await assert.rejects(h.engine.start(), (e: Error) => e instanceof ConfigError && /SOL_USDC and SOL_USDT both trade SOL/.test(e.message));
+  assert.ok(!h.port.names().includes('placeOrder'));
 });
