@@ -6,78 +6,28 @@
 import { D, ZERO, type Decimal } from '../../util/decimal.js';
 import type { BookView, Side } from '../types.js';
 import type { DepthDelta, DepthSnapshot, WireLevel } from './codec.js';
+import { PriceLadder } from '../../util/price-ladder.js';
 
 /**
  * One side. `keys` ascending with the best at the end: for bids key = price, for asks key = -price.
  * Quantities are kept as wire strings (exact) keyed by the numeric price.
  */
-export class BookSide {
-  readonly keys: number[] = [];
-  readonly qty = new Map<number, string>();
-  constructor(private readonly sign: 1 | -1) {}
-
-  get size(): number {
-    return this.keys.length;
-  }
-  clear(): void {
-    this.keys.length = 0;
-    this.qty.clear();
-  }
-  /** Best price as a number, NaN when empty. */
-  best(): number {
-    const n = this.keys.length;
-    return n === 0 ? NaN : this.keys[n - 1]! * this.sign;
-  }
+export class BookSide extends PriceLadder<string> {
   /** Set the absolute quantity at a price; a zero quantity deletes the level. Returns true if the best changed. */
   set(price: number, qtyStr: string): boolean {
-    const zero = +qtyStr === 0;
     const had = this.qty.has(price);
-    if (zero) {
+    if (+qtyStr === 0) {
       if (!had) return false;
       this.qty.delete(price);
-      const idx = this.find(price * this.sign);
-      const wasBest = idx === this.keys.length - 1;
-      this.keys.splice(idx, 1);
-      return wasBest;
+      return this.removePrice(price);
     }
     this.qty.set(price, qtyStr);
     if (had) return this.keys[this.keys.length - 1] === price * this.sign;
-    const key = price * this.sign;
-    const n = this.keys.length;
-    // Fast paths: new best (append) is the most frequent insert near the touch.
-    if (n === 0 || key > this.keys[n - 1]!) {
-      this.keys.push(key);
-      return true;
-    }
-    this.keys.splice(this.lowerBound(key), 0, key);
-    return false;
+    return this.insertPrice(price);
   }
   /** Quantity string at a price, undefined if none. */
   get(price: number): string | undefined {
     return this.qty.get(price);
-  }
-  /** i-th best price (0 = best), NaN past the end. */
-  priceAt(i: number): number {
-    const j = this.keys.length - 1 - i;
-    return j < 0 ? NaN : this.keys[j]! * this.sign;
-  }
-
-  private lowerBound(key: number): number {
-    const a = this.keys;
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (a[mid]! < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-  private find(key: number): number {
-    // Deletes are mostly near the touch: check the end first.
-    const n = this.keys.length;
-    if (n > 0 && this.keys[n - 1] === key) return n - 1;
-    return this.lowerBound(key);
   }
 }
 
