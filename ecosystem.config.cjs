@@ -4,9 +4,15 @@
 //   TIERHUNTER_HOME=/srv/a pm2 start ecosystem.config.cjs
 //   TIERHUNTER_PM2_APPS=./accounts.json pm2 start ecosystem.config.cjs   # several accounts / symbol groups
 //
+//   TIERHUNTER_RECORD_SYMBOLS=SOL_USDC_PERP,BTC_USDC_PERP pm2 start ecosystem.config.cjs   # + the tape recorder
+//
 // accounts.json: [{"name":"th-sol","home":"/srv/th-sol","env":{"TIERHUNTER_SYMBOLS":"SOL_USDC_PERP"}}, ...]
 // Each app has its own data directory (journal, run state, control socket) and its own log.txt.
 // The core runs in fork mode, one instance per account: one writer per account.
+// The recorder (`tierhunter record`, app "tierhunter-record") is opt-in: it exists only while
+// TIERHUNTER_RECORD_SYMBOLS is set; tapes go to TIERHUNTER_RECORD_DIR (default $TIERHUNTER_HOME/tapes),
+// a new file per symbol every TIERHUNTER_RECORD_ROTATE_MINUTES (default 60). `--only tierhunter-record`
+// starts it alone.
 'use strict';
 const path = require('node:path');
 const os = require('node:os');
@@ -14,11 +20,14 @@ const fs = require('node:fs');
 
 const root = __dirname;
 
+/** Variables read by this file only (they choose the apps), never passed to them. */
+const PM2_FILE_ONLY = new Set(['TIERHUNTER_PM2_APPS', 'TIERHUNTER_RECORD_SYMBOLS', 'TIERHUNTER_RECORD_DIR', 'TIERHUNTER_RECORD_ROTATE_MINUTES']);
+
 /** BPX_* and TIERHUNTER_* variables of the shell that runs `pm2 start` reach the app. */
 function passthroughEnv() {
   const out = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if ((k.startsWith('BPX_') || k.startsWith('TIERHUNTER_')) && k !== 'TIERHUNTER_PM2_APPS' && v !== undefined) out[k] = v;
+    if ((k.startsWith('BPX_') || k.startsWith('TIERHUNTER_')) && !PM2_FILE_ONLY.has(k) && v !== undefined) out[k] = v;
   }
   return out;
 }
@@ -76,4 +85,38 @@ function apps() {
   return [app({ name: 'tierhunter', home: process.env.TIERHUNTER_HOME || path.join(os.homedir(), '.tierhunter') })];
 }
 
-module.exports = { apps: apps() };
+/** The tape recorder, when TIERHUNTER_RECORD_SYMBOLS asks for it (public data only: it needs no key). */
+function recorderApps() {
+  const symbols = (process.env.TIERHUNTER_RECORD_SYMBOLS || '').trim();
+  if (!symbols) return [];
+  const home = path.resolve(process.env.TIERHUNTER_HOME || path.join(os.homedir(), '.tierhunter'));
+  const dir = path.resolve(process.env.TIERHUNTER_RECORD_DIR || path.join(home, 'tapes'));
+  const rotate = (process.env.TIERHUNTER_RECORD_ROTATE_MINUTES || '60').trim();
+  return [{
+    name: 'tierhunter-record',
+    script: path.join(root, 'bin', 'tierhunter.js'),
+    args: ['record', '--symbols', symbols, '--out', dir, '--rotate-minutes', rotate],
+    interpreter: 'node',
+    interpreter_args: '--optimize-for-size',
+    cwd: root,
+    exec_mode: 'fork',
+    instances: 1,
+    autorestart: true,
+    // pm2 stops with SIGINT; the recorder closes every tape (footer, fsync) within a second or two.
+    kill_timeout: 10000,
+    // The recorder calls process.send('ready') once its markets are known and its files open.
+    wait_ready: true,
+    listen_timeout: 60000,
+    exp_backoff_restart_delay: 1000,
+    max_restarts: 50,
+    min_uptime: 30000,
+    // Exit 2 = bad arguments (an unknown symbol): restarting cannot help.
+    stop_exit_codes: [2],
+    max_memory_restart: '300M',
+    time: true,
+    merge_logs: true,
+    env: { ...passthroughEnv(), TIERHUNTER_HOME: home },
+  }];
+}
+
+module.exports = { apps: [...apps(), ...recorderApps()] };

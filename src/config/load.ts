@@ -45,7 +45,8 @@ function openStore(home: string, configName: string, variable: string): Conf<Rec
   }
 }
 
-function endpoint(env: NodeJS.ProcessEnv, name: string, dflt: string, protocols: string[]): string {
+/** A URL setting (BPX_REST_URL, BPX_WS_URL): the default when unset, ConfigError naming it when invalid. */
+export function endpoint(env: NodeJS.ProcessEnv, name: string, dflt: string, protocols: string[]): string {
   const raw = env[name]?.trim() || dflt;
   let u: URL;
   try {

@@ -105,7 +105,8 @@ export function envName(key: string): string {
   return 'TIERHUNTER_' + key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
-const SYMBOL_RE = /^[A-Z0-9]+_[A-Z0-9]+(_PERP)?$/;
+/** A Backpack spot or perp symbol: SOL_USDC, SOL_USDC_PERP. */
+export const SYMBOL_RE = /^[A-Z0-9]+_[A-Z0-9]+(_PERP)?$/;
 
 function parseOne(spec: SettingSpec, raw: string, source: string): unknown {
   const name = source === 'env' ? envName(spec.key) : `${spec.key} (settings.json)`;
@@ -202,7 +203,11 @@ export function resolveSettings(stored: Record<string, unknown>, env: NodeJS.Pro
 }
 
 /** TIERHUNTER_* variables that are not tunables (paths, modes, test switches). */
-export const NON_SETTING_ENV = new Set(['TIERHUNTER_HOME', 'TIERHUNTER_TEST', 'TIERHUNTER_SECRET_FILE', 'TIERHUNTER_SIM_SEED', 'TIERHUNTER_PAPER_PORT', 'TIERHUNTER_PM2_APPS', 'TIERHUNTER_TSX']);
+export const NON_SETTING_ENV = new Set([
+  'TIERHUNTER_HOME', 'TIERHUNTER_TEST', 'TIERHUNTER_SECRET_FILE', 'TIERHUNTER_SIM_SEED', 'TIERHUNTER_PAPER_PORT', 'TIERHUNTER_PM2_APPS', 'TIERHUNTER_TSX',
+  // Read by ecosystem.config.cjs only (the opt-in recorder app).
+  'TIERHUNTER_RECORD_SYMBOLS', 'TIERHUNTER_RECORD_DIR', 'TIERHUNTER_RECORD_ROTATE_MINUTES',
+]);
 
 export function defaultSettings(): Readonly<Settings> {
   return resolveSettings({}, {});

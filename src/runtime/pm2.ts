@@ -15,6 +15,8 @@ export interface ShutdownOptions {
   shutdown: (signal: string) => Promise<void>;
   /** Hard limit for the whole shutdown (the issue asks for exit within 8 s). */
   deadlineMs?: number;
+  /** What the shutdown does, for the log line (default: the core's). */
+  action?: string;
   log?: (line: string) => void;
   /** Injected for tests. */
   exit?: (code: number) => void;
@@ -61,7 +63,7 @@ export function installShutdownHandlers(opts: ShutdownOptions): () => void {
     started = true;
     startedAt = now();
     firstSignal = signal;
-    log(`${signal} received: stopping quotes and cancelling orders (deadline ${deadlineMs} ms)`);
+    log(`${signal} received: ${opts.action ?? 'stopping quotes and cancelling orders'} (deadline ${deadlineMs} ms)`);
     deadline = setTimeout(() => {
       log(`shutdown did not finish within ${deadlineMs} ms: exiting anyway`);
       exit(1);

@@ -3,7 +3,6 @@
 // the file edges -> control socket -> start. The control socket is bound BEFORE the engine starts: if
 // another core owns it we stop there, before this one cancels "orphaned" orders that are really the
 // other core's working orders.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
@@ -18,21 +17,9 @@ import { FileJournal } from './journal.js';
 import { LogFile } from './logfile.js';
 import { ConsoleLogger } from './logger.js';
 import { loadOrCreatePaperKeys } from './paper-keys.js';
+import { coreVersion } from './version.js';
 import { livePreflight } from './preflight.js';
 import { FileRunStateStore } from './run-state.js';
-
-export function coreVersion(): string {
-  // src/runtime/ in the sources, dist/src/runtime/ when compiled: the first package.json up that reads is ours.
-  for (const rel of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { version?: unknown };
-      return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-    } catch {
-      // not here (or unreadable): try the next one up
-    }
-  }
-  return '0.0.0';
-}
 
 export interface StartCoreOptions {
   env?: NodeJS.ProcessEnv;

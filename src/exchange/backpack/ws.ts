@@ -18,6 +18,8 @@ export interface WsHandlers {
   onConnectFailed?(reason: string): void;
   /** `{"error":{code,message}}` frames (bad subscription, parse error on the server side). */
   onServerError?(code: unknown, message: string): void;
+  /** A frame that named no stream could be read (counted as a parse error; which stream lost it is unknown). */
+  onUnreadable?(): void;
 }
 
 export interface WsOptions {
@@ -220,11 +222,11 @@ export class BackpackWs {
     try {
       msg = JSON.parse(b.toString('utf8'));
     } catch {
-      this.countParseError(UNKNOWN_STREAM);
+      this.unreadable();
       return;
     }
     if (typeof msg !== 'object' || msg === null) {
-      this.countParseError(UNKNOWN_STREAM);
+      this.unreadable();
       return;
     }
     const m = msg as Record<string, unknown>;
@@ -245,7 +247,12 @@ export class BackpackWs {
       this.safe(() => this.handlers.onServerError?.(err.code, typeof err.message === 'string' ? err.message : ''));
       return;
     }
+    this.unreadable();
+  }
+
+  private unreadable(): void {
     this.countParseError(UNKNOWN_STREAM);
+    this.safe(() => this.handlers.onUnreadable?.());
   }
 
   private sendSubscribe(streams: string[]): void {
