@@ -1,7 +1,7 @@
 // Information episodes: how the fair value moves. An episode arrives (Poisson), picks a direction (the
 // previous episode's with probability episodeSideRepeat) and a total move (log-normal, bp), and plays it
-// out in a few steps a few milliseconds apart, as the tapes show price moves: a burst of same-side
-// aggressions that each take the quotes the move left behind. Part of the move may be given back later
+// out in steps of about episodeStepBps a few milliseconds apart, as the tapes show price moves: a burst
+// of same-side aggressions, longer the larger the move, that each take the quotes the move left behind. Part of the move may be given back later
 // (transient impact): a reversal episode is scheduled for then. Pure: the model asks for due steps.
 import type { Prng } from './prng.js';
 import type { Dynamics } from './spec.js';
@@ -71,7 +71,7 @@ export class Episodes {
 
   private start(at: number, dir: 1 | -1, bps: number, reverts: boolean): void {
     const r = this.rng;
-    const n = r.geometric(this.d.episodeSteps);
+    const n = Math.max(1, Math.ceil(bps / this.d.episodeStepBps));
     const per = bps / n;
     // The first step comes at once: the episode is the arrival of its first aggression.
     let t = at;

@@ -36,8 +36,9 @@ export interface ModelGrid {
   qtyScale: number;
 }
 
-/** At most this many distinct maker orders go into a newly formed touch (larger orders beyond it). */
-const MAX_NEW_ORDERS = 40;
+/** At most this many distinct maker orders go into a newly formed touch (larger orders beyond it); joins
+ *  add more of the usual size as the level ages. Bounds the objects a fast market creates per move. */
+const MAX_NEW_ORDERS = 16;
 
 export class Makers {
   readonly spreadTicks: number;
@@ -195,8 +196,9 @@ export class Makers {
   }
 
   /**
-   * Thin levels every ladderGapTicks beyond the touch target, topped up when low, and nothing house-owned
-   * far beyond them. A full pass when the touch moved, else a couple of random levels (background churn).
+   * Thin levels beyond the touch on a fixed grid of ladderGapTicks (fixed prices, so a move of the touch
+   * shifts the ladder by a level or two instead of rebuilding it), topped up when low, and nothing
+   * house-owned far beyond them. A full pass when the touch moved, else a couple of random levels.
    */
   layLadder(side: Side, touch: number, full: boolean): void {
     const dir = side === 'Bid' ? -1 : 1;
@@ -204,15 +206,17 @@ export class Makers {
     const bs = this.venue.book.side(side);
     const moved = this.ladderFrom[side] !== touch;
     const L = this.d.ladderLevels;
+    // The grid point at or beyond the touch on this side; ladder level k is k grid steps past it.
+    const anchor = side === 'Bid' ? Math.floor(touch / step) * step : Math.ceil(touch / step) * step;
     const fill = (k: number) => {
-      const price = touch + dir * k * step;
+      const price = anchor + dir * k * step;
       if (price <= 0) return;
       const want = this.qtyOf(this.d.ladderLevelUsd, price);
       if (bs.houseAt(price) < want / 2) this.venue.addHouse(side, price, this.qtyOf(this.d.ladderLevelUsd * (0.6 + 0.8 * this.rng.next()), price));
     };
     if (full || moved) {
       for (let k = 1; k <= L; k++) fill(k);
-      const limit = touch + dir * (L + 3) * step;
+      const limit = anchor + dir * (L + 3) * step;
       const prices = bs.prices;
       for (let i = prices.length - 1; i >= 0; i--) {
         const p = prices[i]!;

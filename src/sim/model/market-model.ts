@@ -7,7 +7,7 @@
 //
 // Event-driven: the driver asks nextEventAt() and calls advanceTo(t) when its clock reaches t, so trades
 // happen at their own millisecond and a latency-modelled client can react between the steps of one
-// episode. Background upkeep (joins and cancels, the ladder, the mark price) runs on a 100 ms tick.
+// episode. Background upkeep (joins and cancels, the ladder, the mark price) runs on a 250 ms tick.
 // Pure: acts on the venue, randomness from its own seeded PRNG, time only as arguments.
 import type { Side } from '../../exchange/types.js';
 import { Episodes, type EpisodeStep } from './episodes.js';
@@ -18,8 +18,11 @@ import type { Dynamics } from './spec.js';
 
 export type { ModelGrid, ModelVenue } from './makers.js';
 
-/** Background upkeep period, ms. */
-export const TICK_MS = 100;
+/** How long after a price move noise takers may chase it, ms. */
+export const CHASE_MS = 10_000;
+
+/** Background upkeep period, ms: queue churn at this resolution is far finer than a maker order's life. */
+export const TICK_MS = 250;
 
 export class MarketModel {
   private readonly rng: Prng;
@@ -35,6 +38,9 @@ export class MarketModel {
   private readonly noise: Hawkes;
   private noiseAt: number;
   private noiseSide: Side = 'Bid';
+  /** Direction and time of the last episode step (noise takers chase recent moves). */
+  private moveDir: 1 | -1 = 1;
+  private moveAt = -Infinity;
   private tickAt: number;
   private ticks = 0;
   private readonly improveAt: Record<Side, number> = { Bid: Infinity, Ask: Infinity };
@@ -87,7 +93,7 @@ export class MarketModel {
       } else if (t === this.noiseAt) {
         this.noise.arrive(t);
         this.noiseAt = Math.max(t + 1, Math.ceil(this.noise.nextAfter(this.rng)));
-        this.noiseTaker();
+        this.noiseTaker(t);
         this.scheduleImprove(t);
       } else if (t === this.tickAt) {
         this.tickAt += TICK_MS;
@@ -100,6 +106,8 @@ export class MarketModel {
   }
 
   private play(s: EpisodeStep, now: number): void {
+    this.moveDir = s.dir;
+    this.moveAt = now;
     this.fair *= 1 + (s.dir * s.bps) / 1e4;
     if (this.fair < this.g.tickUnit * 10) this.fair = this.g.tickUnit * 10;
     if (s.informed) {
@@ -126,11 +134,16 @@ export class MarketModel {
     }
   }
 
-  /** An uninformed market order; it does not walk more than a few ladder gaps past the touch. */
-  private noiseTaker(): void {
+  /**
+   * An uninformed market order: on the previous one's side (persistence) or chasing the last move; it does
+   * not walk more than a few ladder gaps past the touch.
+   */
+  private noiseTaker(now: number): void {
     const r = this.rng;
     this.counts.noise++;
-    if (r.next() >= this.d.noiseSideRepeat) this.noiseSide = this.noiseSide === 'Bid' ? 'Ask' : 'Bid';
+    const chase = this.d.noiseChase;
+    if (chase !== 0 && now - this.moveAt <= CHASE_MS && r.next() < Math.abs(chase)) this.noiseSide = this.moveDir * chase > 0 ? 'Bid' : 'Ask';
+    else if (r.next() >= this.d.noiseSideRepeat) this.noiseSide = this.noiseSide === 'Bid' ? 'Ask' : 'Bid';
     const ns = this.d.noiseSizeUsd;
     const usd = Math.min(ns.maxUsd, r.logMedian(ns.median, ns.logSd));
     const book = this.venue.book;
@@ -162,7 +175,7 @@ export class MarketModel {
       this.makers.layLadder(side, best !== undefined && !this.makers.behind(side, this.fair) ? best : this.makers.target(side, this.fair), false);
     }
     this.scheduleImprove(now);
-    if (++this.ticks % (1000 / TICK_MS) === 0) this.refreshMark();
+    if (++this.ticks % Math.round(1000 / TICK_MS) === 0) this.refreshMark();
   }
 
   private refreshMark(): void {

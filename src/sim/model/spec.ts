@@ -25,8 +25,9 @@ export interface Dynamics {
   episodeMoveBps: LogNormal;
   /** Probability that an episode moves the same way as the previous one. */
   episodeSideRepeat: number;
-  /** Mean number of steps an episode moves in (geometric, at least 1). */
-  episodeSteps: number;
+  /** Move of one step of an episode, bp: an episode moves in ceil(move / this) steps, so large moves come
+   *  as long bursts of aggressions, as on the tapes. */
+  episodeStepBps: number;
   /** Mean time between the steps of an episode, ms (exponential). */
   episodeStepGapMs: number;
   /** Size an informed taker sends at each step, USD. */
@@ -46,6 +47,9 @@ export interface Dynamics {
   noiseDecaySec: number;
   /** Probability that an aggression is on the same side as the previous one. */
   noiseSideRepeat: number;
+  /** Share of aggressions, within 10 s of a price move, that chase it (trade its way); negative: that
+   *  trade against it. -1..1. */
+  noiseChase: number;
   noiseSizeUsd: LogNormal & { maxUsd: number };
   // ---- competing makers
   /** Spread the makers settle at, bp (at least one tick of the market). */
@@ -131,7 +135,7 @@ const DYNAMICS_RULES: Record<keyof Dynamics, Check | 'lognormal' | 'noiseSize'> 
   episodeRate: num(0, 1000),
   episodeMoveBps: 'lognormal',
   episodeSideRepeat: SHARE,
-  episodeSteps: num(1, 1000),
+  episodeStepBps: num(0, 1000, true),
   episodeStepGapMs: num(0, 60_000),
   informedSizeUsd: 'lognormal',
   silentStepShare: SHARE,
@@ -141,6 +145,7 @@ const DYNAMICS_RULES: Record<keyof Dynamics, Check | 'lognormal' | 'noiseSize'> 
   noiseBranching: num(0, 0.95),
   noiseDecaySec: num(0, 3600, true),
   noiseSideRepeat: SHARE,
+  noiseChase: num(-1, 1),
   noiseSizeUsd: 'noiseSize',
   spreadBps: num(0, 1000),
   touchDepthUsd: POSITIVE,

@@ -2,9 +2,9 @@
 import type { MarketSpecFile } from '../spec.js';
 
 const d = {
-  episodeRate: 0.45, episodeMoveBps: { median: 0.9, logSd: 0.8 }, episodeSideRepeat: 0.5, episodeSteps: 3, episodeStepGapMs: 30,
+  episodeRate: 0.45, episodeMoveBps: { median: 0.9, logSd: 0.8 }, episodeSideRepeat: 0.5, episodeStepBps: 0.25, episodeStepGapMs: 30,
   informedSizeUsd: { median: 2000, logSd: 1.8 }, silentStepShare: 0.11, reversionShare: 0.4, reversionSec: 30,
-  noiseRate: 0.32, noiseBranching: 0.6, noiseDecaySec: 1, noiseSideRepeat: 0.6, noiseSizeUsd: { median: 600, logSd: 1.8, maxUsd: 200000 },
+  noiseRate: 0.32, noiseBranching: 0.6, noiseDecaySec: 1, noiseSideRepeat: 0.6, noiseChase: 0.2, noiseSizeUsd: { median: 600, logSd: 1.8, maxUsd: 200000 },
   spreadBps: 0.016, touchDepthUsd: 95000, newLevelShare: 0.5, makerOrderUsd: { median: 400, logSd: 1.8 }, makerCancelRate: 0.5, improveMs: 2,
   ladderGapBps: 0.2, ladderLevelUsd: 3000, ladderLevels: 30,
 };
