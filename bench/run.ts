@@ -8,6 +8,7 @@ import { benchSigning } from './signing.js';
 import type { IngestResult } from './ingest.js';
 import { benchMemory } from './memory.js';
 import type { PaperResult } from './paper.js';
+import type { TapeBenchResult } from './tape.js';
 import { machine, runChild } from './util.js';
 
 export interface BenchRow {
@@ -143,6 +144,26 @@ export const BENCHES: Bench[] = [
         info('sim: websocket fan-out to 20 clients', int(await w()), 'msgs/s'),
         info('sim: virtual time, 3 markets with the model', round(await v()), 'sim h/wall s'),
       ];
+    },
+  },
+  {
+    name: 'tape',
+    run: async () => {
+      const r = await runChild<TapeBenchResult>('./tape.ts', [], 300_000);
+      const rows: BenchRow[] = [];
+      for (const t of r.tapes) {
+        rows.push(
+          { name: `tape read (gunzip + decode), ${t.name}, warm, per CPU-second`, value: int(t.warmPerSec), unit: 'events/s', target: '>= 500000', pass: t.warmPerSec >= 500_000 },
+          info(`tape read, ${t.name} (${t.events} events), first read in a fresh process`, int(t.coldPerSec), 'events/s'),
+          info(`tape stats pass, ${t.name}`, int(t.statsPerSec), 'events/s'),
+        );
+      }
+      const l = r.long;
+      rows.push(
+        { name: `tape read, long tape (${l.events} events), per CPU-second`, value: int(l.perSec), unit: 'events/s', target: '>= 500000', pass: l.perSec >= 500_000 },
+        { name: 'tape read: peak heap, long tape vs a 30x shorter one', value: round(l.heapPeakMB), unit: `MB vs ${round(l.heapPeakShortMB)} MB`, target: '<= short + 5', pass: l.heapPeakMB <= l.heapPeakShortMB + 5 },
+      );
+      return rows;
     },
   },
   {

@@ -146,12 +146,13 @@ async function statsCmd(argv: string[]): Promise<number> {
     const r0 = await openTape(o.file);
     const stats = new TapeStats(r0.header);
     r0.close();
-    const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const r = await forEachEvent(o.file, (e) => stats.add(e));
-    const readSec = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(c0);
+    const cpuSec = (c.user + c.system) / 1e6;
     const res = stats.result();
     if (p.flags.has('--json')) console.log(JSON.stringify({ file: o.file, complete: r.complete, truncated: r.truncated, ...res }, null, 2));
-    else console.log(renderStats(res, { file: o.file, complete: r.complete, truncated: r.truncated, readSec }));
+    else console.log(renderStats(res, { file: o.file, complete: r.complete, truncated: r.truncated, cpuSec }));
     return 0;
   } catch (e) {
     if (e instanceof TapeFormatError) return fail(e.message);

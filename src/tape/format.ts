@@ -11,7 +11,8 @@ export interface StatsContext {
   file: string;
   complete: boolean;
   truncated: boolean;
-  readSec: number;
+  /** CPU time of the pass (read + statistics), seconds. */
+  cpuSec: number;
 }
 
 export function renderStats(r: TapeStatsResult, ctx: StatsContext): string {
@@ -21,7 +22,7 @@ export function renderStats(r: TapeStatsResult, ctx: StatsContext): string {
   const mk = Object.entries(r.touchMarkoutBps).map(([h, v]) => `${h} ${fixed(v, 2, true)} bp`).join(' · ');
   const mkN = Object.values(r.markoutTrades).map(int).join(' / ');
   const d = r.touchDepthMedian;
-  const rate = ctx.readSec > 0 ? ` · read in ${ctx.readSec.toFixed(2)} s (${(r.events / ctx.readSec / 1e6).toFixed(2)} M events/s)` : '';
+  const rate = ctx.cpuSec > 0 ? ` · read and measured in ${ctx.cpuSec.toFixed(2)} CPU-s (${(r.events / ctx.cpuSec / 1e6).toFixed(2)} M events/s)` : '';
   return [
     `${r.symbol}  ${r.venue} ${r.market} · quantities in ${r.qtyUnit} · ${ctx.file} ${state}`,
     `duration        ${r.durationSec.toFixed(2)} s · ${int(r.events)} events (${counts})${rate}`,

@@ -268,10 +268,10 @@ export class Recorder {
     for (const st of this.syms.values()) await st.tape.flush().catch((e: unknown) => this.log(`${st.tape.symbol}: flush failed: ${String(e)}`));
   }
 
-  /** Counters per symbol (events written, gap records by reason, snapshots loaded, files closed). */
-  status(): Record<string, { events: number; gaps: Record<string, number>; snapshots: number; synced: boolean; file: string; closed: string[] }> {
+  /** Counters per symbol (events written by type, gap records by reason, snapshots loaded, files closed). */
+  status(): Record<string, { events: number; counts: Record<TapeEvent['type'], number>; gaps: Record<string, number>; snapshots: number; synced: boolean; file: string; closed: string[] }> {
     const out: ReturnType<Recorder['status']> = {};
-    for (const [s, st] of this.syms) out[s] = { events: st.tape.events, gaps: { ...st.tape.gaps }, snapshots: st.snapshots, synced: st.tape.synced, file: st.tape.path, closed: [...st.tape.closed] };
+    for (const [s, st] of this.syms) out[s] = { events: st.tape.events, counts: { ...st.tape.counts }, gaps: { ...st.tape.gaps }, snapshots: st.snapshots, synced: st.tape.synced, file: st.tape.path, closed: [...st.tape.closed] };
     return out;
   }
 

@@ -30,8 +30,9 @@ export class SymbolTape {
   private lastBbo: BboEvent | null = null;
   /** Files closed so far (complete). */
   readonly closed: string[] = [];
-  /** Events and gap records written, across files. */
+  /** Events and gap records written, across files, in all and by type. */
   events = 0;
+  readonly counts: Record<TapeEvent['type'], number> = { snapshot: 0, diff: 0, trade: 0, bbo: 0, mark: 0, gap: 0 };
   readonly gaps: Record<string, number> = {};
 
   private constructor(
@@ -114,6 +115,7 @@ export class SymbolTape {
   private readonly out = (e: TapeEvent): void => {
     this.writer.write(e);
     this.events++;
+    this.counts[e.type]++;
     if (e.type === 'gap') this.gaps[e.reason] = (this.gaps[e.reason] ?? 0) + 1;
   };
 }
