@@ -9,6 +9,7 @@ import { TapeStats, type TapeStatsResult } from '../tape/stats.js';
 import type { TapeHeader } from '../tape/types.js';
 import { initialDynamics, refine, roundDynamics, scaleDynamics, targetOf, type FitRound, type FitTarget } from './fit.js';
 import { TapeProfiler, type TapeProfile } from './profile.js';
+import { simulateMarket, type SimulatedMarket } from './simulate.js';
 
 /** Inputs that cannot make a spec (one line for the CLI). */
 export class CalibrateError extends Error {}
@@ -117,12 +118,11 @@ export async function calibrate(inputs: MarketInput[], o: CalibrateOptions): Pro
             `vol 10s ${fmt(r.vol10sBps)} (${fmt(target.vol10sBps)}) bp, join-best fill ${fmt(r.joinBestFillRate)} (${fmt(m.stats.joinBest.rate)})`,
         ),
     });
-    const last = fitted.rounds[fitted.rounds.length - 1]!;
     const filters = input.as ? filtersOf(input.as) : own;
-    const dynamics = input.volumeScale === 1 ? fitted.entry.dynamics : scaleDynamics(fitted.entry.dynamics, input.volumeScale);
-    markets.push({
+    const dynamics = roundDynamics(input.volumeScale === 1 ? fitted.entry.dynamics : scaleDynamics(fitted.entry.dynamics, input.volumeScale));
+    const entry: MarketSpecEntry = {
       ...filters,
-      dynamics: roundDynamics(dynamics),
+      dynamics,
       provenance: {
         tapes: input.tapes.map((p) => p.split('/').pop()!),
         volumeScale: input.volumeScale,
@@ -130,30 +130,38 @@ export async function calibrate(inputs: MarketInput[], o: CalibrateOptions): Pro
           `fitted on ${m.header.venue} ${m.header.symbol} (${m.header.source.kind}${m.header.source.licence ? `, ${m.header.source.licence}` : ''})` +
           (input.as ? `, on ${input.as.symbol}'s filters` : '') +
           (input.volumeScale !== 1 ? `, noise takers and resting size x${input.volumeScale}` : ''),
-        fit: {
-          tape: {
-            tradesPerSec: round4(target.tradesPerSec),
-            spreadBpsMedian: round4(m.stats.spreadBpsMedian),
-            touchDepthUsd: round4(target.touchDepthUsd),
-            touchMarkoutBps: { '1s': round4(target.markout1s), '10s': round4(target.markout10s), '60s': round4(target.markout60s) },
-            vol10sBps: round4(target.vol10sBps),
-            joinBestFillRate: round4(m.stats.joinBest.rate),
-          },
-          model: {
-            simulatedMinutes: o.minutes,
-            seed: o.seed,
-            tradesPerSec: round4(last.tradesPerSec),
-            spreadBpsMedian: round4(fitted.sim.stats.spreadBpsMedian),
-            touchDepthUsd: round4(last.touchDepthUsd),
-            touchMarkoutBps: { '1s': round4(last.markoutBps['1s'] ?? null), '10s': round4(last.markoutBps['10s'] ?? null), '60s': round4(last.markoutBps['60s'] ?? null) },
-            vol10sBps: round4(last.vol10sBps),
-            joinBestFillRate: round4(last.joinBestFillRate),
-          },
-        },
       },
-    });
+    };
+    const fit: Record<string, unknown> = {
+      tape: figures(target.tradesPerSec, m.stats.spreadBpsMedian, target.touchDepthUsd, [target.markout1s, target.markout10s, target.markout60s], target.vol10sBps, m.stats.joinBest.rate),
+      model: { simulatedMinutes: 2 * o.minutes, seed: o.seed, ...simFigures(fitted.sim) },
+    };
+    // The market as written (another venue's filters, a volume scale): what it does on its own.
+    if (input.as || input.volumeScale !== 1) {
+      const sim = simulateMarket(entry, 2 * o.minutes, o.seed);
+      fit['asWritten'] = { simulatedMinutes: 2 * o.minutes, seed: o.seed, ...simFigures(sim) };
+      o.log?.(`  as written (${entry.symbol}): ${JSON.stringify(fit['asWritten'])}`);
+    }
+    entry.provenance.fit = fit;
+    markets.push(entry);
   }
   return { format: MARKET_SPEC_FORMAT, version: MARKET_SPEC_VERSION, markets };
+}
+
+function figures(tps: number, spread: number | null, depthUsd: number | null, mk: Array<number | null>, vol10: number | null, jb: number | null): Record<string, unknown> {
+  return {
+    tradesPerSec: round4(tps),
+    spreadBpsMedian: round4(spread),
+    touchDepthUsd: round4(depthUsd),
+    touchMarkoutBps: { '1s': round4(mk[0] ?? null), '10s': round4(mk[1] ?? null), '60s': round4(mk[2] ?? null) },
+    vol10sBps: round4(vol10),
+    joinBestFillRate: round4(jb),
+  };
+}
+
+function simFigures(s: SimulatedMarket): Record<string, unknown> {
+  const mk = s.stats.touchMarkoutBps;
+  return figures(s.stats.tradesPerSec, s.stats.spreadBpsMedian, s.profile.touchDepthUsdMedian, [mk['1s'] ?? null, mk['10s'] ?? null, mk['60s'] ?? null], s.profile.volBps10s, s.stats.joinBest.rate);
 }
 
 function fmt(x: number | null | undefined): string {

@@ -28,6 +28,7 @@ export interface FitTarget {
   markout10s: number;
   markout60s: number;
   vol10sBps: number;
+  vol60sBps: number;
 }
 
 export function targetOf(stats: TapeStatsResult, p: TapeProfile): FitTarget {
@@ -43,6 +44,7 @@ export function targetOf(stats: TapeStatsResult, p: TapeProfile): FitTarget {
     markout10s: mk['10s'] ?? 0,
     markout60s: mk['60s'] ?? 0,
     vol10sBps: p.volBps10s ?? NaN,
+    vol60sBps: p.volBps60s ?? NaN,
   };
 }
 
@@ -85,7 +87,9 @@ export function initialDynamics(p: TapeProfile, stats: TapeStatsResult): Dynamic
   const depth = p.touchDepthUsdMedian ?? 10_000;
   const spread = stats.spreadBpsMedian ?? 1;
   const touchChanges = Math.max(0.1, p.touchChangesPerSec);
-  const reversion = 0.3;
+  // The share that reverts: from the 60 s / 10 s variance ratio (a random walk's is 1).
+  const ratio = p.volBps10s && p.volBps60s ? (p.volBps60s / p.volBps10s) ** 2 / 6 : 1;
+  const reversion = clamp(1 - Math.sqrt(Math.min(1, ratio)), 0, 0.8);
   return {
     // Reversals are episodes too (in the other direction): the measured episodes include them.
     episodeRate: Math.max(0.01, p.episodes / dur / (1 + reversion)),
@@ -221,12 +225,15 @@ export function correct(d0: Dynamics, t: FitTarget, s: SimulatedMarket): Dynamic
   d.episodeMoveBps.median *= moveRatio;
   const vol = p.volBps10s;
   if (vol !== null && vol > 0 && Number.isFinite(t.vol10sBps)) d.episodeRate *= damp((t.vol10sBps / (vol * moveRatio)) ** 2, 0.33, 3);
-  // What the price gives back between 10 s and 60 s.
-  const m10 = s.stats.touchMarkoutBps['10s'] ?? null;
-  const m60 = s.stats.touchMarkoutBps['60s'] ?? null;
-  if (m10 !== null && m60 !== null) {
-    const miss = t.markout60s - t.markout10s - (m60 - m10);
-    d.reversionShare = clamp(d.reversionShare + (0.6 * miss) / Math.max(0.2, Math.abs(m10)), 0, 1);
+  // What the price gives back between 10 s and 60 s, from the volatility's term structure: with a share r
+  // of each move reverting, the 60 s variance per second falls toward (1 - r)^2 of the 10 s one. (Not from
+  // the 60 s markout: on minutes-long tapes its sampling error is larger than itself, docs/BACKTEST.md.)
+  const v10 = p.volBps10s;
+  const v60 = p.volBps60s;
+  if (v10 !== null && v60 !== null && v10 > 0 && Number.isFinite(t.vol60sBps) && Number.isFinite(t.vol10sBps) && t.vol10sBps > 0) {
+    const want = t.vol60sBps / t.vol10sBps;
+    const got = v60 / v10;
+    d.reversionShare = clamp(d.reversionShare + 0.5 * (got - want) / Math.sqrt(6), 0, 1);
   }
   return d;
 }

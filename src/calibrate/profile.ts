@@ -11,7 +11,7 @@
 // - silent moves: a mid change with no trade in the 50 ms before it (the makers requoted without a trade);
 // - full maker orders: every trade of an aggression but the last at one price took a whole maker order;
 // - noise clustering: the variance / mean of noise aggression counts in 1 s and 10 s windows;
-// - volatility: the mid on a 1 s grid, log returns over 1 s and 10 s;
+// - volatility: the mid on a 1 s grid, log returns over 1 s, 10 s and 60 s (overlapping);
 // - touch: depth at the best bid/ask in USD, how often the spread is wider than its median, touch changes;
 // - ladder (when the depth is known): distance of the second level from the touch and size of levels 2..10.
 // Pure: feed events in tape order, then result().
@@ -139,6 +139,7 @@ export interface TapeProfile {
   ladderLevelUsd: number | null;
   volBps1s: number | null;
   volBps10s: number | null;
+  volBps60s: number | null;
 }
 
 export class TapeProfiler {
@@ -201,6 +202,8 @@ export class TapeProfiler {
   private r1n = 0;
   private r10 = 0;
   private r10n = 0;
+  private r60 = 0;
+  private r60n = 0;
   // ladder
   private readonly book: TapeBook;
   private diffs = 0;
@@ -287,6 +290,11 @@ export class TapeProfiler {
         const r = Math.log(this.grid[n - 1]! / this.grid[n - 11]!) * 1e4;
         this.r10 += r * r;
         this.r10n++;
+      }
+      if (n >= 61) {
+        const r = Math.log(this.grid[n - 1]! / this.grid[n - 61]!) * 1e4;
+        this.r60 += r * r;
+        this.r60n++;
         this.grid.shift();
       }
     }
@@ -438,6 +446,7 @@ export class TapeProfiler {
       ladderLevelUsd: this.l2Usd.median(),
       volBps1s: this.r1n > 10 ? Math.sqrt(this.r1 / this.r1n) : null,
       volBps10s: this.r10n > 10 ? Math.sqrt(this.r10 / this.r10n) : null,
+      volBps60s: this.r60n > 10 ? Math.sqrt(this.r60 / this.r60n) : null,
     };
   }
 }

@@ -155,12 +155,15 @@ export class SimExchange {
         m.model = model;
         model.seedBook();
         this.flush(m);
-        this.drivers.push(
-          new ModelDriver(this.clock, model, () => {
-            this.runReduceChecks();
-            this.flush(m);
-          }),
-        );
+        const driver = new ModelDriver(this.clock, model, () => {
+          this.runReduceChecks();
+          this.flush(m);
+        });
+        this.drivers.push(driver);
+        // Makers see every change of the book, also a user's: a sweep by a user is refilled like a model taker's.
+        this.bookL.push((symbol) => {
+          if (symbol === m.symbol) driver.poke();
+        });
       }
       this.fundingHistory.set(spec.symbol, []);
     }

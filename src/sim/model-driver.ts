@@ -7,6 +7,8 @@ import type { MarketModel } from './model/market-model.js';
 
 export class ModelDriver {
   private timer: TimerHandle | null = null;
+  private armedAt = Infinity;
+  private firing = false;
 
   constructor(
     private readonly clock: Clock,
@@ -26,18 +28,36 @@ export class ModelDriver {
   stop(): void {
     this.clock.clear(this.timer);
     this.timer = null;
+    this.armedAt = Infinity;
+  }
+
+  /** The book changed from outside the model (a user's order): let the makers react, re-arm if sooner. */
+  poke(): void {
+    if (this.firing || this.timer === null) return;
+    this.model.react(this.clock.now());
+    if (this.model.nextEventAt() < this.armedAt) {
+      this.clock.clear(this.timer);
+      this.arm();
+    }
   }
 
   private arm(): void {
     const at = this.model.nextEventAt();
     if (at === Infinity) return;
+    this.armedAt = at;
     this.timer = this.clock.setTimeout(() => this.fire(), Math.max(0, at - this.clock.now()));
   }
 
   private fire(): void {
     this.timer = null;
-    this.model.advanceTo(this.clock.now());
-    this.after();
+    this.armedAt = Infinity;
+    this.firing = true;
+    try {
+      this.model.advanceTo(this.clock.now());
+      this.after();
+    } finally {
+      this.firing = false;
+    }
     this.arm();
   }
 }

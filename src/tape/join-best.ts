@@ -2,7 +2,7 @@
 // real tape and for the synthetic market (docs/TAPES.md):
 // - every `cadenceSec` of local time a hypothetical 1-lot bid joins the best bid and a 1-lot ask the best
 //   ask, behind the displayed size there (its queue ahead Q); it never moves afterwards;
-// - it is filled when, within `windowSec`, a taker trades through its price (a sell below the bid, a buy
+// - it is filled when, within `windowSec` (before placed + windowSec), a taker trades through its price (a sell below the bid, a buy
 //   above the ask), or takers on that side trade more than Q at its price;
 // - Q falls to the displayed size at its price whenever a best bid/ask shows that price with less
 //   (cancels are taken to be ahead only when they must be: hftbacktest's risk-averse queue model);
@@ -96,11 +96,11 @@ export class JoinBestTracker {
     this.expire(t);
   }
 
-  /** Quotes whose window closed before t leave the live set. */
+  /** Quotes whose window closed by t leave the live set (the window is [placed, placed + windowSec)). */
   private expire(t: number): void {
     let k = 0;
     for (const q of this.live) {
-      if (q.t + this.windowUs < t) this.done.push(q);
+      if (q.t + this.windowUs <= t) this.done.push(q);
       else this.live[k++] = q;
     }
     this.live.length = k;

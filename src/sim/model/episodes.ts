@@ -80,7 +80,11 @@ export class Episodes {
       insert(this.steps, { at: Math.ceil(t), dir, bps: per, informed: r.next() >= this.d.silentStepShare });
     }
     if (reverts && this.d.reversionShare > 0) {
-      insert(this.reversals, { at: Math.ceil(t + r.exp(this.d.reversionSec * 1000)), dir: dir === 1 ? -1 : 1, bps: bps * this.d.reversionShare });
+      // Gamma(3) delay: the give-back rarely starts within seconds (the tapes' markout is flat from 1 s to
+      // 10 s) and is mostly done by 3x its mean.
+      const third = (this.d.reversionSec * 1000) / 3;
+      const delay = r.exp(third) + r.exp(third) + r.exp(third);
+      insert(this.reversals, { at: Math.ceil(t + delay), dir: dir === 1 ? -1 : 1, bps: bps * this.d.reversionShare });
     }
   }
 }

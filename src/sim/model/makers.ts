@@ -226,7 +226,14 @@ export class Makers {
       this.ladderFrom[side] = touch;
     } else {
       fill(1 + this.rng.int(L));
-      fill(1 + this.rng.int(L));
+      // The book beyond the touch is never still: one level's makers add or cancel a little each tick.
+      const price = anchor + dir * (1 + this.rng.int(L)) * step;
+      const have = bs.houseAt(price);
+      if (price > 0 && have > 0) {
+        const delta = this.qtyOf(this.d.ladderLevelUsd * 0.3 * this.rng.next(), price);
+        if (this.rng.next() < 0.5) this.venue.addHouse(side, price, delta);
+        else this.venue.cancelHouse(side, price, Math.min(delta, have - this.g.minQty));
+      }
     }
   }
 }

@@ -157,6 +157,11 @@ export class MarketModel {
     }
   }
 
+  /** The book changed outside the model (a user traded or quoted): makers react as to their own events. */
+  react(now: number): void {
+    this.scheduleImprove(now);
+  }
+
   /** Makers improve a side that is behind their target after a short reaction time. */
   private scheduleImprove(now: number): void {
     for (const side of ['Bid', 'Ask'] as const) {

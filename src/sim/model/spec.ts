@@ -7,6 +7,7 @@
 // Dynamics are in price-relative and notional units (bp, USD, per second) rather than ticks and lots, so a
 // spec fitted on one venue's tape can drive a market with another venue's tick and step (the default paper
 // markets keep Backpack's filters with dynamics fitted on Binance tapes).
+import { SYMBOL_RE } from '../../config/settings.js';
 
 export const MARKET_SPEC_FORMAT = 'tierhunter-market-spec';
 export const MARKET_SPEC_VERSION = 1;
@@ -36,7 +37,7 @@ export interface Dynamics {
   silentStepShare: number;
   /** Share of an episode's move given back later (transient impact), 0..1. */
   reversionShare: number;
-  /** Mean delay of that give-back, seconds (exponential). */
+  /** Mean delay of that give-back, seconds (gamma, shape 3). */
   reversionSec: number;
   // ---- noise takers: uninformed, clustered (Hawkes), heavy-tailed sizes
   /** Baseline aggressions per second (the Hawkes process's immigrant rate). */
@@ -196,10 +197,12 @@ function checkFilters(o: Record<string, unknown>, path: string): void {
     const x = o[k];
     if (typeof x !== 'string' || (re && !re.test(x))) throw new MarketSpecError(`${path}.${k}`, `must be ${what}`);
   };
-  str('symbol', /^[A-Za-z0-9_]{1,40}$/, 'a symbol like BTC_USDC_PERP');
-  str('baseSymbol', /^[A-Za-z0-9]{1,20}$/, 'an asset name');
-  str('quoteSymbol', /^[A-Za-z0-9]{1,20}$/, 'an asset name');
+  str('symbol', SYMBOL_RE, 'a Backpack symbol like BTC_USDC_PERP or SOL_USDC');
+  str('baseSymbol', /^[A-Z0-9]{1,20}$/, 'an asset name in capitals');
+  str('quoteSymbol', /^[A-Z0-9]{1,20}$/, 'an asset name in capitals');
   if (o['marketType'] !== 'PERP' && o['marketType'] !== 'SPOT') throw new MarketSpecError(`${path}.marketType`, 'must be "PERP" or "SPOT"');
+  const want = `${String(o['baseSymbol'])}_${String(o['quoteSymbol'])}${o['marketType'] === 'PERP' ? '_PERP' : ''}`;
+  if (o['symbol'] !== want) throw new MarketSpecError(`${path}.symbol`, `must be ${want} (base_quote, and _PERP exactly for a PERP)`);
   for (const k of ['tickSize', 'stepSize', 'minQuantity', 'minPrice', 'maxPrice', 'initialPrice']) {
     str(k, DECIMAL, 'a positive decimal string');
     if (Number(o[k]) <= 0) throw new MarketSpecError(`${path}.${k}`, 'must be greater than 0');
