@@ -14,6 +14,7 @@ import type { SimExchange } from '../sim/exchange.js';
 import { PublicTape, simTapeHeader } from '../sim/public-tape.js';
 import { MarkoutTracker } from '../tape/markout.js';
 import { TapeStats, type TapeStatsResult } from '../tape/stats.js';
+import type { TapeEvent } from '../tape/types.js';
 
 export const ADVERSE_HORIZON_SEC = 10;
 
@@ -55,6 +56,8 @@ export class MarketObserver {
     private readonly ex: SimExchange,
     symbols: readonly string[],
     account: string,
+    /** Also hand every public event on (a tape writer: the synthetic market's own recording). */
+    forward: ((symbol: string, e: TapeEvent) => void) | null = null,
   ) {
     this.startMs = ex.clock.now();
     for (const s of symbols) {
@@ -65,6 +68,7 @@ export class MarketObserver {
     }
     this.tape = new PublicTape(ex, symbols, (symbol, e) => {
       this.stats.get(symbol)?.add(e);
+      forward?.(symbol, e);
       if (e.type !== 'bbo') return;
       const f = this.fills.get(symbol);
       if (!f) return;

@@ -16,6 +16,10 @@ import { DirectExchange, type DirectExchangeOptions } from '../sim/direct.js';
 import { LatencyModel, VPS_LATENCY, type LatencySettings } from '../sim/latency.js';
 import type { MarketSpecFile } from '../sim/model/spec.js';
 import { VirtualClock } from '../util/clock.js';
+import { join } from 'node:path';
+import { coreVersion } from '../runtime/version.js';
+import { simTapeHeader } from '../sim/public-tape.js';
+import { TapeWriter } from '../tape/writer.js';
 import { MarketObserver } from './market-observer.js';
 import { buildReport, InventoryWatch, type BacktestReport, type StrategyName } from './report.js';
 import { backtestSettings } from './settings.js';
@@ -45,6 +49,8 @@ export interface BacktestOptions {
   marketSpec?: MarketSpecFile;
   /** Client-exchange latency; default VPS_LATENCY. */
   latency?: LatencySettings;
+  /** Write each market's public stream to DIR/<symbol>.tape (a tape like `tierhunter record` writes). */
+  marketTapeDir?: string;
   onProgress?: (doneMs: number, totalMs: number) => void;
 }
 
@@ -112,7 +118,8 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
     latency: new LatencyModel(latency, opts.seed),
     exchangeOptions: { historyLimit: HISTORY_LIMIT },
   });
-  const observer = new MarketObserver(exchange.exchange, settings.symbols, exchange.apiKey);
+  const tapes = opts.marketTapeDir === undefined ? null : await openMarketTapes(exchange, settings.symbols, opts.marketTapeDir);
+  const observer = new MarketObserver(exchange.exchange, settings.symbols, exchange.apiKey, tapes ? (s, e) => tapes.get(s)?.write(e) : null);
   const journal = new MemoryJournal();
   const logger = new CountingLogger();
   const wallStart = performance.now();
@@ -175,6 +182,7 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
   }
   await stopping;
   observer.stop();
+  if (tapes) for (const w of tapes.values()) await w.close('end');
   opts.onProgress?.(total, total);
 
   const rendered: Record<string, string> = {};
@@ -195,6 +203,16 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
     wallMs: performance.now() - wallStart,
   });
   return { report, exchange, journal, logger, engine, settings };
+}
+
+async function openMarketTapes(x: DirectExchange, symbols: readonly string[], dir: string): Promise<Map<string, TapeWriter>> {
+  const out = new Map<string, TapeWriter>();
+  for (const s of symbols) {
+    const m = x.exchange.market(s)!;
+    const header = simTapeHeader(m, { version: coreVersion(), command: 'backtest' }, new Date().toISOString());
+    out.set(s, await TapeWriter.open(join(dir, `${s}.tape`), header));
+  }
+  return out;
 }
 
 /**

@@ -2,7 +2,7 @@
 // in virtual time. One run prints a report; --compare runs the standard strategies on the same seeds.
 //   tierhunter backtest --hours H --seed S [--symbols A,B] [--set KEY=VALUE ...] [--strategy engine|symmetric]
 //                       [--market-spec FILE] [--latency E,R,F[,J]] [--compare] [--seeds N] [--json]
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { ConfigError } from '../config/errors.js';
 import { runCompare, standardStrategies } from '../backtest/compare.js';
 import { renderCompare, renderReport } from '../backtest/format.js';
@@ -14,7 +14,8 @@ import { DEFAULT_MARKETS } from '../sim/model/markets.js';
 import { MarketSpecError, parseMarketSpec, type MarketSpecFile } from '../sim/model/spec.js';
 
 export const USAGE = `usage: tierhunter backtest --hours H --seed S [--symbols A,B] [--set KEY=VALUE ...]
-                          [--strategy engine|symmetric] [--market-spec FILE] [--latency E,R,F[,J]]
+                          [--strategy engine|symmetric] [--market-spec FILE] [--market-tape DIR]
+                          [--latency E,R,F[,J]]
                           [--compare] [--seeds N] [--json]
   --hours H      simulated hours (default 1)
   --seed S       market seed (default 1); --compare uses seeds S..S+N-1
@@ -22,6 +23,9 @@ export const USAGE = `usage: tierhunter backtest --hours H --seed S [--symbols A
   --market-spec FILE
                  run the markets of a MarketSpec file (\`tierhunter calibrate\` writes one; schema in
                  docs/MARKET-SPEC.md) instead of the built-in paper markets
+  --market-tape DIR
+                 also write each market's public stream (trades, best bid/ask) to DIR/<symbol>.tape;
+                 \`tierhunter tape stats\` on it gives the report's market block
   --latency E,R,F[,J]
                  order entry, response and feed latency in ms, J the jitter (log-sd); 0 for none
                  (default ${VPS_LATENCY.entryMs},${VPS_LATENCY.responseMs},${VPS_LATENCY.feedMs},${VPS_LATENCY.jitter}: a VPS near the exchange)
@@ -43,6 +47,7 @@ export interface BacktestArgs {
   help: boolean;
   /** Path of --market-spec (loaded by main). */
   marketSpec: string | null;
+  marketTape: string | null;
   /** --symbols given explicitly. */
   symbolsGiven: boolean;
   latency: LatencySettings;
@@ -61,6 +66,7 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | string {
     json: false,
     help: false,
     marketSpec: null,
+    marketTape: null,
     symbolsGiven: false,
     latency: { ...VPS_LATENCY },
   };
@@ -118,6 +124,10 @@ export function parseBacktestArgs(argv: string[]): BacktestArgs | string {
       }
       case '--market-spec':
         out.marketSpec = v;
+        break;
+      case '--market-tape':
+        if (!existsSync(v) || !statSync(v).isDirectory()) return `--market-tape ${v}: not a directory`;
+        out.marketTape = v;
         break;
       case '--latency': {
         const l = parseLatency(v);
@@ -229,6 +239,7 @@ export async function main(argv: string[]): Promise<number> {
       strategy: args.strategy,
       ...(spec ? { marketSpec: spec } : {}),
       latency: args.latency,
+      ...(args.marketTape !== null ? { marketTapeDir: args.marketTape } : {}),
       ...(bar ? { onProgress: (d: number, t: number) => bar.update(d, t) } : {}),
     });
     bar?.done();
