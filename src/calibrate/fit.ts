@@ -1,9 +1,10 @@
 // Fitting the market model to a tape (docs/MARKET-SPEC.md): first the direct estimates from the tape's
 // profile (rates, size distributions, clustering, the touch and the ladder), then a few rounds of
-// simulate-and-correct on the five figures the estimates cannot pin down alone because they come out of
-// the interplay of the mechanisms: trades per second (noise rate), median touch depth (how full a new
-// touch level starts), the 1 s maker markout (how far an episode moves), the 10 s volatility (how often
-// episodes come) and the give-back between 10 s and 60 s (the reversion share). Pure apart from the
+// simulate-and-correct on the figures the estimates cannot pin down alone because they come out of the
+// interplay of the mechanisms: trades per second split into informed and noise (noise rate, informed
+// size, step size), median touch depth (how full a new touch level starts), the 1 s maker markout (how far
+// an episode moves), its growth to 10 s (how often episodes repeat their direction), the 10 s volatility
+// (how often episodes come) and the 60 s / 10 s volatility ratio (the reversion share). Pure apart from the
 // simulations it runs (deterministic for a seed).
 import type { Dynamics, MarketSpecEntry } from '../sim/model/spec.js';
 import type { TapeStatsResult } from '../tape/stats.js';
@@ -150,7 +151,7 @@ function summary(round: number, s: SimulatedMarket): FitRound {
 }
 
 /** The knobs the rounds correct (averaged over the later rounds: each round's figures are noisy). */
-const KNOBS = ['noiseRate', 'episodeStepBps', 'episodeRate', 'newLevelShare', 'touchDepthUsd', 'reversionShare'] as const;
+const KNOBS = ['noiseRate', 'episodeStepBps', 'episodeRate', 'newLevelShare', 'touchDepthUsd', 'reversionShare', 'episodeSideRepeat'] as const;
 
 function knobsOf(d: Dynamics): number[] {
   return [...KNOBS.map((k) => d[k]), d.informedSizeUsd.median, d.episodeMoveBps.median];
@@ -225,6 +226,13 @@ export function correct(d0: Dynamics, t: FitTarget, s: SimulatedMarket): Dynamic
   d.episodeMoveBps.median *= moveRatio;
   const vol = p.volBps10s;
   if (vol !== null && vol > 0 && Number.isFinite(t.vol10sBps)) d.episodeRate *= damp((t.vol10sBps / (vol * moveRatio)) ** 2, 0.33, 3);
+  // How the markout grows from 1 s to 10 s: the next episodes' direction. With side repeat p the episodes
+  // after a trade keep moving against its maker by (2p - 1) of a move each.
+  const mk10 = s.stats.touchMarkoutBps['10s'] ?? null;
+  if (m1 !== null && mk10 !== null && m1 < 0 && t.markout1s < 0) {
+    const miss = mk10 / m1 - t.markout10s / t.markout1s;
+    d.episodeSideRepeat = clamp(d.episodeSideRepeat - 0.3 * miss, 0.2, 0.9);
+  }
   // What the price gives back between 10 s and 60 s, from the volatility's term structure: with a share r
   // of each move reverting, the 60 s variance per second falls toward (1 - r)^2 of the 10 s one. (Not from
   // the 60 s markout: on minutes-long tapes its sampling error is larger than itself, docs/BACKTEST.md.)

@@ -16,6 +16,7 @@
 // - ladder (when the depth is known): distance of the second level from the touch and size of levels 2..10.
 // Pure: feed events in tape order, then result().
 import { QuantileSketch } from '../tape/sketch.js';
+import { LogFit, VolGrid, WindowCounts } from './estimators.js';
 import { TapeBook } from '../tape/book.js';
 import type { TapeEvent, TapeHeader } from '../tape/types.js';
 
@@ -23,59 +24,6 @@ const MOVE_WINDOW_US = 50_000;
 const EPISODE_GAP_US = 100_000;
 /** Noise aggressions this soon after an episode count toward chasing it (the model's CHASE_MS). */
 const CHASE_US = 10_000_000;
-
-/**
- * A log-normal fitted by quantiles: the median, and the log-sd from the interquartile range (a normal's
- * IQR is 1.349 sd). Robust where moments are not: a tape's moves and sizes mix a mass of one-tick or
- * one-lot values with a heavy upper tail, which would make the log-sd of the moments several times larger
- * than the body's.
- */
-export class LogFit {
-  private readonly q = new QuantileSketch();
-  add(x: number): void {
-    if (x > 0 && Number.isFinite(x)) this.q.add(x);
-  }
-  get n(): number {
-    return this.q.count;
-  }
-  /** {median, logSd}; null without samples. */
-  fit(): { median: number; logSd: number } | null {
-    const m = this.q.median();
-    const lo = this.q.quantile(0.25);
-    const hi = this.q.quantile(0.75);
-    if (m === null || lo === null || hi === null) return null;
-    return { median: m, logSd: Math.log(hi / lo) / 1.349 };
-  }
-}
-
-class WindowCounts {
-  private start: number | null = null;
-  private count = 0;
-  private n = 0;
-  private sum = 0;
-  private sum2 = 0;
-  constructor(private readonly us: number) {}
-  add(t: number): void {
-    this.roll(t);
-    this.count++;
-  }
-  roll(t: number): void {
-    if (this.start === null) this.start = t;
-    while (t >= this.start + this.us) {
-      this.n++;
-      this.sum += this.count;
-      this.sum2 += this.count * this.count;
-      this.count = 0;
-      this.start += this.us;
-    }
-  }
-  /** Variance / mean of the counts of closed windows; null if too few. */
-  fano(): number | null {
-    if (this.n < 5 || this.sum === 0) return null;
-    const m = this.sum / this.n;
-    return (this.sum2 / this.n - m * m) / m;
-  }
-}
 
 interface Aggression {
   key: number;
@@ -195,15 +143,7 @@ export class TapeProfiler {
   private chaseWith = 0;
   private epRepeat = 0;
   private epPairs = 0;
-  // volatility on a 1 s grid
-  private gridAt: number | null = null;
-  private readonly grid: number[] = [];
-  private r1 = 0;
-  private r1n = 0;
-  private r10 = 0;
-  private r10n = 0;
-  private r60 = 0;
-  private r60n = 0;
+  private readonly vol = new VolGrid();
   // ladder
   private readonly book: TapeBook;
   private diffs = 0;
@@ -250,7 +190,8 @@ export class TapeProfiler {
       const dt = t - this.bboAt;
       this.bboUs += dt;
       if (this.spreadTicksNow > 1.5 * this.medianSpreadUnits) this.wideUs += dt;
-      this.onGrid(t);
+      // Before the update: the mid it replaces held until now.
+      this.vol.at(t, this.mid);
     }
     const moved = bid !== this.bid || ask !== this.ask;
     if (moved && !Number.isNaN(this.mid)) {
@@ -271,33 +212,6 @@ export class TapeProfiler {
     this.mids.add(this.mid / this.priceDiv);
     this.depthUsd.add(this.usdPerUnit(bq, bid));
     this.depthUsd.add(this.usdPerUnit(aq, ask));
-  }
-
-  private onGrid(t: number): void {
-    if (this.gridAt === null) this.gridAt = t;
-    // Called before the update is applied: the mid it replaces held until now; record it at every whole
-    // second passed.
-    while (this.gridAt + 1_000_000 <= t) {
-      this.gridAt += 1_000_000;
-      this.grid.push(this.mid);
-      const n = this.grid.length;
-      if (n >= 2) {
-        const r = Math.log(this.grid[n - 1]! / this.grid[n - 2]!) * 1e4;
-        this.r1 += r * r;
-        this.r1n++;
-      }
-      if (n >= 11) {
-        const r = Math.log(this.grid[n - 1]! / this.grid[n - 11]!) * 1e4;
-        this.r10 += r * r;
-        this.r10n++;
-      }
-      if (n >= 61) {
-        const r = Math.log(this.grid[n - 1]! / this.grid[n - 61]!) * 1e4;
-        this.r60 += r * r;
-        this.r60n++;
-        this.grid.shift();
-      }
-    }
   }
 
   private onTrade(t: number, exch: number | null, price: number, qty: number, side: 'buy' | 'sell' | null): void {
@@ -444,9 +358,9 @@ export class TapeProfiler {
       touchDepthUsdMedian: this.depthUsd.median(),
       ladderGapBps: this.l2Gap.median(),
       ladderLevelUsd: this.l2Usd.median(),
-      volBps1s: this.r1n > 10 ? Math.sqrt(this.r1 / this.r1n) : null,
-      volBps10s: this.r10n > 10 ? Math.sqrt(this.r10 / this.r10n) : null,
-      volBps60s: this.r60n > 10 ? Math.sqrt(this.r60 / this.r60n) : null,
+      volBps1s: this.vol.bps(1),
+      volBps10s: this.vol.bps(10),
+      volBps60s: this.vol.bps(60),
     };
   }
 }
