@@ -247,12 +247,26 @@ export function correct(d0: Dynamics, t: FitTarget, s: SimulatedMarket): Dynamic
 }
 
 /**
- * A thinner venue than the tape's: `s` times the noise takers and s times the resting size (touch and
- * ladder). Price moves, informed takers and order sizes stay: the same underlying moves, fewer people
- * trading and quoting it (docs/MARKET-SPEC.md).
+ * How a venue with `s` times the volume differs, measured on the one pair of venues the tapes hold for
+ * one underlying at one time: Binance coin-margined BTCUSD_PERP against USDT-margined BTCUSDT (s = 0.055,
+ * the same five minutes): noise trades scale as s^1.06, moving aggressions (informed steps that trade) as
+ * s^0.38, touch depth as s^0.18 (docs/MARKET-SPEC.md).
+ */
+export const SCALE_EXPONENTS = { noise: 1, informed: 0.38, depth: 0.18 } as const;
+
+/**
+ * A thinner (s < 1) venue than the tape's: fewer noise takers, fewer of the price's steps traded through by
+ * informed takers (the rest are silent: the makers requote, and a user's stale quote is still picked off),
+ * less resting size. Price moves and order sizes stay: the same underlying, fewer people trading it.
  */
 export function scaleDynamics(d: Dynamics, s: number): Dynamics {
-  return { ...structuredClone(d), noiseRate: d.noiseRate * s, touchDepthUsd: d.touchDepthUsd * s, ladderLevelUsd: d.ladderLevelUsd * s };
+  const e = SCALE_EXPONENTS;
+  const out = structuredClone(d);
+  out.noiseRate = d.noiseRate * s ** e.noise;
+  out.silentStepShare = Math.min(1, 1 - (1 - d.silentStepShare) * s ** e.informed);
+  out.touchDepthUsd = d.touchDepthUsd * s ** e.depth;
+  out.ladderLevelUsd = d.ladderLevelUsd * s ** e.depth;
+  return out;
 }
 
 /** Four significant digits: the fit is not more precise than that, and a spec file stays readable. */

@@ -32,7 +32,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
           "median": 484.9,
           "logSd": 1.828
         },
-        "silentStepShare": 0.4231,
+        "silentStepShare": 0.5567,
         "reversionShare": 0.05555,
         "reversionSec": 30,
         "noiseRate": 0.1042,
@@ -46,7 +46,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
           "maxUsd": 50620
         },
         "spreadBps": 0.03728,
-        "touchDepthUsd": 9934,
+        "touchDepthUsd": 17540,
         "newLevelShare": 0.9998,
         "makerOrderUsd": {
           "median": 460,
@@ -55,7 +55,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
         "makerCancelRate": 0.2,
         "improveMs": 1.212,
         "ladderGapBps": 0.4102,
-        "ladderLevelUsd": 1405,
+        "ladderLevelUsd": 2480,
         "ladderLevels": 30
       },
       "provenance": {
@@ -94,16 +94,16 @@ export const DEFAULT_SPEC: MarketSpecFile = {
           "asWritten": {
             "simulatedMinutes": 60,
             "seed": 1,
-            "tradesPerSec": 1.79,
-            "spreadBpsMedian": 0.5572,
-            "touchDepthUsd": 4932,
+            "tradesPerSec": 1.519,
+            "spreadBpsMedian": 0.5576,
+            "touchDepthUsd": 8126,
             "touchMarkoutBps": {
-              "1s": -0.5878,
-              "10s": -0.3747,
-              "60s": -0.1351
+              "1s": -0.7407,
+              "10s": -0.4623,
+              "60s": -0.3383
             },
-            "vol10sBps": 3.517,
-            "joinBestFillRate": 0.5714
+            "vol10sBps": 3.705,
+            "joinBestFillRate": 0.5311
           }
         }
       }
@@ -133,7 +133,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
           "median": 649.9,
           "logSd": 2.23
         },
-        "silentStepShare": 0.1636,
+        "silentStepShare": 0.5061,
         "reversionShare": 0.1467,
         "reversionSec": 30,
         "noiseRate": 0.05208,
@@ -147,7 +147,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
           "maxUsd": 126200
         },
         "spreadBps": 0.0162,
-        "touchDepthUsd": 25325,
+        "touchDepthUsd": 78930,
         "newLevelShare": 0.9941,
         "makerOrderUsd": {
           "median": 300,
@@ -156,7 +156,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
         "makerCancelRate": 0.2,
         "improveMs": 1.061,
         "ladderGapBps": 0.1943,
-        "ladderLevelUsd": 725,
+        "ladderLevelUsd": 2260,
         "ladderLevels": 30
       },
       "provenance": {
@@ -195,16 +195,16 @@ export const DEFAULT_SPEC: MarketSpecFile = {
           "asWritten": {
             "simulatedMinutes": 60,
             "seed": 1,
-            "tradesPerSec": 5.583,
-            "spreadBpsMedian": 0.01116,
-            "touchDepthUsd": 25160,
+            "tradesPerSec": 3.703,
+            "spreadBpsMedian": 0.01111,
+            "touchDepthUsd": 77760,
             "touchMarkoutBps": {
-              "1s": -1.589,
-              "10s": -1.649,
-              "60s": -1.585
+              "1s": -1.467,
+              "10s": -1.501,
+              "60s": -1.084
             },
-            "vol10sBps": 3.763,
-            "joinBestFillRate": 0.5752
+            "vol10sBps": 3.752,
+            "joinBestFillRate": 0.524
           }
         }
       }
@@ -234,7 +234,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
           "median": 484.9,
           "logSd": 1.828
         },
-        "silentStepShare": 0.4231,
+        "silentStepShare": 0.6349,
         "reversionShare": 0.05555,
         "reversionSec": 30,
         "noiseRate": 0.06252,
@@ -248,7 +248,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
           "maxUsd": 50620
         },
         "spreadBps": 0.03728,
-        "touchDepthUsd": 5960,
+        "touchDepthUsd": 16000,
         "newLevelShare": 0.9998,
         "makerOrderUsd": {
           "median": 460,
@@ -257,7 +257,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
         "makerCancelRate": 0.2,
         "improveMs": 1.212,
         "ladderGapBps": 0.4102,
-        "ladderLevelUsd": 843,
+        "ladderLevelUsd": 2262,
         "ladderLevels": 30
       },
       "provenance": {
@@ -296,16 +296,16 @@ export const DEFAULT_SPEC: MarketSpecFile = {
           "asWritten": {
             "simulatedMinutes": 60,
             "seed": 1,
-            "tradesPerSec": 3.797,
-            "spreadBpsMedian": 0.02879,
-            "touchDepthUsd": 5958,
+            "tradesPerSec": 2.797,
+            "spreadBpsMedian": 0.02855,
+            "touchDepthUsd": 15990,
             "touchMarkoutBps": {
-              "1s": -1.311,
-              "10s": -1.075,
-              "60s": -0.6548
+              "1s": -1.253,
+              "10s": -0.8981,
+              "60s": -0.3978
             },
-            "vol10sBps": 3.692,
-            "joinBestFillRate": 0.5885
+            "vol10sBps": 3.523,
+            "joinBestFillRate": 0.5687
           }
         }
       }
@@ -335,7 +335,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
           "median": 381.7,
           "logSd": 2.5
         },
-        "silentStepShare": 0.1674,
+        "silentStepShare": 0.7803,
         "reversionShare": 0.1331,
         "reversionSec": 30,
         "noiseRate": 0.04047,
@@ -349,7 +349,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
           "maxUsd": 153400
         },
         "spreadBps": 0.00162,
-        "touchDepthUsd": 2221,
+        "touchDepthUsd": 39380,
         "newLevelShare": 0.9991,
         "makerOrderUsd": {
           "median": 18.54,
@@ -358,7 +358,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
         "makerCancelRate": 0.2,
         "improveMs": 0.9339,
         "ladderGapBps": 0.006479,
-        "ladderLevelUsd": 120.1,
+        "ladderLevelUsd": 2129,
         "ladderLevels": 30
       },
       "provenance": {
@@ -397,16 +397,16 @@ export const DEFAULT_SPEC: MarketSpecFile = {
           "asWritten": {
             "simulatedMinutes": 60,
             "seed": 1,
-            "tradesPerSec": 4.023,
-            "spreadBpsMedian": 0.5568,
-            "touchDepthUsd": 719.4,
+            "tradesPerSec": 1.874,
+            "spreadBpsMedian": 0.5617,
+            "touchDepthUsd": 19600,
             "touchMarkoutBps": {
-              "1s": -0.7409,
-              "10s": -0.6948,
-              "60s": -0.8644
+              "1s": -0.3367,
+              "10s": -0.3486,
+              "60s": 1.239
             },
-            "vol10sBps": 3.534,
-            "joinBestFillRate": 0.6264
+            "vol10sBps": 3.745,
+            "joinBestFillRate": 0.3769
           }
         }
       }
