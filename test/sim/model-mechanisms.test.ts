@@ -92,7 +92,9 @@ test('cancels deplete the queue ahead of a user order (never push it back); join
   assert.ok(churn.ahead0 > 0.3, `joined behind the touch (${churn.ahead0} BTC ahead)`);
   // 60 s at 0.2/s per order: about e^-12 of the orders ahead survive.
   assert.ok(churn.ahead < churn.ahead0 * 0.05, `cancels ahead: ${churn.ahead0} -> ${churn.ahead}`);
-  assert.ok(churn.behind > 0.3, `joins behind: ${churn.behind} BTC`);
+  // It joined at the back (nothing behind); a minute of joins put makers behind it (the level's size
+  // wanders between ~0.3 and ~1 BTC: a few dozen log-normal orders born and cancelled).
+  assert.ok(churn.behind > 0.1, `joins behind: ${churn.behind} BTC`);
   const still = run(0);
   assert.equal(still.ahead, still.ahead0, 'without cancels nobody ahead leaves');
 });
