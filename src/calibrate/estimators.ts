@@ -12,9 +12,6 @@ export class LogFit {
   add(x: number): void {
     if (x > 0 && Number.isFinite(x)) this.q.add(x);
   }
-  get n(): number {
-    return this.q.count;
-  }
   /** {median, logSd}; null without samples. */
   fit(): { median: number; logSd: number } | null {
     const m = this.q.median();

@@ -17,10 +17,6 @@ export class ModelDriver {
     private readonly after: () => void,
   ) {}
 
-  get running(): boolean {
-    return this.timer !== null;
-  }
-
   start(): void {
     if (this.timer === null) this.arm();
   }

@@ -44,9 +44,4 @@ export class Hawkes {
     this.excess = this.excess * Math.exp((-(tMs - this.at) / 1000) * this.beta) + this.jump;
     this.at = tMs;
   }
-
-  /** Long-run mean rate, per second. */
-  static meanRate(mu: number, branching: number): number {
-    return mu / (1 - branching);
-  }
 }

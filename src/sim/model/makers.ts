@@ -102,20 +102,20 @@ export class Makers {
   /**
    * Makers improve to their target: a new touch level forms there with a share of the settled depth (or
    * they join a user's order that already sits at the target, behind it), and the level that was the
-   * touch thins to a ladder level (its makers moved up). Returns true when the book changed.
+   * touch thins to a ladder level (its makers moved up). A quote better than the target (a user's, inside
+   * the spread) is left alone: makers do not join a price they would not quote.
    */
-  improve(side: Side, fair: number): boolean {
-    if (!this.behind(side, fair) && this.venue.book.side(side).best() !== this.target(side, fair)) return false;
+  improve(side: Side, fair: number): void {
     const bs = this.venue.book.side(side);
     const t = this.target(side, fair);
     const old = bs.best();
+    if (old !== undefined && (side === 'Bid' ? old > t : old < t)) return;
     const have = bs.houseAt(t);
     const want = this.qtyOf(this.d.touchDepthUsd * this.d.newLevelShare, t);
-    if (old === t && have >= want) return false;
+    if (old === t && have >= want) return;
     if (have < want) this.formTouch(side, t, ((want - have) / want) * this.d.touchDepthUsd * this.d.newLevelShare);
     if (old !== undefined && old !== t) this.thin(side, old);
     this.layLadder(side, t, false);
-    return true;
   }
 
   /** Distinct maker orders at `price` adding up to about `usd`. */

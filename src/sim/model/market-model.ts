@@ -44,8 +44,6 @@ export class MarketModel {
   private tickAt: number;
   private ticks = 0;
   private readonly improveAt: Record<Side, number> = { Bid: Infinity, Ask: Infinity };
-  /** Counters for tests and calibration (how the flow split). */
-  readonly counts = { informedSteps: 0, silentSteps: 0, noise: 0, improvements: 0 };
 
   constructor(
     private readonly venue: ModelVenue,
@@ -71,11 +69,6 @@ export class MarketModel {
     this.makers.seed(this.fair);
   }
 
-  /** The spread in ticks the makers settle at. */
-  get spreadTicks(): number {
-    return this.makers.spreadTicks;
-  }
-
   /** Time (ms) of the model's next event. */
   nextEventAt(): number {
     return Math.min(this.tickAt, this.noiseAt, this.episodes.nextAtMs(), this.improveAt.Bid, this.improveAt.Ask);
@@ -89,7 +82,7 @@ export class MarketModel {
       if (t === this.improveAt.Bid || t === this.improveAt.Ask) {
         const side: Side = t === this.improveAt.Bid ? 'Bid' : 'Ask';
         this.improveAt[side] = Infinity;
-        if (this.makers.improve(side, this.fair)) this.counts.improvements++;
+        this.makers.improve(side, this.fair);
       } else if (t === this.noiseAt) {
         this.noise.arrive(t);
         this.noiseAt = Math.max(t + 1, Math.ceil(this.noise.nextAfter(this.rng)));
@@ -110,10 +103,7 @@ export class MarketModel {
     this.moveAt = now;
     this.fair *= 1 + (s.dir * s.bps) / 1e4;
     if (this.fair < this.g.tickUnit * 10) this.fair = this.g.tickUnit * 10;
-    if (s.informed) {
-      this.counts.informedSteps++;
-      this.informedTaker(s.dir);
-    } else this.counts.silentSteps++;
+    if (s.informed) this.informedTaker(s.dir);
     this.makers.clearStale('Bid', this.fair);
     this.makers.clearStale('Ask', this.fair);
     this.scheduleImprove(now);
@@ -140,7 +130,6 @@ export class MarketModel {
    */
   private noiseTaker(now: number): void {
     const r = this.rng;
-    this.counts.noise++;
     const chase = this.d.noiseChase;
     if (chase !== 0 && now - this.moveAt <= CHASE_MS && r.next() < Math.abs(chase)) this.noiseSide = this.moveDir * chase > 0 ? 'Bid' : 'Ask';
     else if (r.next() >= this.d.noiseSideRepeat) this.noiseSide = this.noiseSide === 'Bid' ? 'Ask' : 'Bid';

@@ -50,19 +50,9 @@ export class Prng {
   exp(mean: number): number {
     return -mean * Math.log(this.open());
   }
-  /** Log-normal with the given mean and log-sd. */
-  lognormal(mean: number, sd: number): number {
-    return mean * Math.exp(sd * this.normal() - (sd * sd) / 2);
-  }
   /** Log-normal with the given median and log-sd. */
   logMedian(median: number, sd: number): number {
     return median * Math.exp(sd * this.normal());
-  }
-  /** Geometric count >= 1 with the given mean. */
-  geometric(mean: number): number {
-    if (mean <= 1) return 1;
-    const p = 1 / mean;
-    return 1 + Math.floor(Math.log(this.open()) / Math.log(1 - p));
   }
 }
 
