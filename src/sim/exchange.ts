@@ -171,6 +171,22 @@ export class SimExchange {
 
   // ---------------------------------------------------------------- lifecycle
 
+  /**
+   * Play every model's events up to the clock's now, outside the timers (a paper server's warm-up replays
+   * the minutes before now this way, the clock reading each moment of that past). A model that has not
+   * played yet starts at the first such moment.
+   */
+  stepModels(): void {
+    const now = this.clock.now();
+    for (const m of this.markets.values()) {
+      if (!m.model) continue;
+      m.model.startAt(now);
+      m.model.advanceTo(now);
+      this.runReduceChecks();
+      this.flush(m);
+    }
+  }
+
   /** Start the clock-driven parts: the market models, mark price pushes, funding. Idempotent. */
   start(): void {
     if (this.timers.length > 0) return;

@@ -179,3 +179,31 @@ test('same seed, same stream; another seed, another', () => {
   assert.equal(a, tape(9));
   assert.notEqual(a, tape(10));
 });
+
+test('a warm-up can replay the minutes before now, and the market goes on from there', () => {
+  // The clock a paper server's warm-up uses: it reads a moment of the past while the models replay it.
+  const inner = new VirtualClock(Date.UTC(2026, 0, 1));
+  let past: number | null = null;
+  const clock = {
+    now: () => past ?? inner.now(),
+    setTimeout: (fn: () => void, ms: number) => inner.setTimeout(fn, ms),
+    setInterval: (fn: () => void, ms: number) => inner.setInterval(fn, ms),
+    clear: (h: Parameters<VirtualClock['clear']>[0]) => inner.clear(h),
+  };
+  const ex = new SimExchange({ clock, seed: 3, markets: [entry()] });
+  const ts: number[] = [];
+  ex.subscribe({ trade: (t) => ts.push(t.ts) });
+  const end = inner.now();
+  for (let t = end - 120_000; t < end; t += 250) {
+    past = t;
+    ex.stepModels();
+  }
+  past = null;
+  assert.ok(ts.length > 50, `the replayed two minutes traded (${ts.length})`);
+  assert.ok(ts[0]! < end - 100_000 && ts.every((t) => t < end), 'stamped in that past');
+  const before = ts.length;
+  ex.start();
+  inner.advance(10_000);
+  assert.ok(ts.length > before && ts.slice(before).every((t) => t >= end), 'and it goes on from now, without a gap');
+  ex.stop();
+});

@@ -38,6 +38,13 @@ export class Episodes {
     this.nextAt = d.episodeRate > 0 ? Math.ceil(startMs + rng.exp(1000 / d.episodeRate)) : Infinity;
   }
 
+  /** Move every pending time by deltaMs (the model starts earlier than it was made: a warm-up). */
+  shift(deltaMs: number): void {
+    this.nextAt += deltaMs;
+    for (const s of this.steps) s.at += deltaMs;
+    for (const r of this.reversals) r.at += deltaMs;
+  }
+
   /** Time of the next step to play, or of the next episode start when that comes first. */
   nextAtMs(): number {
     const s = this.steps[0]?.at ?? Infinity;

@@ -39,6 +39,11 @@ export class Hawkes {
     return w === Infinity ? Infinity : this.at + w * 1000;
   }
 
+  /** Move the process's time by deltaMs (see Episodes.shift). */
+  shift(deltaMs: number): void {
+    this.at += deltaMs;
+  }
+
   /** Record an arrival at `tMs` (the time nextAfter returned). */
   arrive(tMs: number): void {
     this.excess = this.excess * Math.exp((-(tMs - this.at) / 1000) * this.beta) + this.jump;

@@ -44,6 +44,9 @@ export class MarketModel {
   private tickAt: number;
   private ticks = 0;
   private readonly improveAt: Record<Side, number> = { Bid: Infinity, Ask: Infinity };
+  private startMs: number;
+  /** Set once the model's time is fixed: by startAt() or by its first event. */
+  private started = false;
 
   constructor(
     private readonly venue: ModelVenue,
@@ -62,6 +65,22 @@ export class MarketModel {
     this.noise = new Hawkes(d.noiseRate, d.noiseBranching, d.noiseDecaySec, startMs);
     this.noiseAt = Math.ceil(this.noise.nextAfter(this.rng));
     this.tickAt = startMs + TICK_MS;
+    this.startMs = startMs;
+  }
+
+  /**
+   * Start the model at an earlier time than it was made at (a paper exchange's warm-up replays the
+   * minutes before now): every scheduled time moves back. Only before anything was played.
+   */
+  startAt(t: number): void {
+    if (this.started) return;
+    this.started = true;
+    const delta = t - this.startMs;
+    this.startMs = t;
+    this.tickAt += delta;
+    this.noiseAt += delta;
+    this.noise.shift(delta);
+    this.episodes.shift(delta);
   }
 
   /** Fill the book once (start of the run). */
@@ -79,6 +98,7 @@ export class MarketModel {
     for (;;) {
       const t = this.nextEventAt();
       if (t > now) return;
+      this.started = true;
       if (t === this.improveAt.Bid || t === this.improveAt.Ask) {
         const side: Side = t === this.improveAt.Bid ? 'Bid' : 'Ask';
         this.improveAt[side] = Infinity;
