@@ -1,6 +1,8 @@
 // --compare: several strategies on IDENTICAL seeds, side by side. Every strategy sees the same market
 // (same seed => same model randomness; our orders do move the book, so paths diverge once we trade).
 // Aggregates over seeds: mean and min..max per figure (decimal strings, exact means).
+import type { LatencySettings } from '../sim/latency.js';
+import type { MarketSpecFile } from '../sim/model/spec.js';
 import { D, type Decimal } from '../util/decimal.js';
 import type { BacktestReport, StrategyName } from './report.js';
 import { runBacktest } from './run.js';
@@ -88,6 +90,8 @@ export interface CompareOptions {
   seeds: number[];
   symbols: string[];
   strategies: StrategySpec[];
+  marketSpec?: MarketSpecFile;
+  latency?: LatencySettings;
   onProgress?: (doneMs: number, totalMs: number, label: string) => void;
 }
 
@@ -109,6 +113,8 @@ export async function runCompare(o: CompareOptions): Promise<CompareResult> {
           symbols: o.symbols,
           overrides: s.overrides,
           strategy: s.strategy,
+          ...(o.marketSpec ? { marketSpec: o.marketSpec } : {}),
+          ...(o.latency ? { latency: o.latency } : {}),
           ...(o.onProgress ? { onProgress: (d: number) => o.onProgress!(b + d, totalMs, label) } : {}),
         }),
       );

@@ -4,7 +4,10 @@
 import type { TradingStats } from '../core/stats.js';
 import { DAY_MS, FUTURES_TIERS, tierProgress } from '../core/tiers.js';
 import type { ExchangeEvent } from '../exchange/types.js';
+import type { LatencySettings } from '../sim/latency.js';
+import type { TapeStatsResult } from '../tape/stats.js';
 import { D, type Decimal, ZERO } from '../util/decimal.js';
+import type { FillQuality, MarketObserver } from './market-observer.js';
 
 export type StrategyName = 'engine' | 'symmetric';
 
@@ -63,6 +66,18 @@ export interface BacktestReport {
   /** Days from zero to each fee tier at this run's pace. */
   daysToTier: Record<string, string | null>;
   perSymbol: Record<string, SymbolReport>;
+  /** Maker markout of our maker fills, bp, the tapes' definition (negative = the price moved against us). */
+  markoutBps: FillQuality['markoutBps'];
+  fillsPerMinute: number;
+  /** Mean seconds from an order's acceptance to each of its maker fills. */
+  meanQueueWaitSec: number | null;
+  /** Cost per $1M of volume split into fees, spread captured, adverse selection (10 s) and inventory. */
+  costPer1M: FillQuality['costPer1M'];
+  /** The synthetic market's own public stream through the `tape stats` statistics, per symbol. */
+  market: Record<string, TapeStatsResult>;
+  latencyMs: LatencySettings;
+  /** Where the markets' dynamics came from (null: the built-in paper markets). */
+  marketSpec: string[] | null;
   perf: { wallMs: number; simHoursPerSec: number };
 }
 
@@ -101,6 +116,9 @@ export interface ReportInput {
   inventory: InventoryWatch;
   /** Spot symbols: base asset, base held at the end (exchange), target. */
   spot?: Record<string, { baseAsset: string; endBaseBalance: string; target: string }>;
+  observer: MarketObserver;
+  latency: LatencySettings;
+  marketSpecNote: string[] | null;
   wallMs: number;
 }
 
@@ -134,6 +152,7 @@ export function buildReport(x: ReportInput): BacktestReport {
     if (sp) perSymbol[s]!.spot = { ...sp, feesInQuoteAsset: g.quoteAssetFees.toFixed(), feesInBaseAsset: g.baseAssetFees.toFixed() };
   }
   const wallSec = x.wallMs / 1000;
+  const q = x.observer.fillQuality(f.volume.toNumber(), f.fees.toNumber(), f.volume.gt(0) ? f.netPnl.neg().toNumber() : 0);
   return {
     strategy: x.strategy,
     seed: x.seed,
@@ -173,6 +192,13 @@ export function buildReport(x: ReportInput): BacktestReport {
     },
     daysToTier,
     perSymbol,
+    markoutBps: q.markoutBps,
+    fillsPerMinute: Math.round(q.fillsPerMinute * 1000) / 1000,
+    meanQueueWaitSec: q.meanQueueWaitSec === null ? null : Math.round(q.meanQueueWaitSec * 1000) / 1000,
+    costPer1M: q.costPer1M,
+    market: x.observer.market(),
+    latencyMs: { ...x.latency },
+    marketSpec: x.marketSpecNote,
     perf: { wallMs: Math.round(x.wallMs), simHoursPerSec: wallSec > 0 ? x.hours / wallSec : 0 },
   };
 }

@@ -5,6 +5,10 @@
 // Events are queued and delivered from a microtask after the exchange operation that produced them,
 // so a handler may place/cancel orders without re-entering the matching engine mid-match.
 //
+// With a latency model (src/sim/latency.ts, via src/sim/latency-link.ts) requests act on the exchange
+// after the entry latency and answer after the response latency, and events arrive after the feed latency
+// carrying the book as it was when they left (SnapshotBookView); without one, nothing is delayed.
+//
 // How a backtest driver advances time (the clock must be the exchange's VirtualClock):
 //
 //   const direct = new DirectExchange({ clock, seed: 42 });
@@ -45,16 +49,22 @@ import { parseUnits, pow10 } from './engine/units.js';
 import type { OrderUpdateEvent, PositionView } from './events.js';
 import { SimExchange, type SimExchangeOptions } from './exchange.js';
 import type { SimMarket } from './market.js';
+import type { SimMarketSpec } from './model/markets.js';
+import { SnapshotBookView } from './book-snapshot.js';
+import type { LatencyModel } from './latency.js';
+import { LatencyLink } from './latency-link.js';
 
 export interface DirectExchangeOptions {
   clock: VirtualClock;
   /** Use an existing exchange (its clock must be `clock`); otherwise one is created. */
   exchange?: SimExchange;
   seed?: number;
-  markets?: string[];
+  markets?: Array<string | SimMarketSpec>;
   /** The account this port trades as (any string; default "backtest"). */
   apiKey?: string;
   exchangeOptions?: Partial<Omit<SimExchangeOptions, 'clock'>>;
+  /** Client-exchange latency (default none). */
+  latency?: LatencyModel;
 }
 
 /** Live BookView over the engine's book (Decimals built only on demand). */
@@ -213,7 +223,7 @@ export class DirectExchange implements ExchangePort {
   readonly exchange: SimExchange;
   readonly clock: VirtualClock;
   readonly apiKey: string;
-  private queue: ExchangeEvent[] = [];
+  private readonly link: LatencyLink<ExchangeEvent>;
   private readonly pendingBook = new Set<string>();
   private scheduled = false;
   private onEvent: ((e: ExchangeEvent) => void) | null = null;
@@ -233,6 +243,7 @@ export class DirectExchange implements ExchangePort {
         ...(opts.markets ? { markets: opts.markets } : {}),
       });
     this.exchange.account(this.apiKey);
+    this.link = new LatencyLink(opts.clock, opts.latency ?? null, () => this.drain());
   }
 
   metrics(): ExchangeMetrics {
@@ -260,19 +271,19 @@ export class DirectExchange implements ExchangePort {
   }
 
   private push(e: ExchangeEvent): void {
-    this.queue.push(e);
-    if (!this.scheduled) {
+    this.link.send(e);
+    if (!this.scheduled && !this.link.delaysFeed) {
       this.scheduled = true;
       queueMicrotask(() => this.drain());
     }
   }
 
-  /** Deliver queued events in order (also called by advance()). */
+  /** Deliver queued events that are due, in order (also called by advance()). */
   drain(): void {
     this.scheduled = false;
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
+    for (;;) {
+      const batch = this.link.due();
+      if (batch.length === 0) break;
       for (const e of batch) {
         if (e.type === 'book') this.pendingBook.delete(e.symbol);
         this.counters.events++;
@@ -295,7 +306,16 @@ export class DirectExchange implements ExchangePort {
     const key = this.apiKey;
     this.unsubscribe = this.exchange.subscribe({
       bookChanged: (symbol, _id, ts) => {
-        if (!wanted.has(symbol) || this.pendingBook.has(symbol)) return;
+        if (!wanted.has(symbol)) return;
+        if (this.link.delaysFeed) {
+          // The book as it is now, seen after the feed latency; several changes within one ms are one update.
+          const m = this.exchange.market(symbol)!;
+          const last = this.link.last();
+          if (last && last.e.type === 'book' && last.e.symbol === symbol && last.e.ts === ts) last.e.book = new SnapshotBookView(m);
+          else this.push({ type: 'book', symbol, book: new SnapshotBookView(m), ts, recvNs: this.ns() });
+          return;
+        }
+        if (this.pendingBook.has(symbol)) return;
         this.pendingBook.add(symbol);
         this.push({ type: 'book', symbol, book: this.views.get(symbol)!, ts, recvNs: this.ns() });
       },
@@ -425,29 +445,33 @@ export class DirectExchange implements ExchangePort {
     if (req.timeInForce) body['timeInForce'] = req.timeInForce;
     if (req.postOnly) body['postOnly'] = true;
     if (req.reduceOnly) body['reduceOnly'] = true;
-    const r = await this.exchange.submitOrderAs(this.apiKey, body, orderInfoOf);
+    const r = await this.link.request(() => this.exchange.submitOrderAs(this.apiKey, body, orderInfoOf));
     return r.ok ? { kind: 'accepted', value: r.value } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
   }
 
   async cancelOrder(symbol: string, id: { orderId: string } | { clientId: number }): Promise<Outcome<OrderInfo>> {
     this.counters.rest++;
-    const r = this.exchange.cancelOrderAs(this.apiKey, symbol, id, orderInfoOf);
+    const r = await this.link.request(() => this.exchange.cancelOrderAs(this.apiKey, symbol, id, orderInfoOf));
     return r.ok ? { kind: 'accepted', value: r.value } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
   }
 
   async cancelAll(symbol: string): Promise<Outcome<OrderInfo[]>> {
     this.counters.rest++;
-    const r = this.exchange.cancelAll(this.apiKey, symbol);
+    const r = await this.link.request(() => this.exchange.cancelAll(this.apiKey, symbol));
     return r.ok ? { kind: 'accepted', value: r.value.map(toOrderInfo) } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
   }
 
   async getOpenOrders(symbol?: string): Promise<OrderInfo[]> {
     this.counters.rest++;
-    return this.exchange.openOrders(this.apiKey, symbol).map(toOrderInfo);
+    return this.link.request(() => this.exchange.openOrders(this.apiKey, symbol).map(toOrderInfo));
   }
 
   async findOrder(symbol: string, clientId: number): Promise<OrderInfo | null> {
     this.counters.rest++;
+    return this.link.request(() => this.lookup(symbol, clientId));
+  }
+
+  private lookup(symbol: string, clientId: number): OrderInfo | null {
     const live = this.exchange.getOrder(this.apiKey, symbol, { clientId });
     if (live.ok) return toOrderInfo(live.value);
     const acct = this.exchange.account(this.apiKey);
@@ -460,7 +484,7 @@ export class DirectExchange implements ExchangePort {
 
   async getPositions(): Promise<PositionInfo[]> {
     this.counters.rest++;
-    return this.exchange.positions(this.apiKey).map(toPositionInfo);
+    return this.link.request(() => this.exchange.positions(this.apiKey).map(toPositionInfo));
   }
 
   async getBalances(): Promise<BalanceInfo[]> {

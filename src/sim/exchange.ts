@@ -28,6 +28,7 @@ import { SimMarket } from './market.js';
 import { DEFAULT_MARKETS, type SimMarketSpec } from './model/markets.js';
 import { MarketModel, type ModelVenue } from './model/market-model.js';
 import { hashString } from './model/prng.js';
+import { ModelDriver } from './model-driver.js';
 
 export type { ApiError } from './engine/validate.js';
 export type Result<T> = { ok: true; value: T } | ({ ok: false } & ApiError);
@@ -45,7 +46,6 @@ export interface SimExchangeOptions {
   fees?: Partial<Record<keyof FeeRatesBps, string>>;
   /** Run the market model (default true). Tests of matching rules turn it off and place liquidity by hand. */
   model?: boolean;
-  modelStepMs?: number;
   /** Delay of taker orders in ms (Backpack's 100 ms speed bump); 0 = off (default). */
   takerSpeedBumpMs?: number;
   /**
@@ -103,7 +103,6 @@ export class SimExchange {
   private readonly fillLimit: number;
   private readonly startingBalances: Record<string, string>;
   private readonly defaultFees: FeeRatesBps;
-  private readonly modelStepMs: number;
   private readonly fundingIntervalMs: number;
   private readonly leverage: number;
   private nextOrderId = 1_000_000_000;
@@ -113,6 +112,7 @@ export class SimExchange {
   private readonly fundingHistory = new Map<string, Array<{ symbol: string; intervalEndTimestamp: number; fundingRate: string }>>();
   private readonly hooks = new Map<string, MatchHooks>();
   private readonly venues = new Map<string, ModelVenue>();
+  private readonly drivers: ModelDriver[] = [];
   private readonly reduceChecks = new Set<Account>();
   /** Fill histories not in timestamp order (see fills()). */
   private readonly unsortedFills = new WeakSet<FillRecord[]>();
@@ -134,7 +134,6 @@ export class SimExchange {
     this.startingCollateral = D(opts.startingCollateral ?? '10000');
     this.startingBalances = opts.startingBalances ?? {};
     this.defaultFees = feesFrom(opts.fees);
-    this.modelStepMs = opts.modelStepMs ?? 100;
     this.fundingIntervalMs = opts.fundingIntervalMs ?? 3_600_000;
     this.takerSpeedBumpMs = opts.takerSpeedBumpMs ?? 0;
     this.historyLimit = opts.historyLimit ?? Infinity;
@@ -154,9 +153,19 @@ export class SimExchange {
       this.venues.set(spec.symbol, venue);
       if (opts.model !== false) {
         const g = { tickUnit: m.ps.unit, stepUnit: m.qs.unit, minQty: m.minQty, priceScale: m.ps.scale, qtyScale: m.qs.scale };
-        m.model = new MarketModel(venue, spec.model, g, m.lastPrice, (this.seed ^ hashString(spec.symbol)) >>> 0);
-        m.model.seedBook();
+        const model = new MarketModel(venue, spec.dynamics, g, m.lastPrice, (this.seed ^ hashString(spec.symbol)) >>> 0, this.clock.now());
+        m.model = model;
+        model.seedBook();
         this.flush(m);
+        const driver = new ModelDriver(this.clock, model, () => {
+          this.runReduceChecks();
+          this.flush(m);
+        });
+        this.drivers.push(driver);
+        // Makers see every change of the book, also a user's: a sweep by a user is refilled like a model taker's.
+        this.bookL.push((symbol) => {
+          if (symbol === m.symbol) driver.poke();
+        });
       }
       this.fundingHistory.set(spec.symbol, []);
     }
@@ -164,29 +173,35 @@ export class SimExchange {
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Start the clock-driven parts: model steps, mark price pushes, funding. Idempotent. */
+  /**
+   * Play every model's events up to the clock's now, outside the timers (a paper server's warm-up replays
+   * the minutes before now this way, the clock reading each moment of that past). A model that has not
+   * played yet starts at the first such moment.
+   */
+  stepModels(): void {
+    const now = this.clock.now();
+    for (const m of this.markets.values()) {
+      if (!m.model) continue;
+      m.model.startAt(now);
+      m.model.advanceTo(now);
+      this.runReduceChecks();
+      this.flush(m);
+    }
+  }
+
+  /** Start the clock-driven parts: the market models, mark price pushes, funding. Idempotent. */
   start(): void {
     if (this.timers.length > 0) return;
-    const hasModel = [...this.markets.values()].some((m) => m.model);
-    if (hasModel) this.timers.push(this.clock.setInterval(() => this.stepModels(), this.modelStepMs));
+    for (const d of this.drivers) d.start();
     this.timers.push(this.clock.setInterval(() => this.pushMarks(), 1000));
     this.scheduleFunding();
   }
   stop(): void {
+    for (const d of this.drivers) d.stop();
     for (const t of this.timers) this.clock.clear(t);
     this.timers = [];
     this.clock.clear(this.fundingTimer);
     this.fundingTimer = null;
-  }
-
-  /** Advance every model by one step (normally driven by the clock; a warm-up takes longer ones). */
-  stepModels(dtMs = this.modelStepMs): void {
-    for (const m of this.markets.values()) {
-      if (!m.model) continue;
-      m.model.step(dtMs);
-      this.runReduceChecks();
-      this.flush(m);
-    }
   }
 
   private scheduleFunding(): void {
@@ -789,7 +804,17 @@ export class SimExchange {
     return {
       book: m.book,
       addHouse: (side, price, qty) => m.book.side(side).addHouse(price, qty, () => this.newHouse(m, side, price, 'Limit')),
+      addMaker: (side, price, qty) => {
+        if (qty <= 0) return;
+        const o = this.newHouse(m, side, price, 'Limit');
+        o.quantity = qty;
+        o.remaining = qty;
+        m.book.side(side).add(o);
+      },
       cancelHouse: (side, price, qty) => m.book.side(side).cancelHouse(price, qty),
+      removeMaker: (side, o) => {
+        if (o.account === null && m.book.side(side).remove(o)) o.status = 'Cancelled';
+      },
       houseTake: (side, qty, limit) => {
         const o = this.newHouse(m, side, limit, limit === null ? 'Market' : 'Limit');
         o.quantity = qty;

@@ -44,5 +44,5 @@ export class WarmupClock extends DerivedClock {
  */
 export function warmUp(ex: SimExchange, clock: WarmupClock, ms: number): void {
   if (ms <= 0 || ![...ex.markets.values()].some((m) => m.model)) return;
-  clock.replay(ms, WARMUP_STEP_MS, () => ex.stepModels(WARMUP_STEP_MS));
+  clock.replay(ms, WARMUP_STEP_MS, () => ex.stepModels());
 }

@@ -104,6 +104,11 @@ test('websocket: envelope, depth U/u sequence, trade m flag, µs E/T, private or
   assert.equal(snap.data.q, '0.50');
   assert.deepEqual(JSON.parse(await c.waitFor((f) => f.includes('4006'))), { id: null, error: { code: 4006, message: 'Invalid stream' } });
   await c.waitFor((f) => f.includes('4002'));
+  // A public trade of our own making (the calibrated SOL market can be quiet for seconds: its trades come
+  // in bursts with the price moves, ~1.5/s on average).
+  const other = newKey();
+  const t2 = await call(sim.restUrl, 'POST', '/api/v1/order', { key: other, instruction: 'orderExecute', params: { symbol: 'SOL_USDC_PERP', side: 'Bid', orderType: 'Market', quantity: '0.1' } });
+  assert.equal(t2.status, 200, t2.text);
   const trade = JSON.parse(await c.waitFor((f) => f.includes('"trade.SOL_USDC_PERP"'), 8000));
   assert.equal(typeof trade.data.m, 'boolean');
   assert.ok(trade.data.E > 1e15 && trade.data.T > 1e15, 'µs');
