@@ -105,9 +105,13 @@ test('warm-up on the real clock: trades right after start are in the past, and l
     assert.equal(first.length, 100);
     assert.ok(first.every((t) => t.timestamp <= asked), 'no trade from the future');
     assert.ok(first[0]!.timestamp < asked - 10_000, 'history reaches back');
-    await new Promise((r) => setTimeout(r, 1500));
-    const later = await get<WireTrade[]>(sim.restUrl, '/api/v1/trades', { symbol: 'SOL_USDC_PERP', limit: 1000 });
-    const live = later.filter((t) => t.id > first[first.length - 1]!.id);
+    // The calibrated SOL market trades ~1.5 times a second in clusters: wait (bounded) for the next one.
+    let live: WireTrade[] = [];
+    for (let i = 0; i < 40 && live.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const later = await get<WireTrade[]>(sim.restUrl, '/api/v1/trades', { symbol: 'SOL_USDC_PERP', limit: 1000 });
+      live = later.filter((t) => t.id > first[first.length - 1]!.id);
+    }
     assert.ok(live.length > 0, 'the model trades on after the warm-up');
     assert.ok(live.every((t) => t.timestamp >= first[first.length - 1]!.timestamp), 'and after it in time');
   } finally {
