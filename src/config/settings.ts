@@ -49,6 +49,9 @@ export interface Settings {
   alertWsApiRatio: number;
   alertSuccessRatePct: number;
   alertLongShortRatio: number;
+  journalCompactRecords: number;
+  backfillPagesPerMin: number;
+  paperFillHistory: number;
 }
 
 type Kind = 'int' | 'number' | 'decimal' | 'bool' | 'string' | 'symbols' | 'sideMode' | 'symbolDecimals';
@@ -106,6 +109,9 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'alertWsApiRatio', kind: 'number', def: '10', min: 0, max: 100000, doc: 'Alert when websocket messages per REST call over the last 5 minutes fall below this (the original\'s WS/API > 10 rule; judged after 5 minutes and 30 REST calls). 0 disables.' },
   { key: 'alertSuccessRatePct', kind: 'number', def: '80', min: 0, max: 100, doc: 'Alert when fills / (fills + failed orders) over the last 5 minutes falls below this percentage (judged from 20 attempts). 0 disables.' },
   { key: 'alertLongShortRatio', kind: 'number', def: '2', min: 1, max: 1000, doc: 'Alert when a symbol\'s bought / sold quantity over the last 10 minutes is beyond this ratio either way (2 = beyond 2:1 or 1:2; judged from 10 fills).' },
+  { key: 'journalCompactRecords', kind: 'int', def: '50000', min: 100, max: 10000000, doc: 'Compact the fill journal (a checkpoint of the cumulative stats, then a fresh segment) once this many records were written since the last checkpoint, and at shutdown: a start reads the checkpoint and at most about this many records.' },
+  { key: 'backfillPagesPerMin', kind: 'number', def: '10', min: 0.1, max: 600, doc: 'Pace of the one-time read of the 30-day account fill history a new home needs for its tier volume (pages of 1,000 fills per minute; paused while REST usage is above half the budget).' },
+  { key: 'paperFillHistory', kind: 'int', def: '1000000', min: 1000, max: 100000000, doc: 'Paper mode: fills the in-process paper exchange keeps per account (the newest; ~52 bytes each in memory), as the real exchange keeps an account\'s history.' },
 ];
 
 /** `orderNotional` -> `TIERHUNTER_ORDER_NOTIONAL`. */

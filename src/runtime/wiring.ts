@@ -103,7 +103,7 @@ export async function startCore(opts: StartCoreOptions = {}): Promise<RunningCor
     let restUrl = config.restUrl;
     let wsUrl = config.wsUrl;
     if (config.runMode === 'paper') {
-      sim = await startSim({ host: '127.0.0.1', port: paperPort(env), seed: simSeed(env), stateFile: join(home, 'paper-exchange.json'), exchange: { ...PAPER_RETENTION } });
+      sim = await startSim({ host: '127.0.0.1', port: paperPort(env), seed: simSeed(env), stateFile: join(home, 'paper-exchange.json'), exchange: { ...PAPER_RETENTION, fillLimit: config.settings.paperFillHistory } });
       restUrl = sim.restUrl;
       wsUrl = sim.wsUrl;
       logger.info(`paper mode: paper exchange at ${restUrl} (no BPX_API_KEY set; set it to trade live)`);

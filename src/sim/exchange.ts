@@ -7,6 +7,7 @@ import { D, Decimal, ZERO } from '../util/decimal.js';
 import type { FillQuery } from '../exchange/backpack/rest.js';
 import type { Side } from '../exchange/types.js';
 import { Account, feesFrom, type FeeRatesBps, type FillRecord, type FundingRecord, type OrderView } from './accounts/account.js';
+import { appendFill, badSeedFill, DEFAULT_FILL_LIMIT, fillPage, fundingPage, type HistoryPage } from './accounts/history.js';
 import { applyPerpFill, newPosition, unrealized, type PerpPosition } from './accounts/position.js';
 import { fillable, matchTaker, wouldCross, type MatchHooks } from './engine/match.js';
 import type { SimOrder } from './engine/types.js';
@@ -54,9 +55,9 @@ export interface SimExchangeOptions {
    */
   historyLimit?: number;
   /**
-   * Keep only about this many fills per account (newest; trimmed in batches). Default: all. The paper
-   * exchange behind `npm start` runs for days at ~1 fill/s per symbol and saves its state every 10 s:
-   * unbounded, that history would grow by hundreds of MB a day in memory and on disk.
+   * Keep about this many fills per account (newest; the oldest are dropped in batches). Default 1,000,000
+   * (DEFAULT_FILL_LIMIT): an account's whole recent history as the real exchange keeps it, a month of a
+   * busy tier hunter, far above any page a client reads at once. Packed, ~52 bytes a fill.
    */
   fillLimit?: number;
   fundingIntervalMs?: number;
@@ -78,7 +79,10 @@ export interface SimStateFile {
     fees: Record<string, string>;
     balances: Record<string, string>;
     positions: Array<Record<string, string>>;
-    fills: FillRecord[];
+    /** Older state files held every fill here; now they live in an append-only log (server/fill-log.ts). */
+    fills?: FillRecord[];
+    /** Sequence number one past the newest fill this state covers (fills in the log beyond it are dropped). */
+    fillEnd?: number;
     history: OrderView[];
     funding: FundingRecord[];
     /**
@@ -100,7 +104,7 @@ export class SimExchange {
   readonly startingCollateral: Decimal;
   takerSpeedBumpMs: number;
   private readonly historyLimit: number;
-  private readonly fillLimit: number;
+  readonly fillLimit: number;
   private readonly startingBalances: Record<string, string>;
   private readonly defaultFees: FeeRatesBps;
   private readonly fundingIntervalMs: number;
@@ -114,8 +118,6 @@ export class SimExchange {
   private readonly venues = new Map<string, ModelVenue>();
   private readonly drivers: ModelDriver[] = [];
   private readonly reduceChecks = new Set<Account>();
-  /** Fill histories not in timestamp order (see fills()). */
-  private readonly unsortedFills = new WeakSet<FillRecord[]>();
 
   private readonly depthL: Array<(e: DepthEvent) => void> = [];
   private readonly bookL: Array<(s: string, id: number, ts: number) => void> = [];
@@ -137,7 +139,7 @@ export class SimExchange {
     this.fundingIntervalMs = opts.fundingIntervalMs ?? 3_600_000;
     this.takerSpeedBumpMs = opts.takerSpeedBumpMs ?? 0;
     this.historyLimit = opts.historyLimit ?? Infinity;
-    this.fillLimit = opts.fillLimit ?? Infinity;
+    this.fillLimit = opts.fillLimit ?? DEFAULT_FILL_LIMIT;
     this.leverage = opts.leverage ?? 10;
     const specs = (opts.markets ?? DEFAULT_MARKETS.map((m) => m.symbol)).map((x) => {
       if (typeof x !== 'string') return x;
@@ -539,28 +541,48 @@ export class SimExchange {
     return rows.slice(off, off + (q.limit ?? 100));
   }
 
+  /** Fills of an account matching the query (newest first unless Asc), offset-paged. */
   fills(key: string, q: FillQuery): FillRecord[] {
-    const acct = this.account(key);
-    // Fills are appended in time order, so a `from` query starts at a binary search instead of scanning
-    // the whole history (a day's backtest holds ~800k fills and the core asks every 30 s). A history whose
-    // timestamps ever went backwards (a real clock stepping back) is scanned in full.
-    const all = acct.fills;
-    const first = q.from !== undefined && !this.unsortedFills.has(all) ? lowerBoundTs(all, q.from) : 0;
-    const src = first > 0 ? all.slice(first) : all;
-    let rows = src.filter(
-      (f) => (!q.symbol || f.symbol === q.symbol) && (!q.orderId || f.orderId === q.orderId) && (q.from === undefined || f.timestamp >= q.from) && (q.to === undefined || f.timestamp <= q.to),
-    );
-    if (q.sortDirection !== 'Asc') rows = rows.slice().reverse();
-    const off = q.offset ?? 0;
-    return rows.slice(off, off + (q.limit ?? 100));
+    return this.fillPage(key, q).rows;
+  }
+
+  /** fills() plus the number of matches in all pages (the history endpoints' X-TOTAL). */
+  fillPage(key: string, q: FillQuery): HistoryPage<FillRecord> {
+    return fillPage(this.account(key), q);
   }
 
   fundingPayments(key: string, q: { symbol?: string; limit?: number; offset?: number }): FundingRecord[] {
-    const acct = this.account(key);
-    const rows = acct.funding.filter((f) => !q.symbol || f.symbol === q.symbol).slice().reverse();
-    const off = q.offset ?? 0;
-    return rows.slice(off, off + (q.limit ?? 100));
+    return this.fundingPage(key, q).rows;
   }
+
+  fundingPage(key: string, q: { symbol?: string; limit?: number; offset?: number; sortDirection?: 'Asc' | 'Desc' }): HistoryPage<FundingRecord> {
+    return fundingPage(this.account(key), q);
+  }
+
+  /**
+   * Tests and tools: add historical fills to an account's history (as if traded before this exchange
+   * started; balances and positions are not touched, so seed round trips that end flat). Oldest first, none
+   * older than the account's newest fill. A fill without a tradeId gets the market's next one; the
+   * market's trade ids continue above every seeded id.
+   */
+  seedFills(key: string, fills: Array<Omit<FillRecord, 'tradeId'> & { tradeId?: number }>): void {
+    const acct = this.account(key);
+    let last = acct.fills.newestTs ?? -Infinity;
+    // All checked before any is added: a bad batch changes nothing.
+    for (const f of fills) {
+      const bad = badSeedFill(f) ?? (this.markets.has(f.symbol) ? null : `unknown market ${f.symbol}`);
+      if (bad !== null) throw new Error(`seedFills: ${bad}`);
+      if (f.timestamp < last) throw new Error(`seedFills: fill at ${f.timestamp} is older than the account's newest (${last}); seed oldest first, before trading`);
+      last = f.timestamp;
+    }
+    for (const f of fills) {
+      const m = this.markets.get(f.symbol)!;
+      const tradeId = f.tradeId ?? ++m.tradeSeq;
+      if (tradeId > m.tradeSeq) m.tradeSeq = tradeId;
+      appendFill(acct, { ...f, tradeId }, this.fillLimit);
+    }
+  }
+
 
   /** Size resting ahead of a live order in its level (queue position), as a decimal string; null if not resting. */
   queueAhead(key: string, orderId: string): string | null {
@@ -953,10 +975,7 @@ export class SimExchange {
       isMaker,
       timestamp: ts,
     };
-    const prev = acct.fills[acct.fills.length - 1];
-    if (prev !== undefined && prev.timestamp > ts) this.unsortedFills.add(acct.fills);
-    acct.fills.push(rec);
-    if (acct.fills.length >= 2 * this.fillLimit) acct.fills.splice(0, acct.fills.length - this.fillLimit);
+    appendFill(acct, rec, this.fillLimit);
     if (this.orderL.length > 0) {
       const e: OrderUpdateEvent = {
         account: acct.key,
@@ -1127,7 +1146,7 @@ export class SimExchange {
           cumFunding: p.cumFunding.toString(),
           fees: p.fees.toString(),
         })),
-        fills: a.fills,
+        fillEnd: a.fills.end,
         history,
         funding: a.funding,
         openAtSave,
@@ -1159,26 +1178,14 @@ export class SimExchange {
           fees: D(p['fees'] ?? '0'),
         });
       }
-      a.fills.push(...sa.fills);
-      for (let i = 1; i < a.fills.length; i++) if (a.fills[i - 1]!.timestamp > a.fills[i]!.timestamp) this.unsortedFills.add(a.fills);
+      // Fills: inline in older state files; otherwise the state file's loader adds them from the fill log.
+      for (const f of sa.fills ?? []) a.fills.append(f);
       a.history.push(...sa.history);
       // A state saved without limits (or with larger ones) is cut to this exchange's limits.
-      if (a.fills.length > this.fillLimit) a.fills.splice(0, a.fills.length - this.fillLimit);
+      a.fills.keepNewest(this.fillLimit);
       if (a.history.length > this.historyLimit) a.history.splice(0, a.history.length - this.historyLimit);
       a.funding.push(...sa.funding);
       this.accounts.set(a.key, a);
     }
   }
-}
-
-/** First index whose timestamp is >= ts in a timestamp-ordered fill list. */
-function lowerBoundTs(rows: readonly FillRecord[], ts: number): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rows[mid]!.timestamp < ts) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -26,7 +26,7 @@ test('a short run fills, and the report agrees with the exchange account fill by
   assert.equal(r.makerFills + r.takerFills, r.fills);
   assert.ok(D(r.makerVolume).plus(r.takerVolume).eq(r.volume));
 
-  const simFills = run.exchange.exchange.account(run.exchange.apiKey).fills;
+  const simFills = run.exchange.exchange.fills(run.exchange.apiKey, { limit: 1e9, sortDirection: 'Asc' });
   const core = run.journal.records.filter((x) => x.kind === 'fill');
   assert.equal(core.length, simFills.length, 'the core saw every fill of the account, once');
   assert.equal(r.fills, simFills.length);
@@ -83,7 +83,7 @@ test('the symmetric baseline quotes both sides and reports from the same ledger 
   const r = run.report;
   assert.equal(r.strategy, 'symmetric');
   assert.ok(r.fills > 10);
-  const simFills = run.exchange.exchange.account(run.exchange.apiKey).fills;
+  const simFills = run.exchange.exchange.fills(run.exchange.apiKey, { limit: 1e9, sortDirection: 'Asc' });
   assert.equal(r.fills, simFills.length);
   assert.ok(simFills.some((f) => f.side === 'Bid') && simFills.some((f) => f.side === 'Ask'));
   assert.ok(simFills.every((f) => f.isMaker), 'post-only quotes only ever make');

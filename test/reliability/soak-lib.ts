@@ -228,7 +228,7 @@ export async function virtualSoak(o: { hours: number; seed: number; symbols?: st
   // the paper market's fill rate: that is the exchange's history, not the core). Release them so the end
   // figure is what the core and the paper books hold; the peak keeps them.
   for (const a of ex.exchange.accounts.values()) {
-    a.fills.length = 0;
+    a.fills.clear();
     a.history.length = 0;
   }
   journal.records.length = 0;

@@ -24,9 +24,29 @@ interface Reply {
   status: number;
   json?: unknown;
   text?: string;
+  headers?: Record<string, string>;
 }
 
 const ok = (json: unknown): Reply => ({ status: 200, json });
+
+/**
+ * A history page with Backpack's paging headers: X-TOTAL rows match the query, X-PAGE-SIZE is the limit,
+ * X-PAGE-COUNT pages of it hold them all and X-CURRENT-PAGE (1-based) is the page `offset` starts in.
+ */
+function paged(json: unknown, total: number, limit: number, offset: number): Reply {
+  const size = Math.max(1, limit);
+  return {
+    status: 200,
+    json,
+    headers: {
+      'X-TOTAL': String(total),
+      'X-PAGE-SIZE': String(limit),
+      'X-PAGE-COUNT': String(Math.ceil(total / size)),
+      'X-CURRENT-PAGE': String(Math.floor(offset / size) + 1),
+      'Access-Control-Expose-Headers': 'X-PAGE-COUNT, X-CURRENT-PAGE, X-PAGE-SIZE, X-TOTAL',
+    },
+  };
+}
 const apiErr = (status: number, code: string, message: string): Reply => ({ status, json: { code, message } });
 const text = (status: number, t: string): Reply => ({ status, text: t });
 
@@ -238,7 +258,7 @@ const PRIVATE: Record<string, Handler> = {
     const to = intParam(q, 'to', -1);
     for (const x of [limit, offset, from, to]) if (isReply(x)) return x;
     const sd = q.get('sortDirection');
-    const rows = ctx.ex.fills(key, {
+    const page = ctx.ex.fillPage(key, {
       ...(q.get('symbol') ? { symbol: q.get('symbol')! } : {}),
       ...(q.get('orderId') ? { orderId: q.get('orderId')! } : {}),
       ...((from as number) >= 0 ? { from: from as number } : {}),
@@ -247,29 +267,30 @@ const PRIVATE: Record<string, Handler> = {
       offset: offset as number,
       sortDirection: sd === 'Asc' ? 'Asc' : 'Desc',
     });
-    return ok(rows.map(fillWire));
+    return paged(page.rows.map(fillWire), page.total, limit as number, offset as number);
   },
   'GET /wapi/v1/history/orders': (ctx, q, _b, key) => {
     const limit = intParam(q, 'limit', 100, 1000);
     const offset = intParam(q, 'offset', 0);
     if (isReply(limit)) return limit;
     if (isReply(offset)) return offset;
-    const rows = ctx.ex.orderHistory(key, {
+    const all = ctx.ex.orderHistory(key, {
       ...(q.get('symbol') ? { symbol: q.get('symbol')! } : {}),
       ...(q.get('orderId') ? { orderId: q.get('orderId')! } : {}),
-      limit,
-      offset,
+      limit: Number.MAX_SAFE_INTEGER,
+      offset: 0,
       sortDirection: q.get('sortDirection') === 'Asc' ? 'Asc' : 'Desc',
     });
-    return ok(rows.map(orderHistoryWire));
+    return paged(all.slice(offset, offset + limit).map(orderHistoryWire), all.length, limit, offset);
   },
   'GET /wapi/v1/history/funding': (ctx, q, _b, key) => {
     const limit = intParam(q, 'limit', 100, 1000);
     const offset = intParam(q, 'offset', 0);
     if (isReply(limit)) return limit;
     if (isReply(offset)) return offset;
-    const rows = ctx.ex.fundingPayments(key, { ...(q.get('symbol') ? { symbol: q.get('symbol')! } : {}), limit, offset });
-    return ok(rows.map((f) => fundingWire(f, userId(key))));
+    const sd = q.get('sortDirection') === 'Asc' ? 'Asc' : 'Desc';
+    const page = ctx.ex.fundingPage(key, { ...(q.get('symbol') ? { symbol: q.get('symbol')! } : {}), limit, offset, sortDirection: sd });
+    return paged(page.rows.map((f) => fundingWire(f, userId(key))), page.total, limit, offset);
   },
 };
 
@@ -289,6 +310,17 @@ function admin(ctx: RestContext, method: string, path: string, body: unknown): R
     return ok({ takerSpeedBumpMs: ms });
   }
   if (path === '/_sim/health' && method === 'GET') return ok({ ok: true, time: ctx.ex.clock.now() });
+  if (path === '/_sim/fills/seed' && method === 'POST') {
+    // Historical fills for an account (tests, tools): {"apiKey": "...", "fills": [FillRecord without tradeId?]}.
+    const b = obj(body);
+    if (typeof b['apiKey'] !== 'string' || !Array.isArray(b['fills'])) return apiErr(400, 'INVALID_CLIENT_REQUEST', 'expected {"apiKey": <key>, "fills": [...]}');
+    try {
+      ctx.ex.seedFills(b['apiKey'], b['fills'] as Parameters<SimExchange['seedFills']>[1]);
+    } catch (e) {
+      return apiErr(400, 'INVALID_CLIENT_REQUEST', (e as Error).message);
+    }
+    return ok({ seeded: b['fills'].length, fills: ctx.ex.account(b['apiKey']).fills.length });
+  }
   return null;
 }
 
@@ -316,7 +348,7 @@ function send(res: ServerResponse, r: Reply): void {
     res.writeHead(r.status, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(r.text);
   } else {
-    res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8' });
+    res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', ...r.headers });
     res.end(JSON.stringify(r.json ?? null));
   }
 }
