@@ -87,6 +87,11 @@ export interface TierView {
   etaMs: number | null;
   makerFeeBps: string;
   takerFeeBps: string;
+  /**
+   * True while the account's fills of the 30 days before this home began are still being read (a new
+   * home's one-time backfill): volume30d is then a lower bound. Absent from older cores.
+   */
+  partial?: boolean;
 }
 
 export interface ApiView {

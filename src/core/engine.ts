@@ -13,6 +13,7 @@ import type {
   BookView,
   ExchangeEvent,
   FillInfo,
+  FundingInfo,
   OrderEvent,
   OrderInfo,
   OrderRequest,
@@ -21,8 +22,10 @@ import type {
 } from '../exchange/types.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
+import { AccountHistory } from './account-history.js';
 import { AlertBook } from './alerts.js';
 import { midOf } from './book-math.js';
+import { restoreCheckpoint, takeCheckpoint } from './checkpoint.js';
 import { ClientIdAllocator, isOurClientId } from './client-ids.js';
 import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
 import { HealthMonitor } from './health.js';
@@ -33,16 +36,16 @@ import { refresh, type WorkingView } from './refresh.js';
 import { DenialCounter, gate, stricter } from './risk.js';
 import { buildSnapshot, buildStats, shownTier } from './snapshot.js';
 import { TradingStats } from './stats.js';
-import { TradeDedupe } from './trade-dedupe.js';
 import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
 import { SpotAccount, type SpotHost } from './spot-account.js';
 import { SymState } from './sym-state.js';
-import { pacePerMs, RollingVolume, tierProgress, volumeClass, WINDOW_MS } from './tiers.js';
+import { pacePerMs, type RollingVolume, tierProgress } from './tiers.js';
 import { fromJournal, toJournal, type NormalFill } from './journal-codec.js';
 import { FEE_RETRY_MS, feeChanges, feesLine, nextFeeReadAt } from './fee-watch.js';
 import { LossLimits, type LimitChange } from './loss-limits.js';
 import type { LossLimitState } from './loss-limits.js';
 import { operatorMode } from './operator-mode.js';
+import { PAGE_LIMIT, readFillsForward, readFundingBack } from './history-pager.js';
 
 export interface EngineDeps {
   port: ExchangePort;
@@ -66,11 +69,8 @@ const RESOLVE_DELAYS_MS = [250, 500, 1000, 2000, 5000];
 const MAX_REJECT_BACKOFF_MS = 10_000;
 /** A position disagreement with the exchange is adopted when it persists this long. */
 const DRIFT_ADOPT_MS = 3000;
-/** How far before our newest fill a REST fill recovery looks (a lost fill may be older than newer ones seen). */
-const RECOVER_WINDOW_MS = 30_000;
 const HOUSEKEEPING_MS = 1000;
 const RECENT_FILLS = 50;
-const FILL_HISTORY_PAGES = 10;
 const STOP_BUDGET_MS = 7000;
 /**
  * TIERHUNTER_FLATTEN_ON_STOP: reduce-only exits for at most this long (post-only at the touch, then IOC
@@ -82,6 +82,8 @@ const STOP_FLATTEN_IOC_AFTER_MS = 2000;
 const STOP_FLATTEN_POLL_MS = 100;
 /** The stop budget left after a flatten on stop (cancel, final block, streams). */
 const STOP_AFTER_FLATTEN_MS = 4500;
+/** After a failed journal compaction (nothing is lost: the records stay), try again this much later. */
+const COMPACT_RETRY_MS = 60_000;
 
 export class Engine {
   readonly settings: Readonly<Settings>;
@@ -99,10 +101,14 @@ export class Engine {
   readonly syms = new Map<string, SymState>();
   /** Spot balances and their REST refresh; null without spot symbols. */
   spot: SpotAccount | null = null;
-  readonly futuresVolume = new RollingVolume();
-  /** Account fills that count toward tier volume only (other symbols, or older than the journal). */
-  private readonly volumeOnly = new TradeDedupe();
-  readonly spotVolume = new RollingVolume();
+  /** Tier volume and the cursors into the account's history (restored from the journal's checkpoint). */
+  history = new AccountHistory();
+  get futuresVolume(): RollingVolume {
+    return this.history.futures;
+  }
+  get spotVolume(): RollingVolume {
+    return this.history.spot;
+  }
   /** The newest fills (newest first) for the snapshot; rendered to strings only when read. */
   get recentFills(): FillView[] {
     return (this.recentViews ??= this.recentRaw.map(renderFill));
@@ -149,7 +155,12 @@ export class Engine {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly pendingJournal: JournalFill[] = [];
   private pendingBlocks: string[] = [];
-  private lastFillTs = 0;
+  /** Journal records written since the newest checkpoint (compaction runs past journalCompactRecords). */
+  private recordsSinceCheckpoint = 0;
+  private compacting: Promise<void> | null = null;
+  private compactRetryAt = 0;
+  private backfilling = false;
+  private backfillWarned = false;
   private lastEquityAt = -Infinity;
   private equityRead: Promise<void> | null = null;
   private readonly health = new HealthMonitor();
@@ -211,8 +222,8 @@ export class Engine {
     const positions = await this.port.getPositions();
     const spotBalances = this.spot ? await this.port.getBalances() : null;
 
-    const journalCount = this.replayJournal();
-    await this.recoverHistory(journalCount > 0);
+    const replayed = this.replayJournal();
+    await this.recoverHistory();
     this.adoptPositions(positions, true);
     // The replayed and recovered fills are all in this read (no order of ours was live since it).
     if (this.spot && spotBalances) await this.spot.adoptAtStart(spotBalances);
@@ -234,7 +245,7 @@ export class Engine {
         globalMode: this.globalMode,
         symbolModes: Object.fromEntries([...this.syms.values()].map((x) => [x.symbol, x.opMode])),
         feesLine: this.fees ? feesLine(this.fees) : 'unknown',
-        journal: `${journalCount} records replayed`,
+        journal: replayed,
       }),
     );
 
@@ -246,6 +257,7 @@ export class Engine {
       c.setInterval(() => this.summaryTick(), s.summaryIntervalSec * 1000),
       c.setInterval(() => this.stats.sampleMinute(), 60_000),
       c.setInterval(() => void this.reconcile(false), s.reconcileIntervalSec * 1000),
+      c.setInterval(() => void this.backfillStep(), Math.round(60_000 / s.backfillPagesPerMin)),
     );
     this.started = true;
     this.logger.info(
@@ -291,6 +303,9 @@ export class Engine {
     );
     this.statsTick(true);
     await within(this.port.stop().catch(() => undefined), deadline - this.clock.now());
+    // A checkpoint of everything so far: the next start reads it instead of this run's records.
+    await within(this.compacting ?? Promise.resolve(), deadline - this.clock.now());
+    await within(this.compactJournal(true) ?? Promise.resolve(), Math.max(1000, deadline - this.clock.now()));
     this.logger.info('Tier Hunter stopped');
     this.touch();
   }
@@ -489,10 +504,32 @@ export class Engine {
 
   // ------------------------------------------------------------------ fills and ledger
 
-  private onFill(st: SymState, f: FillInfo): void {
-    if (this.stats.hasTrade(f.symbol, f.tradeId)) return;
+  private onFill(st: SymState, f: FillInfo, live = true): boolean {
+    if (this.stats.hasTrade(f.symbol, f.tradeId)) return false;
     this.appendJournal(toJournal(f));
-    this.applyFill(st, fromJournalFill(f), true);
+    this.applyFill(st, fromJournalFill(f), live);
+    return true;
+  }
+
+  /**
+   * A fill read from the account's history: ours are journalled and counted once; another market's counts
+   * toward the tier volume once (journalled as a `volume` record); fills older than the home's history are
+   * the backfill's. Returns true when it was one of ours, counted now.
+   */
+  private countAccountFill(f: FillInfo, live: boolean): boolean {
+    if (f.timestamp < (this.history.historyFrom ?? 0)) return false;
+    const st = this.syms.get(f.symbol);
+    if (st) return this.onFill(st, f, live);
+    if (this.history.volumeOnly.has(f.symbol, f.tradeId)) return false;
+    this.appendJournal(toJournal(f, 'volume'));
+    this.applyVolumeFill(fromJournalFill(f));
+    return false;
+  }
+
+  private applyVolumeFill(f: NormalFill): void {
+    if (!this.history.volumeOnly.add(f.symbol, f.tradeId)) return;
+    this.history.noteFill(f.ts);
+    this.history.addVolume(f.symbol, f.ts, f.quantity.mul(f.price), this.clock.now());
   }
 
   /** Apply a normalised fill to the stats (live, recovered or replayed). */
@@ -505,8 +542,8 @@ export class Engine {
     if (baseFee) x.baseFee = baseFee;
     const realized = this.stats.recordFill(f.side, f.quantity, f.price, f.isMaker, x);
     if (realized === null) return;
-    if (f.ts > this.lastFillTs) this.lastFillTs = f.ts;
-    this.addVolume(f.symbol, f.ts, f.quantity.mul(f.price));
+    this.history.noteFill(f.ts);
+    this.history.addVolume(f.symbol, f.ts, f.quantity.mul(f.price), this.clock.now());
     if (!st) return;
     st.fillSeq++;
     if (!live) return;
@@ -525,12 +562,6 @@ export class Engine {
     this.touch();
   }
 
-  private addVolume(symbol: string, ts: number, notional: Decimal): void {
-    const cls = volumeClass(symbol);
-    if (cls === 'futures') this.futuresVolume.add(ts, notional, this.clock.now());
-    else if (cls === 'spot') this.spotVolume.add(ts, notional, this.clock.now());
-  }
-
   private appendJournal(rec: JournalFill): void {
     this.pendingJournal.push(rec);
     this.flushJournal();
@@ -542,6 +573,7 @@ export class Engine {
       try {
         this.journal.append(this.pendingJournal[0]!);
         this.pendingJournal.shift();
+        this.recordsSinceCheckpoint++;
       } catch (e) {
         if (!this.journalBroken) {
           this.journalBroken = true;
@@ -585,74 +617,59 @@ export class Engine {
     }
   }
 
-  private replayJournal(): number {
+  /** The journal's checkpoint and the records after it; returns the header's description of what was read. */
+  private replayJournal(): string {
     let recs: JournalFill[] = [];
+    let checkpoint: unknown = null;
     try {
+      checkpoint = this.journal.loadCheckpoint?.() ?? null;
+      if (checkpoint !== null) this.history = restoreCheckpoint(checkpoint, this.stats);
       recs = this.journal.load();
     } catch (e) {
       this.journalBroken = true;
       this.alerts.raise('journal', 'journal unreadable', 'critical', `fill journal unreadable (${msg(e)}); trading REDUCING`);
-      return 0;
+      return 'unreadable';
     }
+    this.recordsSinceCheckpoint = recs.length;
+    const now = this.clock.now();
     for (const r of recs) {
       const f = fromJournal(r);
-      if (f === null) {
-        this.malformedEvents++;
-        continue;
-      }
-      if (f.kind === 'funding') {
-        if (this.stats.recordFunding(f.symbol, f.amount, f.tradeId)) this.lastFillTs = Math.max(this.lastFillTs, f.ts);
-        continue;
-      }
-      this.applyFill(this.syms.get(f.symbol), f, false);
+      if (f === null) this.malformedEvents++;
+      else if (f.kind === 'funding') this.stats.recordFunding(f.symbol, f.amount, f.tradeId);
+      else if (f.kind === 'backfill') this.history.applyBackfill(f.backfill, now);
+      else if (f.kind === 'volume') this.applyVolumeFill(f);
+      else this.applyFill(this.syms.get(f.symbol), f, false);
     }
-    return recs.length;
+    return `${checkpoint !== null ? 'checkpoint + ' : ''}${recs.length} records replayed`;
   }
 
   /**
-   * Start-up history: 30 days of account fills feed the tier volume; fills on our symbols newer than the
-   * journal's last record were missed while we were down and are journalled and counted now.
+   * Start-up history: fills made while we were down (from just before the newest one counted, every page
+   * until caught up), funding paid meanwhile, and on a home's first start the beginning of the backfill.
    */
-  private async recoverHistory(haveJournal: boolean): Promise<void> {
-    const now = this.clock.now();
-    const from = haveJournal ? Math.min(now - WINDOW_MS, this.lastFillTs) : now - WINDOW_MS;
-    const fills = await this.fetchFills(from);
-    const recoverFrom = this.lastFillTs;
+  private async recoverHistory(): Promise<void> {
+    const begin = this.history.begin(this.clock.now());
+    if (begin !== null) this.appendJournal(begin);
     let recovered = 0;
-    // History pages may overlap, and journalled fills were already counted by the replay: count each once.
-    const counted = new Set<string>();
-    for (const f of fills) {
-      const st = this.syms.get(f.symbol);
-      const key = `${f.symbol}:${f.tradeId}`;
-      if (counted.has(key)) continue;
-      counted.add(key);
-      if (haveJournal && st && f.timestamp >= recoverFrom && !this.stats.hasTrade(f.symbol, f.tradeId)) {
-        this.appendJournal(toJournal(f));
-        this.applyFill(st, fromJournalFill(f), false);
-        recovered++;
-      } else if (!this.stats.hasTrade(f.symbol, f.tradeId) && this.volumeOnly.add(f.symbol, f.tradeId)) {
-        this.addVolume(f.symbol, f.timestamp, f.quantity.mul(f.price));
-      }
+    try {
+      await readFillsForward(this.port, { from: this.history.recoverFrom() }, (rows) => {
+        for (const f of rows) if (this.countAccountFill(f, false)) recovered++;
+      });
+    } catch (e) {
+      this.logger.warn(`fill history unavailable: ${msg(e)}`);
     }
-    // Anything in the account's history is known now: a later resync fetches only what is newer, so
-    // pre-journal fills are never taken for new ones.
-    for (const f of fills) if (f.timestamp > this.lastFillTs) this.lastFillTs = f.timestamp;
     if (recovered > 0) this.logger.info(`recovered ${recovered} fill(s) missed while down`);
-    if (haveJournal) await this.recoverFunding(recoverFrom);
+    await this.recoverFunding();
   }
 
   /**
-   * Count the account's fills of the last RECOVER_WINDOW_MS before our newest one that we have not seen
-   * (lost frames, stream outages). Throws when the read fails, so callers adopt no position after it.
+   * Count the account's fills from just before our newest one on that we have not seen (lost frames,
+   * stream outages). Throws when the read fails, so callers adopt no position after it.
    */
   private async applyRecentFills(): Promise<void> {
-    const fills = await this.fetchFills(Math.max(0, this.lastFillTs - RECOVER_WINDOW_MS), true);
-    for (const f of fills) {
-      if (this.volumeOnly.has(f.symbol, f.tradeId)) continue;
-      const st = this.syms.get(f.symbol);
-      if (st) this.onFill(st, f);
-      else if (this.volumeOnly.add(f.symbol, f.tradeId)) this.addVolume(f.symbol, f.timestamp, f.quantity.mul(f.price));
-    }
+    await readFillsForward(this.port, { from: this.history.recoverFrom() }, (rows) => {
+      for (const f of rows) this.countAccountFill(f, true);
+    });
   }
 
   /**
@@ -671,34 +688,81 @@ export class Engine {
     return { positions, seq, spot: ctx && balances ? { balances, ctx } : null };
   }
 
-  private async fetchFills(from: number, strict = false): Promise<FillInfo[]> {
-    const out: FillInfo[] = [];
+  /** Funding paid on our symbols since the home began that we have not counted (newest first, until known). */
+  private async recoverFunding(): Promise<void> {
+    const h = this.history;
+    const floor = Math.max(h.historyFrom ?? 0, h.fundingTs);
+    const known = (r: FundingInfo) => this.syms.has(r.symbol) && this.stats.hasTrade(r.symbol, fundingId(r));
     try {
-      for (let page = 0; page < FILL_HISTORY_PAGES; page++) {
-        const batch = await this.port.getFills({ from, limit: 1000, offset: page * 1000 });
-        out.push(...batch);
-        if (batch.length < 1000) break;
-      }
-    } catch (e) {
-      if (strict) throw e;
-      this.logger.warn(`fill history unavailable: ${msg(e)}`);
-    }
-    return out;
-  }
-
-  private async recoverFunding(after: number): Promise<void> {
-    try {
-      const rows = await this.port.getFundingHistory({ limit: 100 });
+      const { rows, newest } = await readFundingBack(this.port, (r) => r.intervalEndTimestamp < floor || known(r));
       for (const r of rows) {
-        if (!this.syms.has(r.symbol) || r.intervalEndTimestamp <= after) continue;
-        const id = `funding:${r.symbol}:${r.intervalEndTimestamp}`;
-        if (this.stats.hasTrade(r.symbol, id)) continue;
+        if (!this.syms.has(r.symbol) || r.intervalEndTimestamp < (h.historyFrom ?? 0) || known(r)) continue;
+        const id = fundingId(r);
         this.appendJournal({ kind: 'funding', tradeId: id, symbol: r.symbol, ts: r.intervalEndTimestamp, amount: r.quantity.toString() });
         this.stats.recordFunding(r.symbol, r.quantity, id);
       }
+      if (newest !== null && newest > h.fundingTs) h.fundingTs = newest;
     } catch (e) {
       this.logger.warn(`funding history unavailable: ${msg(e)}`);
     }
+  }
+
+  /**
+   * One page of the one-time backfill of the 30 days before the home began (tier volume of every market),
+   * paced by its timer and skipped while REST usage is above half the budget, so orders never wait on it.
+   */
+  private async backfillStep(): Promise<void> {
+    const h = this.history;
+    const b = h.backfill;
+    if (b === null || b.done || this.backfilling || !this.started || this.stopping || this.connDown || this.pendingJournal.length > 0) return;
+    const m = this.port.metrics();
+    if (m.restLastMinute > (m.restLimitPerMinute || this.settings.restRateLimit) / 2) return;
+    this.backfilling = true;
+    try {
+      const { rows, page } = await this.track(this.port.getFills({ from: b.from, to: b.to - 1, limit: PAGE_LIMIT, offset: b.offset }));
+      if (h !== this.history || h.backfill !== b) return;
+      const rec = h.backfillPage(rows, page, (sym, id) => this.stats.hasTrade(sym, id), this.clock.now());
+      this.appendJournal(rec);
+      h.applyBackfill(rec.backfill!, this.clock.now());
+      if (rec.backfill!.done) this.logger.info(`tier volume: the account's fills of the 30 days before this home began are read (${rec.backfill!.offset}); the 30-day volume is complete`);
+      this.backfillWarned = false;
+      this.touch();
+    } catch (e) {
+      if (!this.backfillWarned) this.logger.warn(`tier volume backfill: page read failed (${msg(e)}); retried at its pace`);
+      this.backfillWarned = true;
+    } finally {
+      this.backfilling = false;
+    }
+  }
+
+  /**
+   * Checkpoint the journal when enough records accumulated (or `force`: at shutdown): off the hot path (the
+   * journal switches segments at once and writes the checkpoint asynchronously). Never with records held
+   * in memory by a journal outage (the checkpoint would count them, and their later write count them again).
+   */
+  private compactJournal(force: boolean): Promise<void> | null {
+    const j = this.journal;
+    if (!j.compact || this.compacting !== null || this.pendingJournal.length > 0 || this.recordsSinceCheckpoint === 0) return null;
+    const now = this.clock.now();
+    if (!force && (this.recordsSinceCheckpoint < this.settings.journalCompactRecords || now < this.compactRetryAt)) return null;
+    const covered = this.recordsSinceCheckpoint;
+    const failed = (e: unknown) => {
+      this.recordsSinceCheckpoint += covered;
+      this.compactRetryAt = this.clock.now() + COMPACT_RETRY_MS;
+      this.logger.warn(`journal compaction failed (${msg(e)}); nothing is lost (the records stay), retried in ${COMPACT_RETRY_MS / 1000} s`);
+    };
+    this.recordsSinceCheckpoint = 0;
+    let p: Promise<void>;
+    try {
+      p = j.compact(takeCheckpoint(this.stats, this.history, now));
+    } catch (e) {
+      failed(e);
+      return null;
+    }
+    this.compacting = p.then(() => this.logger.info(`journal compacted: checkpoint of ${covered} record(s)`), failed).finally(() => {
+      this.compacting = null;
+    });
+    return this.compacting;
   }
 
   /** Make our positions agree with the exchange's (REST read). `fillSeqs` guards against racing fills. */
@@ -1139,6 +1203,7 @@ export class Engine {
       const now = this.clock.now();
       if (this.pendingJournal.length > 0) this.flushJournal();
       if (this.pendingBlocks.length > 0) this.flushBlocks();
+      void this.compactJournal(false);
       for (const st of this.syms.values()) {
         // A lasting disagreement with the position stream usually means a fill we have not heard of (lost
         // frame, late REST recovery). Adopting the stream's figure and then counting the recovered fill would
@@ -1340,6 +1405,7 @@ export class Engine {
       tier: this.tier(),
       tierShown: shownTier(this),
       limits: { session: this.limits.figure('session', net), daily: this.limits.figure('daily', net), day: this.limits.state().day },
+      tierPartial: this.history.partial(),
       spotVolume30d: this.spotVolume.total(now),
       metrics: this.port.metrics(),
       alerts: lines,
@@ -1374,7 +1440,7 @@ export class Engine {
       const { positions, seq, spot } = await this.track(this.positionsAfterFills());
       this.adoptPositions(positions, true, seq);
       if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
-      await this.recoverFunding(this.startedAt);
+      await this.recoverFunding();
       // Only with the streams really back (this reconciliation was started by their reconnect, or the port
       // reports them connected): a periodic REST reconciliation that succeeds during a websocket outage
       // must not resume quoting blind to fills and order updates.
@@ -1645,6 +1711,10 @@ function renderFill(r: RecentFill): FillView {
 /** The stdout line of a live fill, in the numbers a person reads (the journal keeps the exact ones). */
 function fillLine(f: NormalFill, fee: Decimal, realized: Decimal, position: Decimal, nf: NumberFormat): string {
   return `[${f.symbol}] FILL ${f.side} ${fmtQty(f.quantity, nf)} @ ${fmtPrice(f.price, nf)} ${f.isMaker ? 'maker' : 'taker'} fee=${fmtMoney(fee)} realized=${fmtMoney(realized)} position=${fmtQty(position, nf)}`;
+}
+
+function fundingId(r: FundingInfo): string {
+  return `funding:${r.symbol}:${r.intervalEndTimestamp}`;
 }
 
 function fromJournalFill(f: FillInfo): NormalFill {

@@ -14,6 +14,7 @@
 // rolls into the next trip, whose PnL also takes anything realized while only dust was held).
 import type { Side } from '../exchange/types.js';
 import { type Decimal, floorToStep, minDec, ZERO } from '../util/decimal.js';
+import { decimalOf, intOf, type StateReader } from './state-codec.js';
 
 export interface FillInput {
   side: Side;
@@ -31,6 +32,21 @@ export interface FillInput {
 export interface DustRule {
   step: Decimal;
   min: Decimal;
+}
+
+/** The decimal figures a ledger builds from fills (its checkpoint holds them as exact strings). */
+const DECIMALS = ['filledQty', 'volume', 'makerVolume', 'takerVolume', 'buyQty', 'sellQty', 'position', 'avgCost', 'realized', 'fees', 'funding', 'sumWins', 'sumLosses', 'largestWin', 'largestLoss', 'tripPnl'] as const;
+const COUNTS = ['fills', 'makerFills', 'takerFills', 'trips', 'wins', 'losses', 'inventoryMsTotal', 'inventoryEpisodes', 'lastFillTs'] as const;
+
+/**
+ * Everything a ledger rebuilds from fills and funding, JSON-safe (decimals as exact strings). Not the mark
+ * (from the market) nor failed orders (per session, as before checkpoints existed).
+ */
+export interface LedgerState {
+  symbol: string;
+  inventorySince: number | null;
+  counts: Record<(typeof COUNTS)[number], number>;
+  decimals: Record<(typeof DECIMALS)[number], string>;
 }
 
 export class SymbolLedger {
@@ -212,6 +228,26 @@ export class SymbolLedger {
     const value = this.realized.plus(this.unrealized()).minus(this.fees).plus(this.funding);
     this.netMemo = { realized: this.realized, fees: this.fees, funding: this.funding, position: this.position, mark: this.mark, avgCost: this.avgCost, value };
     return value;
+  }
+
+  state(): LedgerState {
+    const counts = {} as LedgerState['counts'];
+    for (const k of COUNTS) counts[k] = this[k];
+    const decimals = {} as LedgerState['decimals'];
+    for (const k of DECIMALS) decimals[k] = this[k].toString();
+    return { symbol: this.symbol, inventorySince: this.inventorySince, counts, decimals };
+  }
+
+  /** A ledger exactly as `state()` captured it (throws on a malformed state). */
+  static fromState(r: StateReader): SymbolLedger {
+    const l = new SymbolLedger(r.str('symbol'));
+    const since = r.get('inventorySince');
+    l.inventorySince = since === null ? null : intOf(since, r.path('inventorySince'));
+    const counts = r.obj('counts');
+    for (const k of COUNTS) l[k] = intOf(counts.get(k), counts.path(k));
+    const decs = r.obj('decimals');
+    for (const k of DECIMALS) l[k] = decimalOf(decs.get(k), decs.path(k));
+    return l;
   }
 
   /** Mean ms per closed trip spent holding inventory; null before the first trip closes. */

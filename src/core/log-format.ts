@@ -73,6 +73,8 @@ export interface BlockInfo {
   /** The tier as shown (the table's name only when the account's rates are that tier's) and its rates. */
   tierShown: { name: string; makerBps: Decimal; takerBps: Decimal; fromTable: boolean };
   limits: { session: LimitLine; daily: LimitLine; day: string };
+  /** True while the account's fills of the 30 days before this home began are still being read. */
+  tierPartial?: boolean;
   spotVolume30d: Decimal;
   metrics: ExchangeMetrics;
   alerts: string[];
@@ -104,7 +106,9 @@ export function renderBlock(b: BlockInfo): string {
   out.push(`Orders placed: ${b.ordersPlaced} | Cancels sent: ${b.cancelsSent} | Replacements by reason: ${kv(b.replacements)} | Risk denials: ${kv(b.denials)}`);
   const t = b.tier;
   out.push(
-    `Tier: ${b.tierShown.name} (maker ${b.tierShown.makerBps} bps, taker ${b.tierShown.takerBps} bps${b.tierShown.fromTable ? '' : ': the account\'s rates, not a tier of the table'}) | 30d futures volume: ${money(t.volume30d)} | Next tier: ${
+    `Tier: ${b.tierShown.name} (maker ${b.tierShown.makerBps} bps, taker ${b.tierShown.takerBps} bps${b.tierShown.fromTable ? '' : ': the account\'s rates, not a tier of the table'}) | 30d futures volume: ${money(t.volume30d)}${
+      b.tierPartial ? ' (partial: older history still being read)' : ''
+    } | Next tier: ${
       t.next ? `${t.next.name} at ${money(t.next.volume)}` : 'top'
     } | Progress: ${(t.progress * 100).toFixed(1)}% | ETA: ${t.etaMs === null ? 'n/a' : dur(t.etaMs)} | 30d spot volume: ${money(b.spotVolume30d)}`,
   );

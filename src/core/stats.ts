@@ -3,12 +3,19 @@
 // the totals, fill dedupe by (symbol, tradeId), drawdown of net PnL and per-minute samples for Sharpe.
 import type { Side } from '../exchange/types.js';
 import { D, Decimal, ZERO } from '../util/decimal.js';
-import { SymbolLedger, type FillInput } from './ledger.js';
+import { SymbolLedger, type FillInput, type LedgerState } from './ledger.js';
+import type { StateReader } from './state-codec.js';
 import { renderBlock, type BlockInfo } from './log-format.js';
 import { GENERIC_FORMAT } from './number-format.js';
 import { tierLabel, tierProgress } from './tiers.js';
 import type { ExchangeMetrics } from '../exchange/port.js';
-import { TradeDedupe } from './trade-dedupe.js';
+import { TradeDedupe, type DedupeState } from './trade-dedupe.js';
+
+/** What the fills and funding built (ledgers and the trade ids counted), for a checkpoint. */
+export interface StatsState {
+  ledgers: LedgerState[];
+  seen: DedupeState;
+}
 
 export interface Figures {
   fills: number;
@@ -70,7 +77,7 @@ const MAX_SAMPLES = 7 * 24 * 60;
 
 export class TradingStats {
   readonly ledgers = new Map<string, SymbolLedger>();
-  private readonly seen = new TradeDedupe();
+  private seen = new TradeDedupe();
   peakNet: Decimal = ZERO;
   maxDrawdown: Decimal = ZERO;
   /** Total net PnL (as a number, for Sharpe/sparkline only) sampled once a minute, oldest first. */
@@ -89,6 +96,34 @@ export class TradingStats {
       this.ledgers.set(symbol, l);
     }
     return l;
+  }
+
+  state(): StatsState {
+    return { ledgers: [...this.ledgers.values()].map((l) => l.state()), seen: this.seen.state() };
+  }
+
+  /**
+   * Replace every ledger and the counted trade ids with a checkpoint's: afterwards the figures, and what
+   * any further fill does to them, are exactly those of the stats the checkpoint was taken from.
+   */
+  restore(r: StateReader): void {
+    const restored = new Map(r.list('ledgers').map((x) => {
+      const l = SymbolLedger.fromState(x);
+      return [l.symbol, l] as const;
+    }));
+    const seen = TradeDedupe.fromState(r.obj('seen'));
+    // The configured symbols keep their places (a replay creates their ledgers first), the rest follow.
+    const before = [...this.ledgers];
+    this.ledgers.clear();
+    for (const [sym, old] of before) {
+      const l = restored.get(sym) ?? new SymbolLedger(sym);
+      l.mark = old.mark;
+      this.ledgers.set(sym, l);
+    }
+    for (const [sym, l] of restored) if (!this.ledgers.has(sym)) this.ledgers.set(sym, l);
+    this.seen = seen;
+    this.lastNets.length = 0;
+    this.lastNetPnl = null;
   }
 
   hasTrade(symbol: string, tradeId: string): boolean {

@@ -3,6 +3,13 @@
 // progress / ETA to the next tier at the current pace. Spot volume is kept separately; stablecoin pairs
 // (USDT/USDC) trade free and do not count toward any tier.
 import { D, type Decimal, ZERO } from '../util/decimal.js';
+import { decimalOf, intOf, StateError, type StateReader } from './state-codec.js';
+
+/** A RollingVolume's minute buckets, JSON-safe (bucket start ms, exact volume). */
+export interface VolumeState {
+  starts: number[];
+  volumes: string[];
+}
 
 export interface FeeTier {
   name: string;
@@ -45,7 +52,6 @@ export function volumeClass(symbol: string): 'futures' | 'spot' | null {
   return symbol.endsWith('_PERP') ? 'futures' : 'spot';
 }
 
-/** Rolling 30-day volume, deduped by (symbol, tradeId). Entries are kept in time order for eviction. */
 /**
  * Rolling 30-day volume in one-minute buckets: memory is bounded (at most 43,200 buckets) however many fills a
  * month brings, and the tier boundary is accurate to a minute (Backpack recalculates tiers hourly anyway).
@@ -62,9 +68,16 @@ export class RollingVolume {
   add(ts: number, notional: Decimal, now: number): void {
     if (ts <= now - WINDOW_MS) return;
     const b = Math.floor(ts / BUCKET_MS) * BUCKET_MS;
-    // Usually the newest bucket; history at start-up may land in an older one.
+    // Usually the newest bucket; history (the backfill) lands in older ones: found by bisection.
     let i = this.start.length;
-    while (i > this.head && this.start[i - 1]! > b) i--;
+    if (i > this.head && this.start[i - 1]! > b) {
+      let lo = this.head;
+      while (lo < i) {
+        const mid = (lo + i) >>> 1;
+        if (this.start[mid]! > b) i = mid;
+        else lo = mid + 1;
+      }
+    }
     const c = this.recent;
     if (i > this.head && this.start[i - 1] === b) {
       this.vol[i - 1] = this.vol[i - 1]!.plus(notional);
@@ -119,6 +132,25 @@ export class RollingVolume {
 
   buckets(): number {
     return this.start.length - this.head;
+  }
+
+  state(): VolumeState {
+    return { starts: this.start.slice(this.head), volumes: this.vol.slice(this.head).map((v) => v.toString()) };
+  }
+
+  /** The same buckets (and so the same totals) as the volume `state()` was taken from. */
+  static fromState(r: StateReader): RollingVolume {
+    const starts = r.array('starts');
+    const vols = r.array('volumes');
+    if (starts.length !== vols.length) throw new StateError(`${r.path('volumes')} does not match ${r.path('starts')}`);
+    const w = new RollingVolume();
+    w.start = starts.map((x, i) => intOf(x, `${r.path('starts')}[${i}]`));
+    w.vol = vols.map((x, i) => decimalOf(x, `${r.path('volumes')}[${i}]`));
+    for (let i = 1; i < w.start.length; i++) if (w.start[i]! <= w.start[i - 1]!) throw new StateError(`${r.path('starts')} is not ascending`);
+    let sum = ZERO;
+    for (const v of w.vol) sum = sum.plus(v);
+    w.sum = sum;
+    return w;
   }
 }
 

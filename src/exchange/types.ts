@@ -115,6 +115,24 @@ export interface FillInfo {
   timestamp: number; // ms
 }
 
+/**
+ * Backpack's paging headers on history endpoints (X-TOTAL rows in all, X-PAGE-COUNT pages of X-PAGE-SIZE,
+ * X-CURRENT-PAGE 1-based); each null when absent or unreadable. A client may stop early on them but must
+ * still stop on a short page: a proxy or an older deployment may drop them.
+ */
+export interface PageHeaders {
+  total: number | null;
+  pageCount: number | null;
+  currentPage: number | null;
+  pageSize: number | null;
+}
+
+/** One page of a history endpoint, with its paging headers when the exchange sent them. */
+export interface Paged<T> {
+  rows: T[];
+  page: PageHeaders | null;
+}
+
 export interface FundingInfo {
   symbol: string;
   /** Positive = received. */

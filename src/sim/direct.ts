@@ -21,7 +21,7 @@
 // the handler started (placeOrder -> then ...) settle before the simulated time moves on.
 import type { VirtualClock } from '../util/clock.js';
 import { D, Decimal, ZERO } from '../util/decimal.js';
-import type { ExchangeMetrics, ExchangePort } from '../exchange/port.js';
+import type { ExchangeMetrics, ExchangePort, FillsQuery } from '../exchange/port.js';
 import type {
   AccountFees,
   BalanceInfo,
@@ -37,10 +37,12 @@ import type {
   OrderRequest,
   OrderStatus,
   Outcome,
+  Paged,
   PositionInfo,
   Side,
   TradeTick,
 } from '../exchange/types.js';
+import { pageHeadersFor } from './accounts/history.js';
 import type { OrderView } from './accounts/account.js';
 import type { SimOrder } from './engine/types.js';
 import { unrealized } from './accounts/position.js';
@@ -504,10 +506,10 @@ export class DirectExchange implements ExchangePort {
     return { futuresMakerFeeBps: f.futuresMaker, futuresTakerFeeBps: f.futuresTaker, spotMakerFeeBps: f.spotMaker, spotTakerFeeBps: f.spotTaker };
   }
 
-  async getFills(q: { symbol?: string; from?: number; limit?: number; offset?: number }): Promise<FillInfo[]> {
+  async getFills(q: FillsQuery): Promise<Paged<FillInfo>> {
     this.counters.rest++;
-    const rows = this.exchange.fills(this.apiKey, { ...q, sortDirection: 'Asc' });
-    return rows.map((f) => ({
+    const p = this.exchange.fillPage(this.apiKey, { ...q, sortDirection: 'Asc' });
+    return { rows: p.rows.map((f) => ({
       tradeId: String(f.tradeId),
       orderId: f.orderId,
       clientId: f.clientId,
@@ -519,17 +521,18 @@ export class DirectExchange implements ExchangePort {
       feeSymbol: f.feeSymbol,
       isMaker: f.isMaker,
       timestamp: f.timestamp,
-    }));
+    })), page: pageHeadersFor(p.total, q.limit ?? 100, q.offset ?? 0) };
   }
 
-  async getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<FundingInfo[]> {
+  async getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<Paged<FundingInfo>> {
     this.counters.rest++;
-    return this.exchange.fundingPayments(this.apiKey, q).map((f) => ({
+    const p = this.exchange.fundingPage(this.apiKey, q);
+    return { rows: p.rows.map((f) => ({
       symbol: f.symbol,
       quantity: dec(f.quantity),
       fundingRate: dec(f.fundingRate),
       intervalEndTimestamp: f.intervalEndTimestamp,
-    }));
+    })), page: pageHeadersFor(p.total, q.limit ?? 100, q.offset ?? 0) };
   }
 
   async getMarkPrice(symbol: string): Promise<Decimal | null> {

@@ -14,7 +14,8 @@ export function totalsFields(s: Snapshot): Field[] {
   const t = s.totals;
   return [
     { label: 'vol today', value: compact(t.volumeToday), width: 6 },
-    { label: '30d', value: compact(t.volume30d), width: 6 },
+    // ≥ while a new home still reads the 30 days before it began: the figure is a lower bound.
+    { label: '30d', value: `${s.tier.partial ? '≥' : ''}${compact(t.volume30d)}`, width: 6 },
     { label: 'net', value: money(t.netPnl), width: 8, color: pnlColor(sign(t.netPnl)), bold: true },
     { label: 'realized', value: money(t.realizedPnl), width: 8, color: pnlColor(sign(t.realizedPnl)) },
     { label: 'unreal', value: money(t.unrealizedPnl), width: 8, color: pnlColor(sign(t.unrealizedPnl)) },

@@ -4,7 +4,7 @@
 import { SystemClock, type Clock, type TimerHandle } from '../../util/clock.js';
 import type { Decimal } from '../../util/decimal.js';
 import type { Settings } from '../../config/settings.js';
-import type { ExchangeMetrics, ExchangePort } from '../port.js';
+import type { ExchangeMetrics, ExchangePort, FillsQuery } from '../port.js';
 import type {
   AccountFees,
   BalanceInfo,
@@ -16,6 +16,7 @@ import type {
   OrderInfo,
   OrderRequest,
   Outcome,
+  Paged,
   PositionInfo,
 } from '../types.js';
 import { SyncedBook } from './book.js';
@@ -345,18 +346,19 @@ export class BackpackAdapter implements ExchangePort {
   getAccountFees(): Promise<AccountFees> {
     return this.rest.accountFees();
   }
-  async getFills(q: { symbol?: string; from?: number; limit?: number; offset?: number }): Promise<FillInfo[]> {
+  async getFills(q: FillsQuery): Promise<Paged<FillInfo>> {
     const query: Parameters<BackpackRest['fills']>[0] = { sortDirection: 'Asc' };
     if (q.symbol !== undefined) query.symbol = q.symbol;
     if (q.from !== undefined) query.from = q.from;
+    if (q.to !== undefined) query.to = q.to;
     if (q.limit !== undefined) query.limit = q.limit;
     if (q.offset !== undefined) query.offset = q.offset;
-    const fills = await this.rest.fills(query);
+    const { rows, page } = await this.rest.fillsPage(query);
     // Ascending by time whatever order the server used (stable for equal timestamps).
-    return fills.map((f, i) => ({ f, i })).sort((a, b) => a.f.timestamp - b.f.timestamp || a.i - b.i).map((x) => x.f);
+    return { rows: rows.map((f, i) => ({ f, i })).sort((a, b) => a.f.timestamp - b.f.timestamp || a.i - b.i).map((x) => x.f), page };
   }
-  getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<FundingInfo[]> {
-    return this.rest.fundingHistory(q);
+  getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<Paged<FundingInfo>> {
+    return this.rest.fundingPage({ ...q, sortDirection: 'Desc' });
   }
   /** Mark price from /markPrices; falls back to the ticker's last price (spot or unknown to markPrices). */
   async getMarkPrice(symbol: string): Promise<Decimal | null> {

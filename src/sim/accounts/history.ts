@@ -1,12 +1,22 @@
 // An account's history as the history endpoints page it: fills (packed, see FillStore) and funding
 // payments, filtered, sorted, offset-paged, with the number of matching rows (the X-TOTAL header).
 import type { FillQuery } from '../../exchange/backpack/rest.js';
+import type { PageHeaders } from '../../exchange/types.js';
 import type { Account, FillRecord, FundingRecord } from './account.js';
 
 export interface HistoryPage<T> {
   rows: T[];
   /** Rows matching the query in all pages. */
   total: number;
+}
+
+/**
+ * Backpack's paging headers for a page: X-TOTAL rows match, X-PAGE-SIZE is the limit, X-PAGE-COUNT pages
+ * of it hold them all and X-CURRENT-PAGE (1-based) is the page `offset` starts in.
+ */
+export function pageHeadersFor(total: number, limit: number, offset: number): PageHeaders {
+  const size = Math.max(1, limit);
+  return { total, pageSize: limit, pageCount: Math.ceil(total / size), currentPage: Math.floor(offset / size) + 1 };
 }
 
 /** Default fill-history bound per account: a month of a busy tier hunter, far above any page cap. */

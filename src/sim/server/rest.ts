@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import { INSTRUCTIONS, type SignParams } from '../../exchange/backpack/signing.js';
 import type { SimExchange } from '../exchange.js';
+import { pageHeadersFor } from '../accounts/history.js';
 import { hashString } from '../model/prng.js';
 import { authenticate } from './auth.js';
 import { parseFaults, type FaultController } from './faults.js';
@@ -29,20 +30,17 @@ interface Reply {
 
 const ok = (json: unknown): Reply => ({ status: 200, json });
 
-/**
- * A history page with Backpack's paging headers: X-TOTAL rows match the query, X-PAGE-SIZE is the limit,
- * X-PAGE-COUNT pages of it hold them all and X-CURRENT-PAGE (1-based) is the page `offset` starts in.
- */
+/** A history page with Backpack's paging headers (see pageHeadersFor). */
 function paged(json: unknown, total: number, limit: number, offset: number): Reply {
-  const size = Math.max(1, limit);
+  const p = pageHeadersFor(total, limit, offset);
   return {
     status: 200,
     json,
     headers: {
-      'X-TOTAL': String(total),
-      'X-PAGE-SIZE': String(limit),
-      'X-PAGE-COUNT': String(Math.ceil(total / size)),
-      'X-CURRENT-PAGE': String(Math.floor(offset / size) + 1),
+      'X-TOTAL': String(p.total),
+      'X-PAGE-SIZE': String(p.pageSize),
+      'X-PAGE-COUNT': String(p.pageCount),
+      'X-CURRENT-PAGE': String(p.currentPage),
       'Access-Control-Expose-Headers': 'X-PAGE-COUNT, X-CURRENT-PAGE, X-PAGE-SIZE, X-TOTAL',
     },
   };
