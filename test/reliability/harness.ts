@@ -64,6 +64,8 @@ export interface HarnessOptions {
   stats?: StatsSink;
   /** Position notional limit (USDC). */
   limit?: string;
+  /** Runs after the exchange, proxy and keys exist and before the engine starts (seed history, set hooks). */
+  beforeStart?: (h: Harness) => void | Promise<void>;
 }
 
 export interface Harness {
@@ -249,6 +251,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   };
   live.add(h);
   try {
+    await o.beforeStart?.(h);
     await engine.start();
   } catch (e) {
     await h.stop();
