@@ -137,6 +137,12 @@ export class Engine {
   stopFlattenSince: number | null = null;
   connDown = false;
   journalBroken = false;
+  /**
+   * The journal (or its checkpoint) could not be read at start: the cumulative figures are incomplete, so
+   * trading stays REDUCING for this run (a later successful write does not clear it, unlike journalBroken)
+   * and nothing is read from the account's history that the journal would have placed.
+   */
+  journalUnreadable = false;
   logBroken = false;
   started = false;
   stopping = false;
@@ -626,8 +632,8 @@ export class Engine {
       if (checkpoint !== null) this.history = restoreCheckpoint(checkpoint, this.stats);
       recs = this.journal.load();
     } catch (e) {
-      this.journalBroken = true;
-      this.alerts.raise('journal', 'journal unreadable', 'critical', `fill journal unreadable (${msg(e)}); trading REDUCING`);
+      this.journalUnreadable = true;
+      this.alerts.raise('journal-read', 'journal unreadable', 'critical', `fill journal unreadable (${msg(e)}); trading REDUCING until it is repaired and the core restarted`);
       return 'unreadable';
     }
     this.recordsSinceCheckpoint = recs.length;
@@ -648,6 +654,9 @@ export class Engine {
    * until caught up), funding paid meanwhile, and on a home's first start the beginning of the backfill.
    */
   private async recoverHistory(): Promise<void> {
+    // Without the journal we do not know where our history ends: counting the account's fills as ours
+    // (or starting a backfill over what the journal covers) would count them twice once it is repaired.
+    if (this.journalUnreadable) return;
     const begin = this.history.begin(this.clock.now());
     if (begin !== null) this.appendJournal(begin);
     let recovered = 0;
@@ -667,6 +676,7 @@ export class Engine {
    * stream outages). Throws when the read fails, so callers adopt no position after it.
    */
   private async applyRecentFills(): Promise<void> {
+    if (this.history.historyFrom === null) return; // the journal is unreadable (see recoverHistory)
     await readFillsForward(this.port, { from: this.history.recoverFrom() }, (rows) => {
       for (const f of rows) this.countAccountFill(f, true);
     });
@@ -714,7 +724,7 @@ export class Engine {
   private async backfillStep(): Promise<void> {
     const h = this.history;
     const b = h.backfill;
-    if (b === null || b.done || this.backfilling || !this.started || this.stopping || this.connDown || this.pendingJournal.length > 0) return;
+    if (b === null || b.done || this.backfilling || this.journalUnreadable || !this.started || this.stopping || this.connDown || this.pendingJournal.length > 0) return;
     const m = this.port.metrics();
     if (m.restLastMinute > (m.restLimitPerMinute || this.settings.restRateLimit) / 2) return;
     this.backfilling = true;
@@ -818,6 +828,7 @@ export class Engine {
       st.opMode === 'ACTIVE' &&
       !this.lossLimitHit &&
       !this.journalBroken &&
+      !this.journalUnreadable &&
       !this.logBroken &&
       !this.connDown &&
       st.bookValid &&
@@ -832,6 +843,7 @@ export class Engine {
     const r = { mode: op, reason: flattenForStop ? 'stopping: flatten' : op === 'ACTIVE' ? null : 'operator' } as { mode: TradingMode; reason: string | null };
     if (this.lossLimitHit) raiseMode(r, 'REDUCING', `${this.limits.hitNames().join(' and ')} loss limit`);
     if (this.journalBroken || this.logBroken) raiseMode(r, 'REDUCING', 'journal/log unwritable');
+    if (this.journalUnreadable) raiseMode(r, 'REDUCING', 'journal unreadable');
     // The outage first: it is the cause when both hold (the streams' going down also invalidates books).
     if (this.connDown) raiseMode(r, 'HALTED', 'exchange down');
     if (!st.bookValid) raiseMode(r, 'HALTED', 'book resync');

@@ -22,6 +22,24 @@ export class MemJournal {
   }
 }
 
+/**
+ * A MemJournal that compacts as the file journal does: compact() keeps the state (as JSON, so only what
+ * survives a file round trip) and drops the records it covers; loadCheckpoint() hands it back.
+ */
+export class CheckpointMemJournal extends MemJournal {
+  checkpoint: unknown = null;
+  compactions = 0;
+  loadCheckpoint(): unknown {
+    return this.checkpoint === null ? null : JSON.parse(JSON.stringify(this.checkpoint));
+  }
+  compact(state: unknown): Promise<void> {
+    this.checkpoint = JSON.parse(JSON.stringify(state));
+    this.records = [];
+    this.compactions++;
+    return Promise.resolve();
+  }
+}
+
 export class MemLog {
   blocks: string[] = [];
   failing = false;
