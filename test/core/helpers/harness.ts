@@ -1,6 +1,6 @@
 // Builds an Engine over the FakePort with a VirtualClock and in-memory sinks.
 import { Engine } from '../../../src/core/engine.js';
-import { emptyRunState, type JournalFill, type RunState } from '../../../src/core/ports.js';
+import { emptyRunState, type JournalFill, type JournalSink, type RunState } from '../../../src/core/ports.js';
 import { defaultSettings, type Settings } from '../../../src/config/settings.js';
 import type { ExchangeEvent, OrderEvent, Side } from '../../../src/exchange/types.js';
 import { VirtualClock } from '../../../src/util/clock.js';
@@ -87,7 +87,8 @@ export interface Harness {
   book: FakeBook;
 }
 
-export function makeHarness(over: Partial<Settings> = {}, parts: Partial<Omit<Harness, 'engine'>> = {}): Harness {
+/** `parts.sink`: a journal of another kind (a real FileJournal) for the engine; h.journal is then unused. */
+export function makeHarness(over: Partial<Settings> = {}, parts: Partial<Omit<Harness, 'engine'>> & { sink?: JournalSink } = {}): Harness {
   const clock = parts.clock ?? new VirtualClock(T0);
   const port = parts.port ?? new FakePort();
   const journal = parts.journal ?? new MemJournal();
@@ -100,7 +101,7 @@ export function makeHarness(over: Partial<Settings> = {}, parts: Partial<Omit<Ha
     clock,
     settings: settingsWith(over),
     runMode: 'paper',
-    journal,
+    journal: parts.sink ?? journal,
     stats: log,
     logger,
     runState,
