@@ -91,9 +91,12 @@ for (const headers of [true, false]) {
         symbols: SYMBOLS,
         journal,
         // Slow enough that this test's own record checks (a second or two of replaying 25,000 fills) are
-        // not a stream outage to the core (its websocket watchdog is 20 simulated seconds).
+        // not a stream outage to the core (its websocket watchdog is 20 simulated seconds). The widest
+        // signature window: on a loaded machine the private subscribe, signed while this process seeds
+        // and replays 25,000 fills, can reach the exchange (in this process) more than the default 5
+        // simulated seconds later, and the exchange then refuses it.
         speed: 2,
-        env: { TIERHUNTER_BACKFILL_PAGES_PER_MIN: '120' },
+        env: { TIERHUNTER_BACKFILL_PAGES_PER_MIN: '120', TIERHUNTER_RECV_WINDOW_MS: '60000' },
         beforeStart: (hh) => {
           if (!headers) hh.proxy.hooks.onReplyHeaders = (_r, hd) => Object.fromEntries(Object.entries(hd).filter(([k]) => !PAGING.test(k)));
           seedHistory(hh, journal);
