@@ -13,7 +13,6 @@ import type {
   BookView,
   ExchangeEvent,
   FillInfo,
-  FundingInfo,
   OrderEvent,
   OrderInfo,
   OrderRequest,
@@ -22,10 +21,9 @@ import type {
 } from '../exchange/types.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
-import { AccountHistory } from './account-history.js';
+import type { AccountHistory } from './account-history.js';
 import { AlertBook } from './alerts.js';
 import { midOf } from './book-math.js';
-import { restoreCheckpoint, takeCheckpoint } from './checkpoint.js';
 import { ClientIdAllocator, isOurClientId } from './client-ids.js';
 import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
 import { HealthMonitor } from './health.js';
@@ -40,12 +38,12 @@ import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
 import { SpotAccount, type SpotHost } from './spot-account.js';
 import { SymState } from './sym-state.js';
 import { pacePerMs, type RollingVolume, tierProgress } from './tiers.js';
-import { fromJournal, toJournal, type NormalFill } from './journal-codec.js';
+import { normalFill, toJournal, type NormalFill } from './journal-codec.js';
+import { HistorySync } from './history-sync.js';
 import { FEE_RETRY_MS, feeChanges, feesLine, nextFeeReadAt } from './fee-watch.js';
 import { LossLimits, type LimitChange } from './loss-limits.js';
 import type { LossLimitState } from './loss-limits.js';
 import { operatorMode } from './operator-mode.js';
-import { PAGE_LIMIT, readFillsForward, readFundingBack } from './history-pager.js';
 
 export interface EngineDeps {
   port: ExchangePort;
@@ -82,8 +80,6 @@ const STOP_FLATTEN_IOC_AFTER_MS = 2000;
 const STOP_FLATTEN_POLL_MS = 100;
 /** The stop budget left after a flatten on stop (cancel, final block, streams). */
 const STOP_AFTER_FLATTEN_MS = 4500;
-/** After a failed journal compaction (nothing is lost: the records stay), try again this much later. */
-const COMPACT_RETRY_MS = 60_000;
 
 export class Engine {
   readonly settings: Readonly<Settings>;
@@ -102,7 +98,9 @@ export class Engine {
   /** Spot balances and their REST refresh; null without spot symbols. */
   spot: SpotAccount | null = null;
   /** Tier volume and the cursors into the account's history (restored from the journal's checkpoint). */
-  history = new AccountHistory();
+  get history(): AccountHistory {
+    return this.sync.history;
+  }
   get futuresVolume(): RollingVolume {
     return this.history.futures;
   }
@@ -142,7 +140,9 @@ export class Engine {
    * trading stays REDUCING for this run (a later successful write does not clear it, unlike journalBroken)
    * and nothing is read from the account's history that the journal would have placed.
    */
-  journalUnreadable = false;
+  get journalUnreadable(): boolean {
+    return this.sync.unreadable;
+  }
   logBroken = false;
   started = false;
   stopping = false;
@@ -161,12 +161,8 @@ export class Engine {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly pendingJournal: JournalFill[] = [];
   private pendingBlocks: string[] = [];
-  /** Journal records written since the newest checkpoint (compaction runs past journalCompactRecords). */
-  private recordsSinceCheckpoint = 0;
-  private compacting: Promise<void> | null = null;
-  private compactRetryAt = 0;
-  private backfilling = false;
-  private backfillWarned = false;
+  /** Replay, history reads, the backfill and the journal's compaction (see history-sync.ts). */
+  private readonly sync: HistorySync;
   private lastEquityAt = -Infinity;
   private equityRead: Promise<void> | null = null;
   private readonly health = new HealthMonitor();
@@ -192,6 +188,24 @@ export class Engine {
     this.stats = new TradingStats(d.settings.symbols);
     this.alerts = new AlertBook(d.logger, () => this.clock.now());
     this.ids = new ClientIdAllocator(d.clock.now());
+    this.sync = new HistorySync({
+      port: d.port,
+      clock: d.clock,
+      logger: d.logger,
+      stats: this.stats,
+      settings: d.settings,
+      journal: d.journal,
+      isOurs: (symbol) => this.syms.has(symbol),
+      countOurFill: (f, live) => this.onFill(this.syms.get(f.symbol)!, f, live),
+      replayOurFill: (f) => this.applyFill(this.syms.get(f.symbol), f, false),
+      append: (rec) => this.appendJournal(rec),
+      pendingRecords: () => this.pendingJournal.length,
+      backgroundAllowed: () => this.started && !this.stopping && !this.connDown,
+      malformed: () => void this.malformedEvents++,
+      unreadable: (reason) => this.alerts.raise('journal-read', 'journal unreadable', 'critical', `fill journal unreadable (${reason}); trading REDUCING until it is repaired and the core restarted`),
+      changed: () => this.touch(),
+      track: (p) => this.track(p),
+    });
     this.limits = new LossLimits(d.settings.sessionLossLimit, d.settings.dailyLossLimit);
   }
 
@@ -228,8 +242,8 @@ export class Engine {
     const positions = await this.port.getPositions();
     const spotBalances = this.spot ? await this.port.getBalances() : null;
 
-    const replayed = this.replayJournal();
-    await this.recoverHistory();
+    const replayed = this.sync.replay();
+    await this.sync.recoverAtStart();
     this.adoptPositions(positions, true);
     // The replayed and recovered fills are all in this read (no order of ours was live since it).
     if (this.spot && spotBalances) await this.spot.adoptAtStart(spotBalances);
@@ -263,7 +277,7 @@ export class Engine {
       c.setInterval(() => this.summaryTick(), s.summaryIntervalSec * 1000),
       c.setInterval(() => this.stats.sampleMinute(), 60_000),
       c.setInterval(() => void this.reconcile(false), s.reconcileIntervalSec * 1000),
-      c.setInterval(() => void this.backfillStep(), Math.round(60_000 / s.backfillPagesPerMin)),
+      c.setInterval(() => void this.sync.backfillStep(), Math.round(60_000 / s.backfillPagesPerMin)),
     );
     this.started = true;
     this.logger.info(
@@ -310,8 +324,8 @@ export class Engine {
     this.statsTick(true);
     await within(this.port.stop().catch(() => undefined), deadline - this.clock.now());
     // A checkpoint of everything so far: the next start reads it instead of this run's records.
-    await within(this.compacting ?? Promise.resolve(), deadline - this.clock.now());
-    await within(this.compactJournal(true) ?? Promise.resolve(), Math.max(1000, deadline - this.clock.now()));
+    await within(this.sync.compaction ?? Promise.resolve(), deadline - this.clock.now());
+    await within(this.sync.compact(true) ?? Promise.resolve(), Math.max(1000, deadline - this.clock.now()));
     this.logger.info('Tier Hunter stopped');
     this.touch();
   }
@@ -513,29 +527,8 @@ export class Engine {
   private onFill(st: SymState, f: FillInfo, live = true): boolean {
     if (this.stats.hasTrade(f.symbol, f.tradeId)) return false;
     this.appendJournal(toJournal(f));
-    this.applyFill(st, fromJournalFill(f), live);
+    this.applyFill(st, normalFill(f), live);
     return true;
-  }
-
-  /**
-   * A fill read from the account's history: ours are journalled and counted once; another market's counts
-   * toward the tier volume once (journalled as a `volume` record); fills older than the home's history are
-   * the backfill's. Returns true when it was one of ours, counted now.
-   */
-  private countAccountFill(f: FillInfo, live: boolean): boolean {
-    if (f.timestamp < (this.history.historyFrom ?? 0)) return false;
-    const st = this.syms.get(f.symbol);
-    if (st) return this.onFill(st, f, live);
-    if (this.history.volumeOnly.has(f.symbol, f.tradeId)) return false;
-    this.appendJournal(toJournal(f, 'volume'));
-    this.applyVolumeFill(fromJournalFill(f));
-    return false;
-  }
-
-  private applyVolumeFill(f: NormalFill): void {
-    if (!this.history.volumeOnly.add(f.symbol, f.tradeId)) return;
-    this.history.noteFill(f.ts);
-    this.history.addVolume(f.symbol, f.ts, f.quantity.mul(f.price), this.clock.now());
   }
 
   /** Apply a normalised fill to the stats (live, recovered or replayed). */
@@ -579,7 +572,7 @@ export class Engine {
       try {
         this.journal.append(this.pendingJournal[0]!);
         this.pendingJournal.shift();
-        this.recordsSinceCheckpoint++;
+        this.sync.noteWritten();
       } catch (e) {
         if (!this.journalBroken) {
           this.journalBroken = true;
@@ -623,156 +616,20 @@ export class Engine {
     }
   }
 
-  /** The journal's checkpoint and the records after it; returns the header's description of what was read. */
-  private replayJournal(): string {
-    let recs: JournalFill[] = [];
-    let checkpoint: unknown = null;
-    try {
-      checkpoint = this.journal.loadCheckpoint?.() ?? null;
-      if (checkpoint !== null) this.history = restoreCheckpoint(checkpoint, this.stats);
-      recs = this.journal.load();
-    } catch (e) {
-      this.journalUnreadable = true;
-      this.alerts.raise('journal-read', 'journal unreadable', 'critical', `fill journal unreadable (${msg(e)}); trading REDUCING until it is repaired and the core restarted`);
-      return 'unreadable';
-    }
-    this.recordsSinceCheckpoint = recs.length;
-    const now = this.clock.now();
-    for (const r of recs) {
-      const f = fromJournal(r);
-      if (f === null) this.malformedEvents++;
-      else if (f.kind === 'funding') this.stats.recordFunding(f.symbol, f.amount, f.tradeId);
-      else if (f.kind === 'backfill') this.history.applyBackfill(f.backfill, now);
-      else if (f.kind === 'volume') this.applyVolumeFill(f);
-      else this.applyFill(this.syms.get(f.symbol), f, false);
-    }
-    return `${checkpoint !== null ? 'checkpoint + ' : ''}${recs.length} records replayed`;
-  }
-
-  /**
-   * Start-up history: fills made while we were down (from just before the newest one counted, every page
-   * until caught up), funding paid meanwhile, and on a home's first start the beginning of the backfill.
-   */
-  private async recoverHistory(): Promise<void> {
-    // Without the journal we do not know where our history ends: counting the account's fills as ours
-    // (or starting a backfill over what the journal covers) would count them twice once it is repaired.
-    if (this.journalUnreadable) return;
-    const begin = this.history.begin(this.clock.now());
-    if (begin !== null) this.appendJournal(begin);
-    let recovered = 0;
-    try {
-      await readFillsForward(this.port, { from: this.history.recoverFrom() }, (rows) => {
-        for (const f of rows) if (this.countAccountFill(f, false)) recovered++;
-      });
-    } catch (e) {
-      this.logger.warn(`fill history unavailable: ${msg(e)}`);
-    }
-    if (recovered > 0) this.logger.info(`recovered ${recovered} fill(s) missed while down`);
-    await this.recoverFunding();
-  }
-
-  /**
-   * Count the account's fills from just before our newest one on that we have not seen (lost frames,
-   * stream outages). Throws when the read fails, so callers adopt no position after it.
-   */
-  private async applyRecentFills(): Promise<void> {
-    if (this.history.historyFrom === null) return; // the journal is unreadable (see recoverHistory)
-    await readFillsForward(this.port, { from: this.history.recoverFrom() }, (rows) => {
-      for (const f of rows) this.countAccountFill(f, true);
-    });
-  }
-
   /**
    * The exchange's positions, read between two fill recoveries. A fill that lands around the position
    * read (and whose stream frame we lost) is counted by the second recovery, which moves that symbol's
    * fillSeq and so keeps adoptPositions from adopting a figure our fills already explain.
    */
   private async positionsAfterFills(): Promise<{ positions: PositionInfo[]; seq: Map<string, number>; spot: { balances: BalanceInfo[]; ctx: ReturnType<SpotAccount['context']> } | null }> {
-    await this.applyRecentFills();
+    await this.sync.recoverRecent();
     const seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));
     const ctx = this.spot?.context() ?? null;
     const positions = await this.port.getPositions();
     // Spot balances inside the same window: the second fill recovery guards them like the positions.
     const balances = ctx ? await this.port.getBalances() : null;
-    await this.applyRecentFills();
+    await this.sync.recoverRecent();
     return { positions, seq, spot: ctx && balances ? { balances, ctx } : null };
-  }
-
-  /** Funding paid on our symbols since the home began that we have not counted (newest first, until known). */
-  private async recoverFunding(): Promise<void> {
-    const h = this.history;
-    const floor = Math.max(h.historyFrom ?? 0, h.fundingTs);
-    const known = (r: FundingInfo) => this.syms.has(r.symbol) && this.stats.hasTrade(r.symbol, fundingId(r));
-    try {
-      const { rows, newest } = await readFundingBack(this.port, (r) => r.intervalEndTimestamp < floor || known(r));
-      for (const r of rows) {
-        if (!this.syms.has(r.symbol) || r.intervalEndTimestamp < (h.historyFrom ?? 0) || known(r)) continue;
-        const id = fundingId(r);
-        this.appendJournal({ kind: 'funding', tradeId: id, symbol: r.symbol, ts: r.intervalEndTimestamp, amount: r.quantity.toString() });
-        this.stats.recordFunding(r.symbol, r.quantity, id);
-      }
-      if (newest !== null && newest > h.fundingTs) h.fundingTs = newest;
-    } catch (e) {
-      this.logger.warn(`funding history unavailable: ${msg(e)}`);
-    }
-  }
-
-  /**
-   * One page of the one-time backfill of the 30 days before the home began (tier volume of every market),
-   * paced by its timer and skipped while REST usage is above half the budget, so orders never wait on it.
-   */
-  private async backfillStep(): Promise<void> {
-    const h = this.history;
-    const b = h.backfill;
-    if (b === null || b.done || this.backfilling || this.journalUnreadable || !this.started || this.stopping || this.connDown || this.pendingJournal.length > 0) return;
-    const m = this.port.metrics();
-    if (m.restLastMinute > (m.restLimitPerMinute || this.settings.restRateLimit) / 2) return;
-    this.backfilling = true;
-    try {
-      const { rows, page } = await this.track(this.port.getFills({ from: b.from, to: b.to - 1, limit: PAGE_LIMIT, offset: b.offset }));
-      if (h !== this.history || h.backfill !== b) return;
-      const rec = h.backfillPage(rows, page, (sym, id) => this.stats.hasTrade(sym, id), this.clock.now());
-      this.appendJournal(rec);
-      h.applyBackfill(rec.backfill!, this.clock.now());
-      if (rec.backfill!.done) this.logger.info(`tier volume: the account's fills of the 30 days before this home began are read (${rec.backfill!.offset}); the 30-day volume is complete`);
-      this.backfillWarned = false;
-      this.touch();
-    } catch (e) {
-      if (!this.backfillWarned) this.logger.warn(`tier volume backfill: page read failed (${msg(e)}); retried at its pace`);
-      this.backfillWarned = true;
-    } finally {
-      this.backfilling = false;
-    }
-  }
-
-  /**
-   * Checkpoint the journal when enough records accumulated (or `force`: at shutdown): off the hot path (the
-   * journal switches segments at once and writes the checkpoint asynchronously). Never with records held
-   * in memory by a journal outage (the checkpoint would count them, and their later write count them again).
-   */
-  private compactJournal(force: boolean): Promise<void> | null {
-    const j = this.journal;
-    if (!j.compact || this.compacting !== null || this.pendingJournal.length > 0 || this.recordsSinceCheckpoint === 0) return null;
-    const now = this.clock.now();
-    if (!force && (this.recordsSinceCheckpoint < this.settings.journalCompactRecords || now < this.compactRetryAt)) return null;
-    const covered = this.recordsSinceCheckpoint;
-    const failed = (e: unknown) => {
-      this.recordsSinceCheckpoint += covered;
-      this.compactRetryAt = this.clock.now() + COMPACT_RETRY_MS;
-      this.logger.warn(`journal compaction failed (${msg(e)}); nothing is lost (the records stay), retried in ${COMPACT_RETRY_MS / 1000} s`);
-    };
-    this.recordsSinceCheckpoint = 0;
-    let p: Promise<void>;
-    try {
-      p = j.compact(takeCheckpoint(this.stats, this.history, now));
-    } catch (e) {
-      failed(e);
-      return null;
-    }
-    this.compacting = p.then(() => this.logger.info(`journal compacted: checkpoint of ${covered} record(s)`), failed).finally(() => {
-      this.compacting = null;
-    });
-    return this.compacting;
   }
 
   /** Make our positions agree with the exchange's (REST read). `fillSeqs` guards against racing fills. */
@@ -1215,7 +1072,7 @@ export class Engine {
       const now = this.clock.now();
       if (this.pendingJournal.length > 0) this.flushJournal();
       if (this.pendingBlocks.length > 0) this.flushBlocks();
-      void this.compactJournal(false);
+      void this.sync.compact(false);
       for (const st of this.syms.values()) {
         // A lasting disagreement with the position stream usually means a fill we have not heard of (lost
         // frame, late REST recovery). Adopting the stream's figure and then counting the recovered fill would
@@ -1452,7 +1309,7 @@ export class Engine {
       const { positions, seq, spot } = await this.track(this.positionsAfterFills());
       this.adoptPositions(positions, true, seq);
       if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
-      await this.recoverFunding();
+      await this.sync.recoverFunding();
       // Only with the streams really back (this reconciliation was started by their reconnect, or the port
       // reports them connected): a periodic REST reconciliation that succeeds during a websocket outage
       // must not resume quoting blind to fills and order updates.
@@ -1723,27 +1580,6 @@ function renderFill(r: RecentFill): FillView {
 /** The stdout line of a live fill, in the numbers a person reads (the journal keeps the exact ones). */
 function fillLine(f: NormalFill, fee: Decimal, realized: Decimal, position: Decimal, nf: NumberFormat): string {
   return `[${f.symbol}] FILL ${f.side} ${fmtQty(f.quantity, nf)} @ ${fmtPrice(f.price, nf)} ${f.isMaker ? 'maker' : 'taker'} fee=${fmtMoney(fee)} realized=${fmtMoney(realized)} position=${fmtQty(position, nf)}`;
-}
-
-function fundingId(r: FundingInfo): string {
-  return `funding:${r.symbol}:${r.intervalEndTimestamp}`;
-}
-
-function fromJournalFill(f: FillInfo): NormalFill {
-  return {
-    kind: 'fill',
-    tradeId: f.tradeId,
-    orderId: f.orderId,
-    clientId: f.clientId,
-    symbol: f.symbol,
-    side: f.side,
-    price: f.price,
-    quantity: f.quantity,
-    fee: f.fee,
-    feeSymbol: f.feeSymbol,
-    isMaker: f.isMaker,
-    ts: f.timestamp,
-  };
 }
 
 function eqOrNull(a: Decimal | null, b: Decimal | null): boolean {

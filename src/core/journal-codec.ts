@@ -28,6 +28,24 @@ export interface NormalFunding {
   ts: number;
 }
 
+/** A fill from the exchange as the ledger takes it (exact decimals, as a journal replay gives it). */
+export function normalFill(f: FillInfo, kind: 'fill' | 'volume' = 'fill'): NormalFill {
+  return {
+    kind,
+    tradeId: f.tradeId,
+    orderId: f.orderId,
+    clientId: f.clientId,
+    symbol: f.symbol,
+    side: f.side,
+    price: f.price,
+    quantity: f.quantity,
+    fee: f.fee,
+    feeSymbol: f.feeSymbol,
+    isMaker: f.isMaker,
+    ts: f.timestamp,
+  };
+}
+
 export function toJournal(f: FillInfo, kind: 'fill' | 'volume' = 'fill'): JournalFill {
   return {
     kind,

@@ -4,6 +4,7 @@
 // the same). A damaged checkpoint stops the replay loudly (REDUCING) instead of restoring wrong figures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Settings } from '../../src/config/settings.js';
 import type { JournalFill } from '../../src/core/ports.js';
 import type { PositionInfo } from '../../src/exchange/types.js';
 import { D, type Decimal } from '../../src/util/decimal.js';
@@ -13,8 +14,8 @@ import { GEN_SYMBOLS, genJournal, positionsAfter } from './helpers/journal-gen.j
 
 const N = 30_000;
 
-function harness(journal: MemJournal, positions: Map<string, Decimal>): Harness {
-  const h = makeHarness({ symbols: GEN_SYMBOLS }, { journal });
+function harness(journal: MemJournal, positions: Map<string, Decimal>, over: Partial<Settings> = {}): Harness {
+  const h = makeHarness({ symbols: GEN_SYMBOLS, ...over }, { journal });
   h.port.markets = GEN_SYMBOLS.map((s) => perpMarket(s, s.startsWith('ETH') ? { stepSize: D('0.0001'), minQuantity: D('0.0001') } : {}));
   // The exchange agrees with the journal (no position is adopted, which would change the ledgers).
   h.port.positions = [...positions].map(([symbol, q]): PositionInfo => ({ symbol, netQuantity: q, entryPrice: D(100), markPrice: D(symbol.startsWith('ETH') ? 3500 : 180), pnlRealized: D(0), pnlUnrealized: D(0), cumulativeFunding: D(0) }));
@@ -90,9 +91,7 @@ test('a damaged checkpoint is refused loudly: journal alert, REDUCING, nothing r
 
 test('compaction runs past journalCompactRecords (off the hot path), never while records wait in memory', async () => {
   const j = new CheckpointMemJournal();
-  const h = harness(j, new Map());
-  const settings = { ...h.engine.settings, journalCompactRecords: 100 };
-  Object.defineProperty(h.engine, 'settings', { value: settings });
+  const h = harness(j, new Map(), { journalCompactRecords: 100 });
   await h.engine.start();
   const emit = (i: number) => h.port.emit(fillEvent({ symbol: 'SOL_USDC_PERP', orderId: 'o', clientId: null, side: i % 2 ? 'Ask' : 'Bid', price: D(180), quantity: D('0.27') }, { tradeId: String(5000 + i), qty: '0.27' }, D('0.27'), h.clock.now()));
   // The first start wrote one record (the backfill's start); 98 fills make 99: below the threshold.
