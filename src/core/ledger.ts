@@ -35,12 +35,12 @@ export interface DustRule {
 }
 
 /** The decimal figures a ledger builds from fills (its checkpoint holds them as exact strings). */
-const DECIMALS = ['filledQty', 'volume', 'makerVolume', 'takerVolume', 'buyQty', 'sellQty', 'position', 'avgCost', 'realized', 'fees', 'funding', 'sumWins', 'sumLosses', 'largestWin', 'largestLoss', 'tripPnl'] as const;
+const DECIMALS = ['filledQty', 'volume', 'makerVolume', 'takerVolume', 'buyQty', 'sellQty', 'position', 'avgCost', 'realized', 'fees', 'quoteAssetFees', 'baseAssetFees', 'funding', 'sumWins', 'sumLosses', 'largestWin', 'largestLoss', 'tripPnl'] as const;
 const COUNTS = ['fills', 'makerFills', 'takerFills', 'trips', 'wins', 'losses', 'inventoryMsTotal', 'inventoryEpisodes', 'lastFillTs'] as const;
 
 /**
  * Everything a ledger rebuilds from fills and funding, JSON-safe (decimals as exact strings). Not the mark
- * (from the market) nor failed orders (per session, as before checkpoints existed).
+ * or the dust rule (from the market) nor failed orders (per session, as before checkpoints existed).
  */
 export interface LedgerState {
   symbol: string;

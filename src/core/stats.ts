@@ -118,6 +118,7 @@ export class TradingStats {
     for (const [sym, old] of before) {
       const l = restored.get(sym) ?? new SymbolLedger(sym);
       l.mark = old.mark;
+      l.dust = old.dust;
       this.ledgers.set(sym, l);
     }
     for (const [sym, l] of restored) if (!this.ledgers.has(sym)) this.ledgers.set(sym, l);
