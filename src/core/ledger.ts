@@ -34,7 +34,11 @@ export interface DustRule {
   min: Decimal;
 }
 
-/** The decimal figures a ledger builds from fills (its checkpoint holds them as exact strings). */
+/**
+ * The decimal figures a ledger builds from fills (its checkpoint holds them as exact strings). A figure
+ * added later needs a value for checkpoints written without it (in fromState): a checkpoint that lacks a
+ * field is refused, and the covered records are gone, so the home would not start until migrated.
+ */
 const DECIMALS = ['filledQty', 'volume', 'makerVolume', 'takerVolume', 'buyQty', 'sellQty', 'position', 'avgCost', 'realized', 'fees', 'quoteAssetFees', 'baseAssetFees', 'funding', 'sumWins', 'sumLosses', 'largestWin', 'largestLoss', 'tripPnl'] as const;
 const COUNTS = ['fills', 'makerFills', 'takerFills', 'trips', 'wins', 'losses', 'inventoryMsTotal', 'inventoryEpisodes', 'lastFillTs'] as const;
 
