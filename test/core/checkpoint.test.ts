@@ -50,7 +50,8 @@ test('replay-all and checkpoint + tail give byte-identical stats, dedupe, tier b
 
     assert.equal(await stats(b), await stats(a), `stats JSON, cut at ${cut}`);
     assert.deepEqual(b.engine.stats.state(), a.engine.stats.state(), 'ledgers and counted trade ids');
-    assert.deepEqual(b.engine.history.state(), a.engine.history.state(), 'tier volume buckets, other markets counted, cursors');
+    // As written to disk (a restored bucket stays a string until used; a replayed one is a Decimal).
+    assert.equal(JSON.stringify(b.engine.history.state()), JSON.stringify(a.engine.history.state()), 'tier volume buckets, other markets counted, cursors');
     assert.equal(b.engine.tier().volume30d.toString(), a.engine.tier().volume30d.toString());
     assert.ok(a.engine.stats.figures().fills > 20_000 && a.engine.stats.figures().trips > 1000, 'a journal with many fills and round trips');
 
@@ -117,7 +118,7 @@ test('compaction runs past journalCompactRecords (off the hot path), never while
   const again = harness(j, new Map([['SOL_USDC_PERP', h.engine.stats.ledger('SOL_USDC_PERP').position]]));
   await again.engine.start();
   assert.deepEqual(again.engine.stats.state(), h.engine.stats.state());
-  assert.deepEqual(again.engine.history.state(), h.engine.history.state());
+  assert.equal(JSON.stringify(again.engine.history.state()), JSON.stringify(h.engine.history.state()));
 });
 
 // Records of the journal generator are plain JSON: a sanity check that they round-trip (the checkpoint

@@ -138,3 +138,15 @@ test('an unreadable checkpoint is an error naming the file (never silently ignor
     t.cleanup();
   }
 });
+
+test('the checkpoint is serialised in slices (yielding to the event loop) into exactly JSON.stringify\'s text', async () => {
+  const { stringifyInSlices } = await import('../../src/runtime/journal-checkpoint.js');
+  const { D } = await import('../../src/util/decimal.js');
+  const v = { a: 1, b: [1, 'x', null, { c: D('1.50') }], big: Array.from({ length: 9000 }, (_, i) => (i % 3 === 0 ? D(i).div(7) : i % 3 === 1 ? `s${i}` : { k: i, u: undefined })), u: undefined, n: null, s: 'q"uote' };
+  let ticks = 0;
+  const t = setInterval(() => ticks++, 0);
+  const text = await stringifyInSlices(v);
+  clearInterval(t);
+  assert.equal(text, JSON.stringify(v));
+  assert.ok(ticks > 0, 'other work ran while it was built');
+});
