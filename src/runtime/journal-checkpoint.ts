@@ -22,13 +22,22 @@ export function segmentName(stem: string, n: number): string {
   return n === 0 ? `${stem}.jsonl` : `${stem}.${String(n).padStart(6, '0')}.jsonl`;
 }
 
+/**
+ * No journal there at all (nothing to read; writing will fail loudly if the path stays unusable), as
+ * opposed to one that exists and cannot be read.
+ */
+function absent(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
 /** Segment numbers present in `dir`, ascending. */
 export function listSegments(dir: string, stem: string): number[] {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (absent(e)) return [];
     throw e;
   }
   const re = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\.(\\d{6}))?\\.jsonl$`);
@@ -53,7 +62,7 @@ export function readCheckpoint(dir: string): Checkpoint | null {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (absent(e)) return null;
     throw new Error(`journal: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   let v: { format?: unknown; covers?: unknown; state?: unknown };

@@ -145,3 +145,16 @@ test('spot: replayed and recovered fills do not move the inventory the start-up 
   await h.engine.start();
   assert.equal(h.engine.inventory(h.engine.syms.get('SOL_USDC')!).toString(), '1');
 });
+
+test('a new home writes its first journal record at start: a journal unwritable from the start is caught at once (REDUCING), not at the first fill', async () => {
+  const h = makeHarness();
+  h.journal.failing = true;
+  await h.engine.start();
+  assert.equal(h.engine.journalBroken, true);
+  assert.ok(h.logger.lines.some((l) => l.startsWith('W ALERT CRITICAL [journal]')));
+  h.journal.failing = false;
+  h.clock.advance(1000);
+  await settle();
+  assert.equal(h.engine.journalBroken, false);
+  assert.deepEqual(h.journal.records.map((r) => r.kind), ['backfill'], 'the held record written once the journal is back');
+});
