@@ -35,6 +35,10 @@ test('pm2 journey: start, attach, p, l, restart keeps the stats, stop leaves not
     const logs = await pm2.must(['logs', APP, '--nostream', '--lines', '200']);
     assert.match(logs, /Tier Hunter \S+ started \(paper/);
 
+    // The calibrated paper market fills a quote every few seconds, not several times a second: let the
+    // core trade before the journey pauses it, so the restart below has fills to keep.
+    await waitUntil('the core has fills', async () => (await stats(home)).total.fills > 0, 60_000);
+
     // Attach and see the dashboard of this core.
     const tui = attachInTmux(c, home);
     await tui.waitFor(new RegExp(`PAPER[\\s\\S]*pid ${first.pid}\\b[\\s\\S]*SOL_USDC_PERP`), 30_000);
