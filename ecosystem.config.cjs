@@ -55,7 +55,8 @@ function app({ name, home, env = {} }) {
   const resolvedHome = path.resolve(home);
   return {
     ...launcherApp(name, 'run'),
-    // pm2 stops with SIGINT; the core cancels every order and writes a final stats block within 8 s.
+    // pm2 stops with SIGINT; the core cancels every order and writes a final stats block within 8 s
+    // (11 s with TIERHUNTER_FLATTEN_ON_STOP, which first closes positions with reduce-only orders).
     kill_timeout: 12000,
     // The core calls process.send('ready') after start-up reconciliation (orphans cancelled, journal replayed).
     wait_ready: true,

@@ -93,10 +93,10 @@ class InstantPort implements ExchangePort {
     return { futuresMakerFeeBps: D(2), futuresTakerFeeBps: D(5), spotMakerFeeBps: D(8), spotTakerFeeBps: D(10) };
   }
   async getFills() {
-    return [];
+    return { rows: [], page: null };
   }
   async getFundingHistory() {
-    return [];
+    return { rows: [], page: null };
   }
   async getMarkPrice() {
     return null;

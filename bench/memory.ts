@@ -100,7 +100,7 @@ export async function measureMemory(hours = 24): Promise<MemoryResult> {
  */
 function trimExchangeRecords(x: DirectExchange): void {
   for (const a of x.exchange.accounts.values()) {
-    if (a.fills.length > KEEP_RECORDS) a.fills.splice(0, a.fills.length - KEEP_RECORDS);
+    a.fills.keepNewest(KEEP_RECORDS);
     if (a.history.length > KEEP_RECORDS) a.history.splice(0, a.history.length - KEEP_RECORDS);
   }
 }

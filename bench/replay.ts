@@ -15,7 +15,7 @@ import { importHftbacktest } from '../src/tape/import/hftbacktest.js';
 import { forEachEvent, openTape } from '../src/tape/reader.js';
 import type { TapeEvent } from '../src/tape/types.js';
 import { TapeWriter } from '../src/tape/writer.js';
-import { DEFAULT_LATENCY } from '../src/sim/latency.js';
+import { VPS_LATENCY } from '../src/sim/latency.js';
 import { D } from '../src/util/decimal.js';
 import { BenchJournal, runChild } from './util.js';
 
@@ -107,7 +107,7 @@ const OPTS: Omit<ReplayOptions, 'tapes'> = {
   overrides: {},
   queue: 'prob',
   queuePower: 3,
-  latency: DEFAULT_LATENCY,
+  latency: VPS_LATENCY,
   feed: 'tape',
   seed: 1,
   fees: { futuresMakerFeeBps: D(2), futuresTakerFeeBps: D(5), spotMakerFeeBps: D(8), spotTakerFeeBps: D(10) },

@@ -10,6 +10,7 @@ import { benchMemory } from './memory.js';
 import { benchReplay, type ReplayBench, type ReplayChildResult } from './replay.js';
 import type { PaperResult } from './paper.js';
 import type { TapeBenchResult } from './tape.js';
+import { benchStartup } from './startup.js';
 import { machine, runChild } from './util.js';
 
 export interface BenchRow {
@@ -131,6 +132,19 @@ export const BENCHES: Bench[] = [
         ...latencyRows(`paper, ${r.speed}x`, r, false),
       );
       return rows;
+    },
+  },
+  {
+    name: 'startup',
+    run: async () => {
+      const r = await benchStartup();
+      return [
+        { name: `start-up, ${r.fills.toLocaleString('en-US')} journalled fills (checkpoint + tail): process start -> first order accepted, median of ${r.runs}`, value: int(r.firstOrderMs), unit: 'ms', target: '< 3000', pass: r.firstOrderMs < 3000 },
+        info('  of which process start -> core started (every start-up read done)', int(r.startedMs), 'ms'),
+        info('  the same home before its first checkpoint (whole journal replayed): to first order', int(r.fullReplayFirstOrderMs), 'ms'),
+        info('  journal written / checkpoint', round(r.journalMB), `MB / ${int(r.checkpointKB)} KB`),
+        ...(r.otherFirstOrderMs !== null ? [info('  BENCH_STARTUP_BEFORE_ROOT launcher, same journal: to first order', int(r.otherFirstOrderMs), 'ms')] : []),
+      ];
     },
   },
   {

@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { file: string; help: string }> = {
   attach: { file: './cli/attach.js', help: 'attach the terminal UI to a running core [--socket PATH]' },
   ctl: { file: './cli/ctl.js', help: 'send one command: pause|resume|flatten|force-inventory on|off|toggle|flush|stats [SYMBOL]' },
   backtest: { file: './cli/backtest.js', help: 'virtual-time backtest --hours H --seed S [--compare] [--json]' },
+  calibrate: { file: './cli/calibrate.js', help: 'fit the market model to tapes TAPE... --out SPEC.json [--as SYMBOL,...] [--volume-scale X]' },
   tape: { file: './cli/tape.js', help: 'market tapes: import --format hftbacktest|tardis IN... --out FILE | stats FILE [--json] | dump FILE' },
   record: { file: './cli/record.js', help: 'record Backpack public streams into tapes --symbols A,B --out DIR [--rotate-minutes N]' },
 };

@@ -5,8 +5,8 @@
 // timed out), and connection trouble becomes a state the Banner explains (missing / denied / ...).
 import net from 'node:net';
 import { EventEmitter } from 'node:events';
-import { PROTOCOL_VERSION, encode } from '../src/control/protocol.js';
-import type { Command, CommandName, ServerMessage } from '../src/control/protocol.js';
+import { buildCommand, PROTOCOL_VERSION, encode } from '../src/control/protocol.js';
+import type { CommandArgs, ServerMessage } from '../src/control/protocol.js';
 
 export type ConnState = 'connecting' | 'connected' | 'reconnecting' | 'missing' | 'denied' | 'incompatible';
 
@@ -23,11 +23,7 @@ export interface ConnInfo {
 
 export type Reply = { ok: true; message: string; data?: unknown } | { ok: false; error: string };
 
-export interface CommandSpec {
-  name: CommandName;
-  symbol?: string;
-  value?: 'on' | 'off' | 'toggle';
-}
+export type CommandSpec = CommandArgs;
 
 export interface CoreClientOptions {
   socketPath: string;
@@ -124,9 +120,7 @@ export class CoreClient extends EventEmitter<CoreClientEvents> {
       return Promise.resolve({ ok: false, error: `not connected to the core (${this.info.state})` });
     }
     const id = `ui-${this.nextId++}`;
-    const cmd: Command = { type: 'cmd', id, name: spec.name };
-    if (spec.symbol !== undefined) cmd.symbol = spec.symbol;
-    if (spec.value !== undefined) cmd.value = spec.value;
+    const cmd = buildCommand(id, spec);
     return new Promise<Reply>((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);

@@ -35,22 +35,12 @@ export type Action =
   | { type: 'quit' }
   | { type: 'none' };
 
-export const KEY_LEGEND: ReadonlyArray<readonly [string, string]> = [
-  ['p/P', 'pause·resume sel/all'],
-  ['f/F', 'flatten sel/all'],
-  ['i', 'inventory'],
-  ['l', 'flush log'],
-  ['↑↓ jk', 'select'],
-  ['?', 'help'],
-  ['q', 'quit'],
-];
-
 export function keyToAction(input: string, key: KeyInfo, state: KeyState): Action {
   if (key.ctrl && input === 'c') return { type: 'quit' };
 
   if (state.confirm) {
     if (input === 'y') return { type: 'send', cmd: state.confirm.cmd, label: state.confirm.prompt.replace(/\?.*$/, '') };
-    return { type: 'cancel', label: 'flatten cancelled' };
+    return { type: 'cancel', label: `${state.confirm.cmd.name === 'flatten' ? 'flatten' : 'reset'} cancelled` };
   }
 
   if (state.helpOpen) {
@@ -84,6 +74,12 @@ export function keyToAction(input: string, key: KeyInfo, state: KeyState): Actio
       return { type: 'confirm', confirm: { cmd: { name: 'flatten', symbol: sel.symbol }, prompt: `flatten ${sel.symbol}? y to confirm, any other key cancels` } };
     case 'F':
       return { type: 'confirm', confirm: { cmd: { name: 'flatten' }, prompt: 'flatten ALL symbols? y to confirm, any other key cancels' } };
+    case 'R':
+      // Releases a hit loss limit: as deliberate as a flatten, so it is confirmed the same way.
+      return {
+        type: 'confirm',
+        confirm: { cmd: { name: 'resume', resetLimits: true }, prompt: 'reset the loss limits and resume ALL symbols? y to confirm, any other key cancels' },
+      };
     case 'i':
       return { type: 'send', cmd: { name: 'forceInventory', value: 'toggle' }, label: 'toggle inventory forcing' };
     case 'l':

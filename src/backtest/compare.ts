@@ -1,11 +1,12 @@
 // --compare: several strategies on IDENTICAL seeds, side by side. Every strategy sees the same market
 // (same seed => same model randomness; our orders do move the book, so paths diverge once we trade).
 // Aggregates over seeds: mean and min..max per figure (decimal strings, exact means).
+import type { AccountFees } from '../exchange/types.js';
+import type { LatencySettings } from '../sim/latency.js';
+import type { MarketSpecFile } from '../sim/model/spec.js';
 import { D, type Decimal } from '../util/decimal.js';
 import type { BacktestReport, StrategyName } from './report.js';
 import { runBacktest } from './run.js';
-import type { AccountFees } from '../exchange/types.js';
-import type { LatencySpec } from '../sim/latency.js';
 
 export interface StrategySpec {
   name: string;
@@ -90,7 +91,9 @@ export interface CompareOptions {
   seeds: number[];
   symbols: string[];
   strategies: StrategySpec[];
-  latency?: LatencySpec | null;
+  marketSpec?: MarketSpecFile;
+  latency?: LatencySettings;
+  /** Fee rates of the account (`--set feeTier=...`); the paper exchange's defaults otherwise. */
   fees?: AccountFees;
   onProgress?: (doneMs: number, totalMs: number, label: string) => void;
 }
@@ -113,7 +116,8 @@ export async function runCompare(o: CompareOptions): Promise<CompareResult> {
           symbols: o.symbols,
           overrides: s.overrides,
           strategy: s.strategy,
-          ...(o.latency !== undefined ? { latency: o.latency } : {}),
+          ...(o.marketSpec ? { marketSpec: o.marketSpec } : {}),
+          ...(o.latency ? { latency: o.latency } : {}),
           ...(o.fees ? { fees: o.fees } : {}),
           ...(o.onProgress ? { onProgress: (d: number) => o.onProgress!(b + d, totalMs, label) } : {}),
         }),

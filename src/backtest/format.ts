@@ -32,8 +32,13 @@ export function renderReport(r: BacktestReport & { replay?: ReplayFacts }, feeTi
   L.push(`fee tier      pace ${money(r.volumePerDay, 0)} USDC/day: now ${r.tier.current}, next ${next}${vip ? `, VIP1 in ${vip} days` : ''}`);
   for (const [s, x] of Object.entries(r.perSymbol)) {
     L.push(`  ${s.padEnd(15)} fills ${String(x.fills).padStart(7)}  volume ${money(x.volume).padStart(14)}  net ${money(x.netPnl, 4).padStart(11)}  cost/$1M ${money(x.costPerMillion).padStart(8)}  end pos ${x.endPosition}`);
+    const sp = x.spot;
+    if (sp) L.push(`  ${''.padEnd(15)} spot: fees ${sp.feesInQuoteAsset} USDC + ${sp.feesInBaseAsset} ${sp.baseAsset}; ${sp.baseAsset} held at the end ${sp.endBaseBalance} (target ${sp.target})`);
   }
-  if (r.replay) L.push(...renderReplay(r.replay));
+  const l = r.latencyMs;
+  const lat = `latency entry ${l.entryMs} ms, response ${l.responseMs} ms, jitter ${l.jitter}, feed ${r.replay ? r.replay.feedLatency : `${l.feedMs} ms`}`;
+  if (r.replay) L.push(...renderReplay(r.replay, lat));
+  else L.push(`model         ${r.marketSpec ? 'markets from --market-spec' : 'the built-in paper markets'}; ${lat}`);
   L.push(`speed         ${(r.perf.wallMs / 1000).toFixed(2)} s wall, ${r.perf.simHoursPerSec.toFixed(3)} simulated hours/s${r.replay ? `, ${int(Math.round(r.replay.events / Math.max(1e-9, r.perf.wallMs / 1000)))} tape events per wall second (start-up included)` : ''}`);
   return L.join('\n');
 }
@@ -71,10 +76,9 @@ export function renderCompare(c: CompareResult): string {
   return out.join('\n');
 }
 
-function renderReplay(x: ReplayFacts): string[] {
-  const l = x.latency;
+function renderReplay(x: ReplayFacts, latency: string): string[] {
   const q = x.queue.model === 'prob' ? `prob (power ${x.queue.power})` : x.queue.model;
-  const out = [`replay        ${int(x.events)} events over ${x.spanSec.toFixed(1)} s; queue ${q}; latency entry ${l.entryMs} ms, response ${l.responseMs} ms, jitter ${l.jitter}, feed ${l.feed}`];
+  const out = [`replay        ${int(x.events)} events over ${x.spanSec.toFixed(1)} s; queue ${q}; ${latency}`];
   for (const t of x.tapes) {
     const gaps = Object.entries(t.gaps).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
     out.push(`  ${t.symbol.padEnd(15)} ${t.file}: ${t.venue} ${t.tapeSymbol} ${t.market} (${t.qtyUnit}), tick ${t.tickSize} step ${t.stepSize}`);

@@ -12,7 +12,7 @@ import { ReplayExchange, type TapeReplayFacts } from '../replay/exchange.js';
 import { calibrate, TapeFeed, type FeedMode } from '../replay/feed.js';
 import { engineSymbol, ReplayMarket, type MarketOverrides } from '../replay/market.js';
 import { queueModel, type QueueModelName } from '../replay/queue.js';
-import { LatencyModel, type LatencySpec } from '../sim/latency.js';
+import { LatencyModel, type LatencySettings } from '../sim/latency.js';
 import { TapeFormatError } from '../tape/decode.js';
 import { TapeReader } from '../tape/reader.js';
 import { VirtualClock } from '../util/clock.js';
@@ -27,8 +27,8 @@ export interface ReplayOptions {
   overrides: Record<string, string>;
   queue: QueueModelName;
   queuePower: number;
-  /** feedMs is ignored when `feed` is 'tape' and the tape has exchange times. */
-  latency: LatencySpec;
+  /** src/sim/latency.ts; feedMs is ignored when `feed` is 'tape' and the tape has exchange times. */
+  latency: LatencySettings;
   feed: 'tape' | 'fixed';
   seed: number;
   fees: AccountFees;
@@ -43,7 +43,8 @@ export interface ReplayOptions {
 export interface ReplayFacts {
   tapes: Array<TapeReplayFacts & { file: string; tapeSymbol: string; venue: string; market: string; qtyUnit: string; tickSize: string; stepSize: string; spanSec: number }>;
   queue: { model: QueueModelName; power: number | null };
-  latency: { entryMs: number; responseMs: number; jitter: number; feed: string };
+  /** Where the feed latency came from (the report's latencyMs holds the settings): 'from the tape', or 'N ms'. */
+  feedLatency: string;
   events: number;
   spanSec: number;
 }
@@ -152,6 +153,9 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
     cancelsSent: engine.cancelsSent,
     inventory,
     fillMetrics,
+    market: null,
+    latency: o.latency,
+    marketSpecNote: null,
     wallMs: performance.now() - wallStart,
   });
   const replay: ReplayFacts = {
@@ -171,7 +175,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
       };
     }),
     queue: { model: o.queue, power: o.queue === 'prob' ? o.queuePower : null },
-    latency: { entryMs: o.latency.entryMs, responseMs: o.latency.responseMs, jitter: o.latency.jitter, feed: [...new Set(inputs.map((x) => x.feedNote))].join(', ') },
+    feedLatency: [...new Set(inputs.map((x) => x.feedNote))].join(', '),
     events: facts.reduce((n, t) => n + t.events, 0),
     spanSec: spanUs / 1e6,
   };

@@ -4,6 +4,8 @@
 import type { TradingStats } from '../core/stats.js';
 import { DAY_MS, FUTURES_TIERS, tierProgress } from '../core/tiers.js';
 import type { ExchangeEvent } from '../exchange/types.js';
+import type { LatencySettings } from '../sim/latency.js';
+import type { TapeStatsResult } from '../tape/stats.js';
 import { D, type Decimal, ZERO } from '../util/decimal.js';
 import type { FillMetricsResult } from './fill-metrics.js';
 
@@ -18,9 +20,14 @@ export interface SymbolReport {
   costPerMillion: string | null;
   endPosition: string;
   maxInventoryNotional: string;
+  /** Spot only: fees by the asset they were charged in, and the base the exchange held at the end. */
+  spot?: { baseAsset: string; feesInQuoteAsset: string; feesInBaseAsset: string; endBaseBalance: string; target: string };
 }
 
-/** The run's figures, with what every backtest reports about its own fills (markout, queue wait, the cost split). */
+/**
+ * The run's figures, with what every backtest reports about its own fills (FillMetricsResult: markoutBps,
+ * fillsPerMinute, meanQueueWaitMs, costPer1M; src/backtest/fill-metrics.ts), at the top level for every kind.
+ */
 export interface BacktestReport extends FillMetricsResult {
   strategy: StrategyName;
   seed: number;
@@ -63,6 +70,14 @@ export interface BacktestReport extends FillMetricsResult {
   /** Days from zero to each fee tier at this run's pace. */
   daysToTier: Record<string, string | null>;
   perSymbol: Record<string, SymbolReport>;
+  /**
+   * The synthetic market's own public stream through the `tape stats` statistics, per symbol; null for a
+   * tape backtest (the market is the tape: \`tierhunter tape stats\` on it gives this block).
+   */
+  market: Record<string, TapeStatsResult> | null;
+  latencyMs: LatencySettings;
+  /** Where the markets' dynamics came from (null: the built-in paper markets). */
+  marketSpec: string[] | null;
   perf: { wallMs: number; simHoursPerSec: number };
 }
 
@@ -99,7 +114,12 @@ export interface ReportInput {
   ordersPlaced: number;
   cancelsSent: number;
   inventory: InventoryWatch;
+  /** Spot symbols: base asset, base held at the end (exchange), target. */
+  spot?: Record<string, { baseAsset: string; endBaseBalance: string; target: string }>;
   fillMetrics: FillMetricsResult;
+  market: Record<string, TapeStatsResult> | null;
+  latency: LatencySettings;
+  marketSpecNote: string[] | null;
   wallMs: number;
 }
 
@@ -129,6 +149,8 @@ export function buildReport(x: ReportInput): BacktestReport {
       endPosition: g.position.toFixed(),
       maxInventoryNotional: (x.inventory.maxBySymbol.get(s) ?? ZERO).toFixed(),
     };
+    const sp = x.spot?.[s];
+    if (sp) perSymbol[s]!.spot = { ...sp, feesInQuoteAsset: g.quoteAssetFees.toFixed(), feesInBaseAsset: g.baseAssetFees.toFixed() };
   }
   const wallSec = x.wallMs / 1000;
   return {
@@ -171,6 +193,9 @@ export function buildReport(x: ReportInput): BacktestReport {
     daysToTier,
     perSymbol,
     ...x.fillMetrics,
+    market: x.market,
+    latencyMs: { ...x.latency },
+    marketSpec: x.marketSpecNote,
     perf: { wallMs: Math.round(x.wallMs), simHoursPerSec: wallSec > 0 ? x.hours / wallSec : 0 },
   };
 }

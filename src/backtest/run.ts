@@ -3,28 +3,37 @@
 // in virtual time, as fast as the CPU allows. Deterministic: everything is driven by one VirtualClock
 // and the sim's seeded PRNG; only `report.perf` depends on the machine.
 //
-// The loop: fire every timer due within the next model step (model, marks, funding, the engine's
-// housekeeping and wake-ups), deliver the exchange's queued events, then yield one macrotask so promise
-// chains the handlers started (placeOrder -> outcome) settle before simulated time moves on. Requests
-// are answered without I/O, so the core reacts within the same 100 ms step: zero network latency.
+// The loop: fire the timers due at the next timer time (model events, marks, funding, the engine's
+// housekeeping and wake-ups, requests and events in flight on the latency link), deliver the events that
+// are due, then yield one macrotask so promise chains the handlers started (placeOrder -> outcome) settle
+// before simulated time moves on. The core therefore reacts at the millisecond it sees an event, and its
+// requests meet the book after the entry latency (src/sim/latency.ts; default: a VPS near the exchange).
 import type { Settings } from '../config/settings.js';
 import { renderSetting } from '../config/settings.js';
 import { Engine } from '../core/engine.js';
-import type { ExchangeEvent } from '../exchange/types.js';
+import type { AccountFees, ExchangeEvent } from '../exchange/types.js';
 import { DirectExchange, type DirectExchangeOptions } from '../sim/direct.js';
-import type { SimExchange } from '../sim/exchange.js';
-import { LatencyModel, type LatencySpec } from '../sim/latency.js';
-import type { AccountFees } from '../exchange/types.js';
+import { findMarketSpec } from '../sim/model/markets.js';
+import { D, ZERO } from '../util/decimal.js';
+import { LatencyModel, VPS_LATENCY, type LatencySettings } from '../sim/latency.js';
+import type { MarketFilters, MarketSpecFile } from '../sim/model/spec.js';
 import { VirtualClock } from '../util/clock.js';
+import { join } from 'node:path';
+import { coreVersion } from '../runtime/version.js';
+import { simTapeHeader } from '../sim/public-tape.js';
+import { TapeWriter } from '../tape/writer.js';
 import { FillMetrics } from './fill-metrics.js';
+import { MarketObserver } from './market-observer.js';
 import { buildReport, InventoryWatch, type BacktestReport, type StrategyName } from './report.js';
 import { backtestSettings } from './settings.js';
 import { CountingLogger, LastBlockLog, MemoryJournal, MemoryRunState } from './sinks.js';
+import { watchSimFills } from './sim-fills.js';
 import { SymmetricQuoter } from './symmetric.js';
 
 export const DEFAULT_SYMBOLS = ['SOL_USDC_PERP', 'BTC_USDC_PERP', 'ETH_USDC_PERP'];
 /** Virtual start of every run (fixed so reports do not depend on the date). */
 export const BACKTEST_START_MS = Date.UTC(2026, 0, 1);
+/** Time the stop path is given per round while it cancels everything. */
 const STEP_MS = 100;
 /**
  * Finished orders the paper exchange keeps per account: the core only looks up orders of the last seconds
@@ -40,9 +49,13 @@ export interface BacktestOptions {
   symbols: string[];
   overrides: Record<string, string>;
   strategy?: StrategyName;
-  /** Entry/response latency of the core's requests (src/sim/latency.ts); none by default. */
-  latency?: LatencySpec | null;
-  /** Fee rates of the account (bps); the paper exchange's defaults (Tier 1) otherwise. */
+  /** Markets to run (their filters and dynamics); default the built-in paper markets. */
+  marketSpec?: MarketSpecFile;
+  /** Client-exchange latency; default VPS_LATENCY. */
+  latency?: LatencySettings;
+  /** Write each market's public stream to DIR/<symbol>.tape (a tape like `tierhunter record` writes). */
+  marketTapeDir?: string;
+  /** Fee rates of the account (`--set feeTier=...`, bps); the paper exchange's defaults (Tier 1) otherwise. */
   fees?: AccountFees;
   onProgress?: (doneMs: number, totalMs: number) => void;
 }
@@ -98,18 +111,27 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
 export async function runBacktestDetailed(opts: BacktestOptions): Promise<BacktestRun> {
   if (!(opts.hours > 0) || !Number.isFinite(opts.hours)) throw new RangeError('hours must be a positive number');
   const strategy = opts.strategy ?? 'engine';
-  const symbols = opts.symbols.length > 0 ? opts.symbols : DEFAULT_SYMBOLS;
+  const specMarkets = opts.marketSpec?.markets ?? null;
+  const symbols = opts.symbols.length > 0 ? opts.symbols : specMarkets ? specMarkets.map((m) => m.symbol) : DEFAULT_SYMBOLS;
   const settings = backtestSettings(opts.overrides, symbols);
   const clock = new VirtualClock(BACKTEST_START_MS);
+  const latency = opts.latency ?? VPS_LATENCY;
+  const markets = specMarkets ? settings.symbols.map((s) => specMarkets.find((m) => m.symbol === s) ?? s) : [...settings.symbols];
   const exchange = new ObservedExchange({
     clock,
     seed: opts.seed,
-    markets: [...settings.symbols],
-    exchangeOptions: { historyLimit: HISTORY_LIMIT, ...(opts.fees ? { fees: simFees(opts.fees) } : {}) },
-    ...(opts.latency ? { latency: new LatencyModel(opts.latency, opts.seed) } : {}),
+    markets,
+    latency: new LatencyModel(latency, opts.seed),
+    exchangeOptions: {
+      historyLimit: HISTORY_LIMIT,
+      startingBalances: spotStartingBalances(settings, specMarkets),
+      ...(opts.fees ? { fees: simFees(opts.fees) } : {}),
+    },
   });
   const fillMetrics = new FillMetrics();
-  watchSim(exchange.exchange, exchange.apiKey, settings.symbols, fillMetrics);
+  const unwatchFills = watchSimFills(exchange.exchange, exchange.apiKey, settings.symbols, fillMetrics);
+  const tapes = opts.marketTapeDir === undefined ? null : await openMarketTapes(exchange, settings.symbols, opts.marketTapeDir);
+  const observer = new MarketObserver(exchange.exchange, settings.symbols, tapes ? (s, e) => tapes.get(s)?.write(e) : null);
   const journal = new MemoryJournal();
   const logger = new CountingLogger();
   const wallStart = performance.now();
@@ -133,13 +155,13 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
     engine = e;
     source = e;
     exchange.observer = (ev) => inventory.after(ev);
-    await e.start();
+    await drive(clock, exchange, e.start());
     stop = () => e.stop();
   } else {
     const q = new SymmetricQuoter(exchange, clock, settings);
     source = q;
     exchange.observer = (ev) => inventory.after(ev);
-    await q.start();
+    await drive(clock, exchange, q.start());
     stop = async () => {
       for (const s of settings.symbols) await exchange.cancelAll(s);
       await exchange.stop();
@@ -153,7 +175,9 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
   let nextProgress = start + PROGRESS_EVERY_MS;
   await pump(exchange);
   while (clock.now() < end) {
-    await step(clock, exchange, Math.min(end, clock.now() + STEP_MS));
+    const next = clock.peek();
+    clock.runUntil(next === null ? end : Math.min(end, next));
+    await pump(exchange);
     if (opts.onProgress && clock.now() >= nextProgress) {
       nextProgress += PROGRESS_EVERY_MS;
       opts.onProgress(clock.now() - start, total);
@@ -164,8 +188,14 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
   const stopping = stop().then(() => {
     stopped = true;
   });
-  for (let i = 0; i < 200 && !stopped; i++) await step(clock, exchange, clock.now() + STEP_MS);
+  for (let i = 0; i < 200 && !stopped; i++) {
+    clock.runUntil(clock.now() + STEP_MS);
+    await pump(exchange);
+  }
   await stopping;
+  observer.stop();
+  unwatchFills();
+  if (tapes) for (const w of tapes.values()) await w.close('end');
   opts.onProgress?.(total, total);
 
   const f = source.stats.figures();
@@ -182,56 +212,80 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
     ordersPlaced: source.ordersPlaced,
     cancelsSent: source.cancelsSent,
     inventory,
+    spot: spotEnd(exchange, settings, specMarkets),
     fillMetrics: fm,
+    market: observer.market(),
+    latency,
+    marketSpecNote: specMarkets ? specMarkets.filter((m) => settings.symbols.includes(m.symbol)).map((m) => `${m.symbol}: ${m.provenance.note}`) : null,
     wallMs: performance.now() - wallStart,
   });
   return { report, exchange, journal, logger, engine, settings };
 }
 
 /**
- * Feed the fill metrics from the paper exchange at its own time: every book change's best bid/ask, and
- * our account's orders and fills.
+ * The paper account starts with 10,000 USDC and, per spot market, exactly its spotTargetBase of the base
+ * asset (default 0): every run starts flat. Spot market making needs both assets, and gets them the way a
+ * tier hunter does: the quote buys the base, the exits sell it back (the bot never sells below the target).
  */
-function watchSim(x: SimExchange, key: string, symbols: readonly string[], metrics: FillMetrics): void {
-  for (const s of symbols) {
-    const m = x.market(s);
-    if (m) metrics.market(s, m.ps.scale);
+export function spotStartingBalances(settings: Readonly<Settings>, specMarkets: readonly MarketFilters[] | null = null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const sym of settings.symbols) {
+    const spec = marketFilters(sym, specMarkets);
+    const target = settings.spotTargetBase[sym];
+    if (spec?.marketType === 'SPOT' && target !== undefined && target.gt(0)) out[spec.baseSymbol] = target.toFixed();
   }
-  x.subscribe({
-    bookChanged: (symbol, _id, ts) => {
-      const fills = metrics.get(symbol);
-      const m = x.market(symbol);
-      if (!fills || !m) return;
-      fills.mid(ts * 1000, m.book.bids.best() ?? null, m.book.asks.best() ?? null);
-    },
-    orderRaw: (account, type, o, m, fill, ts) => {
-      const fills = account === key ? metrics.get(o.symbol) : undefined;
-      if (!fills) return;
-      if (type === 'orderAccepted') fills.accept(o.id, ts * 1000);
-      else if (type === 'orderFill' && fill) fills.fill(o.id, ts * 1000, o.side === 'Bid', fill.price, m.pxDec(fill.price), m.qtyDec(fill.quantity), fill.isMaker);
-      if (o.status === 'Filled' || o.status === 'Cancelled' || o.status === 'Expired') fills.done(o.id);
-    },
-  });
+  return out;
 }
 
-/**
- * One model step: fire the timers up to `until`, then deliver events and settle the handlers' promise
- * chains. With request latency the timers fire one at a time and the chains settle right after an answer
- * is released, so the core reacts at the answer's virtual time rather than at the step's end.
- */
-async function step(clock: VirtualClock, x: DirectExchange, until: number): Promise<void> {
-  if (x.hasLatency) {
-    for (let at = clock.peek(); at !== null && at <= until; at = clock.peek()) {
-      clock.step();
-      if (x.takeAnswered()) await pump(x);
-    }
+/** The spot figures a report shows: the base held at the end (by the exchange) and the target. */
+function spotEnd(exchange: DirectExchange, settings: Readonly<Settings>, specMarkets: readonly MarketFilters[] | null): Record<string, { baseAsset: string; endBaseBalance: string; target: string }> {
+  const out: Record<string, { baseAsset: string; endBaseBalance: string; target: string }> = {};
+  const balances = exchange.exchange.balances(exchange.apiKey);
+  for (const sym of settings.symbols) {
+    const spec = marketFilters(sym, specMarkets);
+    if (spec?.marketType !== 'SPOT') continue;
+    const b = balances[spec.baseSymbol];
+    out[sym] = { baseAsset: spec.baseSymbol, endBaseBalance: b ? D(b.available).plus(D(b.locked)).toFixed() : '0', target: (settings.spotTargetBase[sym] ?? ZERO).toFixed() };
   }
-  clock.runUntil(until);
-  await pump(x);
+  return out;
+}
+
+/** A market's filters: from the --market-spec file when it has the symbol, else the built-in markets. */
+function marketFilters(symbol: string, specMarkets: readonly MarketFilters[] | null): MarketFilters | undefined {
+  return specMarkets?.find((m) => m.symbol === symbol) ?? findMarketSpec(symbol);
 }
 
 function simFees(f: AccountFees): Record<'futuresMaker' | 'futuresTaker' | 'spotMaker' | 'spotTaker', string> {
   return { futuresMaker: f.futuresMakerFeeBps.toFixed(), futuresTaker: f.futuresTakerFeeBps.toFixed(), spotMaker: f.spotMakerFeeBps.toFixed(), spotTaker: f.spotTakerFeeBps.toFixed() };
+}
+
+async function openMarketTapes(x: DirectExchange, symbols: readonly string[], dir: string): Promise<Map<string, TapeWriter>> {
+  const out = new Map<string, TapeWriter>();
+  for (const s of symbols) {
+    const m = x.exchange.market(s)!;
+    const header = simTapeHeader(m, { version: coreVersion(), command: 'backtest' }, new Date().toISOString());
+    out.set(s, await TapeWriter.open(join(dir, `${s}.tape`), header));
+  }
+  return out;
+}
+
+/**
+ * Await `p` while keeping virtual time moving: with latency, requests made while starting are answered
+ * only as the clock advances. Gives up (throws) after 60 simulated seconds.
+ */
+async function drive<T>(clock: VirtualClock, x: DirectExchange, p: Promise<T>): Promise<T> {
+  let done = false;
+  const settled = p.finally(() => {
+    done = true;
+  });
+  await pump(x);
+  const limit = clock.now() + 60_000;
+  while (!done && clock.now() < limit) {
+    const next = clock.peek();
+    clock.runUntil(next === null ? clock.now() + STEP_MS : Math.min(limit, next));
+    await pump(x);
+  }
+  return settled;
 }
 
 /** Deliver queued events and let the handlers' promise chains settle. */

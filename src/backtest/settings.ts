@@ -25,11 +25,11 @@ export function toEnvOverrides(overrides: Record<string, string>): Record<string
 }
 
 /**
- * Backtest-only defaults, applied unless `--set` names the setting. The session loss limit is off: a
- * strategy that pays ~2 bps per fill reaches the bot's 100 USDC limit within the first hour, after which
- * it only exits, and a 24 h comparison would measure the limit instead of the strategy.
+ * Backtest-only defaults, applied unless `--set` names the setting. The loss limits are off: a strategy
+ * that pays ~2 bps per fill reaches the bot's 100 USDC session (or 300 USDC daily) limit within hours,
+ * after which it only exits, and a 24 h comparison would measure the limit instead of the strategy.
  */
-export const BACKTEST_DEFAULTS: Readonly<Record<string, string>> = { sessionLossLimit: '0' };
+export const BACKTEST_DEFAULTS: Readonly<Record<string, string>> = { sessionLossLimit: '0', dailyLossLimit: '0' };
 
 /** Defaults + overrides (+ the symbols to trade, unless the overrides name them). */
 export function backtestSettings(overrides: Record<string, string>, symbols: string[] | null): Readonly<Settings> {

@@ -2,7 +2,7 @@
 // reply, for scripts and for an operator without the TUI.
 // Exit codes: 0 ok, 1 the core answered with an error, 2 usage error, 3 core not reachable.
 import { ControlClient, ControlConnectError } from '../control/client.js';
-import type { CommandName } from '../control/protocol.js';
+import type { CommandArgs, CommandName } from '../control/protocol.js';
 import { defaultSocketPath } from '../control/server.js';
 import { tierhunterHome } from '../runtime/home.js';
 
@@ -10,7 +10,8 @@ const USAGE = `usage: tierhunter ctl <command> [SYMBOL] [--socket PATH]
 
 commands:
   pause [SYMBOL]                       stop opening quotes (cancels only); all symbols when none given
-  resume [SYMBOL]                      back to ACTIVE
+  resume [SYMBOL] [--reset-limits]     back to ACTIVE; --reset-limits also releases a hit session/daily
+                                       loss limit (both count from now again)
   flatten [SYMBOL]                     REDUCING: reduce-only orders until flat
   force-inventory on|off|toggle [SYM]  inventory-first rule at run time
   flush                                write a stats block to log.txt now
@@ -24,6 +25,7 @@ interface Parsed {
   name: CommandName;
   symbol?: string;
   value?: 'on' | 'off' | 'toggle';
+  resetLimits?: boolean;
   socket: string;
   timeoutMs: number;
 }
@@ -43,9 +45,12 @@ function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Parsed {
   const positional: string[] = [];
   let socket: string | null = null;
   let timeoutMs = 10000;
+  let resetLimits = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--socket') {
+    if (a === '--reset-limits') {
+      resetLimits = true;
+    } else if (a === '--socket') {
       const v = argv[++i];
       if (!v) throw new UsageError('--socket needs a path');
       socket = v;
@@ -83,7 +88,9 @@ function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Parsed {
     symbol = rest[0]!.toUpperCase();
     if (!/^[A-Z0-9_]{1,40}$/.test(symbol)) throw new UsageError(`"${rest[0]}" is not a symbol like SOL_USDC_PERP`);
   }
+  if (resetLimits && name !== 'resume') throw new UsageError('--reset-limits goes with resume');
   const out: Parsed = { name, socket: socket ?? defaultSocketPath(tierhunterHome(env)), timeoutMs };
+  if (resetLimits) out.resetLimits = true;
   if (symbol !== undefined) out.symbol = symbol;
   if (value !== undefined) out.value = value;
   return out;
@@ -109,9 +116,10 @@ export async function main(argv: string[], io: { out?: (s: string) => void; err?
   let client: ControlClient | null = null;
   try {
     client = await ControlClient.connect(p.socket, { timeoutMs: Math.min(p.timeoutMs, 5000) });
-    const args: { symbol?: string; value?: 'on' | 'off' | 'toggle' } = {};
+    const args: Omit<CommandArgs, 'name'> = {};
     if (p.symbol !== undefined) args.symbol = p.symbol;
     if (p.value !== undefined) args.value = p.value;
+    if (p.resetLimits) args.resetLimits = true;
     const reply = await client.request(p.name, args, p.timeoutMs);
     if (!reply.ok) {
       err(`tierhunter ctl: ${reply.error}`);

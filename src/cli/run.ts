@@ -1,12 +1,13 @@
 // `tierhunter run [--tui]`: the trading core. Paper mode (in-process paper exchange) without BPX_API_KEY,
 // live with it. Headless by default (pm2); --tui embeds the dashboard in this terminal, in which case the
 // realtime log lines go to $TIERHUNTER_HOME/run/core.log instead of the screen.
-// SIGINT/SIGTERM: stop quoting, cancel every order, final stats block, exit 0 within 8 s.
+// SIGINT/SIGTERM: stop quoting, cancel every order, final stats block, exit 0 within 8 s (11 s when
+// TIERHUNTER_FLATTEN_ON_STOP closes the positions first).
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreAlreadyRunningError, ControlSocketError } from '../control/server.js';
 import { ensurePrivateDir, tierhunterHome } from '../runtime/home.js';
-import { installShutdownHandlers, signalReady } from '../runtime/pm2.js';
+import { DEFAULT_SHUTDOWN_DEADLINE_MS, FLATTEN_STOP_DEADLINE_MS, installShutdownHandlers, signalReady } from '../runtime/pm2.js';
 import { startCore, type RunningCore } from '../runtime/wiring.js';
 
 const USAGE = `usage: tierhunter run [--tui]
@@ -62,6 +63,8 @@ export async function main(argv: string[]): Promise<number> {
   const uninstall = installShutdownHandlers({
     shutdown: () => core.stop(),
     log: (line) => core.logger.info(line),
+    // A flatten on stop needs its 5 s on top of the cancel: still inside pm2's kill_timeout (12 s).
+    deadlineMs: core.config.settings.flattenOnStop ? FLATTEN_STOP_DEADLINE_MS : DEFAULT_SHUTDOWN_DEADLINE_MS,
   });
   // A bug must not leave orders resting: log it (redacted), cancel everything, exit 1 for pm2 to restart.
   let crashing = false;

@@ -1,10 +1,10 @@
 // `tierhunter sim`: run the paper exchange server in the foreground until SIGINT/SIGTERM.
 //   tierhunter sim [--port N] [--host 127.0.0.1] [--seed N] [--state FILE] [--collateral N]
-//                  [--markets A,B] [--speed-bump] [fault flags]
+//                  [--markets A,B] [--fill-history N] [--speed-bump] [--warmup SEC] [fault flags]
 // Fault flags (all off by default): --latency MS --jitter MS --error-rate R --timeout-rate R
 //   --rate-limit N --ws-disconnect-every SEC --drop-depth R --malformed R --reject-rate R
 // Prints one line with both URLs when ready.
-import { PAPER_RETENTION, startSim } from '../sim/index.js';
+import { DEFAULT_FILL_LIMIT, PAPER_RETENTION, startSim, WARMUP_MS } from '../sim/index.js';
 import type { Faults } from '../sim/server/faults.js';
 
 const FAULT_FLAGS: Record<string, keyof Faults> = {
@@ -20,11 +20,15 @@ const FAULT_FLAGS: Record<string, keyof Faults> = {
 };
 
 const USAGE = `usage: tierhunter sim [--port N] [--host 127.0.0.1] [--seed N] [--state FILE] [--collateral N]
-                     [--markets SOL_USDC_PERP,...] [--speed-bump]
+                     [--markets SOL_USDC_PERP,...] [--fill-history N] [--speed-bump] [--warmup SEC]
                      [--latency MS] [--jitter MS] [--error-rate 0..1] [--timeout-rate 0..1]
                      [--rate-limit PER_MIN] [--ws-disconnect-every SEC] [--drop-depth 0..1]
                      [--malformed 0..1] [--reject-rate 0..1]
-Runtime faults: GET/POST http://HOST:PORT/_sim/faults, POST /_sim/faults/reset, POST /_sim/ws/disconnect`;
+--warmup SEC: simulated market history run before listening, so trades, klines and tickers have a past
+  (default ${WARMUP_MS / 1000}; 0 starts with none)
+--fill-history N: fills kept per account (newest; default ${DEFAULT_FILL_LIMIT}, ~52 bytes each)
+Runtime faults: GET/POST http://HOST:PORT/_sim/faults, POST /_sim/faults/reset, POST /_sim/ws/disconnect
+Seed an account's history: POST /_sim/fills/seed {"apiKey": KEY, "fills": [...]}`;
 
 export interface SimArgs {
   port: number;
@@ -33,12 +37,14 @@ export interface SimArgs {
   state?: string;
   collateral?: string;
   markets?: string[];
+  fillHistory: number;
   speedBump: boolean;
+  warmupSec: number;
   faults: Partial<Faults>;
 }
 
 export function parseSimArgs(argv: string[]): SimArgs | string {
-  const out: SimArgs = { port: 0, host: '127.0.0.1', seed: Number(process.env['TIERHUNTER_SIM_SEED'] ?? 1), speedBump: false, faults: {} };
+  const out: SimArgs = { port: 0, host: '127.0.0.1', seed: Number(process.env['TIERHUNTER_SIM_SEED'] ?? 1), fillHistory: DEFAULT_FILL_LIMIT, speedBump: false, warmupSec: WARMUP_MS / 1000, faults: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -76,6 +82,14 @@ export function parseSimArgs(argv: string[]): SimArgs | string {
         if (!/^\d+(\.\d+)?$/.test(v)) return '--collateral must be a decimal amount of USDC, e.g. 10000';
         out.collateral = v;
         break;
+      case '--warmup':
+        if (!Number.isFinite(num) || num < 0 || num > 3600) return '--warmup must be 0..3600 seconds';
+        out.warmupSec = num;
+        break;
+      case '--fill-history':
+        if (!Number.isInteger(num) || num < 1) return '--fill-history must be a whole number of fills, e.g. 1000000';
+        out.fillHistory = num;
+        break;
       case '--markets':
         out.markets = v.split(',').map((s) => s.trim()).filter(Boolean);
         break;
@@ -103,10 +117,11 @@ export async function main(argv: string[]): Promise<number> {
     host: args.host,
     seed: args.seed,
     faults: args.faults,
+    warmupMs: args.warmupSec * 1000,
     ...(args.state ? { stateFile: args.state } : {}),
     ...(args.collateral ? { startingCollateral: args.collateral } : {}),
     ...(args.markets ? { markets: args.markets } : {}),
-    exchange: { ...PAPER_RETENTION, ...(args.speedBump ? { takerSpeedBumpMs: 100 } : {}) },
+    exchange: { ...PAPER_RETENTION, fillLimit: args.fillHistory, ...(args.speedBump ? { takerSpeedBumpMs: 100 } : {}) },
   });
   console.log(`paper exchange ready: REST ${sim.restUrl}  WS ${sim.wsUrl}`);
   return new Promise<number>((resolve) => {

@@ -7,7 +7,6 @@ import { join, resolve } from 'node:path';
 import Conf from 'conf';
 import { ConfigError } from './errors.js';
 import { resolveSettings, type Settings } from './settings.js';
-import type { OperatorMode, RunState, RunStateStore } from '../core/ports.js';
 import { KeyError, loadKeyPair, type KeyPair } from '../exchange/backpack/signing.js';
 
 export const DEFAULT_REST_URL = 'https://api.backpack.exchange';
@@ -122,34 +121,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const wsUrl = endpoint(env, 'BPX_WS_URL', DEFAULT_WS_URL, ['ws:', 'wss:']);
   const keys = loadKeys(env);
   return Object.freeze({ home, settings, keys, restUrl, wsUrl, runMode: keys ? 'live' : 'paper' });
-}
-
-// ---------------------------------------------------------------- run state
-
-
-const MODES = new Set(['ACTIVE', 'PAUSED', 'REDUCING']);
-
-/** Operator state that survives restarts, in run-state.json under the home (same conf mechanism). */
-export function openRunStateStore(home: string): RunStateStore {
-  const store = openStore(home, 'run-state', 'run-state.json');
-  return {
-    load(): RunState {
-      const raw = store.store;
-      const fi = raw.forceInventory;
-      const gm = raw.globalMode;
-      const sm = raw.symbolModes;
-      const symbolModes: Record<string, OperatorMode> = {};
-      if (sm && typeof sm === 'object' && !Array.isArray(sm)) {
-        for (const [k, v] of Object.entries(sm as Record<string, unknown>)) if (typeof v === 'string' && MODES.has(v)) symbolModes[k] = v as OperatorMode;
-      }
-      return {
-        forceInventory: typeof fi === 'boolean' ? fi : null,
-        globalMode: typeof gm === 'string' && MODES.has(gm) ? (gm as OperatorMode) : 'ACTIVE',
-        symbolModes,
-      };
-    },
-    save(s: RunState): void {
-      store.store = { forceInventory: s.forceInventory, globalMode: s.globalMode, symbolModes: { ...s.symbolModes } };
-    },
-  };
 }

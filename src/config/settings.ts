@@ -25,6 +25,8 @@ export interface Settings {
   exitAdverseBps: number;
   maxPositionNotional: Decimal;
   sessionLossLimit: Decimal;
+  dailyLossLimit: Decimal;
+  flattenOnStop: boolean;
   spotTargetBase: Record<string, Decimal>;
   statsLogIntervalSec: number;
   summaryIntervalSec: number;
@@ -35,6 +37,7 @@ export interface Settings {
   wsWatchdogSec: number;
   equityRefreshSec: number;
   positionRefreshSec: number;
+  balanceRefreshSec: number;
   reconcileIntervalSec: number;
   rejectBackoffMs: number;
   alertApiUsagePct: number;
@@ -43,6 +46,12 @@ export interface Settings {
   alertConsecutiveFailures: number;
   alertStreamSilentSec: number;
   alertDrawdown: Decimal;
+  alertWsApiRatio: number;
+  alertSuccessRatePct: number;
+  alertLongShortRatio: number;
+  journalCompactRecords: number;
+  backfillPagesPerMin: number;
+  paperFillHistory: number;
 }
 
 type Kind = 'int' | 'number' | 'decimal' | 'bool' | 'string' | 'symbols' | 'sideMode' | 'symbolDecimals';
@@ -75,8 +84,10 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'exitEscalateAfterSec', kind: 'number', def: '30', min: 0, max: 86400, doc: 'Inventory age that starts the exit escalation.' },
   { key: 'exitAdverseBps', kind: 'number', def: '25', min: 0, max: 10000, doc: 'Adverse move from entry (bps) that starts the exit escalation.' },
   { key: 'maxPositionNotional', kind: 'decimal', def: '500', min: 0, doc: 'Per-symbol cap on position notional (USDC); orders that could exceed it are denied.' },
-  { key: 'sessionLossLimit', kind: 'decimal', def: '100', min: 0, doc: 'Session net loss (USDC) that halts opening quotes (exits continue). 0 disables.' },
-  { key: 'spotTargetBase', kind: 'symbolDecimals', def: '', doc: 'Spot only: target base balance per symbol; inventory = balance - target, e.g. `SOL_USDC=2`.' },
+  { key: 'sessionLossLimit', kind: 'decimal', def: '100', min: 0, doc: 'Net loss (USDC, fees and funding included) since this start that halts opening quotes (exits continue). A hit limit stays hit across restarts until the UTC day rolls over or `ctl resume --reset-limits`. 0 disables.' },
+  { key: 'dailyLossLimit', kind: 'decimal', def: '300', min: 0, doc: 'Net loss (USDC, fees and funding included) since the start of the UTC day that halts opening quotes (exits continue); counted across restarts, so a crash loop gets no fresh budget. Stays hit until the day rolls over or `ctl resume --reset-limits`. 0 disables.' },
+  { key: 'flattenOnStop', kind: 'bool', def: 'false', doc: 'On SIGTERM/SIGINT or `q`, close every position with reduce-only orders (post-only at the touch, then IOC) for up to 5 s before cancelling the rest; overrides pause.' },
+  { key: 'spotTargetBase', kind: 'symbolDecimals', def: '', doc: 'Spot only: base balance per symbol the bot keeps (it never sells below it); inventory = base held - target, e.g. `SOL_USDC=2`. Default 0: entries are bought with the quote and sold back.' },
   { key: 'statsLogIntervalSec', kind: 'number', def: '60', min: 1, max: 86400, doc: 'How often a stats block is appended to log.txt.' },
   { key: 'summaryIntervalSec', kind: 'number', def: '300', min: 1, max: 86400, doc: 'How often a one-line summary is printed to stdout.' },
   { key: 'logFile', kind: 'string', def: './log.txt', doc: 'Stats file (appended, never truncated), relative to the working directory.' },
@@ -86,6 +97,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'wsWatchdogSec', kind: 'number', def: '20', min: 1, max: 600, doc: 'Reconnect the websocket when no message or pong arrives for this long.' },
   { key: 'equityRefreshSec', kind: 'number', def: '10', min: 1, max: 3600, doc: 'Minimum interval between REST equity reads.' },
   { key: 'positionRefreshSec', kind: 'number', def: '3', min: 1, max: 3600, doc: 'Minimum interval between REST position reads (only when streams cannot answer).' },
+  { key: 'balanceRefreshSec', kind: 'number', def: '2', min: 0.25, max: 3600, doc: 'Spot only: after fills (and balance-stream hints) balances are re-read from REST, at most once per this interval.' },
   { key: 'reconcileIntervalSec', kind: 'number', def: '60', min: 5, max: 86400, doc: 'Slow periodic REST reconciliation of orders and positions.' },
   { key: 'rejectBackoffMs', kind: 'int', def: '250', min: 0, max: 60000, doc: 'Base back-off after a post-only or reduce-only rejection (doubles on repeats).' },
   { key: 'alertApiUsagePct', kind: 'number', def: '80', min: 1, max: 100, doc: 'Alert when REST calls in the last minute exceed this share of the limit.' },
@@ -94,6 +106,12 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'alertConsecutiveFailures', kind: 'int', def: '5', min: 1, max: 10000, doc: 'Alert after this many consecutive failed orders on a symbol.' },
   { key: 'alertStreamSilentSec', kind: 'number', def: '30', min: 1, max: 3600, doc: 'Alert when the websocket has been silent this long.' },
   { key: 'alertDrawdown', kind: 'decimal', def: '50', min: 0, doc: 'Alert when net-PnL drawdown from its peak exceeds this (USDC).' },
+  { key: 'alertWsApiRatio', kind: 'number', def: '10', min: 0, max: 100000, doc: 'Alert when websocket messages per REST call over the last 5 minutes fall below this (the original\'s WS/API > 10 rule; judged after 5 minutes and 30 REST calls). 0 disables.' },
+  { key: 'alertSuccessRatePct', kind: 'number', def: '80', min: 0, max: 100, doc: 'Alert when fills / (fills + failed orders) over the last 5 minutes falls below this percentage (judged from 20 attempts). 0 disables.' },
+  { key: 'alertLongShortRatio', kind: 'number', def: '2', min: 1, max: 1000, doc: 'Alert when a symbol\'s bought / sold quantity over the last 10 minutes is beyond this ratio either way (2 = beyond 2:1 or 1:2; judged from 10 fills).' },
+  { key: 'journalCompactRecords', kind: 'int', def: '50000', min: 100, max: 10000000, doc: 'Compact the fill journal (a checkpoint of the cumulative stats, then a fresh segment) once this many records were written since the last checkpoint, and at shutdown: a start reads the checkpoint and at most about this many records.' },
+  { key: 'backfillPagesPerMin', kind: 'number', def: '10', min: 0.1, max: 600, doc: 'Pace of the one-time read of the 30-day account fill history a new home needs for its tier volume (pages of 1,000 fills per minute; paused while REST usage is above half the budget).' },
+  { key: 'paperFillHistory', kind: 'int', def: '1000000', min: 1000, max: 100000000, doc: 'Paper mode: fills the in-process paper exchange keeps per account (the newest; ~52 bytes each in memory), as the real exchange keeps an account\'s history.' },
 ];
 
 /** `orderNotional` -> `TIERHUNTER_ORDER_NOTIONAL`. */

@@ -1,7 +1,7 @@
 // A small NDJSON client of the control socket, used by `tierhunter ctl` and by tests. It turns the
 // usual failures into sentences an operator can act on, and matches replies to requests by id.
 import { createConnection, type Socket } from 'node:net';
-import { applyMessage, type Command, type CommandName, type ServerMessage, type Snapshot } from './protocol.js';
+import { applyMessage, buildCommand, type CommandArgs, type CommandName, type ServerMessage, type Snapshot } from './protocol.js';
 
 export type Reply = Extract<ServerMessage, { type: 'reply' }>;
 export type Hello = Extract<ServerMessage, { type: 'hello' }>;
@@ -126,12 +126,10 @@ export class ControlClient {
   }
 
   /** Send one command and wait for its reply. */
-  request(name: CommandName, args: { symbol?: string; value?: 'on' | 'off' | 'toggle' } = {}, timeoutMs = 5000): Promise<Reply> {
+  request(name: CommandName, args: Omit<CommandArgs, 'name'> = {}, timeoutMs = 5000): Promise<Reply> {
     if (this.ended) return Promise.reject(new ControlConnectError('CLOSED', `the core closed the connection: ${this.endReason}`));
     const id = `ctl-${process.pid}-${this.nextId++}`;
-    const cmd: Command = { type: 'cmd', id, name };
-    if (args.symbol !== undefined) cmd.symbol = args.symbol;
-    if (args.value !== undefined) cmd.value = args.value;
+    const cmd = buildCommand(id, { ...args, name });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);

@@ -11,7 +11,8 @@ export const MIN_PUSH_INTERVAL_MS = 100;
 export type TradingMode = 'ACTIVE' | 'PAUSED' | 'REDUCING' | 'HALTED';
 export type RunMode = 'paper' | 'live';
 export type SideName = 'Bid' | 'Ask';
-export type SideReason = 'inventory' | 'flow' | 'hold' | 'none' | 'escalation';
+/** Why the side: inventory rule, taker flow (fresh or held), exit escalation, or (spot) the only side the balance funds. */
+export type SideReason = 'inventory' | 'flow' | 'hold' | 'none' | 'escalation' | 'funds';
 
 export interface OrderView {
   side: SideName;
@@ -86,6 +87,11 @@ export interface TierView {
   etaMs: number | null;
   makerFeeBps: string;
   takerFeeBps: string;
+  /**
+   * True while the account's fills of the 30 days before this home began are still being read (a new
+   * home's one-time backfill): volume30d is then a lower bound. Absent from older cores.
+   */
+  partial?: boolean;
 }
 
 export interface ApiView {
@@ -118,11 +124,30 @@ export interface FillView {
 export interface AlertView {
   id: string;
   kind: string;
-  level: 'warn' | 'critical';
+  /** info: an event (e.g. a fee rate changed), shown once and never active. */
+  level: 'info' | 'warn' | 'critical';
   message: string;
   active: boolean;
   raisedAt: number;
   clearedAt: number | null;
+}
+
+export interface LossLimitView {
+  /** The limit in USDC; "0" = disabled. */
+  limit: string;
+  /** Net PnL since the limit's baseline (negative = loss). */
+  pnl: string;
+  /** Latched until the UTC day rolls over or the operator resumes with a reset. */
+  hit: boolean;
+  hitAt: number | null;
+}
+
+export interface LimitsView {
+  /** From the start of this process (or the operator's last reset). */
+  session: LossLimitView;
+  /** From the start of the UTC day `day` (YYYY-MM-DD). */
+  daily: LossLimitView;
+  day: string;
 }
 
 export interface Snapshot {
@@ -143,6 +168,7 @@ export interface Snapshot {
   /** Newest first, bounded. */
   recentFills: FillView[];
   alerts: AlertView[];
+  limits: LimitsView;
   logFile: string;
 }
 
@@ -157,6 +183,25 @@ export interface Command {
   symbol?: string;
   /** forceInventory only. */
   value?: 'on' | 'off' | 'toggle';
+  /** resume only: also reset the loss limits (they count from now; a hit limit is released). */
+  resetLimits?: boolean;
+}
+
+/** What a client asks for; the clients add the id. */
+export interface CommandArgs {
+  name: CommandName;
+  symbol?: string;
+  value?: 'on' | 'off' | 'toggle';
+  resetLimits?: boolean;
+}
+
+/** One Command line's object from a client's request (both clients build it here). */
+export function buildCommand(id: string, a: CommandArgs): Command {
+  const cmd: Command = { type: 'cmd', id, name: a.name };
+  if (a.symbol !== undefined) cmd.symbol = a.symbol;
+  if (a.value !== undefined) cmd.value = a.value;
+  if (a.resetLimits !== undefined) cmd.resetLimits = a.resetLimits;
+  return cmd;
 }
 
 /** Core -> client messages. */
@@ -200,6 +245,11 @@ export function parseCommand(line: string): { ok: true; cmd: Command } | { ok: f
     const v = o['value'] ?? 'toggle';
     if (v !== 'on' && v !== 'off' && v !== 'toggle') return { ok: false, id, error: 'forceInventory value must be on, off or toggle' };
     cmd.value = v;
+  }
+  if (o['resetLimits'] !== undefined) {
+    if (name !== 'resume') return { ok: false, id, error: 'resetLimits is only valid with resume' };
+    if (typeof o['resetLimits'] !== 'boolean') return { ok: false, id, error: 'resetLimits must be true or false' };
+    cmd.resetLimits = o['resetLimits'];
   }
   return { ok: true, cmd };
 }

@@ -43,6 +43,21 @@ export class AlertBook {
     this.version++;
   }
 
+  /**
+   * An event worth telling (a fee rate changed), not a condition: logged once, queued for log.txt, kept in
+   * the list as already cleared so the dashboard shows it among the recent alerts.
+   */
+  notice(id: string, kind: string, message: string): void {
+    const now = this.now();
+    this.byId.delete(id); // a repeat moves to the newest place
+    this.byId.set(id, { id, kind, level: 'info', message, active: false, raisedAt: now, clearedAt: now });
+    const line = `ALERT INFO [${id}] ${message}`;
+    this.logger.info(line);
+    this.pendingLines.push(`${new Date(now).toISOString()} ${line}`);
+    this.version++;
+    this.trim();
+  }
+
   /** Set the alert to `on`: raise or clear accordingly. */
   set(on: boolean, id: string, kind: string, level: 'warn' | 'critical', message: string): void {
     if (on) this.raise(id, kind, level, message);

@@ -9,6 +9,7 @@ import type { Command, FillView, RunMode, Snapshot, TradingMode } from '../contr
 import type { ExchangeMetrics, ExchangePort } from '../exchange/port.js';
 import type {
   AccountFees,
+  BalanceInfo,
   BookView,
   ExchangeEvent,
   FillInfo,
@@ -20,20 +21,29 @@ import type {
 } from '../exchange/types.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
+import type { AccountHistory } from './account-history.js';
 import { AlertBook } from './alerts.js';
+import { midOf } from './book-math.js';
 import { ClientIdAllocator, isOurClientId } from './client-ids.js';
 import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
+import { HealthMonitor } from './health.js';
+import { fmtMoney, fmtPrice, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
 import { OrderTracker, remaining, type TrackedOrder } from './order-tracker.js';
 import { emptyRunState, type JournalFill, type JournalSink, type Logger, type OperatorMode, type RunState, type RunStateStore, type StatsSink } from './ports.js';
 import { refresh, type WorkingView } from './refresh.js';
 import { DenialCounter, gate, stricter } from './risk.js';
-import { buildSnapshot, buildStats } from './snapshot.js';
+import { buildSnapshot, buildStats, shownTier } from './snapshot.js';
 import { TradingStats } from './stats.js';
-import { TradeDedupe } from './trade-dedupe.js';
 import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
+import { SpotAccount, type SpotHost } from './spot-account.js';
 import { SymState } from './sym-state.js';
-import { pacePerMs, RollingVolume, tierProgress, volumeClass, WINDOW_MS } from './tiers.js';
-import { fromJournal, toJournal, type NormalFill } from './journal-codec.js';
+import { pacePerMs, type RollingVolume, tierProgress } from './tiers.js';
+import { normalFill, toJournal, type NormalFill } from './journal-codec.js';
+import { HistorySync } from './history-sync.js';
+import { FEE_RETRY_MS, feeChanges, feesLine, nextFeeReadAt } from './fee-watch.js';
+import { LossLimits, type LimitChange } from './loss-limits.js';
+import type { LossLimitState } from './loss-limits.js';
+import { operatorMode } from './operator-mode.js';
 
 export interface EngineDeps {
   port: ExchangePort;
@@ -57,12 +67,19 @@ const RESOLVE_DELAYS_MS = [250, 500, 1000, 2000, 5000];
 const MAX_REJECT_BACKOFF_MS = 10_000;
 /** A position disagreement with the exchange is adopted when it persists this long. */
 const DRIFT_ADOPT_MS = 3000;
-/** How far before our newest fill a REST fill recovery looks (a lost fill may be older than newer ones seen). */
-const RECOVER_WINDOW_MS = 30_000;
 const HOUSEKEEPING_MS = 1000;
 const RECENT_FILLS = 50;
-const FILL_HISTORY_PAGES = 10;
 const STOP_BUDGET_MS = 7000;
+/**
+ * TIERHUNTER_FLATTEN_ON_STOP: reduce-only exits for at most this long (post-only at the touch, then IOC
+ * reduce-only from STOP_FLATTEN_IOC_AFTER_MS), then the normal stop. Both stages together with the cancel
+ * and the final block stay inside pm2's kill_timeout (12 s in ecosystem.config.cjs).
+ */
+export const STOP_FLATTEN_MS = 5000;
+const STOP_FLATTEN_IOC_AFTER_MS = 2000;
+const STOP_FLATTEN_POLL_MS = 100;
+/** The stop budget left after a flatten on stop (cancel, final block, streams). */
+const STOP_AFTER_FLATTEN_MS = 4500;
 
 export class Engine {
   readonly settings: Readonly<Settings>;
@@ -78,10 +95,18 @@ export class Engine {
   readonly denials = new DenialCounter();
   readonly replacements: Record<string, number> = {};
   readonly syms = new Map<string, SymState>();
-  readonly futuresVolume = new RollingVolume();
-  /** Account fills that count toward tier volume only (other symbols, or older than the journal). */
-  private readonly volumeOnly = new TradeDedupe();
-  readonly spotVolume = new RollingVolume();
+  /** Spot balances and their REST refresh; null without spot symbols. */
+  spot: SpotAccount | null = null;
+  /** Tier volume and the cursors into the account's history (restored from the journal's checkpoint). */
+  get history(): AccountHistory {
+    return this.sync.history;
+  }
+  get futuresVolume(): RollingVolume {
+    return this.history.futures;
+  }
+  get spotVolume(): RollingVolume {
+    return this.history.spot;
+  }
   /** The newest fills (newest first) for the snapshot; rendered to strings only when read. */
   get recentFills(): FillView[] {
     return (this.recentViews ??= this.recentRaw.map(renderFill));
@@ -95,11 +120,29 @@ export class Engine {
   globalReducingSince: number | null = null;
   forceInventory: boolean;
   fees: AccountFees | null = null;
+  /** When the account's fee rates are read next (hourly and after each UTC midnight). */
+  private feesReadAt = Infinity;
+  private feesReading = false;
   equity: Decimal | null = null;
-  sessionBaseline: Decimal = ZERO;
-  lossLimitHit = false;
+  /** When `equity` was read (the reply's arrival); null before the first successful read. */
+  equityAt: number | null = null;
+  readonly limits: LossLimits;
+  /** The loss limits' saved state, from the run state, until start() restores it. */
+  private savedLimits: LossLimitState | null = null;
+  /** A run state that could not be used (start PAUSED, critical alert). */
+  private runStateProblem: string | null = null;
+  /** TIERHUNTER_FLATTEN_ON_STOP: when the flatten of a stop began (null when not flattening for a stop). */
+  stopFlattenSince: number | null = null;
   connDown = false;
   journalBroken = false;
+  /**
+   * The journal (or its checkpoint) could not be read at start: the cumulative figures are incomplete, so
+   * trading stays REDUCING for this run (a later successful write does not clear it, unlike journalBroken)
+   * and nothing is read from the account's history that the journal would have placed.
+   */
+  get journalUnreadable(): boolean {
+    return this.sync.unreadable;
+  }
   logBroken = false;
   started = false;
   stopping = false;
@@ -118,8 +161,11 @@ export class Engine {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly pendingJournal: JournalFill[] = [];
   private pendingBlocks: string[] = [];
-  private lastFillTs = 0;
+  /** Replay, history reads, the backfill and the journal's compaction (see history-sync.ts). */
+  private readonly sync: HistorySync;
   private lastEquityAt = -Infinity;
+  private equityRead: Promise<void> | null = null;
+  private readonly health = new HealthMonitor();
   private lastSnapshotAt = -Infinity;
   private reconciling = false;
   private dirty = false;
@@ -142,6 +188,29 @@ export class Engine {
     this.stats = new TradingStats(d.settings.symbols);
     this.alerts = new AlertBook(d.logger, () => this.clock.now());
     this.ids = new ClientIdAllocator(d.clock.now());
+    this.sync = new HistorySync({
+      port: d.port,
+      clock: d.clock,
+      logger: d.logger,
+      stats: this.stats,
+      settings: d.settings,
+      journal: d.journal,
+      isOurs: (symbol) => this.syms.has(symbol),
+      countOurFill: (f, live) => this.onFill(this.syms.get(f.symbol)!, f, live),
+      replayOurFill: (f) => this.applyFill(this.syms.get(f.symbol), f, false),
+      append: (rec) => this.appendJournal(rec),
+      pendingRecords: () => this.pendingJournal.length,
+      backgroundAllowed: () => this.started && !this.stopping && !this.connDown,
+      malformed: () => void this.malformedEvents++,
+      unreadable: (reason) => this.alerts.raise('journal-read', 'journal unreadable', 'critical', `fill journal unreadable (${reason}); trading REDUCING until it is repaired and the core restarted`),
+      changed: () => this.touch(),
+      track: (p) => this.track(p),
+    });
+    this.limits = new LossLimits(d.settings.sessionLossLimit, d.settings.dailyLossLimit);
+  }
+
+  get lossLimitHit(): boolean {
+    return this.limits.anyHit;
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -156,35 +225,33 @@ export class Engine {
       throw new ConfigError('TIERHUNTER_SYMBOLS', `unknown symbol(s) ${missing.join(', ')} on ${this.port.host}; check TIERHUNTER_SYMBOLS`);
     }
     for (const sym of s.symbols) this.syms.set(sym, new SymState(sym, bySym.get(sym)!, s));
+    const spotSyms = [...this.syms.values()].filter((x) => x.isSpot);
+    for (const st of spotSyms) {
+      st.spotTarget = s.spotTargetBase[st.symbol] ?? ZERO;
+      // A residual below the market minimum (a base fee's leftover) cannot be traded: flat for round trips.
+      this.stats.ledger(st.symbol).dust = { step: st.market.stepSize, min: st.market.minQuantity };
+    }
+    if (spotSyms.length > 0) this.spot = new SpotAccount(this.spotHost(), spotSyms, markets, s.balanceRefreshSec * 1000);
 
     this.restoreRunState();
-    try {
-      this.fees = await this.port.getAccountFees();
-    } catch (e) {
-      this.logger.warn(`could not read account fees: ${msg(e)}`);
-    }
+    await this.readFees();
 
     // Orphans first: nothing of ours may rest from a previous run before we place anything new.
     await this.cancelOrphans();
 
     const positions = await this.port.getPositions();
-    const spot = [...this.syms.values()].filter((x) => x.isSpot);
-    if (spot.length > 0) {
-      const balances = await this.port.getBalances();
-      for (const st of spot) {
-        const b = balances.find((x) => x.asset === st.market.baseSymbol);
-        st.spotBase = b ? b.available.plus(b.locked) : ZERO;
-        st.spotTarget = s.spotTargetBase[st.symbol] ?? ZERO;
-      }
-    }
+    const spotBalances = this.spot ? await this.port.getBalances() : null;
 
-    const journalCount = this.replayJournal();
-    await this.recoverHistory(journalCount > 0);
+    const replayed = this.sync.replay();
+    await this.sync.recoverAtStart();
     this.adoptPositions(positions, true);
-    this.sessionBaseline = this.stats.netPnl();
+    // The replayed and recovered fills are all in this read (no order of ours was live since it).
+    if (this.spot && spotBalances) await this.spot.adoptAtStart(spotBalances);
+    const carried = this.limits.restore(this.savedLimits, this.stats.netPnl(), this.clock.now());
     this.stats.observe();
     this.stats.peakNet = this.stats.netPnl();
     this.stats.maxDrawdown = ZERO;
+    this.health.begin({ now: this.clock.now(), metrics: this.port.metrics(), stats: this.stats, symbols: this.healthSymbols() });
 
     this.writeBlock(
       renderHeader({
@@ -197,10 +264,8 @@ export class Engine {
         forceInventory: this.forceInventory,
         globalMode: this.globalMode,
         symbolModes: Object.fromEntries([...this.syms.values()].map((x) => [x.symbol, x.opMode])),
-        feesLine: this.fees
-          ? `futures maker ${this.fees.futuresMakerFeeBps} bps, taker ${this.fees.futuresTakerFeeBps} bps; spot maker ${this.fees.spotMakerFeeBps} bps, taker ${this.fees.spotTakerFeeBps} bps`
-          : 'unknown',
-        journal: `${journalCount} records replayed`,
+        feesLine: this.fees ? feesLine(this.fees) : 'unknown',
+        journal: replayed,
       }),
     );
 
@@ -212,11 +277,25 @@ export class Engine {
       c.setInterval(() => this.summaryTick(), s.summaryIntervalSec * 1000),
       c.setInterval(() => this.stats.sampleMinute(), 60_000),
       c.setInterval(() => void this.reconcile(false), s.reconcileIntervalSec * 1000),
+      c.setInterval(() => void this.sync.backfillStep(), Math.round(60_000 / s.backfillPagesPerMin)),
     );
     this.started = true;
     this.logger.info(
       `Tier Hunter ${this.coreVersion} started (${this.runMode}, ${this.port.host}) symbols=${s.symbols.join(',')} forceInventory=${this.forceInventory ? 'on' : 'off'} mode=${this.globalMode}`,
     );
+    if (this.runStateProblem !== null) {
+      this.alerts.raise(
+        'runstate-invalid',
+        'run state invalid',
+        'critical',
+        `${this.runStateProblem}; started PAUSED: check each symbol's mode, then resume (tierhunter ctl resume, or P in the dashboard)`,
+      );
+      this.saveRunState();
+    }
+    // The limits as restored (a limit hit before a restart is still hit) and saved with today's baseline.
+    if (carried.length > 0) this.onLimitChanges(carried);
+    this.checkLossLimit();
+    this.saveRunState();
     for (const st of this.syms.values()) this.act(st);
     this.touch();
   }
@@ -224,9 +303,11 @@ export class Engine {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.spot?.stop();
     for (const t of this.timers) this.clock.clear(t);
     for (const st of this.syms.values()) this.clock.clear(st.wake);
-    const deadline = this.clock.now() + STOP_BUDGET_MS;
+    if (this.settings.flattenOnStop && this.started) await this.flattenForStop();
+    const deadline = this.clock.now() + (this.settings.flattenOnStop && this.started ? STOP_AFTER_FLATTEN_MS : STOP_BUDGET_MS);
     const within = <T>(p: Promise<T>, ms: number) => raceTimeout(this.clock, p, Math.max(0, ms));
     // Let in-flight placements land first so cancelAll cannot miss them.
     await within(Promise.allSettled([...this.inflight]), 1500);
@@ -242,8 +323,45 @@ export class Engine {
     );
     this.statsTick(true);
     await within(this.port.stop().catch(() => undefined), deadline - this.clock.now());
+    // A checkpoint of everything so far: the next start reads it instead of this run's records.
+    await within(this.sync.compaction ?? Promise.resolve(), deadline - this.clock.now());
+    await within(this.sync.compact(true) ?? Promise.resolve(), Math.max(1000, deadline - this.clock.now()));
     this.logger.info('Tier Hunter stopped');
     this.touch();
+  }
+
+  /**
+   * TIERHUNTER_FLATTEN_ON_STOP: every symbol (paused ones too) gets reduce-only exits until flat or
+   * STOP_FLATTEN_MS, post-only at the touch first, then IOC reduce-only at the touch. The operator's
+   * modes are not changed (nothing of this is saved in the run state).
+   */
+  private async flattenForStop(): Promise<void> {
+    const since = this.clock.now();
+    const held = [...this.syms.values()].filter((x) => !this.isFlat(x));
+    if (held.length === 0) return;
+    this.logger.info(`flatten on stop: closing ${held.map((x) => `${x.symbol} ${this.inventory(x)}`).join(', ')} with reduce-only orders (at most ${STOP_FLATTEN_MS / 1000} s)`);
+    this.stopFlattenSince = since;
+    this.touch();
+    while (this.clock.now() - since < STOP_FLATTEN_MS) {
+      for (const st of this.syms.values()) this.act(st);
+      if ([...this.syms.values()].every((x) => this.isFlat(x) && !this.tracker.get(x.symbol))) break;
+      if (this.connDown) {
+        this.logger.warn('flatten on stop: the exchange stream is down; cancelling instead');
+        break;
+      }
+      await sleep(this.clock, STOP_FLATTEN_POLL_MS);
+    }
+    this.stopFlattenSince = null;
+    const left = [...this.syms.values()].filter((x) => !this.isFlat(x));
+    if (left.length > 0) this.logger.warn(`flatten on stop: still holding ${left.map((x) => `${x.symbol} ${this.inventory(x)}`).join(', ')}`);
+    else this.logger.info('flatten on stop: flat');
+    this.touch();
+  }
+
+  /** No closable inventory: below the inventory threshold, or dust a legal order cannot close. */
+  private isFlat(st: SymState): boolean {
+    const inv = this.inventory(st).abs();
+    return inv.lt(effectiveInventoryThreshold(this.settings.inventoryThreshold, st.market)) || floorToStep(inv, st.market.stepSize).lt(st.market.minQuantity);
   }
 
   onChange(listener: () => void): () => void {
@@ -273,7 +391,8 @@ export class Engine {
         }
         case 'markPrice': {
           const st = this.syms.get(e.symbol);
-          if (!st) return;
+          // Spot has no mark-price stream on Backpack: it is valued at the book's mid (onBook).
+          if (!st || st.isSpot) return;
           st.mark = e.markPrice;
           this.stats.setMark(e.symbol, e.markPrice);
           this.stats.observe();
@@ -286,6 +405,8 @@ export class Engine {
           return this.onPositionEvent(e.event.symbol, e.event.netQuantity, e.event.entryPrice, e.event.markPrice);
         case 'connection':
           return this.onConnection(e.state, e.detail);
+        case 'balance':
+          return this.spot?.request();
       }
     } catch (err) {
       this.malformedEvents++;
@@ -305,6 +426,14 @@ export class Engine {
     if (wasValid && eqOrNull(bid, st.lastBid) && eqOrNull(ask, st.lastAsk)) return;
     st.lastBid = bid;
     st.lastAsk = ask;
+    if (st.isSpot) {
+      const mid = midOf(book);
+      if (mid !== null) {
+        st.mark = mid;
+        this.stats.setMark(symbol, mid);
+        this.stats.observe();
+      }
+    }
     this.touch();
     this.act(st);
   }
@@ -395,32 +524,30 @@ export class Engine {
 
   // ------------------------------------------------------------------ fills and ledger
 
-  private onFill(st: SymState, f: FillInfo): void {
-    if (this.stats.hasTrade(f.symbol, f.tradeId)) return;
+  private onFill(st: SymState, f: FillInfo, live = true): boolean {
+    if (this.stats.hasTrade(f.symbol, f.tradeId)) return false;
     this.appendJournal(toJournal(f));
-    this.applyFill(st, fromJournalFill(f), true);
+    this.applyFill(st, normalFill(f), live);
+    return true;
   }
 
   /** Apply a normalised fill to the stats (live, recovered or replayed). */
   private applyFill(st: SymState | undefined, f: NormalFill, live: boolean): void {
     const market = st?.market;
-    const feeQuote = market && f.feeSymbol === market.baseSymbol ? f.fee.mul(f.price) : f.fee;
-    const realized = this.stats.recordFill(f.side, f.quantity, f.price, f.isMaker, {
-      symbol: f.symbol,
-      fee: feeQuote,
-      ts: f.ts,
-      tradeId: f.tradeId,
-    });
+    // A spot fee in the base asset: its quote value is a fee, and the base it took leaves the position.
+    const baseFee = market && f.feeSymbol === market.baseSymbol ? f.fee : null;
+    const feeQuote = baseFee ? baseFee.mul(f.price) : f.fee;
+    const x: Parameters<TradingStats['recordFill']>[4] = { symbol: f.symbol, fee: feeQuote, ts: f.ts, tradeId: f.tradeId };
+    if (baseFee) x.baseFee = baseFee;
+    const realized = this.stats.recordFill(f.side, f.quantity, f.price, f.isMaker, x);
     if (realized === null) return;
-    if (f.ts > this.lastFillTs) this.lastFillTs = f.ts;
-    this.addVolume(f.symbol, f.ts, f.quantity.mul(f.price));
+    this.history.noteFill(f.ts);
+    this.history.addVolume(f.symbol, f.ts, f.quantity.mul(f.price), this.clock.now());
     if (!st) return;
     st.fillSeq++;
-    if (st.isSpot) {
-      const baseFee = market && f.feeSymbol === market.baseSymbol ? f.fee : ZERO;
-      st.spotBase = f.side === 'Bid' ? st.spotBase.plus(f.quantity).minus(baseFee) : st.spotBase.minus(f.quantity).minus(baseFee);
-    }
     if (!live) return;
+    // Replayed and start-up fills are in the start-up balance read already.
+    if (st.isSpot) this.spot?.noteFill(st, f.side, f.quantity, f.price, f.fee, f.feeSymbol);
     const t = this.tracker.find(f.clientId, f.orderId);
     this.recentRaw.unshift({ ts: f.ts, symbol: f.symbol, side: f.side, price: f.price, quantity: f.quantity, isMaker: f.isMaker, fee: feeQuote, reduceOnly: t?.reduceOnly ?? false, realizedPnl: realized });
     if (this.recentRaw.length > RECENT_FILLS) this.recentRaw.length = RECENT_FILLS;
@@ -428,16 +555,10 @@ export class Engine {
     this.logger.info(
       this.logger.discardsInfo
         ? 'FILL'
-        : `[${f.symbol}] FILL ${f.side} ${f.quantity} @ ${f.price} ${f.isMaker ? 'maker' : 'taker'} fee=${feeQuote} realized=${realized} position=${this.inventory(st)}`,
+        : fillLine(f, feeQuote, realized, this.inventory(st), marketFormat(st.market)),
     );
     this.checkLossLimit();
     this.touch();
-  }
-
-  private addVolume(symbol: string, ts: number, notional: Decimal): void {
-    const cls = volumeClass(symbol);
-    if (cls === 'futures') this.futuresVolume.add(ts, notional, this.clock.now());
-    else if (cls === 'spot') this.spotVolume.add(ts, notional, this.clock.now());
   }
 
   private appendJournal(rec: JournalFill): void {
@@ -451,6 +572,7 @@ export class Engine {
       try {
         this.journal.append(this.pendingJournal[0]!);
         this.pendingJournal.shift();
+        this.sync.noteWritten();
       } catch (e) {
         if (!this.journalBroken) {
           this.journalBroken = true;
@@ -494,117 +616,20 @@ export class Engine {
     }
   }
 
-  private replayJournal(): number {
-    let recs: JournalFill[] = [];
-    try {
-      recs = this.journal.load();
-    } catch (e) {
-      this.journalBroken = true;
-      this.alerts.raise('journal', 'journal unreadable', 'critical', `fill journal unreadable (${msg(e)}); trading REDUCING`);
-      return 0;
-    }
-    for (const r of recs) {
-      const f = fromJournal(r);
-      if (f === null) {
-        this.malformedEvents++;
-        continue;
-      }
-      if (f.kind === 'funding') {
-        if (this.stats.recordFunding(f.symbol, f.amount, f.tradeId)) this.lastFillTs = Math.max(this.lastFillTs, f.ts);
-        continue;
-      }
-      this.applyFill(this.syms.get(f.symbol), f, false);
-    }
-    return recs.length;
-  }
-
-  /**
-   * Start-up history: 30 days of account fills feed the tier volume; fills on our symbols newer than the
-   * journal's last record were missed while we were down and are journalled and counted now.
-   */
-  private async recoverHistory(haveJournal: boolean): Promise<void> {
-    const now = this.clock.now();
-    const from = haveJournal ? Math.min(now - WINDOW_MS, this.lastFillTs) : now - WINDOW_MS;
-    const fills = await this.fetchFills(from);
-    const recoverFrom = this.lastFillTs;
-    let recovered = 0;
-    // History pages may overlap, and journalled fills were already counted by the replay: count each once.
-    const counted = new Set<string>();
-    for (const f of fills) {
-      const st = this.syms.get(f.symbol);
-      const key = `${f.symbol}:${f.tradeId}`;
-      if (counted.has(key)) continue;
-      counted.add(key);
-      if (haveJournal && st && f.timestamp >= recoverFrom && !this.stats.hasTrade(f.symbol, f.tradeId)) {
-        this.appendJournal(toJournal(f));
-        this.applyFill(st, fromJournalFill(f), false);
-        recovered++;
-      } else if (!this.stats.hasTrade(f.symbol, f.tradeId) && this.volumeOnly.add(f.symbol, f.tradeId)) {
-        this.addVolume(f.symbol, f.timestamp, f.quantity.mul(f.price));
-      }
-    }
-    // Anything in the account's history is known now: a later resync fetches only what is newer, so
-    // pre-journal fills are never taken for new ones.
-    for (const f of fills) if (f.timestamp > this.lastFillTs) this.lastFillTs = f.timestamp;
-    if (recovered > 0) this.logger.info(`recovered ${recovered} fill(s) missed while down`);
-    if (haveJournal) await this.recoverFunding(recoverFrom);
-  }
-
-  /**
-   * Count the account's fills of the last RECOVER_WINDOW_MS before our newest one that we have not seen
-   * (lost frames, stream outages). Throws when the read fails, so callers adopt no position after it.
-   */
-  private async applyRecentFills(): Promise<void> {
-    const fills = await this.fetchFills(Math.max(0, this.lastFillTs - RECOVER_WINDOW_MS), true);
-    for (const f of fills) {
-      if (this.volumeOnly.has(f.symbol, f.tradeId)) continue;
-      const st = this.syms.get(f.symbol);
-      if (st) this.onFill(st, f);
-      else if (this.volumeOnly.add(f.symbol, f.tradeId)) this.addVolume(f.symbol, f.timestamp, f.quantity.mul(f.price));
-    }
-  }
-
   /**
    * The exchange's positions, read between two fill recoveries. A fill that lands around the position
    * read (and whose stream frame we lost) is counted by the second recovery, which moves that symbol's
    * fillSeq and so keeps adoptPositions from adopting a figure our fills already explain.
    */
-  private async positionsAfterFills(): Promise<{ positions: PositionInfo[]; seq: Map<string, number> }> {
-    await this.applyRecentFills();
+  private async positionsAfterFills(): Promise<{ positions: PositionInfo[]; seq: Map<string, number>; spot: { balances: BalanceInfo[]; ctx: ReturnType<SpotAccount['context']> } | null }> {
+    await this.sync.recoverRecent();
     const seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));
+    const ctx = this.spot?.context() ?? null;
     const positions = await this.port.getPositions();
-    await this.applyRecentFills();
-    return { positions, seq };
-  }
-
-  private async fetchFills(from: number, strict = false): Promise<FillInfo[]> {
-    const out: FillInfo[] = [];
-    try {
-      for (let page = 0; page < FILL_HISTORY_PAGES; page++) {
-        const batch = await this.port.getFills({ from, limit: 1000, offset: page * 1000 });
-        out.push(...batch);
-        if (batch.length < 1000) break;
-      }
-    } catch (e) {
-      if (strict) throw e;
-      this.logger.warn(`fill history unavailable: ${msg(e)}`);
-    }
-    return out;
-  }
-
-  private async recoverFunding(after: number): Promise<void> {
-    try {
-      const rows = await this.port.getFundingHistory({ limit: 100 });
-      for (const r of rows) {
-        if (!this.syms.has(r.symbol) || r.intervalEndTimestamp <= after) continue;
-        const id = `funding:${r.symbol}:${r.intervalEndTimestamp}`;
-        if (this.stats.hasTrade(r.symbol, id)) continue;
-        this.appendJournal({ kind: 'funding', tradeId: id, symbol: r.symbol, ts: r.intervalEndTimestamp, amount: r.quantity.toString() });
-        this.stats.recordFunding(r.symbol, r.quantity, id);
-      }
-    } catch (e) {
-      this.logger.warn(`funding history unavailable: ${msg(e)}`);
-    }
+    // Spot balances inside the same window: the second fill recovery guards them like the positions.
+    const balances = ctx ? await this.port.getBalances() : null;
+    await this.sync.recoverRecent();
+    return { positions, seq, spot: ctx && balances ? { balances, ctx } : null };
   }
 
   /** Make our positions agree with the exchange's (REST read). `fillSeqs` guards against racing fills. */
@@ -629,10 +654,27 @@ export class Engine {
     }
   }
 
+  private spotHost(): SpotHost {
+    return {
+      port: this.port,
+      clock: this.clock,
+      logger: this.logger,
+      ledger: (symbol) => this.stats.ledger(symbol),
+      workingOrders: () => this.tracker.all(),
+      ordersPlaced: () => this.ordersPlaced,
+      track: (p) => this.track(p),
+      changed: () => {
+        this.touch();
+        for (const st of this.spot?.syms ?? []) this.act(st);
+      },
+    };
+  }
+
   // ------------------------------------------------------------------ decisions and orders
 
+  /** Signed inventory: the perp position, or on spot the base held minus the target (the ledger counts both). */
   inventory(st: SymState): Decimal {
-    return st.isSpot ? st.spotBase.minus(st.spotTarget) : this.stats.ledger(st.symbol).position;
+    return this.stats.ledger(st.symbol).position;
   }
 
   effectiveMode(st: SymState): { mode: TradingMode; reason: string | null } {
@@ -643,6 +685,7 @@ export class Engine {
       st.opMode === 'ACTIVE' &&
       !this.lossLimitHit &&
       !this.journalBroken &&
+      !this.journalUnreadable &&
       !this.logBroken &&
       !this.connDown &&
       st.bookValid &&
@@ -651,20 +694,23 @@ export class Engine {
     ) {
       return ACTIVE_MODE;
     }
-    const r = { mode: global, reason: global === 'ACTIVE' ? null : 'operator' } as { mode: TradingMode; reason: string | null };
-    if (st.opMode !== 'ACTIVE') raiseMode(r, st.opMode, 'operator');
-    if (this.lossLimitHit) raiseMode(r, 'REDUCING', 'loss limit');
+    // A flatten for a stop overrides the operator's pause like the operator's own flatten does.
+    const flattenForStop = this.stopFlattenSince !== null;
+    const op = flattenForStop ? 'REDUCING' : operatorMode(global, st.opMode);
+    const r = { mode: op, reason: flattenForStop ? 'stopping: flatten' : op === 'ACTIVE' ? null : 'operator' } as { mode: TradingMode; reason: string | null };
+    if (this.lossLimitHit) raiseMode(r, 'REDUCING', `${this.limits.hitNames().join(' and ')} loss limit`);
     if (this.journalBroken || this.logBroken) raiseMode(r, 'REDUCING', 'journal/log unwritable');
+    if (this.journalUnreadable) raiseMode(r, 'REDUCING', 'journal unreadable');
     // The outage first: it is the cause when both hold (the streams' going down also invalidates books).
     if (this.connDown) raiseMode(r, 'HALTED', 'exchange down');
     if (!st.bookValid) raiseMode(r, 'HALTED', 'book resync');
-    if (!this.started || this.stopping) raiseMode(r, 'HALTED', this.stopping ? 'stopping' : 'starting');
+    if (!this.started || (this.stopping && !flattenForStop)) raiseMode(r, 'HALTED', this.stopping ? 'stopping' : 'starting');
     return r;
   }
 
   /** Decide and act for one symbol: cancel, place or wait. Synchronous; sends are fire-and-track. */
   act(st: SymState): void {
-    if (!this.started || this.stopping) return;
+    if (!this.started || (this.stopping && this.stopFlattenSince === null)) return;
     const now = this.clock.now();
     const t = this.tracker.get(st.symbol);
     if (t && (t.state === 'pending' || t.state === 'unknown' || t.cancelInFlight || t.resolving)) return;
@@ -673,7 +719,8 @@ export class Engine {
       if (t) this.sendCancel(st, t, mode === 'ACTIVE' ? 'no-quote' : mode.toLowerCase());
       return;
     }
-    const operatorFlatten = this.globalMode === 'REDUCING' || st.opMode === 'REDUCING';
+    const stopFlatten = this.stopFlattenSince !== null;
+    const operatorFlatten = stopFlatten || this.globalMode === 'REDUCING' || st.opMode === 'REDUCING';
     const inv = this.inventory(st);
     const l = this.stats.ledger(st.symbol);
     st.flow.evaluate(now);
@@ -684,14 +731,15 @@ export class Engine {
       book: st.book,
       own,
       inventory: inv,
-      entryPrice: st.isSpot ? null : l.position.isZero() ? null : l.avgCost,
+      entryPrice: l.position.isZero() ? null : l.avgCost,
       inventorySince: l.inventorySince,
       flowSide: st.flow.side,
       flowFresh: st.flow.fresh,
       forceInventory: this.forceInventory,
       reducing: operatorFlatten,
       exitsOnly: mode === 'REDUCING',
-      reducingSince: operatorFlatten ? (st.reducingSince ?? this.globalReducingSince ?? now) : null,
+      reducingSince: stopFlatten ? this.stopFlattenSince : operatorFlatten ? (st.reducingSince ?? this.globalReducingSince ?? now) : null,
+      ...(stopFlatten ? { reducingIocAfterMs: STOP_FLATTEN_IOC_AFTER_MS } : {}),
       now,
       p: {
         orderNotional: this.settings.orderNotional,
@@ -702,15 +750,17 @@ export class Engine {
         exitEscalateAfterSec: this.settings.exitEscalateAfterSec,
         exitAdverseBps: this.settings.exitAdverseBps,
       },
+      funds: this.spot && st.isSpot ? this.spot.funds(st) : null,
     });
     const q = d.quote;
     this.noteSide(st, q, inv);
-    if (d.dust && !st.dustLogged) {
+    // A spot residual below one step (a base fee's leftover) is the normal end of a round trip, not news.
+    if (d.dust && !st.dustLogged && (!st.isSpot || floorToStep(d.dust, st.market.stepSize).gt(0))) {
       st.dustLogged = true;
       this.logger.warn(`[${st.symbol}] inventory ${inv} is dust (below the market minimum ${st.market.minQuantity}): no exit order`);
     } else if (!d.dust) st.dustLogged = false;
     if (operatorFlatten && q === null && !t && (inv.isZero() || d.dust !== null || inv.abs().lt(effectiveInventoryThreshold(this.settings.inventoryThreshold, st.market)))) {
-      this.finishFlatten(st);
+      if (!stopFlatten) this.finishFlatten(st);
       return;
     }
     const have: WorkingView | null = t
@@ -745,7 +795,7 @@ export class Engine {
     if (q.exit && !st.quotedExit && q.side !== st.quotedSide) {
       const px = st.mark ?? q.price;
       this.logger.info(
-        `[${st.symbol}] inventory switch: ${st.quotedSide ?? 'none'} -> ${q.side}, position=${inv}, notional=${inv.abs().mul(px).toDecimalPlaces(2)}`,
+        `[${st.symbol}] inventory switch: ${st.quotedSide ?? 'none'} -> ${q.side}, position=${fmtQty(inv, marketFormat(st.market))}, notional=${fmtMoney(inv.abs().mul(px))}`,
       );
     }
     if (q.side !== st.quotedSide || q.reason !== st.sideReason) this.touch();
@@ -845,7 +895,9 @@ export class Engine {
   private onFailure(st: SymState, reason: string, backoff: boolean): void {
     this.stats.recordFailure(st.symbol, reason);
     st.consecutiveFailures++;
-    if (reason === 'reduce-only') this.requestPositionRead(st);
+    // Re-read before retrying: a reduce-only rejection (perps) or a refusal for funds (spot) usually means
+    // a fill or a balance change we have not counted.
+    if (reason === 'reduce-only' || (st.isSpot && reason === 'INSUFFICIENT_FUNDS')) this.requestPositionRead(st);
     if (backoff) {
       const delay = Math.min(MAX_REJECT_BACKOFF_MS, this.settings.rejectBackoffMs * 2 ** Math.min(st.rejectStreak, 10));
       st.rejectStreak++;
@@ -928,7 +980,6 @@ export class Engine {
   }
 
   private requestPositionRead(st: SymState): void {
-    if (st.isSpot) return;
     st.positionReadPending = true;
     const now = this.clock.now();
     const wait = Math.max(0, st.lastPositionReadAt + this.settings.positionRefreshSec * 1000 - now);
@@ -938,8 +989,9 @@ export class Engine {
       // that includes it before counting it would count it twice once it is recovered.
       this.track(
         this.positionsAfterFills().then(
-          ({ positions, seq }) => {
+          ({ positions, seq, spot }) => {
             this.adoptPositions(positions, false, seq);
+            if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
             st.positionReadPending = false;
             this.act(st);
           },
@@ -972,10 +1024,7 @@ export class Engine {
       this.saveRunState();
     }
     if (this.globalMode === 'REDUCING') {
-      const allFlat = [...this.syms.values()].every((x) => {
-        const inv = this.inventory(x).abs();
-        return (inv.lt(effectiveInventoryThreshold(this.settings.inventoryThreshold, x.market)) || floorToStep(inv, x.market.stepSize).lt(x.market.minQuantity)) && !this.tracker.get(x.symbol);
-      });
+      const allFlat = [...this.syms.values()].every((x) => this.isFlat(x) && !this.tracker.get(x.symbol));
       if (allFlat) {
         this.globalMode = 'PAUSED';
         this.globalReducingSince = null;
@@ -987,15 +1036,32 @@ export class Engine {
   }
 
   private checkLossLimit(): void {
-    const lim = this.settings.sessionLossLimit;
-    if (lim.lte(0)) return;
-    const session = this.stats.netPnl().minus(this.sessionBaseline);
-    const hit = session.lte(lim.neg());
-    if (hit !== this.lossLimitHit) {
-      this.lossLimitHit = hit;
-      this.alerts.set(hit, 'loss-limit', 'session loss limit', 'critical', `session net PnL ${session.toDecimalPlaces(2)} beyond -${lim}: opening quotes halted, exits continue`);
-      this.touch();
+    const changes = this.limits.evaluate(this.stats.netPnl(), this.clock.now());
+    if (changes.length > 0) this.onLimitChanges(changes);
+  }
+
+  /** Alerts, run state and re-quotes for limits that were hit or released. */
+  private onLimitChanges(changes: LimitChange[]): void {
+    const net = this.stats.netPnl();
+    for (const c of changes) {
+      const id = `loss-limit:${c.name}`;
+      if (c.hit) {
+        const f = this.limits.figure(c.name, net);
+        const since = c.name === 'session' ? 'since this start (or the last reset)' : 'today (UTC)';
+        const what = c.why === 'loss' ? `${c.name} net PnL ${fmtMoney(f.pnl)} ${since} reached -${f.limit}` : `${c.name} loss limit (-${f.limit}) ${c.why}`;
+        this.alerts.raise(
+          id,
+          `${c.name} loss limit`,
+          'critical',
+          `${what}: opening quotes halted, exits continue, until the UTC day rolls over or \`tierhunter ctl resume --reset-limits\``,
+        );
+      } else {
+        this.alerts.clear(id, c.why);
+      }
     }
+    this.saveRunState();
+    this.touch();
+    for (const st of this.syms.values()) this.act(st);
   }
 
   // ------------------------------------------------------------------ timers
@@ -1006,6 +1072,7 @@ export class Engine {
       const now = this.clock.now();
       if (this.pendingJournal.length > 0) this.flushJournal();
       if (this.pendingBlocks.length > 0) this.flushBlocks();
+      void this.sync.compact(false);
       for (const st of this.syms.values()) {
         // A lasting disagreement with the position stream usually means a fill we have not heard of (lost
         // frame, late REST recovery). Adopting the stream's figure and then counting the recovered fill would
@@ -1014,7 +1081,8 @@ export class Engine {
         if (st.driftQty !== null && now - st.driftSince >= DRIFT_ADOPT_MS && !this.reconciling) {
           if (st.driftQty.eq(this.stats.ledger(st.symbol).position)) st.driftQty = null;
           else {
-            this.logger.warn(`[${st.symbol}] position ${this.stats.ledger(st.symbol).position} disagrees with the stream's ${st.driftQty}: reconciling with the exchange`);
+            const theirs = st.isSpot ? `exchange's balance (inventory ${st.driftQty})` : `stream's ${st.driftQty}`;
+            this.logger.warn(`[${st.symbol}] position ${this.stats.ledger(st.symbol).position} disagrees with the ${theirs}: reconciling with the exchange`);
             st.driftSince = now;
             void this.reconcile(false);
           }
@@ -1023,6 +1091,7 @@ export class Engine {
         this.act(st);
       }
       this.checkLossLimit();
+      if (now >= this.feesReadAt && !this.feesReading) void this.readFees();
       if (this.equityWanted(now)) void this.refreshEquity();
       // One metrics read per tick (a port may build per-endpoint latency percentiles for it).
       const m = this.port.metrics();
@@ -1052,21 +1121,54 @@ export class Engine {
     }
   }
 
+  /**
+   * Read the account's fee rates (at start, then hourly and after each UTC midnight: Backpack recalculates
+   * tiers hourly). A change is a notice in the alerts, stdout and log.txt; the tier shown and the cost
+   * figures follow the new rates.
+   */
+  private async readFees(): Promise<void> {
+    this.feesReading = true;
+    const at = this.clock.now();
+    try {
+      const next = await this.track(this.port.getAccountFees());
+      const prev = this.fees;
+      this.fees = next;
+      this.feesReadAt = nextFeeReadAt(at);
+      const changed = prev === null ? [] : feeChanges(prev, next);
+      if (changed.length > 0) {
+        this.alerts.notice('fees', 'fee rates changed', `account fee rates changed: ${changed.join(', ')}`);
+        this.touch();
+      }
+    } catch (e) {
+      this.feesReadAt = at + FEE_RETRY_MS;
+      this.logger.warn(`could not read account fees: ${msg(e)}`);
+    } finally {
+      this.feesReading = false;
+    }
+  }
+
   private equityWanted(now: number): boolean {
     return now - this.lastSnapshotAt < 5000 && now - this.lastEquityAt >= this.settings.equityRefreshSec * 1000;
   }
 
-  private async refreshEquity(): Promise<void> {
+  /** Read the equity unless a read is under way (then wait for it) or the figure is fresh enough. */
+  private refreshEquity(): Promise<void> {
+    if (this.equityRead) return this.equityRead;
     const now = this.clock.now();
-    if (now - this.lastEquityAt < this.settings.equityRefreshSec * 1000) return;
+    if (now - this.lastEquityAt < this.settings.equityRefreshSec * 1000) return Promise.resolve();
     this.lastEquityAt = now;
-    try {
-      const c = await this.track(this.port.getCollateral());
-      this.equity = c.netEquity;
-      this.touch();
-    } catch (e) {
-      this.logger.warn(`equity read failed: ${msg(e)}`);
-    }
+    const read = this.track(this.port.getCollateral()).then(
+      (c) => {
+        this.equity = c.netEquity;
+        this.equityAt = this.clock.now();
+        this.touch();
+      },
+      (e: unknown) => this.logger.warn(`equity read failed: ${msg(e)}`),
+    );
+    this.equityRead = read.finally(() => {
+      this.equityRead = null;
+    });
+    return this.equityRead;
   }
 
   evaluateAlerts(now: number, metrics?: ExchangeMetrics): void {
@@ -1088,17 +1190,19 @@ export class Engine {
       `no websocket message for ${Math.round((m.lastMessageAgoMs ?? 0) / 1000)} s`,
     );
     const dd = this.stats.currentDrawdown();
-    this.alerts.set(dd.gt(s.alertDrawdown), 'drawdown', 'drawdown', 'critical', `net PnL drawdown ${dd.toDecimalPlaces(2)} beyond ${s.alertDrawdown}`);
+    this.alerts.set(dd.gt(s.alertDrawdown), 'drawdown', 'drawdown', 'critical', `net PnL drawdown ${fmtMoney(dd)} beyond ${s.alertDrawdown}`);
+    for (const c of this.health.evaluate({ now, metrics: m, stats: this.stats, symbols: this.healthSymbols(), settings: s })) this.alerts.set(c.on, c.id, c.kind, c.level, c.message);
     for (const st of this.syms.values()) {
       const l = this.stats.ledger(st.symbol);
       const inv = this.inventory(st);
+      const nf = marketFormat(st.market);
       const age = l.inventorySince === null || inv.isZero() ? 0 : now - l.inventorySince;
       this.alerts.set(
         age > s.alertInventoryAgeSec * 1000,
         `inventory-age:${st.symbol}`,
         'inventory age',
         'warn',
-        `[${st.symbol}] inventory ${inv} held for ${Math.round(age / 1000)} s`,
+        `[${st.symbol}] inventory ${fmtQty(inv, nf)} held for ${Math.round(age / 1000)} s`,
       );
       const notional = st.mark ? inv.abs().mul(st.mark) : ZERO;
       this.alerts.set(
@@ -1106,7 +1210,7 @@ export class Engine {
         `inventory-notional:${st.symbol}`,
         'inventory notional',
         'warn',
-        `[${st.symbol}] inventory notional ${notional.toDecimalPlaces(2)} above ${s.alertInventoryNotional}`,
+        `[${st.symbol}] inventory notional ${fmtMoney(notional)} above ${s.alertInventoryNotional}`,
       );
       this.alerts.set(
         st.consecutiveFailures >= s.alertConsecutiveFailures,
@@ -1118,22 +1222,40 @@ export class Engine {
     }
   }
 
-  /** Write a stats block now (timer, flush command, shutdown). */
+  private healthSymbols(): Array<{ symbol: string; format: NumberFormat }> {
+    return [...this.syms.values()].map((st) => ({ symbol: st.symbol, format: marketFormat(st.market) }));
+  }
+
+  /**
+   * Write a stats block. The timer's block reads the equity first and is rendered when the read returns
+   * (or gives up after the request timeout, capped at half the interval), so it shows the figure read
+   * for it; a flush or the shutdown block is written at once with the last figure. Either way the block
+   * prints the figure's age.
+   */
   statsTick(final = false): void {
     if (!final && this.stopping) return;
-    if (this.now() - this.lastEquityAt >= this.settings.equityRefreshSec * 1000 && !final) void this.refreshEquity();
+    if (final) return this.writeStatsBlock();
+    const wait = Math.min(this.settings.requestTimeoutMs, this.settings.statsLogIntervalSec * 500);
+    void raceTimeout(this.clock, this.refreshEquity(), wait).then(() => {
+      if (!this.stopping) this.writeStatsBlock();
+    });
+  }
+
+  private writeStatsBlock(): void {
     this.writeBlock(this.renderStatsBlock());
     this.touch();
   }
 
   renderStatsBlock(): string {
     const now = this.clock.now();
+    const net = this.stats.netPnl();
     const lines = this.alerts.drainLines();
     const symbols: SymbolLine[] = [...this.syms.values()].map((st) => ({
       symbol: st.symbol,
       mode: this.effectiveMode(st).mode,
       mark: st.mark,
       f: this.stats.figures(st.symbol),
+      format: marketFormat(st.market),
     }));
     return renderBlock({
       now,
@@ -1141,6 +1263,7 @@ export class Engine {
       symbols,
       total: this.stats.figures(),
       equity: this.equity,
+      equityAgeMs: this.equityAt === null ? null : now - this.equityAt,
       maxDrawdown: this.stats.maxDrawdown,
       drawdown: this.stats.currentDrawdown(),
       sharpe: this.stats.sharpe(),
@@ -1149,6 +1272,9 @@ export class Engine {
       ordersPlaced: this.ordersPlaced,
       cancelsSent: this.cancelsSent,
       tier: this.tier(),
+      tierShown: shownTier(this),
+      limits: { session: this.limits.figure('session', net), daily: this.limits.figure('daily', net), day: this.limits.state().day },
+      tierPartial: this.history.partial(),
       spotVolume30d: this.spotVolume.total(now),
       metrics: this.port.metrics(),
       alerts: lines,
@@ -1160,9 +1286,9 @@ export class Engine {
     const f = this.stats.figures();
     const t = this.tier();
     this.logger.info(
-      `summary: fills=${f.fills} (maker ${f.makerFills}/taker ${f.takerFills}) volume=${f.volume.toDecimalPlaces(2)} fees=${f.fees.toDecimalPlaces(4)} realized=${f.realizedPnl.toDecimalPlaces(4)} net=${f.netPnl.toDecimalPlaces(4)} cost/$1M=${
-        f.costPerMillion?.toDecimalPlaces(2) ?? 'n/a'
-      } tier=${t.current.name} 30d=${t.volume30d.toDecimalPlaces(0)} equity=${this.equity?.toDecimalPlaces(2) ?? 'n/a'} alerts=${this.alerts.active().length}`,
+      `summary: fills=${f.fills} (maker ${f.makerFills}/taker ${f.takerFills}) volume=${fmtMoney(f.volume)} fees=${fmtMoney(f.fees)} realized=${fmtMoney(f.realizedPnl)} net=${fmtMoney(f.netPnl)} cost/$1M=${
+        f.costPerMillion === null ? 'n/a' : fmtMoney(f.costPerMillion)
+      } tier=${shownTier(this).name} 30d=${fmtMoney(t.volume30d)} equity=${this.equity === null ? 'n/a' : fmtMoney(this.equity)} alerts=${this.alerts.active().length}`,
     );
   }
 
@@ -1180,9 +1306,10 @@ export class Engine {
     try {
       const open = await this.track(this.port.getOpenOrders());
       this.reconcileOrders(open);
-      const { positions, seq } = await this.track(this.positionsAfterFills());
+      const { positions, seq, spot } = await this.track(this.positionsAfterFills());
       this.adoptPositions(positions, true, seq);
-      await this.recoverFunding(this.startedAt);
+      if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
+      await this.sync.recoverFunding();
       // Only with the streams really back (this reconciliation was started by their reconnect, or the port
       // reports them connected): a periodic REST reconciliation that succeeds during a websocket outage
       // must not resume quoting blind to fills and order updates.
@@ -1248,7 +1375,7 @@ export class Engine {
           else targets[0]!.opMode = 'PAUSED';
           this.afterModeChange();
           return { ok: true, message: `paused ${where}` };
-        case 'resume':
+        case 'resume': {
           if (sym === undefined) {
             this.globalMode = 'ACTIVE';
             this.globalReducingSince = null;
@@ -1259,8 +1386,17 @@ export class Engine {
             st.blockedUntil = 0;
             st.rejectStreak = 0;
           }
+          // A hit loss limit is only released by an explicit reset, never by a plain resume.
+          if (cmd.resetLimits) {
+            const changes = this.limits.reset(this.stats.netPnl(), now);
+            this.logger.info(`loss limits reset by the operator${changes.length > 0 ? `: ${changes.map((c) => c.name).join(' and ')} limit released` : ''}`);
+            this.onLimitChanges(changes);
+          }
           this.afterModeChange();
-          return { ok: true, message: `resumed ${where}` };
+          const still = this.limits.hitNames();
+          const note = still.length > 0 ? `; ${still.join(' and ')} loss limit still hit (opening quotes halted): resume --reset-limits to reset` : cmd.resetLimits ? '; loss limits reset' : '';
+          return { ok: true, message: `resumed ${where}${note}` };
+        }
         case 'flatten':
           if (sym === undefined) {
             this.globalMode = 'REDUCING';
@@ -1307,9 +1443,11 @@ export class Engine {
     try {
       rs = this.runState.load();
     } catch (e) {
-      this.logger.warn(`run state unreadable (${msg(e)}): starting PAUSED to be safe`);
+      // Never guess ACTIVE from a state we cannot read: the operator may have paused or flattened.
+      this.runStateProblem = msg(e);
       rs = { ...emptyRunState(), globalMode: 'PAUSED' };
     }
+    this.savedLimits = rs.limits;
     if (rs.forceInventory !== null) this.forceInventory = rs.forceInventory;
     this.globalMode = rs.globalMode;
     if (rs.globalMode === 'REDUCING') this.globalReducingSince = this.clock.now();
@@ -1329,6 +1467,7 @@ export class Engine {
         forceInventory: this.forceInventory === this.settings.forceReduceOnInventory ? null : this.forceInventory,
         globalMode: this.globalMode,
         symbolModes,
+        limits: this.limits.state(),
       });
       this.alerts.clear('runstate');
     } catch (e) {
@@ -1438,21 +1577,9 @@ function renderFill(r: RecentFill): FillView {
   };
 }
 
-function fromJournalFill(f: FillInfo): NormalFill {
-  return {
-    kind: 'fill',
-    tradeId: f.tradeId,
-    orderId: f.orderId,
-    clientId: f.clientId,
-    symbol: f.symbol,
-    side: f.side,
-    price: f.price,
-    quantity: f.quantity,
-    fee: f.fee,
-    feeSymbol: f.feeSymbol,
-    isMaker: f.isMaker,
-    ts: f.timestamp,
-  };
+/** The stdout line of a live fill, in the numbers a person reads (the journal keeps the exact ones). */
+function fillLine(f: NormalFill, fee: Decimal, realized: Decimal, position: Decimal, nf: NumberFormat): string {
+  return `[${f.symbol}] FILL ${f.side} ${fmtQty(f.quantity, nf)} @ ${fmtPrice(f.price, nf)} ${f.isMaker ? 'maker' : 'taker'} fee=${fmtMoney(fee)} realized=${fmtMoney(realized)} position=${fmtQty(position, nf)}`;
 }
 
 function eqOrNull(a: Decimal | null, b: Decimal | null): boolean {
@@ -1462,6 +1589,10 @@ function eqOrNull(a: Decimal | null, b: Decimal | null): boolean {
 
 function msg(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimeout(resolve, ms));
 }
 
 function raceTimeout<T>(clock: Clock, p: Promise<T>, ms: number): Promise<T | undefined> {

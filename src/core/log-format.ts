@@ -4,6 +4,7 @@
 import { SETTINGS, envName, renderSetting, type Settings } from '../config/settings.js';
 import type { ExchangeMetrics } from '../exchange/port.js';
 import type { Decimal } from '../util/decimal.js';
+import { combinedFormat, fmtMoney as money, fmtPrice, fmtQty, type NumberFormat } from './number-format.js';
 import type { Figures } from './stats.js';
 import type { TierProgress } from './tiers.js';
 
@@ -49,6 +50,8 @@ export interface SymbolLine {
   mode: string;
   mark: Decimal | null;
   f: Figures;
+  /** The market's display precision (prices to tick + 2, quantities to the step). */
+  format: NumberFormat;
 }
 
 export interface BlockInfo {
@@ -57,6 +60,8 @@ export interface BlockInfo {
   symbols: SymbolLine[];
   total: Figures;
   equity: Decimal | null;
+  /** How long before `now` the equity figure was read from the exchange (null: never read). */
+  equityAgeMs: number | null;
   maxDrawdown: Decimal;
   drawdown: Decimal;
   sharpe: number | null;
@@ -65,26 +70,45 @@ export interface BlockInfo {
   ordersPlaced: number;
   cancelsSent: number;
   tier: TierProgress;
+  /** The tier as shown (the table's name only when the account's rates are that tier's) and its rates. */
+  tierShown: { name: string; makerBps: Decimal; takerBps: Decimal; fromTable: boolean };
+  limits: { session: LimitLine; daily: LimitLine; day: string };
+  /** True while the account's fills of the 30 days before this home began are still being read. */
+  tierPartial?: boolean;
   spotVolume30d: Decimal;
   metrics: ExchangeMetrics;
   alerts: string[];
   activeAlerts: string[];
 }
 
+export interface LimitLine {
+  limit: Decimal;
+  pnl: Decimal;
+  hitAt: number | null;
+}
+
+function limitText(l: LimitLine): string {
+  if (l.limit.lte(0)) return `${money(l.pnl)} (limit off)`;
+  return `${money(l.pnl)} of -${l.limit} (${l.hitAt === null ? 'ok' : `HIT at ${iso(l.hitAt)}`})`;
+}
+
 export function renderBlock(b: BlockInfo): string {
   const out = [`---------- Stats ${iso(b.now)} (uptime ${dur(b.now - b.startedAt)}) ----------`];
-  for (const s of b.symbols) out.push(`${s.symbol}: Mode ${s.mode} | ${figuresLine(s.f, s.mark)}`);
-  out.push(`TOTAL: ${figuresLine(b.total, null)}`);
+  for (const s of b.symbols) out.push(`${s.symbol}: Mode ${s.mode} | ${figuresLine(s.f, s.mark, s.format)}`);
+  out.push(`TOTAL: ${figuresLine(b.total, null, combinedFormat(b.symbols.map((s) => s.format)))}`);
   out.push(
-    `Equity: ${b.equity === null ? 'n/a' : money(b.equity)} | Max drawdown: ${money(b.maxDrawdown)} | Drawdown now: ${money(b.drawdown)} | Sharpe (per-minute): ${
+    `Equity: ${equityText(b.equity, b.equityAgeMs)} | Max drawdown: ${money(b.maxDrawdown)} | Drawdown now: ${money(b.drawdown)} | Sharpe (per-minute): ${
       b.sharpe === null ? 'n/a' : b.sharpe.toFixed(3)
     }`,
   );
+  out.push(`Loss limits: session ${limitText(b.limits.session)} | daily (UTC ${b.limits.day}) ${limitText(b.limits.daily)}`);
   out.push(`Failed orders by reason: ${kv(b.total.failures)}`);
   out.push(`Orders placed: ${b.ordersPlaced} | Cancels sent: ${b.cancelsSent} | Replacements by reason: ${kv(b.replacements)} | Risk denials: ${kv(b.denials)}`);
   const t = b.tier;
   out.push(
-    `Tier: ${t.current.name} (maker ${t.current.makerBps} bps, taker ${t.current.takerBps} bps) | 30d futures volume: ${money(t.volume30d)} | Next tier: ${
+    `Tier: ${b.tierShown.name} (maker ${b.tierShown.makerBps} bps, taker ${b.tierShown.takerBps} bps${b.tierShown.fromTable ? '' : ': the account\'s rates, not a tier of the table'}) | 30d futures volume: ${money(t.volume30d)}${
+      b.tierPartial ? ' (partial: older history still being read)' : ''
+    } | Next tier: ${
       t.next ? `${t.next.name} at ${money(t.next.volume)}` : 'top'
     } | Progress: ${(t.progress * 100).toFixed(1)}% | ETA: ${t.etaMs === null ? 'n/a' : dur(t.etaMs)} | 30d spot volume: ${money(b.spotVolume30d)}`,
   );
@@ -101,14 +125,20 @@ export function renderBlock(b: BlockInfo): string {
   return out.join('\n') + '\n';
 }
 
-function figuresLine(f: Figures, mark: Decimal | null): string {
+/** The equity and how old the figure is (it comes from a REST read, not from the stream). */
+function equityText(equity: Decimal | null, ageMs: number | null): string {
+  if (equity === null) return 'n/a';
+  return ageMs === null ? money(equity) : `${money(equity)} (read ${dur(ageMs)} ago)`;
+}
+
+function figuresLine(f: Figures, mark: Decimal | null, nf: NumberFormat): string {
   return [
-    `Position ${f.position}`,
-    `Entry ${f.avgEntry ?? 'n/a'}`,
-    `Mark ${mark ?? 'n/a'}`,
+    `Position ${fmtQty(f.position, nf)}`,
+    `Entry ${f.avgEntry === null ? 'n/a' : fmtPrice(f.avgEntry, nf)}`,
+    `Mark ${mark === null ? 'n/a' : fmtPrice(mark, nf)}`,
     `Maker fills ${f.makerFills}`,
     `Taker fills ${f.takerFills}`,
-    `Filled qty ${f.filledQty}`,
+    `Filled qty ${fmtQty(f.filledQty, nf)}`,
     `Volume ${money(f.volume)}`,
     `Maker volume ${money(f.makerVolume)}`,
     `Taker volume ${money(f.takerVolume)}`,
@@ -130,10 +160,6 @@ function figuresLine(f: Figures, mark: Decimal | null): string {
     `Cost per $1M ${f.costPerMillion === null ? 'n/a' : money(f.costPerMillion)}`,
     `Mean time in inventory ${f.meanInventoryMs === null ? 'n/a' : dur(f.meanInventoryMs)}`,
   ].join(' | ');
-}
-
-function money(d: Decimal): string {
-  return d.toDecimalPlaces(6).toString();
 }
 
 function kv(r: Record<string, number>): string {

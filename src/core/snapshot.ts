@@ -1,9 +1,12 @@
 // Views of the engine for the control socket: the TUI snapshot and the `stats` JSON. Built on demand
 // from the engine's state (cheap: a handful of symbols), decimals as strings.
-import type { OrderView, Snapshot, SymbolView } from '../control/protocol.js';
+import type { AlertView, LimitsView, OrderView, Snapshot, SymbolView } from '../control/protocol.js';
 import type { Engine } from './engine.js';
+import { fmtPrice, marketFormat } from './number-format.js';
 import { remaining } from './order-tracker.js';
 import type { Figures } from './stats.js';
+import { tierLabel } from './tiers.js';
+import { utcDay } from './loss-limits.js';
 
 export function buildSnapshot(e: Engine): Snapshot {
   const now = e.now();
@@ -40,7 +43,8 @@ export function buildSnapshot(e: Engine): Snapshot {
       markPrice: st.mark?.toString() ?? null,
       position: inv.toString(),
       positionNotional: st.mark ? inv.abs().mul(st.mark).toString() : '0',
-      entryPrice: l.position.isZero() ? null : l.avgCost.toString(),
+      // An average of fill prices: exact, it runs to 40 digits; shown like log.txt's (tick + 2 places).
+      entryPrice: l.position.isZero() ? null : fmtPrice(l.avgCost, marketFormat(st.market)),
       unrealizedPnl: l.unrealized().toString(),
       realizedPnl: l.realized.toString(),
       fees: l.fees.toString(),
@@ -89,14 +93,15 @@ export function buildSnapshot(e: Engine): Snapshot {
       equity: e.equity?.toString() ?? null,
     },
     tier: {
-      current: tier.current.name,
+      current: shownTier(e).name,
       next: tier.next?.name ?? null,
       volume30d: tier.volume30d.toString(),
       nextThreshold: tier.next?.volume.toString() ?? null,
       progress: tier.progress,
       etaMs: tier.etaMs,
-      makerFeeBps: (e.fees?.futuresMakerFeeBps ?? tier.current.makerBps).toString(),
-      takerFeeBps: (e.fees?.futuresTakerFeeBps ?? tier.current.takerBps).toString(),
+      makerFeeBps: shownTier(e).makerBps.toString(),
+      takerFeeBps: shownTier(e).takerBps.toString(),
+      partial: e.history.partial(),
     },
     api: {
       restLastMinute: m.restLastMinute,
@@ -115,8 +120,24 @@ export function buildSnapshot(e: Engine): Snapshot {
     pnlHistory: e.stats.samples.slice(-120),
     recentFills: e.recentFills.slice(),
     alerts: e.alerts.list(),
+    limits: limitsView(e),
     logFile: e.logFile,
   };
+}
+
+/** The tier as a person should see it: the table's name only when the account's rates are that tier's. */
+export function shownTier(e: Engine): ReturnType<typeof tierLabel> {
+  const f = e.fees;
+  return tierLabel(e.tier().current, f ? { makerBps: f.futuresMakerFeeBps, takerBps: f.futuresTakerFeeBps } : null);
+}
+
+export function limitsView(e: Engine): LimitsView {
+  const net = e.stats.netPnl();
+  const view = (name: 'session' | 'daily') => {
+    const f = e.limits.figure(name, net);
+    return { limit: f.limit.toString(), pnl: f.pnl.toString(), hit: f.hit, hitAt: f.hitAt };
+  };
+  return { session: view('session'), daily: view('daily'), day: e.limits.state().day || utcDay(e.now()) };
 }
 
 /** JSON-safe figures (decimal strings). */
@@ -130,6 +151,8 @@ export function figuresJson(f: Figures): Record<string, unknown> {
     makerVolume: f.makerVolume.toString(),
     takerVolume: f.takerVolume.toString(),
     fees: f.fees.toString(),
+    feesInQuoteAsset: f.quoteAssetFees.toString(),
+    feesInBaseAsset: f.baseAssetFees.toString(),
     realizedPnl: f.realizedPnl.toString(),
     unrealizedPnl: f.unrealizedPnl.toString(),
     funding: f.funding.toString(),
@@ -154,7 +177,7 @@ export function figuresJson(f: Figures): Record<string, unknown> {
   };
 }
 
-export function buildStats(e: Engine, symbol?: string): { total: Record<string, unknown>; symbols: Record<string, Record<string, unknown>> } {
+export function buildStats(e: Engine, symbol?: string): { total: Record<string, unknown>; symbols: Record<string, Record<string, unknown>>; alerts: AlertView[] } {
   const symbols: Record<string, Record<string, unknown>> = {};
   for (const s of e.syms.keys()) if (symbol === undefined || s === symbol) symbols[s] = figuresJson(e.stats.figures(s));
   const tier = e.tier();
@@ -168,11 +191,23 @@ export function buildStats(e: Engine, symbol?: string): { total: Record<string, 
       cancelsSent: e.cancelsSent,
       replacements: { ...e.replacements },
       riskDenials: { ...e.denials.byReason },
-      tier: tier.current.name,
+      tier: shownTier(e).name,
+      feeRates: e.fees
+        ? {
+            futuresMakerBps: e.fees.futuresMakerFeeBps.toString(),
+            futuresTakerBps: e.fees.futuresTakerFeeBps.toString(),
+            spotMakerBps: e.fees.spotMakerFeeBps.toString(),
+            spotTakerBps: e.fees.spotTakerFeeBps.toString(),
+          }
+        : null,
+      lossLimits: limitsView(e),
       nextTier: tier.next?.name ?? null,
       volume30d: tier.volume30d.toString(),
+      volume30dPartial: e.history.partial(),
       tierEtaMs: tier.etaMs,
     },
     symbols,
+    // The alerts now active (the same AlertBook as log.txt and the dashboard).
+    alerts: e.alerts.active().map((a) => ({ ...a })),
   };
 }

@@ -3,11 +3,19 @@
 // the totals, fill dedupe by (symbol, tradeId), drawdown of net PnL and per-minute samples for Sharpe.
 import type { Side } from '../exchange/types.js';
 import { D, Decimal, ZERO } from '../util/decimal.js';
-import { SymbolLedger } from './ledger.js';
+import { SymbolLedger, type FillInput, type LedgerState } from './ledger.js';
+import type { StateReader } from './state-codec.js';
 import { renderBlock, type BlockInfo } from './log-format.js';
-import { tierProgress } from './tiers.js';
+import { GENERIC_FORMAT } from './number-format.js';
+import { tierLabel, tierProgress } from './tiers.js';
 import type { ExchangeMetrics } from '../exchange/port.js';
-import { TradeDedupe } from './trade-dedupe.js';
+import { TradeDedupe, type DedupeState } from './trade-dedupe.js';
+
+/** What the fills and funding built (ledgers and the trade ids counted), for a checkpoint. */
+export interface StatsState {
+  ledgers: LedgerState[];
+  seen: DedupeState;
+}
 
 export interface Figures {
   fills: number;
@@ -20,6 +28,10 @@ export interface Figures {
   realizedPnl: Decimal;
   unrealizedPnl: Decimal;
   fees: Decimal;
+  /** Fees charged in the quote asset (quote units). */
+  quoteAssetFees: Decimal;
+  /** Spot: fees charged in the base asset (base units; a sum over symbols mixes assets). */
+  baseAssetFees: Decimal;
   funding: Decimal;
   netPnl: Decimal;
   failedOrders: number;
@@ -65,7 +77,7 @@ const MAX_SAMPLES = 7 * 24 * 60;
 
 export class TradingStats {
   readonly ledgers = new Map<string, SymbolLedger>();
-  private readonly seen = new TradeDedupe();
+  private seen = new TradeDedupe();
   peakNet: Decimal = ZERO;
   maxDrawdown: Decimal = ZERO;
   /** Total net PnL (as a number, for Sharpe/sparkline only) sampled once a minute, oldest first. */
@@ -86,6 +98,35 @@ export class TradingStats {
     return l;
   }
 
+  state(): StatsState {
+    return { ledgers: [...this.ledgers.values()].map((l) => l.state()), seen: this.seen.state() };
+  }
+
+  /**
+   * Replace every ledger and the counted trade ids with a checkpoint's: afterwards the figures, and what
+   * any further fill does to them, are exactly those of the stats the checkpoint was taken from.
+   */
+  restore(r: StateReader): void {
+    const restored = new Map(r.list('ledgers').map((x) => {
+      const l = SymbolLedger.fromState(x);
+      return [l.symbol, l] as const;
+    }));
+    const seen = TradeDedupe.fromState(r.obj('seen'));
+    // The configured symbols keep their places (a replay creates their ledgers first), the rest follow.
+    const before = [...this.ledgers];
+    this.ledgers.clear();
+    for (const [sym, old] of before) {
+      const l = restored.get(sym) ?? new SymbolLedger(sym);
+      l.mark = old.mark;
+      l.dust = old.dust;
+      this.ledgers.set(sym, l);
+    }
+    for (const [sym, l] of restored) if (!this.ledgers.has(sym)) this.ledgers.set(sym, l);
+    this.seen = seen;
+    this.lastNets.length = 0;
+    this.lastNetPnl = null;
+  }
+
   hasTrade(symbol: string, tradeId: string): boolean {
     return this.seen.has(symbol, tradeId);
   }
@@ -99,12 +140,12 @@ export class TradingStats {
     qty: Decimal.Value,
     price: Decimal.Value,
     isMaker: boolean,
-    x: { symbol: string; fee?: Decimal; ts?: number; tradeId?: string },
+    x: { symbol: string; fee?: Decimal; ts?: number; tradeId?: string; baseFee?: Decimal },
   ): Decimal | null {
     if (x.tradeId !== undefined) {
       if (!this.seen.add(x.symbol, x.tradeId)) return null;
     }
-    const realized = this.ledger(x.symbol).applyFill({
+    const fill: FillInput = {
       side,
       // Decimals are immutable: pass them through rather than copy (a copy per fill shows in profiles).
       quantity: qty instanceof Decimal ? qty : D(qty),
@@ -112,7 +153,9 @@ export class TradingStats {
       fee: x.fee ?? ZERO,
       isMaker,
       ts: x.ts ?? 0,
-    });
+    };
+    if (x.baseFee !== undefined) fill.baseFee = x.baseFee;
+    const realized = this.ledger(x.symbol).applyFill(fill);
     this.observe();
     return realized;
   }
@@ -219,9 +262,10 @@ export class TradingStats {
       startedAt: ctx.startedAt ?? now,
       symbols:
         ctx.symbols ??
-        [...this.ledgers.keys()].map((s) => ({ symbol: s, mode: 'ACTIVE', mark: this.ledger(s).mark, f: this.figures(s) })),
+        [...this.ledgers.keys()].map((s) => ({ symbol: s, mode: 'ACTIVE', mark: this.ledger(s).mark, f: this.figures(s), format: GENERIC_FORMAT })),
       total: this.figures(),
       equity,
+      equityAgeMs: ctx.equityAgeMs ?? null,
       maxDrawdown: this.maxDrawdown,
       drawdown: this.currentDrawdown(),
       sharpe: this.sharpe(),
@@ -230,6 +274,8 @@ export class TradingStats {
       ordersPlaced: ctx.ordersPlaced ?? 0,
       cancelsSent: ctx.cancelsSent ?? 0,
       tier: ctx.tier ?? tierProgress(ZERO, null),
+      tierShown: ctx.tierShown ?? tierLabel((ctx.tier ?? tierProgress(ZERO, null)).current, null),
+      limits: ctx.limits ?? { session: { limit: ZERO, pnl: ZERO, hitAt: null }, daily: { limit: ZERO, pnl: ZERO, hitAt: null }, day: '' },
       spotVolume30d: ctx.spotVolume30d ?? ZERO,
       metrics: ctx.metrics ?? EMPTY_METRICS,
       alerts: ctx.alerts ?? [],
@@ -243,7 +289,7 @@ export class TradingStats {
     let fills = 0, makerFills = 0, takerFills = 0, failed = 0, trips = 0, wins = 0, losses = 0;
     let invMs = 0, invN = 0;
     let filledQty = ZERO, volume = ZERO, makerVolume = ZERO, takerVolume = ZERO, realized = ZERO, unrealized = ZERO;
-    let fees = ZERO, funding = ZERO, buy = ZERO, sell = ZERO, sumW = ZERO, sumL = ZERO, bigW = ZERO, bigL = ZERO, position = ZERO;
+    let fees = ZERO, quoteAssetFees = ZERO, baseAssetFees = ZERO, funding = ZERO, buy = ZERO, sell = ZERO, sumW = ZERO, sumL = ZERO, bigW = ZERO, bigL = ZERO, position = ZERO;
     const failures: Record<string, number> = {};
     for (const l of ls) {
       fills += l.fills;
@@ -263,6 +309,8 @@ export class TradingStats {
       realized = realized.plus(l.realized);
       unrealized = unrealized.plus(l.unrealized());
       fees = fees.plus(l.fees);
+      quoteAssetFees = quoteAssetFees.plus(l.quoteAssetFees);
+      baseAssetFees = baseAssetFees.plus(l.baseAssetFees);
       funding = funding.plus(l.funding);
       buy = buy.plus(l.buyQty);
       sell = sell.plus(l.sellQty);
@@ -285,6 +333,8 @@ export class TradingStats {
       realizedPnl: realized,
       unrealizedPnl: unrealized,
       fees,
+      quoteAssetFees,
+      baseAssetFees,
       funding,
       netPnl: net,
       failedOrders: failed,

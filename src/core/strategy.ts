@@ -2,10 +2,12 @@
 // Inventory first (close it with a reduce-only quote), else the side from taker flow. Prices come from the
 // book without our own order, optionally improved, never crossing. Unfilled exits escalate: first a
 // post-only price at the touch, then an IOC at the touch, always bounded by the position so an exit can
-// never flip it. No I/O, no clock: `now` is an input.
-import type { BookView, MarketInfo, Side } from '../exchange/types.js';
+// never flip it. Spot orders stay inside the free balance: an exit sells at most the base we can free,
+// a flat symbol quotes only a side it can fund (an Ask needs base above the target, a Bid quote), and
+// takes the other side, or waits, when the flow's side cannot be funded. No I/O, no clock: `now` is an input.
+import { opposite, type BookView, type MarketInfo, type Side } from '../exchange/types.js';
 import type { SideReason } from '../control/protocol.js';
-import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
+import { type Decimal, floorToStep, minDec, ZERO } from '../util/decimal.js';
 import { bestExcludingOwn, midOf, type OwnResting } from './book-math.js';
 
 /** In REDUCING (flatten) the IOC stage starts this long after the flatten began. */
@@ -20,6 +22,17 @@ export interface StrategyParams {
   exitEscalation: boolean;
   exitEscalateAfterSec: number;
   exitAdverseBps: number;
+}
+
+/**
+ * Spot: what the account can fund for this symbol's next order, with our own working order's lock counted
+ * as free (a new order replaces it). Perps: null (margin is the exchange's check).
+ */
+export interface SpotFunds {
+  /** Base this symbol may sell: held, less what other orders lock. */
+  base: Decimal;
+  /** Quote this symbol may spend. */
+  quote: Decimal;
 }
 
 export interface DecideInput {
@@ -41,8 +54,12 @@ export interface DecideInput {
   exitsOnly: boolean;
   /** When REDUCING started (ms); null when not reducing. */
   reducingSince: number | null;
+  /** How long after reducingSince an operator flatten turns to IOC (default FLATTEN_IOC_AFTER_MS; shorter for a stop). */
+  reducingIocAfterMs?: number;
   now: number;
   p: StrategyParams;
+  /** Spot funds (see SpotFunds); null on perps. */
+  funds?: SpotFunds | null;
 }
 
 export interface Quote {
@@ -89,7 +106,7 @@ export function decide(x: DecideInput): Decision {
 
   const holding = absInv.gt(0) && absInv.gte(effectiveInventoryThreshold(x.p.inventoryThreshold, m));
   if (holding && (x.forceInventory || x.reducing || x.exitsOnly)) {
-    const qty = capQty(exitQty(x.inventory, absInv, m), m);
+    let qty = capQty(exitQty(x.inventory, absInv, m), m);
     const side: Side = x.inventory.isPositive() ? 'Ask' : 'Bid';
     if (qty.lt(m.minQuantity) || qty.lte(0)) {
       // Cannot close with a legal order: treat as flat (flow quotes move it) unless only exits are allowed.
@@ -99,6 +116,13 @@ export function decide(x: DecideInput): Decision {
     const stage = exitStage(x, side);
     const price = exitPrice(side, stage, bid, ask, m.tickSize);
     if (price === null) return NO_QUOTE('no touch for exit');
+    const funds = x.funds;
+    if (funds) {
+      // Sell what can be freed, buy what the quote pays for; an exit nothing funds waits for the balance.
+      const cap = floorToStep(side === 'Ask' ? funds.base : funds.quote.div(price), m.stepSize);
+      if (qty.gt(cap)) qty = cap;
+      if (qty.lt(m.minQuantity) || qty.lte(0)) return x.reducing || x.exitsOnly ? NO_QUOTE('no funds') : flowQuote(x, bid, ask, null);
+    }
     return {
       quote: {
         side,
@@ -122,18 +146,33 @@ export function decide(x: DecideInput): Decision {
 function flowQuote(x: DecideInput, bid: Decimal | null, ask: Decimal | null, dust: Decimal | null): Decision {
   const side = x.flowSide;
   if (side === null) return NO_QUOTE('no flow signal', dust);
+  const reason: SideReason = x.flowFresh ? 'flow' : 'hold';
+  const q = sideQuote(x, side, bid, ask, reason);
+  if (typeof q !== 'string') return { quote: q, why: reason, dust };
+  if (q !== 'no funds') return NO_QUOTE(q, dust);
+  // Spot: the flow's side cannot be funded; quote the side that can (volume is the point), or wait.
+  const other = sideQuote(x, opposite(side), bid, ask, 'funds');
+  if (typeof other === 'string') return NO_QUOTE(other, dust);
+  return { quote: other, why: 'funds', dust };
+}
+
+/** An opening quote on `side` (join/improve, order size, funded on spot), or why there is none. */
+function sideQuote(x: DecideInput, side: Side, bid: Decimal | null, ask: Decimal | null, reason: SideReason): Quote | 'no price' | 'no funds' {
   const m = x.market;
   const price = joinPrice(side, bid, ask, m.tickSize, x.p.improveTicks);
-  if (price === null || price.lte(0)) return NO_QUOTE('no price', dust);
+  if (price === null || price.lte(0)) return 'no price';
   let qty = x.p.orderQuantity ?? notionalQty(x.p.orderNotional, price, m);
   if (qty.lt(m.minQuantity)) qty = m.minQuantity;
   qty = capQty(qty, m);
-  const reason: SideReason = x.flowFresh ? 'flow' : 'hold';
-  return {
-    quote: { side, price, quantity: qty, reduceOnly: false, postOnly: true, ioc: false, reason, stage: 0, exit: false },
-    why: reason,
-    dust,
-  };
+  const funds = x.funds;
+  if (funds) {
+    // An Ask sells only base above the target (the target is kept); a Bid spends only free quote.
+    const can = side === 'Ask' ? minDec(funds.base, x.inventory.isPositive() ? x.inventory : ZERO) : funds.quote.div(price);
+    const cap = floorToStep(can, m.stepSize);
+    if (qty.gt(cap)) qty = cap;
+    if (qty.lt(m.minQuantity) || qty.lte(0)) return 'no funds';
+  }
+  return { side, price, quantity: qty, reduceOnly: false, postOnly: true, ioc: false, reason, stage: 0, exit: false };
 }
 
 /**
@@ -218,7 +257,7 @@ function ticks(tick: Decimal, n: number): Decimal {
 function exitStage(x: DecideInput, side: Side): 0 | 1 | 2 {
   if (x.reducing) {
     const since = x.reducingSince ?? x.now;
-    return x.now - since >= FLATTEN_IOC_AFTER_MS ? 2 : 1;
+    return x.now - since >= (x.reducingIocAfterMs ?? FLATTEN_IOC_AFTER_MS) ? 2 : 1;
   }
   if (!x.p.exitEscalation || x.inventorySince === null) return 0;
   const afterMs = x.p.exitEscalateAfterSec * 1000;

@@ -16,8 +16,7 @@ export class SymState {
   readonly flow: FlowSignal;
   opMode: OperatorMode = 'ACTIVE';
   reducingSince: number | null = null;
-  /** Spot: base balance (total). */
-  spotBase: Decimal = ZERO;
+  /** Spot: the base balance the operator keeps (TIERHUNTER_SPOT_TARGET_BASE); inventory is what is held above it. */
   spotTarget: Decimal = ZERO;
   /** Side of the last wanted quote, and whether it was an exit (for the inventory-switch log line). */
   quotedSide: Side | null = null;
@@ -27,12 +26,12 @@ export class SymState {
   blockedUntil = 0;
   rejectStreak = 0;
   consecutiveFailures = 0;
-  /** A reduce-only rejection asked for a fresh position read; nothing is placed until it arrives. */
+  /** A reduce-only (spot: insufficient funds) rejection asked for a fresh position/balance read; nothing is placed until it arrives. */
   positionReadPending = false;
   lastPositionReadAt = -Infinity;
   wake: TimerHandle | null = null;
   wakeAt = Infinity;
-  /** Exchange position that disagrees with ours, and since when (adopted if it persists). */
+  /** Exchange position (spot: balance - target) that disagrees with ours, and since when (reconciled if it persists). */
   driftQty: Decimal | null = null;
   driftEntry: Decimal = ZERO;
   driftSince = 0;

@@ -3,6 +3,20 @@
 // progress / ETA to the next tier at the current pace. Spot volume is kept separately; stablecoin pairs
 // (USDT/USDC) trade free and do not count toward any tier.
 import { D, type Decimal, ZERO } from '../util/decimal.js';
+import { decimalOf, intOf, StateError, type StateReader } from './state-codec.js';
+
+/**
+ * A RollingVolume's minute buckets (bucket start ms, exact volume) and their sum. As taken, volumes are the
+ * (immutable) Decimals themselves or the strings a restore has not parsed yet, so taking it copies two
+ * arrays and nothing else; JSON.stringify turns the Decimals into exact strings (their toJSON).
+ */
+export interface VolumeState {
+  starts: number[];
+  volumes: Array<string | Decimal>;
+  sum: string | Decimal;
+}
+
+const DEC_RE = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 export interface FeeTier {
   name: string;
@@ -45,7 +59,6 @@ export function volumeClass(symbol: string): 'futures' | 'spot' | null {
   return symbol.endsWith('_PERP') ? 'futures' : 'spot';
 }
 
-/** Rolling 30-day volume, deduped by (symbol, tradeId). Entries are kept in time order for eviction. */
 /**
  * Rolling 30-day volume in one-minute buckets: memory is bounded (at most 43,200 buckets) however many fills a
  * month brings, and the tier boundary is accurate to a minute (Backpack recalculates tiers hourly anyway).
@@ -53,7 +66,8 @@ export function volumeClass(symbol: string): 'futures' | 'spot' | null {
  */
 export class RollingVolume {
   private start: number[] = [];
-  private vol: Decimal[] = [];
+  /** A string is a restored volume not parsed yet (a month of buckets is parsed only as they are used). */
+  private vol: Array<Decimal | string> = [];
   private head = 0;
   private sum: Decimal = ZERO;
   /** Running sum for since(): buckets from index `idx` on, for the last `since` asked. */
@@ -62,12 +76,19 @@ export class RollingVolume {
   add(ts: number, notional: Decimal, now: number): void {
     if (ts <= now - WINDOW_MS) return;
     const b = Math.floor(ts / BUCKET_MS) * BUCKET_MS;
-    // Usually the newest bucket; history at start-up may land in an older one.
+    // Usually the newest bucket; history (the backfill) lands in older ones: found by bisection.
     let i = this.start.length;
-    while (i > this.head && this.start[i - 1]! > b) i--;
+    if (i > this.head && this.start[i - 1]! > b) {
+      let lo = this.head;
+      while (lo < i) {
+        const mid = (lo + i) >>> 1;
+        if (this.start[mid]! > b) i = mid;
+        else lo = mid + 1;
+      }
+    }
     const c = this.recent;
     if (i > this.head && this.start[i - 1] === b) {
-      this.vol[i - 1] = this.vol[i - 1]!.plus(notional);
+      this.vol[i - 1] = this.at(i - 1).plus(notional);
       if (c !== null && i - 1 >= c.idx) c.sum = c.sum.plus(notional);
     } else {
       this.start.splice(i, 0, b);
@@ -85,7 +106,7 @@ export class RollingVolume {
     const cutoff = now - WINDOW_MS;
     // A bucket leaves the window once all of its minute is older than 30 days.
     while (this.head < this.start.length && this.start[this.head]! + BUCKET_MS <= cutoff) {
-      this.sum = this.sum.minus(this.vol[this.head]!);
+      this.sum = this.sum.minus(this.at(this.head));
       this.head++;
     }
     if (this.head > 1024 && this.head * 2 > this.start.length) {
@@ -107,18 +128,47 @@ export class RollingVolume {
     if (c === null || since < c.since || c.idx < this.head) {
       let i = this.start.length;
       let s = ZERO;
-      while (i > this.head && this.start[i - 1]! + BUCKET_MS > since) s = s.plus(this.vol[--i]!);
+      while (i > this.head && this.start[i - 1]! + BUCKET_MS > since) s = s.plus(this.at(--i));
       c = { since, idx: i, sum: s };
       this.recent = c;
       return s;
     }
-    while (c.idx < this.start.length && this.start[c.idx]! + BUCKET_MS <= since) c.sum = c.sum.minus(this.vol[c.idx++]!);
+    while (c.idx < this.start.length && this.start[c.idx]! + BUCKET_MS <= since) c.sum = c.sum.minus(this.at(c.idx++));
     c.since = since;
     return c.sum;
   }
 
   buckets(): number {
     return this.start.length - this.head;
+  }
+
+  state(): VolumeState {
+    return { starts: this.start.slice(this.head), volumes: this.vol.slice(this.head), sum: this.sum };
+  }
+
+  private at(i: number): Decimal {
+    const v = this.vol[i]!;
+    if (typeof v !== 'string') return v;
+    const d = D(v);
+    this.vol[i] = d;
+    return d;
+  }
+
+  /** The same buckets (and so the same totals) as the volume `state()` was taken from. */
+  static fromState(r: StateReader): RollingVolume {
+    const starts = r.array('starts');
+    const vols = r.array('volumes');
+    if (starts.length !== vols.length) throw new StateError(`${r.path('volumes')} does not match ${r.path('starts')}`);
+    const w = new RollingVolume();
+    w.start = starts.map((x, i) => intOf(x, `${r.path('starts')}[${i}]`));
+    for (let i = 1; i < w.start.length; i++) if (w.start[i]! <= w.start[i - 1]!) throw new StateError(`${r.path('starts')} is not ascending`);
+    // Checked as decimals here, parsed when first used (parsing a month of them took ~0.3 s of a start).
+    w.vol = vols.map((x, i) => {
+      if (typeof x !== 'string' || !DEC_RE.test(x)) throw new StateError(`${r.path('volumes')}[${i}] is not a decimal`);
+      return x;
+    });
+    w.sum = decimalOf(r.get('sum'), r.path('sum'));
+    return w;
   }
 }
 
@@ -154,4 +204,17 @@ export function pacePerMs(w: RollingVolume, now: number, sessionStart: number): 
   const span = Math.min(HOUR_MS, now - sessionStart);
   if (span <= 0) return null;
   return w.since(now - span).div(span);
+}
+
+/**
+ * The tier a person should see: the table's name only when the account's real rates are that tier's (the
+ * table is a probe of a public schedule and accounts can have other rates); otherwise the account's rates
+ * as they are. Without account rates (not read yet) the volume tier of the table is all there is.
+ */
+export function tierLabel(byVolume: FeeTier, account: { makerBps: Decimal; takerBps: Decimal } | null, tiers: readonly FeeTier[] = FUTURES_TIERS): { name: string; makerBps: Decimal; takerBps: Decimal; fromTable: boolean } {
+  if (account === null) return { name: byVolume.name, makerBps: byVolume.makerBps, takerBps: byVolume.takerBps, fromTable: true };
+  const same = (x: FeeTier) => x.makerBps.eq(account.makerBps) && x.takerBps.eq(account.takerBps);
+  const match = same(byVolume) ? byVolume : tiers.find(same);
+  if (match) return { name: match.name, makerBps: account.makerBps, takerBps: account.takerBps, fromTable: true };
+  return { name: `maker ${account.makerBps}/taker ${account.takerBps} bps`, makerBps: account.makerBps, takerBps: account.takerBps, fromTable: false };
 }

@@ -4,12 +4,19 @@
 // ever recorded and the highest evicted one has been seen. (Fills missed while the bot was down are newer
 // than everything in the journal, so they are never below the watermark.) Non-numeric ids (funding
 // records) are few and kept exactly.
+import { StateError, stringsOf, type StateReader } from './state-codec.js';
 
 // Re-deliveries come from REST recoveries of the last seconds before our newest fill, or from a restart's
 // recovery of fills newer than the journal: 10,000 of our own fills per symbol is hours of trading at the
 // paper market's ~1 fill/s, far more than any recovery reaches back. (50,000 cost ~13 MB of heap on 3
 // symbols for no extra safety: bench memory.)
 const RECENT_PER_SYMBOL = 10_000;
+
+/** What a TradeDedupe knows, JSON-safe: per symbol the recent ids (oldest first) and the watermark. */
+export interface DedupeState {
+  symbols: Array<{ symbol: string; ids: string[]; min: string | null; floor: string | null }>;
+  other: string[];
+}
 
 interface PerSymbol {
   recent: Set<string>;
@@ -73,6 +80,32 @@ export class TradeDedupe {
       s.head = 0;
     }
     return true;
+  }
+
+  state(): DedupeState {
+    const symbols: DedupeState['symbols'] = [];
+    for (const [symbol, s] of this.bySymbol) {
+      // Ids are added once each, so the recent set is exactly the order list from its head.
+      symbols.push({ symbol, ids: s.order.slice(s.head), min: s.min === null ? null : s.min.toString(), floor: s.floor === null ? null : s.floor.toString() });
+    }
+    return { symbols, other: [...this.other] };
+  }
+
+  /** A dedupe that answers exactly as the one `state()` was taken from (same evictions to come). */
+  static fromState(r: StateReader, cap = RECENT_PER_SYMBOL): TradeDedupe {
+    const d = new TradeDedupe(cap);
+    const big = (v: unknown, where: string): bigint | null => {
+      if (v === null) return null;
+      if (typeof v !== 'string' || !INT_RE.test(v)) throw new StateError(`${where} is not an integer id`);
+      return BigInt(v);
+    };
+    for (const s of r.list('symbols')) {
+      const ids = stringsOf(s.get('ids'), s.path('ids'));
+      if (ids.some((id) => !INT_RE.test(id))) throw new StateError(`${s.path('ids')} holds a non-numeric id`);
+      d.bySymbol.set(s.str('symbol'), { recent: new Set(ids), order: ids.slice(), head: 0, min: big(s.get('min'), s.path('min')), floor: big(s.get('floor'), s.path('floor')) });
+    }
+    for (const k of stringsOf(r.get('other'), r.path('other'))) d.other.add(k);
+    return d;
   }
 
   /** Entries held (for the memory benchmark and tests). */

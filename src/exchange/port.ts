@@ -13,6 +13,7 @@ import type {
   OrderInfo,
   OrderRequest,
   Outcome,
+  Paged,
   PositionInfo,
 } from './types.js';
 
@@ -73,6 +74,14 @@ export function virtualMetrics(requests: number, events: number, connected: bool
   };
 }
 
+export interface FillsQuery {
+  symbol?: string;
+  from?: number;
+  to?: number;
+  limit?: number;
+  offset?: number;
+}
+
 export interface ExchangePort {
   /** Human-readable host for headers ("api.backpack.exchange", "127.0.0.1:40123", "backtest"). */
   readonly host: string;
@@ -96,9 +105,10 @@ export interface ExchangePort {
   getBalances(): Promise<BalanceInfo[]>;
   getCollateral(): Promise<CollateralInfo>;
   getAccountFees(): Promise<AccountFees>;
-  /** Own fills (fillType=User), ascending by time. `from` in ms. */
-  getFills(q: { symbol?: string; from?: number; limit?: number; offset?: number }): Promise<FillInfo[]>;
-  getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<FundingInfo[]>;
+  /** One page of own fills (fillType=User), ascending by time; `from`/`to` in ms, inclusive. */
+  getFills(q: FillsQuery): Promise<Paged<FillInfo>>;
+  /** One page of funding payments, newest first (the endpoint has no time filter: page by offset). */
+  getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<Paged<FundingInfo>>;
   /** Mid/mark for valuation when no stream is running (check command). */
   getMarkPrice(symbol: string): Promise<Decimal | null>;
 }

@@ -115,6 +115,24 @@ export interface FillInfo {
   timestamp: number; // ms
 }
 
+/**
+ * Backpack's paging headers on history endpoints (X-TOTAL rows in all, X-PAGE-COUNT pages of X-PAGE-SIZE,
+ * X-CURRENT-PAGE 1-based); each null when absent or unreadable. A client may stop early on them but must
+ * still stop on a short page: a proxy or an older deployment may drop them.
+ */
+export interface PageHeaders {
+  total: number | null;
+  pageCount: number | null;
+  currentPage: number | null;
+  pageSize: number | null;
+}
+
+/** One page of a history endpoint, with its paging headers when the exchange sent them. */
+export interface Paged<T> {
+  rows: T[];
+  page: PageHeaders | null;
+}
+
 export interface FundingInfo {
   symbol: string;
   /** Positive = received. */
@@ -201,5 +219,10 @@ export type ExchangeEvent =
   | { type: 'markPrice'; symbol: string; markPrice: Decimal; indexPrice: Decimal | null; fundingRate: Decimal | null; ts: number }
   | { type: 'order'; event: OrderEvent; recvNs: bigint }
   | { type: 'position'; event: PositionEvent }
+  /**
+   * The account's balances changed (the private balance stream). A hint only: its payload is not read for
+   * amounts; the core re-reads balances by REST.
+   */
+  | { type: 'balance'; ts: number }
   /** Stream connectivity. After 'resynced' the core must reconcile orders and positions by REST. */
   | { type: 'connection'; state: 'up' | 'down' | 'resynced'; ts: number; detail?: string };

@@ -4,7 +4,7 @@
 // (ReplayVenue per market: book rebuild, our queues and fills; the account; funding) and the port. Queries
 // (open orders, findOrder, fills, positions) travel like orders: answered from the venue's state when they
 // arrive, so resolve-by-query sees what a real venue would.
-import { virtualMetrics, type ExchangeMetrics, type ExchangePort } from '../exchange/port.js';
+import { virtualMetrics, type ExchangeMetrics, type ExchangePort, type FillsQuery } from '../exchange/port.js';
 import type {
   AccountFees,
   BalanceInfo,
@@ -16,6 +16,7 @@ import type {
   OrderInfo,
   OrderRequest,
   Outcome,
+  Paged,
   PositionInfo,
 } from '../exchange/types.js';
 import type { FillMetrics, SymbolFills } from '../backtest/fill-metrics.js';
@@ -24,14 +25,15 @@ import { unrealized } from '../sim/accounts/position.js';
 import type { TapeEvent } from '../tape/types.js';
 import type { VirtualClock } from '../util/clock.js';
 import { type Decimal, ZERO } from '../util/decimal.js';
-import { ReplayAccount, STARTING_COLLATERAL } from './account.js';
+import { ReplayAccount } from './account.js';
+import { AccountAnswers } from './answers.js';
 import type { TapeFeed } from './feed.js';
 import { FundingClock } from './funding.js';
 import { ReplayLoop } from './loop.js';
-import { eventOf, isReject, orderInfo, reject } from './orders.js';
+import { eventOf, isReject, newOrder, orderInfo, reject } from './orders.js';
 import type { ReplayMarket } from './market.js';
 import type { QueueModel } from './queue.js';
-import { ReplayVenue, type NewOrder, type VenueOrder } from './venue.js';
+import { ReplayVenue, type VenueOrder } from './venue.js';
 import { EngineView, nsOf } from './view.js';
 
 export interface ReplayFeedInput {
@@ -92,6 +94,7 @@ export class ReplayExchange extends ReplayLoop implements ExchangePort {
   /** Sees every event right after the engine handled it (the report's inventory watch). */
   observer: ((e: ExchangeEvent) => void) | null = null;
   private readonly metricsSink: FillMetrics | null;
+  private readonly answers: AccountAnswers;
 
   constructor(private readonly opts: ReplayExchangeOptions) {
     super(opts.clock, opts.latency, opts.tapes.map((t) => t.feed));
@@ -122,6 +125,8 @@ export class ReplayExchange extends ReplayLoop implements ExchangePort {
       this.markets.set(symbol, mk);
       this.list.push(mk);
     }
+    const answered = new Map([...this.markets].map(([s, mk]) => [s, { m: mk.m, mark: () => mk.view.mark }]));
+    this.answers = new AccountAnswers(this.account, answered);
   }
 
   /** The engine's view of a market's book (tests). */
@@ -302,21 +307,8 @@ export class ReplayExchange extends ReplayLoop implements ExchangePort {
     return this.request(() => {
       const mk = this.markets.get(req.symbol);
       if (!mk) return reject({ status: 400, code: 'INVALID_CLIENT_REQUEST', message: 'Invalid market symbol' });
-      const priceU = req.price === undefined ? null : mk.m.priceUnits(req.price);
-      const qtyU = mk.m.qtyUnits(req.quantity);
-      if (req.orderType === 'Limit' && priceU === null) return reject({ status: 400, code: 'INVALID_ORDER', message: 'Price decimal too long' });
-      if (qtyU === null) return reject({ status: 400, code: 'INVALID_ORDER', message: 'Quantity decimal too long' });
-      const n: NewOrder = {
-        id: String(this.nextOrderId++),
-        clientId: req.clientId,
-        side: req.side,
-        orderType: req.orderType,
-        timeInForce: req.timeInForce ?? 'GTC',
-        postOnly: req.postOnly ?? false,
-        reduceOnly: req.reduceOnly ?? false,
-        priceU: req.orderType === 'Market' ? null : priceU,
-        qtyU,
-      };
+      const n = newOrder(req, mk.m, () => String(this.nextOrderId++));
+      if (isReject(n)) return reject(n);
       const dup = [...this.open.values()].some((o) => o.clientId === req.clientId && req.clientId !== null);
       const r = mk.venue.arrive(n, mk.m.symbol, this.nowUs, dup);
       if (isReject(r)) return reject(r);
@@ -356,65 +348,32 @@ export class ReplayExchange extends ReplayLoop implements ExchangePort {
   findOrder(symbol: string, clientId: number): Promise<OrderInfo | null> {
     return this.request(() => {
       const o = this.findOpen(symbol, { clientId });
-      if (o) return this.info(o);
-      const h = this.account.history;
-      for (let i = h.length - 1; i >= 0; i--) if (h[i]!.symbol === symbol && h[i]!.clientId === clientId) return h[i]!;
-      return null;
+      return o ? this.info(o) : this.answers.finished(symbol, clientId);
     });
   }
 
   getPositions(): Promise<PositionInfo[]> {
-    return this.request(() => {
-      const out: PositionInfo[] = [];
-      for (const [s, p] of this.account.positions) {
-        const mk = this.markets.get(s)!;
-        if (!mk.m.isPerp || p.net.isZero()) continue;
-        const mark = mk.view.mark ?? p.entry;
-        out.push({ symbol: s, netQuantity: p.net, entryPrice: p.entry, markPrice: mark, pnlRealized: p.realized, pnlUnrealized: unrealized(p, mark), cumulativeFunding: p.cumFunding });
-      }
-      return out;
-    });
+    return this.request(() => this.answers.positions());
   }
 
   getBalances(): Promise<BalanceInfo[]> {
-    return this.request(() => {
-      const quote = new Map<string, Decimal>();
-      const out: BalanceInfo[] = [];
-      for (const x of this.list) {
-        if (x.m.isPerp) continue;
-        out.push({ asset: x.m.info.baseSymbol, available: this.account.baseBalance(x.m.symbol), locked: ZERO });
-        quote.set(x.m.info.quoteSymbol, (quote.get(x.m.info.quoteSymbol) ?? STARTING_COLLATERAL).add(this.account.quoteCash(x.m.symbol)));
-      }
-      for (const [asset, v] of quote) out.push({ asset, available: v, locked: ZERO });
-      return out;
-    });
+    return this.request(() => this.answers.balances());
   }
 
   getCollateral(): Promise<CollateralInfo> {
-    return this.request(() => {
-      const e = this.account.equity((s) => this.markets.get(s)?.view.mark ?? null);
-      return { netEquity: e.equity, netEquityAvailable: e.equity, pnlUnrealized: e.unrealized };
-    });
+    return this.request(() => this.answers.collateral());
   }
 
   getAccountFees(): Promise<AccountFees> {
     return this.request(() => this.opts.fees);
   }
 
-  getFills(q: { symbol?: string; from?: number; limit?: number; offset?: number }): Promise<FillInfo[]> {
-    return this.request(() => {
-      const rows = this.account.fills.filter((f) => (q.symbol === undefined || f.symbol === q.symbol) && (q.from === undefined || f.timestamp >= q.from));
-      const off = q.offset ?? 0;
-      return rows.slice(off, off + (q.limit ?? 100));
-    });
+  getFills(q: FillsQuery): Promise<Paged<FillInfo>> {
+    return this.request(() => this.answers.fills(q));
   }
 
-  getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<FundingInfo[]> {
-    return this.request(() => {
-      const rows = this.account.funding.filter((f) => q.symbol === undefined || f.symbol === q.symbol).slice().reverse();
-      const off = q.offset ?? 0;
-      return rows.slice(off, off + (q.limit ?? 100));
-    });
+  getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<Paged<FundingInfo>> {
+    return this.request(() => this.answers.funding(q));
   }
 
   async getMarkPrice(symbol: string): Promise<Decimal | null> {

@@ -1,8 +1,28 @@
-// Rendering the replay venue's orders as the port's types: OrderInfo (answers and queries), OrderEvent
-// (the private stream), and rejections as Outcomes. Pure.
-import type { OrderEvent, OrderEventType, OrderInfo, Outcome } from '../exchange/types.js';
+// Translating between the port's types and the replay venue's orders: an OrderRequest into the venue's
+// NewOrder (prices and quantities in the tape's integer units), and back as OrderInfo (answers and
+// queries), OrderEvent (the private stream), and rejections as Outcomes. Pure.
+import type { OrderEvent, OrderEventType, OrderInfo, OrderRequest, Outcome } from '../exchange/types.js';
 import type { ReplayMarket } from './market.js';
-import type { VenueOrder, VenueReject } from './venue.js';
+import type { NewOrder, VenueOrder, VenueReject } from './venue.js';
+
+/** The venue's order for a request, or the rejection of a price or quantity finer than the market's units. */
+export function newOrder(req: OrderRequest, m: ReplayMarket, nextId: () => string): NewOrder | VenueReject {
+  const priceU = req.price === undefined ? null : m.priceUnits(req.price);
+  const qtyU = m.qtyUnits(req.quantity);
+  if (req.orderType === 'Limit' && priceU === null) return { status: 400, code: 'INVALID_ORDER', message: 'Price decimal too long' };
+  if (qtyU === null) return { status: 400, code: 'INVALID_ORDER', message: 'Quantity decimal too long' };
+  return {
+    id: nextId(),
+    clientId: req.clientId,
+    side: req.side,
+    orderType: req.orderType,
+    timeInForce: req.timeInForce ?? 'GTC',
+    postOnly: req.postOnly ?? false,
+    reduceOnly: req.reduceOnly ?? false,
+    priceU: req.orderType === 'Market' ? null : priceU,
+    qtyU,
+  };
+}
 
 export function orderInfo(o: VenueOrder, m: ReplayMarket): OrderInfo {
   return {
@@ -27,7 +47,7 @@ export function reject(r: VenueReject): Outcome<never> {
   return { kind: 'rejected', code: r.code, message: r.message, status: r.status };
 }
 
-export function isReject(x: VenueOrder | VenueReject): x is VenueReject {
+export function isReject(x: VenueOrder | NewOrder | VenueReject): x is VenueReject {
   return 'code' in x;
 }
 

@@ -28,6 +28,8 @@ export interface ShutdownOptions {
 }
 
 export const DEFAULT_SHUTDOWN_DEADLINE_MS = 7500;
+/** With TIERHUNTER_FLATTEN_ON_STOP: up to 5 s of exits, then the usual stop; below pm2's kill_timeout of 12 s. */
+export const FLATTEN_STOP_DEADLINE_MS = 11_000;
 /** A repeat of the first signal this soon is a library re-raising it (see onSignal), not a second request. */
 const ECHO_MS = 100;
 

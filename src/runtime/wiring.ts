@@ -4,7 +4,7 @@
 // another core owns it we stop there, before this one cancels "orphaned" orders that are really the
 // other core's working orders.
 import { join } from 'node:path';
-import { loadConfig, openRunStateStore, type Config } from '../config/load.js';
+import { loadConfig, type Config } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { ControlServer, defaultSocketPath } from '../control/server.js';
 import { MIN_PUSH_INTERVAL_MS } from '../control/protocol.js';
@@ -19,6 +19,7 @@ import { ConsoleLogger } from './logger.js';
 import { loadOrCreatePaperKeys } from './paper-keys.js';
 import { coreVersion } from './version.js';
 import { livePreflight } from './preflight.js';
+import { FileRunStateStore } from './run-state.js';
 
 export interface StartCoreOptions {
   env?: NodeJS.ProcessEnv;
@@ -102,7 +103,7 @@ export async function startCore(opts: StartCoreOptions = {}): Promise<RunningCor
     let restUrl = config.restUrl;
     let wsUrl = config.wsUrl;
     if (config.runMode === 'paper') {
-      sim = await startSim({ host: '127.0.0.1', port: paperPort(env), seed: simSeed(env), stateFile: join(home, 'paper-exchange.json'), exchange: { ...PAPER_RETENTION } });
+      sim = await startSim({ host: '127.0.0.1', port: paperPort(env), seed: simSeed(env), stateFile: join(home, 'paper-exchange.json'), exchange: { ...PAPER_RETENTION, fillLimit: config.settings.paperFillHistory } });
       restUrl = sim.restUrl;
       wsUrl = sim.wsUrl;
       logger.info(`paper mode: paper exchange at ${restUrl} (no BPX_API_KEY set; set it to trade live)`);
@@ -120,7 +121,7 @@ export async function startCore(opts: StartCoreOptions = {}): Promise<RunningCor
       journal,
       stats: logFile,
       logger,
-      runState: openRunStateStore(home),
+      runState: new FileRunStateStore(home),
       coreVersion: coreVersion(),
       logFile: logFile.path,
       pid: process.pid,

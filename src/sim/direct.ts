@@ -5,6 +5,10 @@
 // Events are queued and delivered from a microtask after the exchange operation that produced them,
 // so a handler may place/cancel orders without re-entering the matching engine mid-match.
 //
+// With a latency model (src/sim/latency.ts, via src/sim/latency-link.ts) requests act on the exchange
+// after the entry latency and answer after the response latency, and events arrive after the feed latency
+// carrying the book as it was when they left (SnapshotBookView); without one, nothing is delayed.
+//
 // How a backtest driver advances time (the clock must be the exchange's VirtualClock):
 //
 //   const direct = new DirectExchange({ clock, seed: 42 });
@@ -15,15 +19,9 @@
 // advance(ms) runs clock.runUntil() in steps of at most `stepMs` (default 100 = one model step) and after
 // each step awaits setImmediate, which lets queued events reach the handler and lets any promise chains
 // the handler started (placeOrder -> then ...) settle before the simulated time moves on.
-//
-// Latency (optional, `latency`): an order, cancel or cancel-all reaches the matching engine an entry
-// latency after it was sent (so it meets the book as it is then) and its answer resolves a response latency
-// after that; `takeAnswered()` tells a driver that an answer was released so it can let the handler's
-// promise chain run at that virtual time. Without it (the default) requests act at once, as before.
 import type { VirtualClock } from '../util/clock.js';
-import type { LatencyModel } from './latency.js';
 import { D, Decimal, ZERO } from '../util/decimal.js';
-import { virtualMetrics, type ExchangeMetrics, type ExchangePort } from '../exchange/port.js';
+import { virtualMetrics, type ExchangeMetrics, type ExchangePort, type FillsQuery } from '../exchange/port.js';
 import type {
   AccountFees,
   BalanceInfo,
@@ -39,10 +37,12 @@ import type {
   OrderRequest,
   OrderStatus,
   Outcome,
+  Paged,
   PositionInfo,
   Side,
   TradeTick,
 } from '../exchange/types.js';
+import { pageHeadersFor } from './accounts/history.js';
 import type { OrderView } from './accounts/account.js';
 import type { SimOrder } from './engine/types.js';
 import { unrealized } from './accounts/position.js';
@@ -51,17 +51,21 @@ import { parseUnits, pow10 } from './engine/units.js';
 import type { OrderUpdateEvent, PositionView } from './events.js';
 import { SimExchange, type SimExchangeOptions } from './exchange.js';
 import type { SimMarket } from './market.js';
+import type { SimMarketSpec } from './model/markets.js';
+import { SnapshotBookView } from './book-snapshot.js';
+import type { LatencyModel } from './latency.js';
+import { LatencyLink } from './latency-link.js';
 
 export interface DirectExchangeOptions {
   clock: VirtualClock;
   /** Use an existing exchange (its clock must be `clock`); otherwise one is created. */
   exchange?: SimExchange;
   seed?: number;
-  markets?: string[];
+  markets?: Array<string | SimMarketSpec>;
   /** The account this port trades as (any string; default "backtest"). */
   apiKey?: string;
   exchangeOptions?: Partial<Omit<SimExchangeOptions, 'clock'>>;
-  /** Entry and response latency of requests (none by default). */
+  /** Client-exchange latency (default none). */
   latency?: LatencyModel;
 }
 
@@ -221,19 +225,16 @@ export class DirectExchange implements ExchangePort {
   readonly exchange: SimExchange;
   readonly clock: VirtualClock;
   readonly apiKey: string;
-  private queue: ExchangeEvent[] = [];
+  private readonly link: LatencyLink<ExchangeEvent>;
   private readonly pendingBook = new Set<string>();
   private scheduled = false;
   private onEvent: ((e: ExchangeEvent) => void) | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly views = new Map<string, EngineBookView>();
   private readonly counters = { rest: 0, events: 0 };
-  private readonly latency: LatencyModel | null;
-  private answered = false;
 
   constructor(opts: DirectExchangeOptions) {
     this.clock = opts.clock;
-    this.latency = opts.latency && !opts.latency.zero ? opts.latency : null;
     this.apiKey = opts.apiKey ?? 'backtest';
     this.exchange =
       opts.exchange ??
@@ -244,6 +245,7 @@ export class DirectExchange implements ExchangePort {
         ...(opts.markets ? { markets: opts.markets } : {}),
       });
     this.exchange.account(this.apiKey);
+    this.link = new LatencyLink(opts.clock, opts.latency ?? null, () => this.drain());
   }
 
   metrics(): ExchangeMetrics {
@@ -255,19 +257,19 @@ export class DirectExchange implements ExchangePort {
   }
 
   private push(e: ExchangeEvent): void {
-    this.queue.push(e);
-    if (!this.scheduled) {
+    this.link.send(e);
+    if (!this.scheduled && !this.link.delaysFeed) {
       this.scheduled = true;
       queueMicrotask(() => this.drain());
     }
   }
 
-  /** Deliver queued events in order (also called by advance()). */
+  /** Deliver queued events that are due, in order (also called by advance()). */
   drain(): void {
     this.scheduled = false;
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
+    for (;;) {
+      const batch = this.link.due();
+      if (batch.length === 0) break;
       for (const e of batch) {
         if (e.type === 'book') this.pendingBook.delete(e.symbol);
         this.counters.events++;
@@ -290,7 +292,16 @@ export class DirectExchange implements ExchangePort {
     const key = this.apiKey;
     this.unsubscribe = this.exchange.subscribe({
       bookChanged: (symbol, _id, ts) => {
-        if (!wanted.has(symbol) || this.pendingBook.has(symbol)) return;
+        if (!wanted.has(symbol)) return;
+        if (this.link.delaysFeed) {
+          // The book as it is now, seen after the feed latency; several changes within one ms are one update.
+          const m = this.exchange.market(symbol)!;
+          const last = this.link.last();
+          if (last && last.e.type === 'book' && last.e.symbol === symbol && last.e.ts === ts) last.e.book = new SnapshotBookView(m);
+          else this.push({ type: 'book', symbol, book: new SnapshotBookView(m), ts, recvNs: this.ns() });
+          return;
+        }
+        if (this.pendingBook.has(symbol)) return;
         this.pendingBook.add(symbol);
         this.push({ type: 'book', symbol, book: this.views.get(symbol)!, ts, recvNs: this.ns() });
       },
@@ -406,40 +417,7 @@ export class DirectExchange implements ExchangePort {
     }));
   }
 
-  /** Requests travel with latency: a driver pumps the handlers' promise chains when this turns true. */
-  get hasLatency(): boolean {
-    return this.latency !== null;
-  }
-
-  /** True once after an answer was released (see the header). */
-  takeAnswered(): boolean {
-    const a = this.answered;
-    this.answered = false;
-    return a;
-  }
-
-  /** Run `act` at the venue after the entry latency; resolve with its result after the response latency. */
-  private travel<T>(lat: LatencyModel, act: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.clock.setTimeout(() => {
-        // The answer's time is fixed on arrival: the act may settle a microtask later, when the clock moved on.
-        const at = this.clock.now() + lat.response();
-        act().then(
-          (out) => this.clock.setTimeout(() => {
-            this.answered = true;
-            resolve(out);
-          }, Math.max(0, at - this.clock.now())),
-          reject,
-        );
-      }, lat.entry());
-    });
-  }
-
-  placeOrder(req: OrderRequest): Promise<Outcome<OrderInfo>> {
-    return this.latency ? this.travel(this.latency, () => this.placeNow(req)) : this.placeNow(req);
-  }
-
-  private async placeNow(req: OrderRequest): Promise<Outcome<OrderInfo>> {
+  async placeOrder(req: OrderRequest): Promise<Outcome<OrderInfo>> {
     this.counters.rest++;
     const m = this.exchange.market(req.symbol);
     const body: Record<string, unknown> = {
@@ -453,37 +431,33 @@ export class DirectExchange implements ExchangePort {
     if (req.timeInForce) body['timeInForce'] = req.timeInForce;
     if (req.postOnly) body['postOnly'] = true;
     if (req.reduceOnly) body['reduceOnly'] = true;
-    const r = await this.exchange.submitOrderAs(this.apiKey, body, orderInfoOf);
+    const r = await this.link.request(() => this.exchange.submitOrderAs(this.apiKey, body, orderInfoOf));
     return r.ok ? { kind: 'accepted', value: r.value } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
   }
 
-  cancelOrder(symbol: string, id: { orderId: string } | { clientId: number }): Promise<Outcome<OrderInfo>> {
-    return this.latency ? this.travel(this.latency, () => this.cancelNow(symbol, id)) : this.cancelNow(symbol, id);
-  }
-
-  private async cancelNow(symbol: string, id: { orderId: string } | { clientId: number }): Promise<Outcome<OrderInfo>> {
+  async cancelOrder(symbol: string, id: { orderId: string } | { clientId: number }): Promise<Outcome<OrderInfo>> {
     this.counters.rest++;
-    const r = this.exchange.cancelOrderAs(this.apiKey, symbol, id, orderInfoOf);
+    const r = await this.link.request(() => this.exchange.cancelOrderAs(this.apiKey, symbol, id, orderInfoOf));
     return r.ok ? { kind: 'accepted', value: r.value } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
   }
 
-  cancelAll(symbol: string): Promise<Outcome<OrderInfo[]>> {
-    return this.latency ? this.travel(this.latency, () => this.cancelAllNow(symbol)) : this.cancelAllNow(symbol);
-  }
-
-  private async cancelAllNow(symbol: string): Promise<Outcome<OrderInfo[]>> {
+  async cancelAll(symbol: string): Promise<Outcome<OrderInfo[]>> {
     this.counters.rest++;
-    const r = this.exchange.cancelAll(this.apiKey, symbol);
+    const r = await this.link.request(() => this.exchange.cancelAll(this.apiKey, symbol));
     return r.ok ? { kind: 'accepted', value: r.value.map(toOrderInfo) } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
   }
 
   async getOpenOrders(symbol?: string): Promise<OrderInfo[]> {
     this.counters.rest++;
-    return this.exchange.openOrders(this.apiKey, symbol).map(toOrderInfo);
+    return this.link.request(() => this.exchange.openOrders(this.apiKey, symbol).map(toOrderInfo));
   }
 
   async findOrder(symbol: string, clientId: number): Promise<OrderInfo | null> {
     this.counters.rest++;
+    return this.link.request(() => this.lookup(symbol, clientId));
+  }
+
+  private lookup(symbol: string, clientId: number): OrderInfo | null {
     const live = this.exchange.getOrder(this.apiKey, symbol, { clientId });
     if (live.ok) return toOrderInfo(live.value);
     const acct = this.exchange.account(this.apiKey);
@@ -496,7 +470,7 @@ export class DirectExchange implements ExchangePort {
 
   async getPositions(): Promise<PositionInfo[]> {
     this.counters.rest++;
-    return this.exchange.positions(this.apiKey).map(toPositionInfo);
+    return this.link.request(() => this.exchange.positions(this.apiKey).map(toPositionInfo));
   }
 
   async getBalances(): Promise<BalanceInfo[]> {
@@ -516,10 +490,10 @@ export class DirectExchange implements ExchangePort {
     return { futuresMakerFeeBps: f.futuresMaker, futuresTakerFeeBps: f.futuresTaker, spotMakerFeeBps: f.spotMaker, spotTakerFeeBps: f.spotTaker };
   }
 
-  async getFills(q: { symbol?: string; from?: number; limit?: number; offset?: number }): Promise<FillInfo[]> {
+  async getFills(q: FillsQuery): Promise<Paged<FillInfo>> {
     this.counters.rest++;
-    const rows = this.exchange.fills(this.apiKey, { ...q, sortDirection: 'Asc' });
-    return rows.map((f) => ({
+    const p = this.exchange.fillPage(this.apiKey, { ...q, sortDirection: 'Asc' });
+    return { rows: p.rows.map((f) => ({
       tradeId: String(f.tradeId),
       orderId: f.orderId,
       clientId: f.clientId,
@@ -531,17 +505,18 @@ export class DirectExchange implements ExchangePort {
       feeSymbol: f.feeSymbol,
       isMaker: f.isMaker,
       timestamp: f.timestamp,
-    }));
+    })), page: pageHeadersFor(p.total, q.limit ?? 100, q.offset ?? 0) };
   }
 
-  async getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<FundingInfo[]> {
+  async getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<Paged<FundingInfo>> {
     this.counters.rest++;
-    return this.exchange.fundingPayments(this.apiKey, q).map((f) => ({
+    const p = this.exchange.fundingPage(this.apiKey, q);
+    return { rows: p.rows.map((f) => ({
       symbol: f.symbol,
       quantity: dec(f.quantity),
       fundingRate: dec(f.fundingRate),
       intervalEndTimestamp: f.intervalEndTimestamp,
-    }));
+    })), page: pageHeadersFor(p.total, q.limit ?? 100, q.offset ?? 0) };
   }
 
   async getMarkPrice(symbol: string): Promise<Decimal | null> {

@@ -71,6 +71,13 @@ export interface PositionUpdateEvent {
   ts: number;
 }
 
+/** One asset of an account changed (total or lock); listeners read the figures themselves. */
+export interface BalanceChangeEvent {
+  account: string;
+  asset: string;
+  ts: number;
+}
+
 /** A private fill as the engine holds it (units and the exact fee), for in-process listeners. */
 export interface RawFill {
   tradeId: number;
@@ -92,6 +99,8 @@ export interface SimListener {
   markPrice?(e: MarkEvent): void;
   order?(e: OrderUpdateEvent): void;
   position?(e: PositionUpdateEvent): void;
+  /** Per change (several per fill): the server coalesces them into account.balanceUpdate frames. */
+  balance?(e: BalanceChangeEvent): void;
   /**
    * In-process variants of trade, order and position (the direct adapter of a backtest): the engine's own
    * records, with no strings rendered. Called synchronously, at the same points as their string

@@ -7,12 +7,14 @@ import { D, Decimal, ZERO } from '../util/decimal.js';
 import type { FillQuery } from '../exchange/backpack/rest.js';
 import type { Side } from '../exchange/types.js';
 import { Account, feesFrom, type FeeRatesBps, type FillRecord, type FundingRecord, type OrderView } from './accounts/account.js';
+import { appendFill, badSeedFill, DEFAULT_FILL_LIMIT, fillPage, fundingPage, type HistoryPage } from './accounts/history.js';
 import { applyPerpFill, newPosition, unrealized, type PerpPosition } from './accounts/position.js';
 import { fillable, matchTaker, wouldCross, type MatchHooks } from './engine/match.js';
 import type { SimOrder } from './engine/types.js';
 import { decToUnits, parseUnits } from './engine/units.js';
 import { badRequest, err, invalidOrder, isApiError, parseOrder, type ApiError } from './engine/validate.js';
 import type {
+  BalanceChangeEvent,
   DepthEvent,
   MarkEvent,
   OrderEventType,
@@ -27,6 +29,7 @@ import { SimMarket } from './market.js';
 import { DEFAULT_MARKETS, type SimMarketSpec } from './model/markets.js';
 import { MarketModel, type ModelVenue } from './model/market-model.js';
 import { hashString } from './model/prng.js';
+import { ModelDriver } from './model-driver.js';
 
 export type { ApiError } from './engine/validate.js';
 export type Result<T> = { ok: true; value: T } | ({ ok: false } & ApiError);
@@ -44,7 +47,6 @@ export interface SimExchangeOptions {
   fees?: Partial<Record<keyof FeeRatesBps, string>>;
   /** Run the market model (default true). Tests of matching rules turn it off and place liquidity by hand. */
   model?: boolean;
-  modelStepMs?: number;
   /** Delay of taker orders in ms (Backpack's 100 ms speed bump); 0 = off (default). */
   takerSpeedBumpMs?: number;
   /**
@@ -53,9 +55,9 @@ export interface SimExchangeOptions {
    */
   historyLimit?: number;
   /**
-   * Keep only about this many fills per account (newest; trimmed in batches). Default: all. The paper
-   * exchange behind `npm start` runs for days at ~1 fill/s per symbol and saves its state every 10 s:
-   * unbounded, that history would grow by hundreds of MB a day in memory and on disk.
+   * Keep about this many fills per account (newest; the oldest are dropped in batches). Default 1,000,000
+   * (DEFAULT_FILL_LIMIT): an account's whole recent history as the real exchange keeps it, a month of a
+   * busy tier hunter, far above any page a client reads at once. Packed, ~52 bytes a fill.
    */
   fillLimit?: number;
   fundingIntervalMs?: number;
@@ -77,7 +79,10 @@ export interface SimStateFile {
     fees: Record<string, string>;
     balances: Record<string, string>;
     positions: Array<Record<string, string>>;
-    fills: FillRecord[];
+    /** Older state files held every fill here; now they live in an append-only log (server/fill-log.ts). */
+    fills?: FillRecord[];
+    /** Sequence number one past the newest fill this state covers (fills in the log beyond it are dropped). */
+    fillEnd?: number;
     history: OrderView[];
     funding: FundingRecord[];
     /**
@@ -99,10 +104,9 @@ export class SimExchange {
   readonly startingCollateral: Decimal;
   takerSpeedBumpMs: number;
   private readonly historyLimit: number;
-  private readonly fillLimit: number;
+  readonly fillLimit: number;
   private readonly startingBalances: Record<string, string>;
   private readonly defaultFees: FeeRatesBps;
-  private readonly modelStepMs: number;
   private readonly fundingIntervalMs: number;
   private readonly leverage: number;
   private nextOrderId = 1_000_000_000;
@@ -112,9 +116,8 @@ export class SimExchange {
   private readonly fundingHistory = new Map<string, Array<{ symbol: string; intervalEndTimestamp: number; fundingRate: string }>>();
   private readonly hooks = new Map<string, MatchHooks>();
   private readonly venues = new Map<string, ModelVenue>();
+  private readonly drivers: ModelDriver[] = [];
   private readonly reduceChecks = new Set<Account>();
-  /** Fill histories not in timestamp order (see fills()). */
-  private readonly unsortedFills = new WeakSet<FillRecord[]>();
 
   private readonly depthL: Array<(e: DepthEvent) => void> = [];
   private readonly bookL: Array<(s: string, id: number, ts: number) => void> = [];
@@ -122,6 +125,7 @@ export class SimExchange {
   private readonly markL: Array<(e: MarkEvent) => void> = [];
   private readonly orderL: Array<(e: OrderUpdateEvent) => void> = [];
   private readonly positionL: Array<(e: PositionUpdateEvent) => void> = [];
+  private readonly balanceL: Array<(e: BalanceChangeEvent) => void> = [];
   private readonly tradeRawL: Array<NonNullable<SimListener['tradeRaw']>> = [];
   private readonly orderRawL: Array<NonNullable<SimListener['orderRaw']>> = [];
   private readonly positionRawL: Array<NonNullable<SimListener['positionRaw']>> = [];
@@ -132,11 +136,10 @@ export class SimExchange {
     this.startingCollateral = D(opts.startingCollateral ?? '10000');
     this.startingBalances = opts.startingBalances ?? {};
     this.defaultFees = feesFrom(opts.fees);
-    this.modelStepMs = opts.modelStepMs ?? 100;
     this.fundingIntervalMs = opts.fundingIntervalMs ?? 3_600_000;
     this.takerSpeedBumpMs = opts.takerSpeedBumpMs ?? 0;
     this.historyLimit = opts.historyLimit ?? Infinity;
-    this.fillLimit = opts.fillLimit ?? Infinity;
+    this.fillLimit = opts.fillLimit ?? DEFAULT_FILL_LIMIT;
     this.leverage = opts.leverage ?? 10;
     const specs = (opts.markets ?? DEFAULT_MARKETS.map((m) => m.symbol)).map((x) => {
       if (typeof x !== 'string') return x;
@@ -152,9 +155,19 @@ export class SimExchange {
       this.venues.set(spec.symbol, venue);
       if (opts.model !== false) {
         const g = { tickUnit: m.ps.unit, stepUnit: m.qs.unit, minQty: m.minQty, priceScale: m.ps.scale, qtyScale: m.qs.scale };
-        m.model = new MarketModel(venue, spec.model, g, m.lastPrice, (this.seed ^ hashString(spec.symbol)) >>> 0);
-        m.model.seedBook();
+        const model = new MarketModel(venue, spec.dynamics, g, m.lastPrice, (this.seed ^ hashString(spec.symbol)) >>> 0, this.clock.now());
+        m.model = model;
+        model.seedBook();
         this.flush(m);
+        const driver = new ModelDriver(this.clock, model, () => {
+          this.runReduceChecks();
+          this.flush(m);
+        });
+        this.drivers.push(driver);
+        // Makers see every change of the book, also a user's: a sweep by a user is refilled like a model taker's.
+        this.bookL.push((symbol) => {
+          if (symbol === m.symbol) driver.poke();
+        });
       }
       this.fundingHistory.set(spec.symbol, []);
     }
@@ -162,29 +175,35 @@ export class SimExchange {
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Start the clock-driven parts: model steps, mark price pushes, funding. Idempotent. */
+  /**
+   * Play every model's events up to the clock's now, outside the timers (a paper server's warm-up replays
+   * the minutes before now this way, the clock reading each moment of that past). A model that has not
+   * played yet starts at the first such moment.
+   */
+  stepModels(): void {
+    const now = this.clock.now();
+    for (const m of this.markets.values()) {
+      if (!m.model) continue;
+      m.model.startAt(now);
+      m.model.advanceTo(now);
+      this.runReduceChecks();
+      this.flush(m);
+    }
+  }
+
+  /** Start the clock-driven parts: the market models, mark price pushes, funding. Idempotent. */
   start(): void {
     if (this.timers.length > 0) return;
-    const hasModel = [...this.markets.values()].some((m) => m.model);
-    if (hasModel) this.timers.push(this.clock.setInterval(() => this.stepModels(), this.modelStepMs));
+    for (const d of this.drivers) d.start();
     this.timers.push(this.clock.setInterval(() => this.pushMarks(), 1000));
     this.scheduleFunding();
   }
   stop(): void {
+    for (const d of this.drivers) d.stop();
     for (const t of this.timers) this.clock.clear(t);
     this.timers = [];
     this.clock.clear(this.fundingTimer);
     this.fundingTimer = null;
-  }
-
-  /** Advance every model by one step (normally driven by the clock). */
-  stepModels(): void {
-    for (const m of this.markets.values()) {
-      if (!m.model) continue;
-      m.model.step(this.modelStepMs);
-      this.runReduceChecks();
-      this.flush(m);
-    }
   }
 
   private scheduleFunding(): void {
@@ -216,6 +235,7 @@ export class SimExchange {
     add(this.markL, l.markPrice?.bind(l));
     add(this.orderL, l.order?.bind(l));
     add(this.positionL, l.position?.bind(l));
+    add(this.balanceL, l.balance?.bind(l));
     add(this.tradeRawL, l.tradeRaw?.bind(l));
     add(this.orderRawL, l.orderRaw?.bind(l));
     add(this.positionRawL, l.positionRaw?.bind(l));
@@ -232,11 +252,22 @@ export class SimExchange {
   account(key: string): Account {
     let a = this.accounts.get(key);
     if (!a) {
-      a = new Account(key, { ...this.defaultFees });
+      a = this.newAccount(key, { ...this.defaultFees });
       a.credit(USDC, this.startingCollateral);
       for (const [asset, amt] of Object.entries(this.startingBalances)) a.credit(asset, D(amt));
       this.accounts.set(key, a);
     }
+    return a;
+  }
+
+  /** An account whose balance changes reach the balance listeners. */
+  private newAccount(key: string, fees: FeeRatesBps): Account {
+    const a = new Account(key, fees);
+    a.onChange = (asset) => {
+      if (this.balanceL.length === 0) return;
+      const e: BalanceChangeEvent = { account: key, asset, ts: this.clock.now() };
+      for (const fn of this.balanceL) fn(e);
+    };
     return a;
   }
 
@@ -510,28 +541,48 @@ export class SimExchange {
     return rows.slice(off, off + (q.limit ?? 100));
   }
 
+  /** Fills of an account matching the query (newest first unless Asc), offset-paged. */
   fills(key: string, q: FillQuery): FillRecord[] {
-    const acct = this.account(key);
-    // Fills are appended in time order, so a `from` query starts at a binary search instead of scanning
-    // the whole history (a day's backtest holds ~800k fills and the core asks every 30 s). A history whose
-    // timestamps ever went backwards (a real clock stepping back) is scanned in full.
-    const all = acct.fills;
-    const first = q.from !== undefined && !this.unsortedFills.has(all) ? lowerBoundTs(all, q.from) : 0;
-    const src = first > 0 ? all.slice(first) : all;
-    let rows = src.filter(
-      (f) => (!q.symbol || f.symbol === q.symbol) && (!q.orderId || f.orderId === q.orderId) && (q.from === undefined || f.timestamp >= q.from) && (q.to === undefined || f.timestamp <= q.to),
-    );
-    if (q.sortDirection !== 'Asc') rows = rows.slice().reverse();
-    const off = q.offset ?? 0;
-    return rows.slice(off, off + (q.limit ?? 100));
+    return this.fillPage(key, q).rows;
+  }
+
+  /** fills() plus the number of matches in all pages (the history endpoints' X-TOTAL). */
+  fillPage(key: string, q: FillQuery): HistoryPage<FillRecord> {
+    return fillPage(this.account(key), q);
   }
 
   fundingPayments(key: string, q: { symbol?: string; limit?: number; offset?: number }): FundingRecord[] {
-    const acct = this.account(key);
-    const rows = acct.funding.filter((f) => !q.symbol || f.symbol === q.symbol).slice().reverse();
-    const off = q.offset ?? 0;
-    return rows.slice(off, off + (q.limit ?? 100));
+    return this.fundingPage(key, q).rows;
   }
+
+  fundingPage(key: string, q: { symbol?: string; limit?: number; offset?: number; sortDirection?: 'Asc' | 'Desc' }): HistoryPage<FundingRecord> {
+    return fundingPage(this.account(key), q);
+  }
+
+  /**
+   * Tests and tools: add historical fills to an account's history (as if traded before this exchange
+   * started; balances and positions are not touched, so seed round trips that end flat). Oldest first, none
+   * older than the account's newest fill. A fill without a tradeId gets the market's next one; the
+   * market's trade ids continue above every seeded id.
+   */
+  seedFills(key: string, fills: Array<Omit<FillRecord, 'tradeId'> & { tradeId?: number }>): void {
+    const acct = this.account(key);
+    let last = acct.fills.newestTs ?? -Infinity;
+    // All checked before any is added: a bad batch changes nothing.
+    for (const f of fills) {
+      const bad = badSeedFill(f) ?? (this.markets.has(f.symbol) ? null : `unknown market ${f.symbol}`);
+      if (bad !== null) throw new Error(`seedFills: ${bad}`);
+      if (f.timestamp < last) throw new Error(`seedFills: fill at ${f.timestamp} is older than the account's newest (${last}); seed oldest first, before trading`);
+      last = f.timestamp;
+    }
+    for (const f of fills) {
+      const m = this.markets.get(f.symbol)!;
+      const tradeId = f.tradeId ?? ++m.tradeSeq;
+      if (tradeId > m.tradeSeq) m.tradeSeq = tradeId;
+      appendFill(acct, { ...f, tradeId }, this.fillLimit);
+    }
+  }
+
 
   /** Size resting ahead of a live order in its level (queue position), as a decimal string; null if not resting. */
   queueAhead(key: string, orderId: string): string | null {
@@ -775,7 +826,17 @@ export class SimExchange {
     return {
       book: m.book,
       addHouse: (side, price, qty) => m.book.side(side).addHouse(price, qty, () => this.newHouse(m, side, price, 'Limit')),
+      addMaker: (side, price, qty) => {
+        if (qty <= 0) return;
+        const o = this.newHouse(m, side, price, 'Limit');
+        o.quantity = qty;
+        o.remaining = qty;
+        m.book.side(side).add(o);
+      },
       cancelHouse: (side, price, qty) => m.book.side(side).cancelHouse(price, qty),
+      removeMaker: (side, o) => {
+        if (o.account === null && m.book.side(side).remove(o)) o.status = 'Cancelled';
+      },
       houseTake: (side, qty, limit) => {
         const o = this.newHouse(m, side, limit, limit === null ? 'Market' : 'Limit');
         o.quantity = qty;
@@ -914,10 +975,7 @@ export class SimExchange {
       isMaker,
       timestamp: ts,
     };
-    const prev = acct.fills[acct.fills.length - 1];
-    if (prev !== undefined && prev.timestamp > ts) this.unsortedFills.add(acct.fills);
-    acct.fills.push(rec);
-    if (acct.fills.length >= 2 * this.fillLimit) acct.fills.splice(0, acct.fills.length - this.fillLimit);
+    appendFill(acct, rec, this.fillLimit);
     if (this.orderL.length > 0) {
       const e: OrderUpdateEvent = {
         account: acct.key,
@@ -1088,7 +1146,7 @@ export class SimExchange {
           cumFunding: p.cumFunding.toString(),
           fees: p.fees.toString(),
         })),
-        fills: a.fills,
+        fillEnd: a.fills.end,
         history,
         funding: a.funding,
         openAtSave,
@@ -1107,7 +1165,7 @@ export class SimExchange {
       if (m) m.tradeSeq = Math.max(m.tradeSeq, seq);
     }
     for (const sa of s.accounts) {
-      const a = new Account(sa.key, feesFrom(sa.fees));
+      const a = this.newAccount(sa.key, feesFrom(sa.fees));
       for (const [asset, total] of Object.entries(sa.balances)) a.balance(asset).total = D(total);
       for (const p of sa.positions) {
         a.positions.set(p['symbol']!, {
@@ -1120,26 +1178,14 @@ export class SimExchange {
           fees: D(p['fees'] ?? '0'),
         });
       }
-      a.fills.push(...sa.fills);
-      for (let i = 1; i < a.fills.length; i++) if (a.fills[i - 1]!.timestamp > a.fills[i]!.timestamp) this.unsortedFills.add(a.fills);
+      // Fills: inline in older state files; otherwise the state file's loader adds them from the fill log.
+      for (const f of sa.fills ?? []) a.fills.append(f);
       a.history.push(...sa.history);
       // A state saved without limits (or with larger ones) is cut to this exchange's limits.
-      if (a.fills.length > this.fillLimit) a.fills.splice(0, a.fills.length - this.fillLimit);
+      a.fills.keepNewest(this.fillLimit);
       if (a.history.length > this.historyLimit) a.history.splice(0, a.history.length - this.historyLimit);
       a.funding.push(...sa.funding);
       this.accounts.set(a.key, a);
     }
   }
-}
-
-/** First index whose timestamp is >= ts in a timestamp-ordered fill list. */
-function lowerBoundTs(rows: readonly FillRecord[], ts: number): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rows[mid]!.timestamp < ts) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -11,14 +11,17 @@ import { SystemClock, type Clock } from '../util/clock.js';
 import { SimExchange, type SimExchangeOptions } from './exchange.js';
 import { FaultController, type Faults } from './server/faults.js';
 import { createRestHandler, type RestContext } from './server/rest.js';
-import { loadState, saveState } from './server/state-file.js';
+import { SimStateStore } from './server/state-file.js';
 import { WsHub } from './server/ws.js';
+import { WARMUP_MS, WarmupClock, warmUp } from './warmup.js';
 
 export { SimExchange } from './exchange.js';
+export { DEFAULT_FILL_LIMIT } from './accounts/history.js';
 export type { SimExchangeOptions, Result, ApiError, FillQuery, SimStateFile } from './exchange.js';
 export { FaultController, NO_FAULTS, parseFaults, type Faults } from './server/faults.js';
 export type { SimListener, DepthEvent, TradeEvent, MarkEvent, OrderUpdateEvent, PositionUpdateEvent, PositionView } from './events.js';
 export { DEFAULT_MARKETS, type SimMarketSpec } from './model/markets.js';
+export { WARMUP_MS } from './warmup.js';
 
 export interface StartSimOptions {
   port?: number;
@@ -35,6 +38,8 @@ export interface StartSimOptions {
   pingIntervalMs?: number;
   /** How often the state file is written (default 10 s). */
   stateSaveIntervalMs?: number;
+  /** Simulated market history run before listening (default WARMUP_MS; 0: start with no past). */
+  warmupMs?: number;
 }
 
 export interface RunningSim {
@@ -48,16 +53,17 @@ export interface RunningSim {
 }
 
 /**
- * History a long-running paper exchange keeps per account (`npm start`, `tierhunter sim`): the newest
- * 10,000 fills and finished orders, about an hour at the paper market's fill rate on 3 symbols. It is what
- * the core's recovery and the TUI ever read back; more only costs memory and time in every state save
- * (the state file is rewritten every 10 s). Tests and the soak keep everything (their record checks need it).
+ * Finished orders a long-running paper exchange keeps per account (`npm start`, `tierhunter sim`): the
+ * newest 10,000, what the core's order lookups ever read back (the order history is rewritten with the
+ * state file every 10 s). Fills are kept far longer (`fillLimit`, default 1,000,000: the account's whole
+ * recent history, as the real exchange keeps it, written incrementally). Tests and the soak keep
+ * everything (their record checks need it).
  */
-export const PAPER_RETENTION = { historyLimit: 10_000, fillLimit: 10_000 } as const;
+export const PAPER_RETENTION = { historyLimit: 10_000 } as const;
 
 export async function startSim(opts: StartSimOptions = {}): Promise<RunningSim> {
   const host = opts.host ?? '127.0.0.1';
-  const clock = opts.clock ?? new SystemClock();
+  const clock = new WarmupClock(opts.clock ?? new SystemClock());
   const exchange = new SimExchange({
     ...opts.exchange,
     clock,
@@ -65,7 +71,10 @@ export async function startSim(opts: StartSimOptions = {}): Promise<RunningSim> 
     ...(opts.markets ? { markets: opts.markets } : {}),
     ...(opts.startingCollateral ? { startingCollateral: opts.startingCollateral } : {}),
   });
-  if (opts.stateFile) await loadState(opts.stateFile, exchange);
+  const stateStore = opts.stateFile ? new SimStateStore(opts.stateFile, exchange) : null;
+  if (stateStore) await stateStore.load();
+  // After the state file (public trade ids continue from the saved ones), before anyone can connect.
+  warmUp(exchange, clock, opts.warmupMs ?? WARMUP_MS);
   const faults = new FaultController(opts.faults ?? {}, (opts.seed ?? 1) + 1);
   const keyCache = new Map<string, KeyObject>();
   const ctx: RestContext = { ex: exchange, faults, keyCache, rate: new Map(), hanging: new Set() };
@@ -83,9 +92,8 @@ export async function startSim(opts: StartSimOptions = {}): Promise<RunningSim> 
   let saveTimer: NodeJS.Timeout | null = null;
   let saving: Promise<void> = Promise.resolve();
   const save = (): Promise<void> => {
-    if (!opts.stateFile) return Promise.resolve();
-    const file = opts.stateFile;
-    saving = saving.then(() => saveState(file, exchange)).catch(() => undefined);
+    if (!stateStore) return Promise.resolve();
+    saving = saving.then(() => stateStore.save()).catch(() => undefined);
     return saving;
   };
   if (opts.stateFile) {

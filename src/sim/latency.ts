@@ -1,81 +1,72 @@
-// Latency model for virtual-time backtests (the replay exchange and, optionally, DirectExchange): how long
-// an order or cancel takes to reach the venue (entry), how long the venue's answer and its private updates
-// take to come back (response), and how late market data reaches the engine (feed). Pure and seeded: the
-// same seed gives the same draws, so a backtest stays deterministic.
+// Latency between a trading client and the exchange, for backtests (hftbacktest's three kinds):
+// - entry: from sending a request to the exchange acting on it (the order meets the book as it is then);
+// - response: from the exchange acting to the client receiving the answer;
+// - feed: from an event at the exchange (book change, trade, own fill) to the client seeing it.
+// Each draw is the setting times a log-normal factor (median 1, log-sd `jitter`) from a seeded PRNG, so a
+// run is reproducible; constant memory.
 //
-// Each draw is base x (1 + jitter x (E - 1)) with E ~ Exp(1): the mean is the base, it is never below
-// base x (1 - jitter) (E >= 0), and the tail is long on the slow side, as network delays are (never much
-// faster than usual, now and then several times slower).
-//
-// Defaults, for a VPS next to Backpack's servers (AWS Tokyo). The only measurement at hand
-// (/work/shared/backpack-api.md §3.4, a third-party probe) puts engine-to-client at ~50-65 ms median from
-// Seattle, whose network share alone is ~45-50 ms one way (a ~90-100 ms Seattle-Tokyo round trip): the
-// venue's own pipeline (matching engine -> gateway -> socket) is ~5-15 ms of it. From inside the region
-// the network is ~1 ms, so the pipeline dominates: feed 10 ms (its middle), and entry and response 5 ms
-// each (the REST path, CloudFront -> origin -> engine and back, is shorter than the market-data fan-out
-// but pays TLS and routing; 5 ms is the probe's "a few ms" clock agreement, no better). Jitter 0.3: the
-// probe's median-to-tail spread. All are settings because none of this is measured from the bot's host.
+// Defaults: a VPS next to the exchange. Backpack's engine and websocket servers are in AWS Tokyo; a probe
+// from Seattle measured engine-to-client latency of 50-65 ms, about the network time alone, so from the
+// same region the feed is a few ms. Orders pass more layers (REST gateway, signature check, risk) than
+// market data: hftbacktest's latency example derives order entry and response latency as 4x and 3x the
+// feed latency. Feed 2-3 ms -> entry 8 ms, response 6 ms (docs/BACKTEST.md).
 import { Prng } from './model/prng.js';
 
-export interface LatencySpec {
-  /** Engine -> venue, ms. */
+export interface LatencySettings {
   entryMs: number;
-  /** Venue -> engine for answers and private updates, ms. */
   responseMs: number;
-  /** Venue -> engine for market data, ms (the replay can take it from the tape instead). */
   feedMs: number;
-  /** Relative spread of the draws (0 = constant). */
+  /** Log-sd of the multiplicative jitter (0 = constant latencies). */
   jitter: number;
 }
 
-export const DEFAULT_LATENCY: Readonly<LatencySpec> = Object.freeze({ entryMs: 5, responseMs: 5, feedMs: 10, jitter: 0.3 });
-
-/** No latency at all (the synthetic backtest's historical behaviour). */
-export const ZERO_LATENCY: Readonly<LatencySpec> = Object.freeze({ entryMs: 0, responseMs: 0, feedMs: 0, jitter: 0 });
-
-/** One line naming what is wrong with a spec, or null. */
-export function checkLatency(s: LatencySpec): string | null {
-  for (const k of ['entryMs', 'responseMs', 'feedMs'] as const) {
-    const v = s[k];
-    if (!Number.isFinite(v) || v < 0 || v > 10_000) return `${k} must be 0..10000 ms, got ${v}`;
-  }
-  if (!Number.isFinite(s.jitter) || s.jitter < 0 || s.jitter > 1) return `jitter must be 0..1, got ${s.jitter}`;
-  return null;
-}
+export const VPS_LATENCY: Readonly<LatencySettings> = { entryMs: 8, responseMs: 6, feedMs: 3, jitter: 0.3 };
+export const ZERO_LATENCY: Readonly<LatencySettings> = { entryMs: 0, responseMs: 0, feedMs: 0, jitter: 0 };
 
 export class LatencyModel {
   private readonly rng: Prng;
   constructor(
-    readonly spec: Readonly<LatencySpec>,
-    seed = 1,
+    readonly settings: Readonly<LatencySettings>,
+    seed: number,
   ) {
-    const bad = checkLatency(spec);
-    if (bad) throw new RangeError(`latency: ${bad}`);
-    // A stream of its own: latency draws must not shift the market model's randomness.
-    this.rng = new Prng((seed ^ 0x1a7e9c3d) >>> 0);
+    this.rng = new Prng(seed ^ 0x1a7e9c);
   }
-
   get zero(): boolean {
-    return this.spec.entryMs === 0 && this.spec.responseMs === 0;
+    const s = this.settings;
+    return s.entryMs === 0 && s.responseMs === 0 && s.feedMs === 0;
   }
-  /** ms for the next order or cancel to reach the venue. */
   entry(): number {
-    return this.draw(this.spec.entryMs);
+    return this.draw(this.settings.entryMs);
   }
-  /** ms for the venue's answer (or a private update) to reach the engine. */
   response(): number {
-    return this.draw(this.spec.responseMs);
+    return this.draw(this.settings.responseMs);
   }
-  /** ms for a market-data message to reach the engine (fixed-feed mode). */
   feed(): number {
-    return this.draw(this.spec.feedMs);
+    return this.draw(this.settings.feedMs);
   }
+  private draw(ms: number): number {
+    if (ms <= 0) return 0;
+    const j = this.settings.jitter;
+    // Whole milliseconds: the clocks' resolution, and it keeps timer times exact.
+    return Math.max(1, Math.round(j > 0 ? ms * Math.exp(j * this.rng.normal()) : ms));
+  }
+}
 
-  private draw(base: number): number {
-    const j = this.spec.jitter;
-    if (base === 0 || j === 0) return base;
-    let u = this.rng.next();
-    if (u < 1e-12) u = 1e-12;
-    return base * (1 + j * (-Math.log(u) - 1));
+/**
+ * "ENTRY,RESPONSE,FEED[,JITTER]" in ms (JITTER a log-sd, default the VPS default), or "0" for none.
+ * Returns an error line naming what is wrong.
+ */
+export function parseLatency(text: string): LatencySettings | string {
+  const t = text.trim();
+  if (t === '0' || t === 'off' || t === 'none') return { ...ZERO_LATENCY };
+  const parts = t.split(',').map((s) => s.trim());
+  if (parts.length < 3 || parts.length > 4) return `--latency expects ENTRY,RESPONSE,FEED[,JITTER] in ms (e.g. 8,6,3) or 0, got "${text}"`;
+  const nums = parts.map(Number);
+  const names = ['ENTRY', 'RESPONSE', 'FEED', 'JITTER'];
+  for (let i = 0; i < nums.length; i++) {
+    const v = nums[i]!;
+    const max = i === 3 ? 2 : 10_000;
+    if (!/^\d*\.?\d+$/.test(parts[i]!) || !(v >= 0) || v > max) return `--latency ${names[i]} must be a number 0..${max}, got "${parts[i]}"`;
   }
+  return { entryMs: nums[0]!, responseMs: nums[1]!, feedMs: nums[2]!, jitter: nums[3] ?? VPS_LATENCY.jitter };
 }

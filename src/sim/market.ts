@@ -55,7 +55,8 @@ export class SimMarket {
     this.maxPrice = parseUnits(spec.maxPrice, this.ps.scale) as number;
     this.lastPrice = parseUnits(spec.initialPrice, this.ps.scale) as number;
     this.isPerp = spec.marketType === 'PERP';
-    this.baseOpenInterest = Math.round((spec.model.levelSize * 2000) * 10 ** this.qs.scale);
+    // Open interest the rest of the market holds: a round multiple of the touch depth (a display figure).
+    this.baseOpenInterest = Math.round(((spec.dynamics.touchDepthUsd * 200) / Number(spec.initialPrice)) * 10 ** this.qs.scale);
     this.pxCache = new DecCache(this.ps.scale);
     this.qtyCache = new DecCache(this.qs.scale);
     this.notionalCache = new DecCache(this.ps.scale + this.qs.scale, 1024);

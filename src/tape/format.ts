@@ -31,6 +31,7 @@ export function renderStats(r: TapeStatsResult, ctx: StatsContext): string {
     `spread          median ${fixed(r.spreadBpsMedian, 4)} bp over ${int(r.counts.bbo)} bbo updates`,
     `touch depth     median bid ${d.bid ?? 'n/a'} · ask ${d.ask ?? 'n/a'} · both ${d.both ?? 'n/a'}`,
     `maker markout   ${mk} (trades ${mkN})`,
+    `join-best fill  ${r.joinBest.rate === null ? 'n/a' : `${(r.joinBest.rate * 100).toFixed(1)} %`} within ${r.joinBest.windowSec} s (${int(r.joinBest.filled)} of ${int(r.joinBest.quotes)} quotes, one per side every ${r.joinBest.cadenceSec} s)`,
     `local-exchange  median ${fixed(r.localMinusExchangeMsMedian, 2)} ms (feed latency plus the clocks' offset)`,
   ].join('\n');
 }

@@ -7,8 +7,10 @@
 //   update gives one bid and one ask sample to `both`), in the tape's quantity unit.
 // - touchMarkoutBps: maker markout of every public trade (the maker is the taker's other side), src/tape/markout.ts,
 //   at 1 s, 10 s, 60 s, over trades with t + h at or before the last trade.
+// - joinBest: fill rate within 10 s of a 1-lot quote joining the best bid/ask every second, src/tape/join-best.ts.
 // - localMinusExchangeMsMedian: median of local - exchange time over events that carry both (feed latency
 //   plus the clocks' offset).
+import { JoinBestTracker, type JoinBestResult } from './join-best.js';
 import { MarkoutTracker, type MarkoutResult } from './markout.js';
 import { LinearSketch, QuantileSketch } from './sketch.js';
 import type { TapeEvent, TapeEventType, TapeHeader } from './types.js';
@@ -31,6 +33,7 @@ export interface TapeStatsResult {
   touchDepthMedian: { bid: number | null; ask: number | null; both: number | null };
   touchMarkoutBps: MarkoutResult['bps'];
   markoutTrades: MarkoutResult['fills'];
+  joinBest: JoinBestResult;
   localMinusExchangeMsMedian: number | null;
 }
 
@@ -48,6 +51,7 @@ export class TapeStats {
   private readonly askDepth = new QuantileSketch();
   private readonly bothDepth = new QuantileSketch();
   private readonly markout = new MarkoutTracker();
+  private readonly joinBest = new JoinBestTracker();
   /** local - exchange time, µs, in 0.1 ms bins (it can be negative: the clocks differ). */
   private readonly latency = new LinearSketch(100);
   private readonly qtyDiv: number;
@@ -62,6 +66,7 @@ export class TapeStats {
     if (this.first === null) this.first = e.localUs;
     this.last = e.localUs;
     if (e.exchUs !== null) this.latency.add(e.localUs - e.exchUs);
+    this.joinBest.add(e);
     switch (e.type) {
       case 'trade':
         if (this.firstTrade === null) this.firstTrade = e.localUs;
@@ -119,6 +124,7 @@ export class TapeStats {
       touchDepthMedian: { bid: qty(this.bidDepth.median()), ask: qty(this.askDepth.median()), both: qty(this.bothDepth.median()) },
       touchMarkoutBps: m.bps,
       markoutTrades: m.fills,
+      joinBest: this.joinBest.result(),
       localMinusExchangeMsMedian: lat === null ? null : lat / 1000,
     };
   }

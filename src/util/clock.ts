@@ -194,3 +194,18 @@ export class ScaledClock implements Clock {
     this.inner.clear(h);
   }
 }
+
+/** A clock whose timers are another clock's and whose now() a subclass derives from that clock's. */
+export abstract class DerivedClock implements Clock {
+  constructor(protected readonly inner: Clock) {}
+  abstract now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.inner.setTimeout(fn, ms);
+  }
+  setInterval(fn: () => void, ms: number): TimerHandle {
+    return this.inner.setInterval(fn, ms);
+  }
+  clear(h: TimerHandle | null | undefined): void {
+    this.inner.clear(h);
+  }
+}

@@ -4,10 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main, parseBacktestArgs } from '../../src/cli/backtest.js';
+import { main } from '../../src/cli/backtest.js';
+import { parseBacktestArgs } from '../../src/cli/backtest-args.js';
 import type { TapeEvent } from '../../src/tape/types.js';
 import { diff, snap, tempDir, trade, writeTape, ms } from '../replay/helpers.js';
 import { capture } from '../helpers/capture.js';
+import { VPS_LATENCY } from '../../src/sim/latency.js';
 
 const dir = tempDir('th-cli-tape-');
 
@@ -23,7 +25,7 @@ async function tape(): Promise<string> {
 test('--help documents the tape backtest and its flags', async () => {
   const r = await capture(() => main(['--help']));
   assert.equal(r.code, 0);
-  for (const s of ['--tape FILE', '--queue', 'risk-averse', '--queue-power', '--latency-entry-ms', '--latency-response-ms', '--latency-feed-ms', '--no-latency', 'feeTier', 'markoutBps', 'costPer1M']) {
+  for (const s of ['--tape FILE', '--queue', 'risk-averse', '--queue-power', '--latency E,R,F|tape[,J]', 'F=tape', '0 for', 'feeTier', 'markoutBps', 'costPer1M']) {
     assert.ok(r.out.includes(s), `--help mentions ${s}`);
   }
 });
@@ -40,8 +42,10 @@ test('bad tape flags: one clear line, exit 2, nothing run', async () => {
     ['--tape', t, '--compare'],
     ['--tape', t, '--queue', 'fifo'],
     ['--tape', t, '--queue-power', '0'],
-    ['--tape', t, '--latency-feed-ms', 'fast'],
-    ['--tape', t, '--latency-jitter', '2'],
+    ['--tape', t, '--latency', '8,6,fast'],
+    ['--tape', t, '--latency', '8,6,tape,5'],
+    ['--tape', t, '--latency', '8,tape'],
+    ['--latency', '8,6,tape'],
     ['--tape', t, '--tick-size', 'abc'],
     ['--tape', t, '--set', 'feeTier=Gold'],
     ['--tape', t, '--set', 'makerFeeBps=lots'],
@@ -57,22 +61,30 @@ test('bad tape flags: one clear line, exit 2, nothing run', async () => {
 });
 
 test('flags parse: several tapes, queue, latency, per-symbol tick, fee keys kept apart from settings', () => {
-  const a = parseBacktestArgs(['--tape', 'a', '--tape=b', '--queue', 'risk-averse', '--latency-entry-ms', '2', '--latency-feed-ms', '15', '--tick-size', 'X_USDC_PERP=0.5', '--set', 'makerFeeBps=1']);
+  const a = parseBacktestArgs(['--tape', 'a', '--tape=b', '--queue', 'risk-averse', '--latency', '2,6,15', '--tick-size', 'X_USDC_PERP=0.5', '--set', 'makerFeeBps=1']);
   assert.ok(typeof a !== 'string', String(a));
   assert.deepEqual(a.tapes, ['a', 'b']);
   assert.equal(a.queue, 'risk-averse');
   assert.deepEqual([a.latency.entryMs, a.latency.feedMs, a.feed], [2, 15, 'fixed']);
   assert.deepEqual(a.markets, { X_USDC_PERP: { tickSize: '0.5' } });
-  const z = parseBacktestArgs(['--no-latency']);
+  // By default a tape's feed latency is its own; F=tape says so explicitly while setting the others.
+  const d = parseBacktestArgs(['--tape', 'a']);
+  assert.ok(typeof d !== 'string');
+  assert.deepEqual([d.latency, d.feed], [VPS_LATENCY, 'tape']);
+  const e = parseBacktestArgs(['--tape', 'a', '--latency', '4,2,tape,0']);
+  assert.ok(typeof e !== 'string');
+  assert.deepEqual([e.latency, e.feed], [{ entryMs: 4, responseMs: 2, feedMs: VPS_LATENCY.feedMs, jitter: 0 }, 'tape']);
+  // 0: no latency at all, the feed included.
+  const z = parseBacktestArgs(['--tape', 'a', '--latency', '0']);
   assert.ok(typeof z !== 'string');
-  assert.deepEqual([z.latency.entryMs, z.latency.responseMs], [0, 0]);
+  assert.deepEqual([z.latency, z.feed], [{ entryMs: 0, responseMs: 0, feedMs: 0, jitter: 0 }, 'fixed']);
 });
 
 test('a tape run prints the replay facts; --json has the report fields; --set makerFeeBps gives a rebate', async () => {
   const t = await tape();
   const text = await capture(() => main(['--tape', t]));
   assert.equal(text.code, 0, text.err);
-  for (const s of ['backtest: engine on 1 tape(s)', 'replay ', 'queue prob (power 3)', 'feed 10 ms (the tape has no exchange times)', 'markout ', 'cost/$1M      fees', 'our fills ']) assert.ok(text.out.includes(s), `text has ${s}:\n${text.out}`);
+  for (const s of ['backtest: engine on 1 tape(s)', 'replay ', 'queue prob (power 3)', `feed ${VPS_LATENCY.feedMs} ms (the tape has no exchange times)`, 'markout ', 'cost/$1M      fees', 'our fills ']) assert.ok(text.out.includes(s), `text has ${s}:\n${text.out}`);
   const j = await capture(() => main(['--tape', t, '--json', '--set', 'makerFeeBps=-1', '--queue', 'risk-averse']));
   assert.equal(j.code, 0, j.err);
   const r = JSON.parse(j.out) as { [k: string]: any };

@@ -1,7 +1,8 @@
 // The backtest CLI: bad flags are one line and exit 2; --json prints a parseable report.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { main, parseBacktestArgs } from '../../src/cli/backtest.js';
+import { main } from '../../src/cli/backtest.js';
+import { parseBacktestArgs } from '../../src/cli/backtest-args.js';
 import { runCompare, spreadOf, standardStrategies } from '../../src/backtest/compare.js';
 import { renderCompare } from '../../src/backtest/format.js';
 import { capture } from '../helpers/capture.js';

@@ -96,6 +96,12 @@ test('ctl sends every command with the right symbol and value', async () => {
       const last = received.at(-1)!;
       assert.deepEqual([last.name, last.symbol ?? null, last.value ?? null], [name, symbol, value]);
     }
+    const reset = capture();
+    assert.equal(await main(['resume', '--reset-limits', '--socket', sock], reset.io), 0, reset.err.join('\n'));
+    assert.deepEqual([received.at(-1)!.name, received.at(-1)!.resetLimits], ['resume', true]);
+    const plain = capture();
+    assert.equal(await main(['resume', '--socket', sock], plain.io), 0);
+    assert.equal(received.at(-1)!.resetLimits, undefined, 'a plain resume never resets the limits');
     const snap = capture();
     assert.equal(await main(['snapshot', '--socket', sock], snap.io), 0);
     assert.equal(JSON.parse(snap.out.join('\n')).coreVersion, '0.0.0-test');
@@ -106,7 +112,7 @@ test('ctl sends every command with the right symbol and value', async () => {
 });
 
 test('ctl usage errors exit 2 without connecting', async () => {
-  for (const args of [[], ['explode'], ['force-inventory'], ['force-inventory', 'maybe'], ['pause', 'A', 'B'], ['pause', 'bad sym!'], ['stats', '--socket'], ['stats', '--bogus']]) {
+  for (const args of [[], ['explode'], ['force-inventory'], ['force-inventory', 'maybe'], ['pause', 'A', 'B'], ['pause', 'bad sym!'], ['stats', '--socket'], ['stats', '--bogus'], ['pause', '--reset-limits']]) {
     const c = capture();
     assert.equal(await main(args, { ...c.io, env: { TIERHUNTER_HOME: '/nonexistent-th' } }), 2, `args ${args.join(' ')}`);
     assert.match(c.err.join('\n'), /usage: tierhunter ctl/);

@@ -28,6 +28,7 @@ export function makeSnapshot(over: Partial<Snapshot> = {}): Snapshot {
     pnlHistory: [],
     recentFills: [],
     alerts: [],
+    limits: { session: { limit: '100', pnl: '0', hit: false, hitAt: null }, daily: { limit: '300', pnl: '0', hit: false, hitAt: null }, day: '2025-06-15' },
     logFile: '/tmp/log.txt',
     ...over,
   };

@@ -170,7 +170,7 @@ test('fill -> inventory switch: log line, cancel first, then a reduce-only exit 
   // partial fill 0.2 of 0.5 (fills may arrive before anything else)
   h.port.emit(fillEvent({ symbol: S, orderId: t.orderId!, clientId: t.clientId, side: 'Bid', price: D('100'), quantity: t.quantity }, { tradeId: 'p1', qty: '0.2', fee: '0.004' }, D('0.2'), h.clock.now()));
   await settle();
-  assert.ok(h.logger.lines.some((l) => l.includes(`[${S}] inventory switch: Bid -> Ask, position=0.2, notional=`)), h.logger.lines.join('\n'));
+  assert.ok(h.logger.lines.some((l) => l.includes(`[${S}] inventory switch: Bid -> Ask, position=0.20, notional=`)), h.logger.lines.join('\n'));
   assert.ok(h.port.names().includes('cancelOrder'));
   const exit = h.port.placed().at(-1)!;
   assert.equal(exit.side, 'Ask');
@@ -178,7 +178,7 @@ test('fill -> inventory switch: log line, cancel first, then a reduce-only exit 
   assert.equal(exit.postOnly, true);
   assert.equal(exit.quantity.toString(), '0.2');
   assert.equal(h.engine.stats.ledger(S).position.toString(), '0.2');
-  assert.ok(h.logger.lines.some((l) => l.includes('FILL Bid 0.2 @ 100 maker')));
+  assert.ok(h.logger.lines.some((l) => l.includes('FILL Bid 0.20 @ 100.0000 maker fee=0.004000 realized=0.000000 position=0.20')));
 });
 
 test('a fill event before the REST reply is matched by clientId', async () => {

@@ -110,3 +110,47 @@ test('TradingStats keeps the original API: recordPnl, recordFee, toLogString', (
   assert.match(block, /Equity: 1234\.5/);
   assert.match(block, /SOL_USDC_PERP: .*Maker fills 1/);
 });
+
+test('ledger (spot): a base-asset fee is a fee in quote value AND leaves the position; the round trip closes on dust', () => {
+  const SP = 'SOL_USDC';
+  const st = new TradingStats([SP]);
+  st.ledger(SP).dust = { step: D('0.01'), min: D('0.01') };
+  // buy 0.5 @ 100, fee 8 bps taken in SOL (0.0004, worth 0.04): held 0.4996 at cost 100
+  st.recordFill('Bid', '0.5', '100', true, { symbol: SP, fee: D('0.04'), baseFee: D('0.0004'), ts: 1000, tradeId: 'b1' });
+  let l = st.ledger(SP);
+  assert.equal(l.position.toString(), '0.4996');
+  assert.equal(l.avgCost.toString(), '100');
+  assert.equal(l.realized.toString(), '0');
+  assert.equal(l.inventorySince, 1000);
+  // sell 0.49 @ 100.02, fee 8 bps in USDC (0.03920784): 0.0096 left, below the 0.01 minimum -> trip closed
+  st.recordFill('Ask', '0.49', '100.02', true, { symbol: SP, fee: D('0.03920784'), ts: 1500, tradeId: 'a1' });
+  l = st.ledger(SP);
+  assert.equal(l.position.toString(), '0.0096');
+  assert.equal(l.avgCost.toString(), '100', 'the residual keeps its cost');
+  assert.equal(l.realized.toString(), '0.0098'); // 0.49 * 0.02
+  assert.equal(l.fees.toString(), '0.07920784');
+  assert.equal(l.baseAssetFees.toString(), '0.0004');
+  assert.equal(l.quoteAssetFees.toString(), '0.03920784');
+  assert.equal(l.trips, 1);
+  assert.equal(l.sumLosses.toString(), '-0.06940784'); // 0.0098 - 0.04 - 0.03920784
+  assert.equal(l.inventorySince, null);
+  assert.equal(l.meanInventoryMs(), 500);
+  // The next buy starts the next trip from the residual: 0.0096 + 0.5 - 0.0004 at cost 100.
+  st.recordFill('Bid', '0.5', '100', true, { symbol: SP, fee: D('0.04'), baseFee: D('0.0004'), ts: 2000, tradeId: 'b2' });
+  assert.equal(st.ledger(SP).position.toString(), '0.5092');
+  assert.equal(st.ledger(SP).inventorySince, 2000);
+  // Net PnL is exactly what the account made: quote -50 + 49.0098 - 0.03920784 - 50, base 0.5092 held at 100.
+  st.setMark(SP, D(100));
+  const cash = D(-50).plus('49.0098').minus('0.03920784').minus(50).plus(D('0.5092').mul(100));
+  assert.equal(st.figures(SP).netPnl.toString(), cash.toString());
+});
+
+test('ledger: without a dust rule (perps) a trip closes only at exactly zero', () => {
+  const st = new TradingStats([S]);
+  st.recordFill('Bid', '0.5', '100', true, { symbol: S, fee: D('0.01'), ts: 1, tradeId: 'x1' });
+  st.recordFill('Ask', '0.49', '100', true, { symbol: S, fee: D('0.01'), ts: 2, tradeId: 'x2' });
+  assert.equal(st.figures(S).trips, 0);
+  assert.equal(st.figures(S).quoteAssetFees.toString(), '0.02');
+  st.recordFill('Ask', '0.01', '100', true, { symbol: S, fee: D('0'), ts: 3, tradeId: 'x3' });
+  assert.equal(st.figures(S).trips, 1);
+});

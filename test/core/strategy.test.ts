@@ -182,3 +182,43 @@ test('strategy: inventory threshold is capped at the market minimum (a half-fill
   const sol = decide(input({ inventory: D('0.005'), flowSide: 'Bid' }));
   assert.notEqual(sol.quote?.reason, 'inventory');
 });
+
+// ------------------------------------------------------------------ spot funds
+
+const spotInput = (over: Partial<DecideInput> = {}): DecideInput => input({ market: perpMarket('SOL_USDC'), book: new FakeBook('SOL_USDC', [['100.00', 5], ['99.99', 5]], [['100.05', 5], ['100.06', 5]]), ...over });
+const funds = (base: string, quote: string) => ({ base: D(base), quote: D(quote) });
+
+test('strategy (spot): a flat symbol quotes the flow side only when it can fund it, else the side it can, else nothing', () => {
+  // Takers buy ('with' quotes the Ask): no base above the target to sell.
+  const noBase = decide(spotInput({ flowSide: 'Ask', funds: funds('0', '1000') }));
+  assert.deepEqual([noBase.quote?.side, noBase.quote?.quantity.toString(), noBase.quote?.price.toString(), noBase.quote?.reason], ['Bid', '0.5', '100', 'funds']);
+  // Base held but not above the target (inventory 0): still not for sale.
+  assert.equal(decide(spotInput({ flowSide: 'Ask', funds: funds('3', '1000') })).quote?.side, 'Bid');
+  // Base above the target with inventory forcing off: the Ask sells at most that.
+  const above = decide(spotInput({ flowSide: 'Ask', inventory: D('0.3'), forceInventory: false, funds: funds('3.3', '1000') }));
+  assert.deepEqual([above.quote?.side, above.quote?.quantity.toString(), above.quote?.reason], ['Ask', '0.3', 'flow']);
+  // A bid spends only the free quote, floored to the step.
+  const poor = decide(spotInput({ flowSide: 'Bid', funds: funds('0', '12.34') }));
+  assert.deepEqual([poor.quote?.side, poor.quote?.quantity.toString(), poor.quote?.reason], ['Bid', '0.12', 'flow']);
+  // Nothing to fund either side with: no quote at all (never an order the exchange would refuse).
+  const none = decide(spotInput({ flowSide: 'Ask', funds: funds('0.005', '0.5') }));
+  assert.equal(none.quote, null);
+  assert.equal(none.why, 'no funds');
+});
+
+test('strategy (spot): the exit sells what is held and free, floored to the step; a residual below the minimum is dust', () => {
+  // 0.5 bought, 0.0004 of it taken as the fee: 0.49 can be sold.
+  const exit = decide(spotInput({ inventory: D('0.4996'), funds: funds('0.4996', '0') }));
+  assert.deepEqual([exit.quote?.side, exit.quote?.quantity.toString(), exit.quote?.reduceOnly, exit.quote?.exit], ['Ask', '0.49', false, true]);
+  // Part of the base is locked elsewhere: sell what is free.
+  assert.equal(decide(spotInput({ inventory: D('0.4996'), funds: funds('0.3', '0') })).quote?.quantity.toString(), '0.3');
+  // Held below the target: buy back what the quote pays for.
+  const back = decide(spotInput({ inventory: D('-0.5'), funds: funds('0', '20') }));
+  assert.deepEqual([back.quote?.side, back.quote?.quantity.toString(), back.quote?.exit], ['Bid', '0.2', true]);
+  // The residual of a round trip cannot be sold: flat for quoting, reported as dust.
+  const dust = decide(spotInput({ inventory: D('0.0096'), flowSide: 'Ask', funds: funds('0.0096', '1000') }));
+  assert.deepEqual([dust.quote?.side, dust.quote?.reason, dust.dust?.toString()], ['Bid', 'funds', '0.0096']);
+  // Flattening: an exit nothing funds waits (it is not dust: the flatten is not done).
+  const stuck = decide(spotInput({ inventory: D('-0.5'), reducing: true, reducingSince: 0, funds: funds('0', '0') }));
+  assert.deepEqual([stuck.quote, stuck.why, stuck.dust], [null, 'no funds', null]);
+});

@@ -322,19 +322,38 @@ export function fileSize(path: string): number {
   return existsSync(path) ? statSync(path).size : 0;
 }
 
-/** Fill records in the journal ($TIERHUNTER_HOME/journal/*.jsonl). */
-export function journalFills(home: string): Array<{ symbol: string; tradeId: string }> {
+/**
+ * Fills the journal ($TIERHUNTER_HOME/journal/) holds, per symbol: those its checkpoint covers (its
+ * ledgers' fill counts; a graceful stop compacts the journal into one) plus the fill records after it.
+ */
+export function journalFills(home: string): Map<string, number> {
   const dir = join(home, 'journal');
-  if (!existsSync(dir)) return [];
-  const out: Array<{ symbol: string; tradeId: string }> = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort()) {
+  const out = new Map<string, number>();
+  if (!existsSync(dir)) return out;
+  let covers = -1;
+  const cpPath = join(dir, 'checkpoint.json');
+  if (existsSync(cpPath)) {
+    const cp = JSON.parse(readFileSync(cpPath, 'utf8')) as { covers: number; state: { stats: { ledgers: Array<{ symbol: string; counts: { fills: number } }> } } };
+    covers = cp.covers;
+    for (const l of cp.state.stats.ledgers) if (l.counts.fills > 0) out.set(l.symbol, l.counts.fills);
+  }
+  for (const f of readdirSync(dir).sort()) {
+    const m = /^fills(?:\.(\d{6}))?\.jsonl$/.exec(f);
+    if (!m || (m[1] === undefined ? 0 : Number(m[1])) <= covers) continue;
     for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
       if (!line.trim()) continue;
-      const r = JSON.parse(line) as { kind?: string; symbol: string; tradeId: string };
-      if (r.kind === 'fill') out.push(r);
+      const r = JSON.parse(line) as { kind?: string; symbol: string };
+      if (r.kind === 'fill') out.set(r.symbol, (out.get(r.symbol) ?? 0) + 1);
     }
   }
   return out;
+}
+
+/** All the journal's fills (see journalFills). */
+export function journalFillCount(home: string): number {
+  let n = 0;
+  for (const v of journalFills(home).values()) n += v;
+  return n;
 }
 
 /** Every regular file under `dir` (relative paths). */

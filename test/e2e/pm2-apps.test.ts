@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Cleanup, ECOSYSTEM, PM2_RUNTIME_BIN, PaperExchange, Pm2, attachInTmux, isAlive, journalFills, listFiles, logOf, ordersLeftAtExchange,
+  Cleanup, ECOSYSTEM, PM2_RUNTIME_BIN, PaperExchange, Pm2, attachInTmux, isAlive, journalFillCount, journalFills, listFiles, logOf, ordersLeftAtExchange,
   processesWithEnv, requireTmux, snapshot, socketPathOf, spawnTracked, statsBlocks, tempDir, waitUntil, withDeadline,
 } from './helpers.js';
 
@@ -65,7 +65,7 @@ test('two pm2 apps with separate homes run side by side without touching each ot
     }
     assert.notEqual(pids.get('th-sol'), pids.get('th-btc'));
     // Both trade before we stop them, so each journal has something in it.
-    for (const a of apps) await waitUntil(`${a.name} fills journaled`, () => journalFills(a.home).length > 0, 30_000);
+    for (const a of apps) await waitUntil(`${a.name} fills journaled`, () => journalFillCount(a.home) > 0, 30_000);
     const exSol = await PaperExchange.of(apps[0]!.home);
     const exBtc = await PaperExchange.of(apps[1]!.home);
     assert.notEqual(exSol.restUrl, exBtc.restUrl, 'separate paper exchanges');
@@ -97,7 +97,7 @@ test('two pm2 apps with separate homes run side by side without touching each ot
         const text = readFileSync(join(a.home, f), 'utf8');
         assert.ok(!text.includes(other.home), `${a.name}: ${f} mentions the other app's home`);
       }
-      assert.ok(journalFills(a.home).every((r) => r.symbol === a.symbol), `${a.name}: journal holds only ${a.symbol}`);
+      assert.ok([...journalFills(a.home).keys()].every((s) => s === a.symbol), `${a.name}: journal holds only ${a.symbol}`);
       const log = readFileSync(logOf(a.home), 'utf8');
       assert.match(log, new RegExp(`^Symbols: ${a.symbol}$`, 'm'));
       assert.ok(!log.includes(a.other), `${a.name}: log.txt never mentions ${a.other}`);

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, openRunStateStore } from '../../src/config/load.js';
+import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { KeyError } from '../../src/exchange/backpack/signing.js';
 import { FakeExchange } from './helpers/fake-exchange.js';
@@ -79,16 +79,6 @@ test('secret file: must be private; two-line and KEY=VALUE forms', () => {
   assert.equal(loadConfig({ TIERHUNTER_HOME: dir, TIERHUNTER_SECRET_FILE: f }).runMode, 'live');
   writeFileSync(f, 'just one line\n');
   assert.throws(() => loadConfig({ TIERHUNTER_HOME: dir, TIERHUNTER_SECRET_FILE: f }), (e: unknown) => e instanceof ConfigError && e.setting === 'TIERHUNTER_SECRET_FILE');
-});
-
-test('run-state store round-trips and tolerates junk', () => {
-  const home = tmp();
-  const store = openRunStateStore(home);
-  assert.deepEqual(store.load(), { forceInventory: null, globalMode: 'ACTIVE', symbolModes: {} });
-  store.save({ forceInventory: false, globalMode: 'REDUCING', symbolModes: { SOL_USDC_PERP: 'PAUSED' } });
-  assert.deepEqual(openRunStateStore(home).load(), { forceInventory: false, globalMode: 'REDUCING', symbolModes: { SOL_USDC_PERP: 'PAUSED' } });
-  writeFileSync(join(home, 'run-state.json'), JSON.stringify({ forceInventory: 'yes', globalMode: 'DANCING', symbolModes: { A_B: 'NOPE', C_D: 'PAUSED' } }));
-  assert.deepEqual(openRunStateStore(home).load(), { forceInventory: null, globalMode: 'ACTIVE', symbolModes: { C_D: 'PAUSED' } });
 });
 
 function runCheck(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -79,7 +79,7 @@ test('timeout fault: the order IS executed but unanswered -> unknown; findOrder 
 
   assert.equal(t.count('POST /api/v1/order', n0), 2, 'one request per order: no resend after the timeout');
   assert.equal(t.sim.exchange.openOrders(keys.apiKey).length, 1);
-  const fills = await a.getFills({ symbol: SOL });
+  const fills = (await a.getFills({ symbol: SOL })).rows;
   assert.deepEqual(fills.map((f) => [f.clientId, f.isMaker]), [[6002, false]]);
   assert.equal((await a.cancelAll(SOL)).kind, 'accepted');
 });

@@ -9,7 +9,7 @@ import type { BackpackAdapter } from '../../src/exchange/backpack/adapter.js';
 import type { KeyPair } from '../../src/exchange/backpack/signing.js';
 import { D, type Decimal } from '../../src/util/decimal.js';
 import type { ExchangeEvent, OrderEvent, OrderRequest, PositionEvent } from '../../src/exchange/types.js';
-import { newKeys, SOL, startSimTarget, waitFor, type SimTarget } from './helpers/sim-target.js';
+import { newKeys, SOL, SOL_SPOT, startSimTarget, waitFor, type SimTarget } from './helpers/sim-target.js';
 
 let t: SimTarget;
 before(async () => {
@@ -196,6 +196,32 @@ test('private streams: accepted, maker fill with fee, position update, cancelled
   assert.equal(a.metrics().wsParseErrors, 0);
   assert.equal(a.handlerErrors, 0);
   await a.close();
+});
+
+test('spot balance stream: subscribed in its own SUBSCRIBE for spot symbols; every frame on it is a balance hint, never a parse error', async () => {
+  const keys = newKeys();
+  const a = t.adapter({ keys });
+  open.push(a);
+  const events: ExchangeEvent[] = [];
+  const conn = t.connections();
+  t.sim.exchange.addLiquidity(SOL_SPOT, 'Ask', '180.10', '4');
+  await a.start([SOL_SPOT], (e) => events.push(e));
+  await waitFor(() => t.subscribes.filter((s) => s.conn > conn && s.signature?.[0] === keys.apiKey).length >= 2, 3000, 'private subscribes at the sim');
+  const priv = t.subscribes.filter((s) => s.conn > conn && s.signature !== null).map((s) => s.params);
+  // A server that refused the (unconfirmed) balance stream could not refuse the order stream with it.
+  assert.deepEqual(priv, [['account.orderUpdate', 'account.positionUpdate'], ['account.balanceUpdate']]);
+  const n = events.length;
+  const placed = await a.placeOrder({ symbol: SOL_SPOT, side: 'Bid', orderType: 'Limit', price: D('180.10'), quantity: D('0.5'), timeInForce: 'IOC', clientId: 7101 });
+  assert.ok(placed.kind === 'accepted' && placed.value.status === 'Filled', JSON.stringify(placed));
+  await waitFor(() => events.slice(n).some((e) => e.type === 'balance'), 3000, 'balance hint');
+  const kinds = events.slice(n).map((e) => (e.type === 'order' ? `order:${e.event.type}` : e.type));
+  assert.ok(kinds.indexOf('order:fill') < kinds.indexOf('balance'), `the fill before the balance change it caused: ${kinds.join(',')}`);
+  assert.equal(a.metrics().wsParseErrors, 0);
+  assert.equal(a.handlerErrors, 0);
+  await a.close();
+  // Perps only: no balance stream at all.
+  const p = await running();
+  assert.ok(!t.subscribes.some((s) => s.signature?.[0] === p.keys.apiKey && s.params.includes('account.balanceUpdate')));
 });
 
 test('reconnect: the sim drops the socket -> down, up, resynced, fresh signed resubscribe, position snapshot, valid book', async () => {

@@ -3,15 +3,10 @@
 // the exchange's own records while it trades, and its fills, fees and positions must match them exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startSim } from '../../src/sim/index.js';
-import { BackpackAdapter } from '../../src/exchange/backpack/adapter.js';
-import { Engine } from '../../src/core/engine.js';
-import { generateKeyPair, loadKeyPair } from '../../src/exchange/backpack/signing.js';
-import { resolveSettings } from '../../src/config/settings.js';
 import { ScaledClock } from '../../src/util/clock.js';
 import { D, ZERO } from '../../src/util/decimal.js';
-import { MemJournal, MemLog, MemLogger, MemRunState } from '../core/helpers/harness.js';
+import { paperCore, tradeThenFlatten } from './helpers/paper-core.js';
 
 const SYMBOLS = ['SOL_USDC_PERP', 'BTC_USDC_PERP', 'ETH_USDC_PERP'];
 const LIMIT = D(200);
@@ -19,19 +14,10 @@ const LIMIT = D(200);
 test('core vs paper exchange: one working order, position limit, flat at the end, records agree exactly', { timeout: 90_000 }, async () => {
   const clock = new ScaledClock(12);
   const sim = await startSim({ port: 0, seed: 11, clock });
-  const kp = generateKeyPair();
-  const keys = loadKeyPair(kp.secret, kp.apiKey);
-  const settings = resolveSettings({}, {
+  const { keys, adapter, journal, engine } = paperCore(sim, clock, {
     TIERHUNTER_SYMBOLS: SYMBOLS.join(','),
     TIERHUNTER_MAX_POSITION_NOTIONAL: LIMIT.toString(),
     TIERHUNTER_ORDER_NOTIONAL: '50',
-  });
-  const adapter = new BackpackAdapter({ restUrl: sim.restUrl, wsUrl: sim.wsUrl, keys, settings, clock });
-  const journal = new MemJournal();
-  const logger = new MemLogger();
-  const engine = new Engine({
-    port: adapter, clock, settings, runMode: 'paper', journal, stats: new MemLog(), logger,
-    runState: new MemRunState(), coreVersion: 'test', logFile: 'log.txt',
   });
   const violations: string[] = [];
   let maxOpen = 0;
@@ -52,16 +38,8 @@ test('core vs paper exchange: one working order, position limit, flat at the end
     }
   }, 10);
   try {
-    await engine.start();
-    await sleep(16_000); // ~3.2 simulated minutes
-    const flat = await engine.command({ type: 'cmd', id: 'f', name: 'flatten' });
-    assert.equal(flat.ok, true);
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const open = sim.exchange.positions(keys.apiKey).filter((p) => !D(p.netQuantity).isZero());
-      if (open.length === 0) break;
-      await sleep(100);
-    }
+    // ~3.2 simulated minutes, then flatten until no position is left.
+    await tradeThenFlatten(engine, 16_000, () => sim.exchange.positions(keys.apiKey).every((p) => D(p.netQuantity).isZero()));
     await engine.stop();
   } finally {
     clearInterval(watch);

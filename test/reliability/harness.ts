@@ -12,7 +12,7 @@ import { Engine } from '../../src/core/engine.js';
 import type { JournalFill, JournalSink, StatsSink } from '../../src/core/ports.js';
 import { generateKeyPair, loadKeyPair, type KeyPair } from '../../src/exchange/backpack/signing.js';
 import { resolveSettings, type Settings } from '../../src/config/settings.js';
-import { ScaledClock, type Clock, type TimerHandle } from '../../src/util/clock.js';
+import { DerivedClock, ScaledClock, type Clock } from '../../src/util/clock.js';
 import { D, type Decimal } from '../../src/util/decimal.js';
 import type { Snapshot } from '../../src/control/protocol.js';
 import { MemJournal, MemLog, MemLogger, MemRunState } from '../core/helpers/harness.js';
@@ -23,22 +23,15 @@ import { InvariantWatcher, recordMismatches, reduceOnlyFlips, type CoreStatsData
 export const DEFAULT_SYMBOLS = ['SOL_USDC_PERP', 'ETH_USDC_PERP'];
 
 /** The shared clock seen `offsetMs` off (a bot machine whose clock is wrong). */
-export class OffsetClock implements Clock {
+export class OffsetClock extends DerivedClock {
   constructor(
-    private readonly inner: Clock,
+    inner: Clock,
     readonly offsetMs: number,
-  ) {}
+  ) {
+    super(inner);
+  }
   now(): number {
     return this.inner.now() + this.offsetMs;
-  }
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    return this.inner.setTimeout(fn, ms);
-  }
-  setInterval(fn: () => void, ms: number): TimerHandle {
-    return this.inner.setInterval(fn, ms);
-  }
-  clear(h: TimerHandle | null | undefined): void {
-    this.inner.clear(h);
   }
 }
 
@@ -71,6 +64,8 @@ export interface HarnessOptions {
   stats?: StatsSink;
   /** Position notional limit (USDC). */
   limit?: string;
+  /** Runs after the exchange, proxy and keys exist and before the engine starts (seed history, set hooks). */
+  beforeStart?: (h: Harness) => void | Promise<void>;
 }
 
 export interface Harness {
@@ -216,9 +211,13 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       if (!r.ok) problems.push(`pause failed: ${r.error}`);
       const quiet = await h.until(() => sim.exchange.openOrders(keys.apiKey).length === 0 && symbols.every((s) => engine.tracker.get(s) === null), 15_000);
       if (!quiet) problems.push(`orders still working after pause: exchange ${sim.exchange.openOrders(keys.apiKey).length}, core ${symbols.filter((s) => engine.tracker.get(s) !== null).join(',')}`);
-      // Let the last order/position events and any reconciliation land.
+      // Let the last order/position events and any reconciliation land. On a busy machine the last fill's
+      // frame can take longer than that: wait (bounded) until the core has as many fills as the exchange;
+      // a fill really lost still shows as a mismatch below, only 10 s later.
       await h.run(3000);
       await h.until(() => !engine.connDown, 10_000);
+      const exchangeFills = () => symbols.reduce((n, s) => n + sim.exchange.fillPage(keys.apiKey, { symbol: s, limit: 0 }).total, 0);
+      await h.until(() => engine.stats.figures().fills >= exchangeFills(), 10_000);
       await sleep(200);
       watcher.sample();
       problems.push(...watcher.violations.map((v) => `invariant: ${v}`));
@@ -256,6 +255,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   };
   live.add(h);
   try {
+    await o.beforeStart?.(h);
     await engine.start();
   } catch (e) {
     await h.stop();

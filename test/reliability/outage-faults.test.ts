@@ -70,20 +70,27 @@ test('9. the exchange goes away for a minute: quoting stops (mode shows it), not
 
 test('10. the disk holding the journal and log.txt is unwritable: loud alert, REDUCING, nothing dropped (written once it is back)', { timeout: 90_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'th-disk-'));
-  // A regular FILE where the journal's directory should be: opening fails even for root (ENOTDIR/EEXIST).
   const jdir = join(dir, 'journal');
-  writeFileSync(jdir, 'not a directory');
   const journal = new FileJournal(join(jdir, 'fills.jsonl'));
   const ldir = join(dir, 'logs');
   const log = new LogFile(join(ldir, 'log.txt'));
   const h = await startHarness({ seed: 45, journal, stats: log, env: { TIERHUNTER_STATS_LOG_INTERVAL_SEC: '5' } });
   try {
     assert.ok(existsSync(join(ldir, 'log.txt')), 'log.txt written at start');
+    // Wait for a resting quote first: once a disk is found broken the core only reduces, and a flat
+    // account then has nothing resting to fill (the stats flush every 5 s can find log.txt gone first).
+    assert.ok(await h.until(() => h.sim.exchange.openOrders(h.keys.apiKey).length > 0, 10_000), 'a quote rests');
+    // The journal's disk goes (a new home wrote its first record at start): a regular FILE where its
+    // directory was, so reopening fails even for root (ENOTDIR/EEXIST); its descriptor is dropped, as a
+    // failing disk's would be.
+    rmSync(jdir, { recursive: true });
+    writeFileSync(jdir, 'not a directory');
+    journal.close();
     // log.txt's directory goes too, mid-run.
     rmSync(ldir, { recursive: true });
     writeFileSync(ldir, 'not a directory');
-    // A fill arrives: it cannot be journaled.
-    assert.ok(await h.until(() => fillResting(h, 1) !== null, 10_000), 'an order rested and was filled');
+    // A fill arrives at once (same tick as the breakage, so the quote is still there): it cannot be journaled.
+    assert.ok(fillResting(h, 1) !== null, 'an order rested and was filled');
     assert.ok(await h.until(() => h.engine.journalBroken && h.engine.logBroken, 10_000), 'both failures detected');
     const brokenAt = h.clock.now();
     const snap = h.snapshot();

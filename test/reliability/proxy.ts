@@ -33,6 +33,8 @@ export interface ProxyHooks {
   onRequest?: (r: { method: string; path: string; body: unknown }) => SyntheticReply | null;
   /** Rewrite a forwarded JSON reply (fault); return the value to send. */
   onReply?: (r: { method: string; path: string; status: number }, json: unknown) => unknown;
+  /** Rewrite a forwarded reply's headers (e.g. drop the paging headers, as some proxies do). */
+  onReplyHeaders?: (r: { method: string; path: string; status: number }, headers: Record<string, string | string[] | undefined>) => Record<string, string | string[] | undefined>;
 }
 
 export class ExchangeProxy {
@@ -162,8 +164,9 @@ export class ExchangeProxy {
                 // not JSON after all: forward unchanged
               }
             }
-            const headers = { ...ur.headers, 'content-length': String(text.length) };
+            let headers: Record<string, string | string[] | undefined> = { ...ur.headers, 'content-length': String(text.length) };
             delete headers['transfer-encoding'];
+            if (this.hooks.onReplyHeaders) headers = this.hooks.onReplyHeaders({ method, path: url.pathname, status }, headers);
             rec.status = status;
             if (status >= 400) rec.error = text.toString('utf8').slice(0, 200);
             res.writeHead(status, headers);

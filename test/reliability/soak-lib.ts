@@ -11,7 +11,7 @@ import { resolveSettings, type Settings } from '../../src/config/settings.js';
 import { DirectExchange } from '../../src/sim/direct.js';
 import { Prng } from '../../src/sim/model/prng.js';
 import type { Faults } from '../../src/sim/server/faults.js';
-import type { ExchangeEvent, FillInfo, OrderInfo, OrderRequest, Outcome, PositionInfo } from '../../src/exchange/types.js';
+import type { ExchangeEvent, OrderInfo, OrderRequest, Outcome, PositionInfo } from '../../src/exchange/types.js';
 import { VirtualClock } from '../../src/util/clock.js';
 import { D } from '../../src/util/decimal.js';
 import { CountingLogger, LastBlockLog, MemoryJournal, MemoryRunState } from '../../src/backtest/sinks.js';
@@ -79,7 +79,7 @@ export class FaultyDirect extends DirectExchange {
     if (this.roll('queryFails')) throw new Error('positions: connection reset');
     return super.getPositions();
   }
-  override async getFills(q: { symbol?: string; from?: number; limit?: number; offset?: number }): Promise<FillInfo[]> {
+  override async getFills(q: Parameters<DirectExchange['getFills']>[0]): ReturnType<DirectExchange['getFills']> {
     if (this.roll('queryFails')) throw new Error('fills: connection reset');
     return super.getFills(q);
   }
@@ -228,7 +228,7 @@ export async function virtualSoak(o: { hours: number; seed: number; symbols?: st
   // the paper market's fill rate: that is the exchange's history, not the core). Release them so the end
   // figure is what the core and the paper books hold; the peak keeps them.
   for (const a of ex.exchange.accounts.values()) {
-    a.fills.length = 0;
+    a.fills.clear();
     a.history.length = 0;
   }
   journal.records.length = 0;

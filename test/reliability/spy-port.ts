@@ -111,7 +111,7 @@ export class SpyPort implements ExchangePort {
   getAccountFees() {
     return this.inner.getAccountFees();
   }
-  getFills(q: { symbol?: string; from?: number; limit?: number; offset?: number }) {
+  getFills(q: Parameters<ExchangePort['getFills']>[0]) {
     return this.inner.getFills(q);
   }
   getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }) {

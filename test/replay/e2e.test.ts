@@ -8,14 +8,14 @@ import { runReplay, type ReplayOptions } from '../../src/backtest/replay-run.js'
 import { withoutPerf } from '../../src/backtest/report.js';
 import { MemoryJournal } from '../../src/backtest/sinks.js';
 import { importHftbacktest } from '../../src/tape/import/hftbacktest.js';
-import { DEFAULT_LATENCY } from '../../src/sim/latency.js';
+import { VPS_LATENCY } from '../../src/sim/latency.js';
 import { D, ZERO } from '../../src/util/decimal.js';
 import { CM_ETH, SPOT } from '../tape/helpers.js';
 import { FEES, tempDir } from './helpers.js';
 
 const dir = tempDir('th-replay-e2e-');
 const opts = (tape: string, over: Partial<ReplayOptions> = {}): ReplayOptions => ({
-  tapes: [tape], overrides: {}, queue: 'prob', queuePower: 3, latency: DEFAULT_LATENCY, feed: 'tape', seed: 1, fees: FEES, ...over,
+  tapes: [tape], overrides: {}, queue: 'prob', queuePower: 3, latency: VPS_LATENCY, feed: 'tape', seed: 1, fees: FEES, ...over,
 });
 
 test('the engine over a committed real tape: fills, report fields, agreement with the venue, determinism', async () => {
@@ -29,7 +29,8 @@ test('the engine over a committed real tape: fills, report fields, agreement wit
   assert.equal(r.replay.events, 41_250, 'every event of the tape was replayed');
   assert.ok(Math.abs(r.replay.spanSec - 345.8) < 1, `span ${r.replay.spanSec}`);
   assert.deepEqual(r.replay.tapes[0]!.gaps, { 'start-partial': 1 });
-  assert.equal(r.replay.latency.feed, 'from the tape');
+  assert.equal(r.replay.feedLatency, 'from the tape');
+  assert.deepEqual(r.latencyMs, VPS_LATENCY);
   // §3 fields.
   assert.deepEqual(Object.keys(r.markoutBps), ['1s', '10s', '60s']);
   for (const v of Object.values(r.markoutBps)) assert.ok(v !== null && Number.isFinite(v));

@@ -18,7 +18,7 @@ test('a long pays funding at the announced time, at the mark and rate before it;
   const { x, clock } = await exchangeOver([tape]);
   clock.setTimeout(() => void x.placeOrder({ symbol: 'TEST_USDC_PERP', side: 'Bid', orderType: 'Limit', price: D('100.10'), quantity: D('2'), timeInForce: 'IOC', clientId: 1 }), ms(1500) / 1000 - clock.now());
   let before: number | null = null;
-  clock.setTimeout(() => void x.getFundingHistory({}).then((f) => (before = f.length)), ms(4900) / 1000 - clock.now());
+  clock.setTimeout(() => void x.getFundingHistory({}).then((f) => (before = f.rows.length)), ms(4900) / 1000 - clock.now());
   await x.run();
   assert.equal(before, 0, 'nothing settled before the funding time');
   const rows = x.account.funding;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { ExchangeEvent } from '../../src/exchange/types.js';
 import type { TapeEvent } from '../../src/tape/types.js';
 import { runReplay } from '../../src/backtest/replay-run.js';
-import { DEFAULT_LATENCY } from '../../src/sim/latency.js';
+import { VPS_LATENCY } from '../../src/sim/latency.js';
 import { diff, FEES, gap, ms, snap, tempDir, trade, writeTape } from './helpers.js';
 
 const dir = tempDir('th-replay-gap-');
@@ -35,13 +35,13 @@ for (const kind of ['sequence', 'record'] as const) {
     const events: Array<{ t: number; e: ExchangeEvent }> = [];
     const rel = (ts: number) => ts - ms(0) / 1000;
     const run = await runReplay({
-      tapes: [tape], overrides: {}, queue: 'prob', queuePower: 3, latency: DEFAULT_LATENCY, feed: 'tape', seed: 1, fees: FEES,
+      tapes: [tape], overrides: {}, queue: 'prob', queuePower: 3, latency: VPS_LATENCY, feed: 'tape', seed: 1, fees: FEES,
       observe: (e) => events.push({ t: 'ts' in e ? rel(e.ts) : e.type === 'order' ? rel(e.event.ts) : e.type === 'position' ? rel(e.event.ts) : NaN, e }),
     });
     const invalid = events.filter((x) => x.e.type === 'bookInvalid');
     assert.equal(invalid.length, 1, 'the engine was told once');
     const at = invalid[0]!.t;
-    // The tape has no exchange times: feed latency is the fixed default (10 ms, jittered).
+    // The tape has no exchange times: feed latency is the fixed default (VPS_LATENCY.feedMs, 3 ms, jittered).
     assert.ok(at >= 20_000 && at < 20_030, `book unusable at ${at} ms`);
     const resync = events.find((x) => x.e.type === 'book' && x.t > at)!;
     assert.ok(resync.t >= 30_000 && resync.t < 30_030, `usable again at ${resync.t} ms`);

@@ -9,7 +9,7 @@ import { queueModel, type QueueModelName } from '../../src/replay/queue.js';
 import { ReplayVenue, type NewOrder, type VenueOrder, type VenueReject } from '../../src/replay/venue.js';
 import { ReplayExchange } from '../../src/replay/exchange.js';
 import { calibrate, TapeFeed } from '../../src/replay/feed.js';
-import { LatencyModel, type LatencySpec } from '../../src/sim/latency.js';
+import { LatencyModel, type LatencySettings } from '../../src/sim/latency.js';
 import { TapeReader } from '../../src/tape/reader.js';
 import { TapeWriter } from '../../src/tape/writer.js';
 import type { TapeEvent, TapeHeader } from '../../src/tape/types.js';
@@ -63,9 +63,9 @@ export async function writeTape(dir: string, name: string, events: TapeEvent[], 
 /** A replay exchange over tapes, the clock starting 1 s before the first event (as runReplay does). */
 export async function exchangeOver(
   paths: string[],
-  o: { latency?: Partial<LatencySpec>; feed?: 'tape' | number; queue?: QueueModelName; power?: number } = {},
+  o: { latency?: Partial<LatencySettings>; feed?: 'tape' | number; queue?: QueueModelName; power?: number } = {},
 ): Promise<{ x: ReplayExchange; clock: VirtualClock }> {
-  const spec: LatencySpec = { entryMs: 0, responseMs: 0, feedMs: typeof o.feed === 'number' ? o.feed : 0, jitter: 0, ...o.latency };
+  const spec: LatencySettings = { entryMs: 0, responseMs: 0, feedMs: typeof o.feed === 'number' ? o.feed : 0, jitter: 0, ...o.latency };
   const lat = new LatencyModel(spec, 1);
   const tapes = [];
   let first = Infinity;

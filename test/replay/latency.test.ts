@@ -125,12 +125,12 @@ test('queries travel like orders and answer from the venue: a fill is in the ope
   at(clock, 100.5, () => void x.findOrder(SYM, 3).then((o) => (answers['before'] = o?.status)));
   at(clock, 600, () => {
     void x.findOrder(SYM, 3).then((o) => (answers['after'] = o?.status));
-    void x.getFills({ symbol: SYM }).then((f) => (answers['fills'] = f.map((y) => [y.price.toFixed(2), y.quantity.toFixed(3), y.isMaker])));
+    void x.getFills({ symbol: SYM }).then((f) => ((answers['fills'] = f.rows.map((y) => [y.price.toFixed(2), y.quantity.toFixed(3), y.isMaker])), (answers['fillsTotal'] = f.page?.total)));
     void x.getOpenOrders(SYM).then((o) => (answers['open'] = o.length));
     void x.getPositions().then((p) => (answers['position'] = p[0]?.netQuantity.toFixed(3)));
   });
   await x.run();
-  assert.deepEqual(answers, { before: 'New', after: 'Filled', fills: [['100.00', '1.000', true]], open: 0, position: '1.000' });
+  assert.deepEqual(answers, { before: 'New', after: 'Filled', fills: [['100.00', '1.000', true]], fillsTotal: 1, open: 0, position: '1.000' });
 });
 
 /** A query answered by the exchange outside the replay loop (latency 0 here means the next loop turn). */

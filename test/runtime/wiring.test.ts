@@ -63,3 +63,35 @@ test('paper core end to end: socket, commands, one core per home, clean stop, st
     t.cleanup();
   }
 });
+
+test('TIERHUNTER_FLATTEN_ON_STOP against the paper exchange: a stop closes every position (paused symbols too) and leaves no order', async () => {
+  const t = tempDir();
+  const env = {
+    TIERHUNTER_HOME: t.dir,
+    TIERHUNTER_LOG_FILE: join(t.dir, 'log.txt'),
+    TIERHUNTER_SIM_SEED: '11',
+    TIERHUNTER_FLATTEN_ON_STOP: 'true',
+    // Let inventory build up (no inventory-first exits) so the stop has something to close.
+    TIERHUNTER_FORCE_REDUCE_ON_INVENTORY: 'false',
+  };
+  const lines: string[] = [];
+  try {
+    const core = await startCore({ env, out: (l) => lines.push(l) });
+    const key = loadOrCreatePaperKeys(t.dir).apiKey;
+    const deadline = Date.now() + 30_000;
+    while (core.sim!.exchange.positions(key).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const held = core.sim!.exchange.positions(key);
+    assert.ok(held.length > 0, 'the paper market gave the core a position');
+    // The operator pauses everything first: a stop flatten still closes the positions.
+    await core.engine.command({ type: 'cmd', id: 'p', name: 'pause' });
+    const t0 = Date.now();
+    await core.stop();
+    const took = Date.now() - t0;
+    assert.deepEqual(core.sim!.exchange.positions(key).map((p) => [p.symbol, p.netQuantity]), [], `flat after the stop (held ${held.map((p) => `${p.symbol} ${p.netQuantity}`).join(', ')})`);
+    assert.deepEqual(core.sim!.exchange.openOrders(key), []);
+    assert.ok(took < 11_000, `the stop took ${took} ms, inside the 11 s shutdown deadline`);
+    assert.ok(lines.some((l) => l.includes('flatten on stop: flat')), lines.filter((l) => l.includes('flatten')).join('\n'));
+  } finally {
+    t.cleanup();
+  }
+});

@@ -36,7 +36,7 @@ test('delivers book, trade, markPrice, order and position events in order; reque
   assert.equal(orderEvents[1]!.fill!.isMaker, false);
   assert.ok(events.some((e) => e.type === 'position' && e.event.netQuantity.eq(1)));
   assert.equal((await port.getPositions())[0]!.netQuantity.toString(), '1');
-  assert.equal((await port.getFills({}))[0]!.clientId, 500);
+  assert.equal((await port.getFills({})).rows[0]!.clientId, 500);
   assert.equal((await port.findOrder('SOL_USDC_PERP', 500))!.status, 'Filled');
   assert.equal(await port.findOrder('SOL_USDC_PERP', 999), null);
   const fees = await port.getAccountFees();

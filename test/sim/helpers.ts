@@ -37,7 +37,7 @@ export async function call(
   method: string,
   path: string,
   opts: { key?: TestKey; instruction?: string; params?: Record<string, string | number | boolean>; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
-): Promise<{ status: number; body: unknown; text: string }> {
+): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
   const isGet = method === 'GET';
   const params = opts.params ?? null;
   const qs = isGet && params ? '?' + new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString() : '';
@@ -52,7 +52,7 @@ export async function call(
   } catch {
     /* plain text */
   }
-  return { status: res.status, body: parsed, text };
+  return { status: res.status, body: parsed, text, headers: res.headers };
 }
 
 export class WsClient {

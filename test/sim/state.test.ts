@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim } from '../../src/sim/index.js';
 import { parseSimArgs } from '../../src/cli/sim.js';
+import { fillLogPath } from '../../src/sim/server/fill-log.js';
 import { call, newKey } from './helpers.js';
 
 test('positions, collateral, fills and order history survive a restart via the state file', async () => {
@@ -69,9 +70,12 @@ test('retention: a long-running paper exchange keeps the newest fills and finish
     // Positions are not history: 6 buys and 6 sells of 0.1 leave the account flat whatever was trimmed.
     assert.ok(a.exchange.positions(key.apiKey).every((p) => Number(p.netQuantity) === 0));
     await a.stop();
-    const saved = JSON.parse(await readFile(file, 'utf8')) as { accounts: Array<{ key: string; fills: unknown[]; history: unknown[] }> };
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { accounts: Array<{ key: string; fills?: unknown[]; fillEnd: number; history: unknown[] }> };
     const acc = saved.accounts.find((x) => x.key === key.apiKey)!;
-    assert.ok(acc.fills.length < 8 && acc.history.length < 6, 'the state file holds the trimmed history');
+    assert.equal(acc.fills, undefined, 'fills are not in the state file (it is rewritten every 10 s)');
+    assert.ok(acc.fillEnd >= 12, `the state names the fills it covers: ${acc.fillEnd}`);
+    const logged = (await readFile(fillLogPath(file), 'utf8')).trim().split('\n').flatMap((l) => (JSON.parse(l) as { r: unknown[] }).r);
+    assert.ok(logged.length < 8 && acc.history.length < 6, `the state holds the trimmed history (${logged.length} fills logged)`);
     // A state saved with more than the limits is cut on load.
     const b = await startSim({ port: 0, seed: 3, stateFile: file, exchange: { fillLimit: 2, historyLimit: 2 } });
     running.push(b);

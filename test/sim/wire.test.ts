@@ -55,6 +55,37 @@ test('public REST: status, ping, time, markets, depth ascending, trades, markPri
   assert.equal(kl.status, 200);
 });
 
+test('websocket: account.balanceUpdate publishes each changed asset after a spot fill (fee in the received asset); no per-symbol balance stream', async () => {
+  const key = newKey();
+  const c = await WsClient.open(sim.wsUrl);
+  const ts = Date.now();
+  const sig = [key.apiKey, naclSign(key, canonical('subscribe', null, ts, 5000)), String(ts), '5000'];
+  c.send({ method: 'SUBSCRIBE', params: ['account.orderUpdate', 'account.balanceUpdate'], signature: sig });
+  c.send({ method: 'SUBSCRIBE', params: ['account.balanceUpdate.SOL_USDC'], signature: sig });
+  assert.deepEqual(JSON.parse(await c.waitFor((f) => f.includes('4006'))), { id: null, error: { code: 4006, message: 'Invalid stream' } });
+  await new Promise((r) => setTimeout(r, 100)); // the subscription is processed before the order
+  const r = await call(sim.restUrl, 'POST', '/api/v1/order', { key, instruction: 'orderExecute', params: { symbol: 'SOL_USDC', side: 'Bid', orderType: 'Market', quantity: '0.5', clientId: 78 } });
+  assert.equal(r.status, 200, r.text);
+  await c.waitFor((f) => f.includes('"account.balanceUpdate"') && f.includes('"a":"SOL"'));
+  await c.waitFor((f) => f.includes('"account.balanceUpdate"') && f.includes('"a":"USDC"'));
+  const frames = c.frames.map((f) => JSON.parse(f)).filter((f) => f.stream === 'account.balanceUpdate');
+  const bal = (await call(sim.restUrl, 'GET', '/api/v1/capital', { key, instruction: 'balanceQuery' })).body as any;
+  // One frame per asset per change burst, with the figures REST reports afterwards.
+  assert.deepEqual(frames.map((f) => f.data.a).sort(), ['SOL', 'USDC']);
+  for (const f of frames) {
+    assert.deepEqual(Object.keys(f.data).sort(), ['E', 'T', 'a', 'e', 'f', 'l']);
+    assert.equal(f.data.e, 'balanceUpdate');
+    assert.ok(f.data.E > 1e15, 'µs');
+    assert.deepEqual([f.data.f, f.data.l], [bal[f.data.a].available, bal[f.data.a].locked]);
+  }
+  // Bought 0.5 SOL as a taker: 10 bps of it is the fee, taken in SOL.
+  assert.equal(bal.SOL.available, '0.4995');
+  const fillAt = c.frames.findIndex((f) => f.includes('orderFill') && f.includes('"c":78'));
+  const balAt = c.frames.findIndex((f) => f.includes('"account.balanceUpdate"'));
+  assert.ok(fillAt >= 0 && fillAt < balAt, 'the order update first, then the balances it changed');
+  c.close();
+});
+
 test('websocket: envelope, depth U/u sequence, trade m flag, µs E/T, private orderFill fields, position snapshot', async () => {
   const key = newKey();
   const c = await WsClient.open(sim.wsUrl);
@@ -73,6 +104,11 @@ test('websocket: envelope, depth U/u sequence, trade m flag, µs E/T, private or
   assert.equal(snap.data.q, '0.50');
   assert.deepEqual(JSON.parse(await c.waitFor((f) => f.includes('4006'))), { id: null, error: { code: 4006, message: 'Invalid stream' } });
   await c.waitFor((f) => f.includes('4002'));
+  // A public trade of our own making (the calibrated SOL market can be quiet for seconds: its trades come
+  // in bursts with the price moves, ~1.5/s on average).
+  const other = newKey();
+  const t2 = await call(sim.restUrl, 'POST', '/api/v1/order', { key: other, instruction: 'orderExecute', params: { symbol: 'SOL_USDC_PERP', side: 'Bid', orderType: 'Market', quantity: '0.1' } });
+  assert.equal(t2.status, 200, t2.text);
   const trade = JSON.parse(await c.waitFor((f) => f.includes('"trade.SOL_USDC_PERP"'), 8000));
   assert.equal(typeof trade.data.m, 'boolean');
   assert.ok(trade.data.E > 1e15 && trade.data.T > 1e15, 'µs');

@@ -127,6 +127,7 @@ export function fixtureSnapshot(over: Partial<Snapshot> = {}): Snapshot {
       { id: 'a1', kind: 'inventoryAge', level: 'warn', message: 'SOL_USDC_PERP inventory held 42s', active: true, raisedAt: T0 + 1000, clearedAt: null },
       { id: 'a2', kind: 'stream', level: 'critical', message: 'market stream silent 12s', active: false, raisedAt: T0, clearedAt: T0 + 900 },
     ],
+    limits: { session: { limit: '100', pnl: '-19.13', hit: false, hitAt: null }, daily: { limit: '300', pnl: '-19.13', hit: false, hitAt: null }, day: '2025-06-15' },
     logFile: '/tmp/th/log.txt',
     ...over,
   };

@@ -68,3 +68,14 @@ test('help, quit and Ctrl+C', () => {
   assert.deepEqual(keyToAction('c', { ctrl: true }, { ...base, confirm: { cmd: { name: 'flatten' }, prompt: 'x' } }), { type: 'quit' });
   assert.deepEqual(keyToAction('z', {}, base), { type: 'none' });
 });
+
+test('R arms a confirmed reset of the loss limits (resume all with resetLimits); any other key cancels it', () => {
+  const a = keyToAction('R', {}, base);
+  assert.equal(a.type, 'confirm');
+  if (a.type !== 'confirm') return;
+  assert.deepEqual(a.confirm.cmd, { name: 'resume', resetLimits: true });
+  const armed = { ...base, confirm: a.confirm };
+  assert.deepEqual(keyToAction('y', {}, armed).type === 'send' && (keyToAction('y', {}, armed) as { cmd: unknown }).cmd, { name: 'resume', resetLimits: true });
+  assert.deepEqual(keyToAction('n', {}, armed), { type: 'cancel', label: 'reset cancelled' });
+  assert.equal(keyToAction('r', {}, base).type, 'none', 'lower-case r does nothing: the reset needs the shifted key');
+});

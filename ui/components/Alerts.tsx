@@ -1,4 +1,5 @@
-// Alerts: active ones first and highlighted (red critical, yellow warn), then recently cleared, dimmed.
+// Alerts: active ones first and highlighted (red critical, yellow warn), then recently cleared, dimmed,
+// with notices (info: a fee rate changed) among them in cyan.
 import { Box } from 'ink';
 import type { AlertView } from '../../src/control/protocol.js';
 import { clock } from '../format.js';
@@ -24,7 +25,13 @@ export function Alerts({ alerts, rows, width }: { alerts: readonly AlertView[]; 
                   { text: clock(a.raisedAt) + ' ', dim: true },
                   { text: a.message, color: a.level === 'critical' ? 'red' : 'yellow' },
                 ]
-              : [{ text: `○ ok   ${clock(a.clearedAt ?? a.raisedAt)} ${a.message}`, dim: true }]
+              : a.level === 'info'
+                ? [
+                    { text: 'ℹ INFO ', color: 'cyan' },
+                    { text: clock(a.raisedAt) + ' ', dim: true },
+                    { text: a.message, color: 'cyan' },
+                  ]
+                : [{ text: `○ ok   ${clock(a.clearedAt ?? a.raisedAt)} ${a.message}`, dim: true }]
           }
         />
       ))}

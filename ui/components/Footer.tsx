@@ -9,6 +9,7 @@ export function legend(mode: 'attach' | 'embedded'): Array<readonly [string, str
     ['f/F', 'flatten'],
     ['i', 'inventory'],
     ['l', 'flush'],
+    ['R', 'reset limits'],
     ['↑↓/jk', 'select'],
     ['?', 'help'],
     ['q', mode === 'attach' ? 'detach' : 'quit'],

@@ -7,6 +7,7 @@ export function helpRows(mode: 'attach' | 'embedded'): Array<readonly [string, s
     ['P', 'pause all symbols (resume all if globally PAUSED)'],
     ['f', 'flatten the selected symbol (asks for y to confirm)'],
     ['F', 'flatten ALL symbols (asks for y to confirm)'],
+    ['R', 'reset the loss limits and resume all (asks for y to confirm): releases a hit session/daily limit'],
     ['i', 'toggle inventory forcing (quote a reduce-only close while holding)'],
     ['l', 'flush stats to the log file now'],
     ['↑ ↓  j k', 'select a symbol'],

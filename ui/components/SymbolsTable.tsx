@@ -24,7 +24,7 @@ export interface Column {
   get: (s: SymbolView) => Cell;
 }
 
-const SIDE_WHY: Record<SymbolView['sideReason'], string> = { inventory: 'inv', flow: 'flow', hold: 'hold', none: '', escalation: 'esc' };
+const SIDE_WHY: Record<SymbolView['sideReason'], string> = { inventory: 'inv', flow: 'flow', hold: 'hold', none: '', escalation: 'esc', funds: 'fund' };
 
 function sideColor(side: 'Bid' | 'Ask' | null | undefined): Colour | undefined {
   return side === 'Bid' ? 'green' : side === 'Ask' ? 'red' : undefined;

@@ -1,6 +1,6 @@
 // Session totals, the fee-tier progress bar with its ETA, and a sparkline of net PnL.
 import { Box } from 'ink';
-import type { Snapshot } from '../../src/control/protocol.js';
+import type { LossLimitView, Snapshot } from '../../src/control/protocol.js';
 import { bar, compact, duration, grouped, money, pct, ratio, remaining, sign, sparkline } from '../format.js';
 import { pnlColor } from '../theme.js';
 import { FieldLines, packFields } from './fields.js';
@@ -14,7 +14,8 @@ export function totalsFields(s: Snapshot): Field[] {
   const t = s.totals;
   return [
     { label: 'vol today', value: compact(t.volumeToday), width: 6 },
-    { label: '30d', value: compact(t.volume30d), width: 6 },
+    // ≥ while a new home still reads the 30 days before it began: the figure is a lower bound.
+    { label: '30d', value: `${s.tier.partial ? '≥' : ''}${compact(t.volume30d)}`, width: 6 },
     { label: 'net', value: money(t.netPnl), width: 8, color: pnlColor(sign(t.netPnl)), bold: true },
     { label: 'realized', value: money(t.realizedPnl), width: 8, color: pnlColor(sign(t.realizedPnl)) },
     { label: 'unreal', value: money(t.unrealizedPnl), width: 8, color: pnlColor(sign(t.unrealizedPnl)) },
@@ -24,11 +25,20 @@ export function totalsFields(s: Snapshot): Field[] {
     { label: 'success', value: pct(t.successRate), width: 5 },
     { label: 'L/S', value: ratio(t.longShortRatio), width: 4 },
     { label: 'maxDD', value: money(t.maxDrawdown), width: 8 },
+    limitField('day', s.limits.daily),
+    limitField('sess', s.limits.session),
     { label: 'win', value: pct(t.winRate, 0), width: 4, optional: true },
     { label: 'funding', value: money(t.funding), width: 7, optional: true },
     { label: 'fills', value: `${t.makerFills}m/${t.takerFills}t`, width: 9, optional: true },
     { label: 'failed', value: String(t.failedOrders), width: 4, optional: true, color: t.failedOrders > 0 ? 'yellow' : undefined },
   ];
+}
+
+/** A loss limit: PnL against it, red and marked when hit (opening quotes stay halted until a reset). */
+function limitField(label: string, l: LossLimitView): Field {
+  if (Number(l.limit) <= 0) return { label, value: 'off', width: 3, optional: true };
+  const used = `${money(l.pnl, 0)}/-${grouped(l.limit, 0)}`;
+  return l.hit ? { label, value: `HIT ${used}`, width: used.length + 4, color: 'red', bold: true } : { label, value: used, width: used.length, optional: true };
 }
 
 export function tierSegs(s: Snapshot, width: number): Seg[] {

@@ -4,7 +4,7 @@
 import { SystemClock, type Clock, type TimerHandle } from '../../util/clock.js';
 import type { Decimal } from '../../util/decimal.js';
 import type { Settings } from '../../config/settings.js';
-import type { ExchangeMetrics, ExchangePort } from '../port.js';
+import type { ExchangeMetrics, ExchangePort, FillsQuery } from '../port.js';
 import type {
   AccountFees,
   BalanceInfo,
@@ -16,6 +16,7 @@ import type {
   OrderInfo,
   OrderRequest,
   Outcome,
+  Paged,
   PositionInfo,
 } from '../types.js';
 import { SyncedBook } from './book.js';
@@ -47,6 +48,9 @@ export interface AdapterOptions {
   /** How long start() waits for the first websocket connection before returning anyway (ms). */
   startTimeoutMs?: number;
 }
+
+/** The private balance stream (Backpack lists it; its payload is UNCONFIRMED: README, wire-protocol decisions). */
+export const BALANCE_STREAM = 'account.balanceUpdate';
 
 /** Symbols whose markPrice stream exists (perpetuals). */
 export function isPerp(symbol: string): boolean {
@@ -148,6 +152,9 @@ export class BackpackAdapter implements ExchangePort {
       },
     });
     this.ws.subscribe(streams);
+    // Spot: balance changes are a hint to re-read balances by REST (the stream's payload is unconfirmed and
+    // not read). Subscribed alone so an exchange that refuses it cannot take the order stream down with it.
+    if (this.signer && symbols.some((s) => !isPerp(s))) this.ws.subscribe([BALANCE_STREAM], { alone: true });
     this.ws.start();
     // Return once the first connection attempt settled (never reject: reconnects continue in the background).
     const limit = this.opts.startTimeoutMs ?? 15_000;
@@ -199,6 +206,8 @@ export class BackpackAdapter implements ExchangePort {
         this.emit({ type: 'order', event: decodeOrderUpdate(data), recvNs });
       } else if (stream.startsWith('account.positionUpdate')) {
         this.emit({ type: 'position', event: decodePositionUpdate(data) });
+      } else if (stream === BALANCE_STREAM) {
+        this.emit({ type: 'balance', ts: this.clock.now() });
       }
     } catch (e) {
       if (e instanceof CodecError) this.ws?.countParseError(stream);
@@ -337,18 +346,19 @@ export class BackpackAdapter implements ExchangePort {
   getAccountFees(): Promise<AccountFees> {
     return this.rest.accountFees();
   }
-  async getFills(q: { symbol?: string; from?: number; limit?: number; offset?: number }): Promise<FillInfo[]> {
+  async getFills(q: FillsQuery): Promise<Paged<FillInfo>> {
     const query: Parameters<BackpackRest['fills']>[0] = { sortDirection: 'Asc' };
     if (q.symbol !== undefined) query.symbol = q.symbol;
     if (q.from !== undefined) query.from = q.from;
+    if (q.to !== undefined) query.to = q.to;
     if (q.limit !== undefined) query.limit = q.limit;
     if (q.offset !== undefined) query.offset = q.offset;
-    const fills = await this.rest.fills(query);
+    const { rows, page } = await this.rest.fillsPage(query);
     // Ascending by time whatever order the server used (stable for equal timestamps).
-    return fills.map((f, i) => ({ f, i })).sort((a, b) => a.f.timestamp - b.f.timestamp || a.i - b.i).map((x) => x.f);
+    return { rows: rows.map((f, i) => ({ f, i })).sort((a, b) => a.f.timestamp - b.f.timestamp || a.i - b.i).map((x) => x.f), page };
   }
-  getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<FundingInfo[]> {
-    return this.rest.fundingHistory(q);
+  getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<Paged<FundingInfo>> {
+    return this.rest.fundingPage({ ...q, sortDirection: 'Desc' });
   }
   /** Mark price from /markPrices; falls back to the ticker's last price (spot or unknown to markPrices). */
   async getMarkPrice(symbol: string): Promise<Decimal | null> {

@@ -19,6 +19,8 @@ import type {
   OrderInfo,
   OrderRequest,
   Outcome,
+  PageHeaders,
+  Paged,
   PositionInfo,
   TradeTick,
 } from '../types.js';
@@ -111,6 +113,20 @@ interface RawReply {
   status: number;
   text: string;
   retryAfterMs: number | null;
+  /** Paging headers of a GET reply (history endpoints), null when it had none. */
+  page: PageHeaders | null;
+}
+
+type HeaderValue = string | string[] | undefined;
+
+/** X-TOTAL / X-PAGE-COUNT / X-CURRENT-PAGE / X-PAGE-SIZE of a reply; null when none is present and readable. */
+export function parsePageHeaders(h: Record<string, HeaderValue>): PageHeaders | null {
+  const num = (v: HeaderValue): number | null => {
+    const x = (Array.isArray(v) ? v[0] : v)?.trim();
+    return x !== undefined && /^\d{1,15}$/.test(x) ? Number(x) : null;
+  };
+  const p = { total: num(h['x-total']), pageCount: num(h['x-page-count']), currentPage: num(h['x-current-page']), pageSize: num(h['x-page-size']) };
+  return p.total === null && p.pageCount === null && p.currentPage === null && p.pageSize === null ? null : p;
 }
 
 export interface FillQuery {
@@ -268,6 +284,7 @@ export class BackpackRest {
       let status: number;
       let text: string;
       let retryAfter: string | string[] | undefined;
+      let page: PageHeaders | null = null;
       if (method === 'GET') {
         const ac = new AbortController();
         timeout = setTimeout(() => {
@@ -288,6 +305,7 @@ export class BackpackRest {
         text = await res.body.text();
         status = res.statusCode;
         retryAfter = res.headers['retry-after'];
+        page = parsePageHeaders(res.headers);
       } else {
         const res = await this.lane.request(method, this.basePath + path + qs, headers, payload, this.settings.requestTimeoutMs);
         ({ status, text } = res);
@@ -298,7 +316,7 @@ export class BackpackRest {
       const retryAfterMs = parseRetryAfter(retryAfter);
       if (status === 429) this.limiter.on429(retryAfterMs);
       else this.limiter.onAnswer();
-      return { status, text, retryAfterMs };
+      return { status, text, retryAfterMs, page };
     } catch (e) {
       this.stats.record(endpoint, performance.now() - t0, 'error');
       if (timedOut || (e instanceof LaneError && e.code === 'UND_ERR_TIMEOUT')) throw new TransportError('timeout', `${endpoint} timed out after ${this.settings.requestTimeoutMs} ms`);
@@ -317,9 +335,9 @@ export class BackpackRest {
 
   /**
    * Idempotent GET: retried on no answer, 5xx and 429 (bounded, backoff + jitter; the limiter holds 429s).
-   * A timestamp rejection triggers a clock resync and one more try. Returns the 2xx body text.
+   * A timestamp rejection triggers a clock resync and one more try. Returns the 2xx reply.
    */
-  private async get(path: string, query: Query | null, signed: boolean): Promise<string> {
+  private async getReply(path: string, query: Query | null, signed: boolean): Promise<RawReply> {
     let lastErr: Error | null = null;
     let resynced = false;
     for (let attempt = 0; attempt <= this.getRetries; attempt++) {
@@ -332,7 +350,7 @@ export class BackpackRest {
         lastErr = e;
         continue;
       }
-      if (r.status >= 200 && r.status < 300) return r.text;
+      if (r.status >= 200 && r.status < 300) return r;
       const { code, message } = parseErrorBody(r.status, r.text);
       const err = new BackpackApiError(r.status, code, message);
       if (r.status === 429 || r.status >= 500) {
@@ -350,8 +368,18 @@ export class BackpackRest {
     throw lastErr ?? new TransportError('connection', `GET ${path} failed`);
   }
 
+  private async get(path: string, query: Query | null, signed: boolean): Promise<string> {
+    return (await this.getReply(path, query, signed)).text;
+  }
+
   private async getJson(path: string, query: Query | null, signed: boolean): Promise<unknown> {
     return parseJson(await this.get(path, query, signed), path);
+  }
+
+  /** A history endpoint's rows and paging headers. */
+  private async getRows<T>(path: string, query: Query, what: string, one: (r: unknown) => T): Promise<Paged<T>> {
+    const r = await this.getReply(path, query, true);
+    return { rows: this.rows(parseJson(r.text, path), what, one), page: r.page };
   }
 
   /** State-changing request: exactly one attempt, classified into an Outcome. */
@@ -470,6 +498,10 @@ export class BackpackRest {
   }
   /** Own fills only (fillType=User). */
   async fills(q: FillQuery = {}): Promise<FillInfo[]> {
+    return (await this.fillsPage(q)).rows;
+  }
+  /** fills() with the reply's paging headers. */
+  fillsPage(q: FillQuery = {}): Promise<Paged<FillInfo>> {
     const query: Query = {
       symbol: q.symbol,
       orderId: q.orderId,
@@ -480,11 +512,15 @@ export class BackpackRest {
       fillType: 'User',
       sortDirection: q.sortDirection,
     };
-    return this.rows(await this.getJson('/wapi/v1/history/fills', query, true), 'fills', decodeFill);
+    return this.getRows('/wapi/v1/history/fills', query, 'fills', decodeFill);
   }
   async fundingHistory(q: HistoryQuery = {}): Promise<FundingInfo[]> {
+    return (await this.fundingPage(q)).rows;
+  }
+  /** fundingHistory() with the reply's paging headers. */
+  fundingPage(q: HistoryQuery = {}): Promise<Paged<FundingInfo>> {
     const query: Query = { symbol: q.symbol, limit: q.limit, offset: q.offset, sortDirection: q.sortDirection };
-    return this.rows(await this.getJson('/wapi/v1/history/funding', query, true), 'funding', decodeFunding);
+    return this.getRows('/wapi/v1/history/funding', query, 'funding', decodeFunding);
   }
 }
 

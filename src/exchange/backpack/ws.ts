@@ -58,6 +58,8 @@ export function isPrivateStream(s: string): boolean {
 export class BackpackWs {
   private ws: WebSocket | null = null;
   private readonly streams = new Set<string>();
+  /** Private streams subscribed in a message of their own (see subscribe). */
+  private readonly alone = new Set<string>();
   private readonly clock: Clock;
   private readonly now: () => number;
   private readonly rng: () => number;
@@ -92,10 +94,17 @@ export class BackpackWs {
     return this.open;
   }
 
-  /** Add streams; sent at once when connected, and on every reconnect. */
-  subscribe(streams: string[]): void {
+  /**
+   * Add streams; sent at once when connected, and on every reconnect. `alone`: each private stream goes in
+   * a SUBSCRIBE of its own, so a server that refuses it (a stream whose existence is unconfirmed) cannot
+   * refuse the others with it.
+   */
+  subscribe(streams: string[], opts: { alone?: boolean } = {}): void {
     const fresh = streams.filter((s) => !this.streams.has(s));
-    for (const s of fresh) this.streams.add(s);
+    for (const s of fresh) {
+      this.streams.add(s);
+      if (opts.alone) this.alone.add(s);
+    }
     if (this.open && fresh.length > 0) this.sendSubscribe(fresh);
   }
 
@@ -259,12 +268,16 @@ export class BackpackWs {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     const pub = streams.filter((s) => !isPrivateStream(s));
-    const priv = streams.filter(isPrivateStream);
+    const priv = streams.filter((s) => isPrivateStream(s) && !this.alone.has(s));
     if (pub.length > 0) ws.send(JSON.stringify({ method: 'SUBSCRIBE', params: pub }));
-    if (priv.length > 0 && this.opts.signer) {
+    if (!this.opts.signer) return;
+    const signer = this.opts.signer;
+    const groups = [priv, ...streams.filter((s) => this.alone.has(s)).map((s) => [s])];
+    for (const params of groups) {
+      if (params.length === 0) continue;
       // A fresh timestamp per (re)subscribe: the signature is only valid for the window.
-      const signature = this.opts.signer.wsSignature(this.now(), this.opts.recvWindowMs);
-      ws.send(JSON.stringify({ method: 'SUBSCRIBE', params: priv, signature }));
+      const signature = signer.wsSignature(this.now(), this.opts.recvWindowMs);
+      ws.send(JSON.stringify({ method: 'SUBSCRIBE', params, signature }));
     }
   }
 

@@ -2,6 +2,7 @@
 // and its fill / order / funding history. Plain data so the state file can save and restore it.
 import { D, Decimal, ZERO } from '../../util/decimal.js';
 import type { SimOrder } from '../engine/types.js';
+import { FillStore } from './fill-store.js';
 import type { PerpPosition } from './position.js';
 
 export interface FeeRatesBps {
@@ -70,9 +71,12 @@ export class Account {
   readonly reduceOnly = new Set<SimOrder>();
   /** Notional (exact integer units) of resting non-reduce-only perp orders, per symbol, kept incrementally. */
   readonly openNotional = new Map<string, number>();
-  readonly fills: FillRecord[] = [];
+  /** Every fill, oldest first, packed (see FillStore); bounded by the exchange's fillLimit. */
+  readonly fills = new FillStore();
   readonly history: OrderView[] = [];
   readonly funding: FundingRecord[] = [];
+  /** Called after any change of an asset's total or lock (the exchange publishes balance updates). */
+  onChange: ((asset: string) => void) | null = null;
   constructor(
     readonly key: string,
     public fees: FeeRatesBps,
@@ -93,14 +97,17 @@ export class Account {
   credit(asset: string, amount: Decimal): void {
     const b = this.balance(asset);
     b.total = b.total.add(amount);
+    this.onChange?.(asset);
   }
   lock(asset: string, amount: Decimal): void {
     const b = this.balance(asset);
     b.locked = b.locked.add(amount);
+    this.onChange?.(asset);
   }
   unlock(asset: string, amount: Decimal): void {
     const b = this.balance(asset);
     b.locked = Decimal.max(ZERO, b.locked.sub(amount));
+    this.onChange?.(asset);
   }
 }
 

@@ -14,6 +14,10 @@ export class Prng {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
+  /** Uniform in (0, 1]: safe to take the logarithm of. */
+  open(): number {
+    return 1 - this.next();
+  }
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
@@ -24,15 +28,15 @@ export class Prng {
       this.spare = null;
       return v;
     }
-    let u = this.next();
-    if (u < 1e-12) u = 1e-12;
+    const u = this.open();
     const v = this.next();
     const r = Math.sqrt(-2 * Math.log(u));
     this.spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
   }
-  /** Poisson by inversion (small means only, as used per 100 ms step). */
+  /** Poisson by inversion (small means only, as used per model tick). */
   poisson(mean: number): number {
+    if (mean <= 0) return 0;
     const L = Math.exp(-mean);
     let k = 0;
     let p = this.next();
@@ -42,9 +46,13 @@ export class Prng {
     }
     return k;
   }
-  /** Log-normal with the given mean and log-sd. */
-  lognormal(mean: number, sd: number): number {
-    return mean * Math.exp(sd * this.normal() - (sd * sd) / 2);
+  /** Exponential with the given mean. */
+  exp(mean: number): number {
+    return -mean * Math.log(this.open());
+  }
+  /** Log-normal with the given median and log-sd. */
+  logMedian(median: number, sd: number): number {
+    return median * Math.exp(sd * this.normal());
   }
 }
 

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import { INSTRUCTIONS, type SignParams } from '../../exchange/backpack/signing.js';
 import type { SimExchange } from '../exchange.js';
+import { pageHeadersFor } from '../accounts/history.js';
 import { hashString } from '../model/prng.js';
 import { authenticate } from './auth.js';
 import { parseFaults, type FaultController } from './faults.js';
@@ -24,9 +25,26 @@ interface Reply {
   status: number;
   json?: unknown;
   text?: string;
+  headers?: Record<string, string>;
 }
 
 const ok = (json: unknown): Reply => ({ status: 200, json });
+
+/** A history page with Backpack's paging headers (see pageHeadersFor). */
+function paged(json: unknown, total: number, limit: number, offset: number): Reply {
+  const p = pageHeadersFor(total, limit, offset);
+  return {
+    status: 200,
+    json,
+    headers: {
+      'X-TOTAL': String(p.total),
+      'X-PAGE-SIZE': String(p.pageSize),
+      'X-PAGE-COUNT': String(p.pageCount),
+      'X-CURRENT-PAGE': String(p.currentPage),
+      'Access-Control-Expose-Headers': 'X-PAGE-COUNT, X-CURRENT-PAGE, X-PAGE-SIZE, X-TOTAL',
+    },
+  };
+}
 const apiErr = (status: number, code: string, message: string): Reply => ({ status, json: { code, message } });
 const text = (status: number, t: string): Reply => ({ status, text: t });
 
@@ -238,7 +256,7 @@ const PRIVATE: Record<string, Handler> = {
     const to = intParam(q, 'to', -1);
     for (const x of [limit, offset, from, to]) if (isReply(x)) return x;
     const sd = q.get('sortDirection');
-    const rows = ctx.ex.fills(key, {
+    const page = ctx.ex.fillPage(key, {
       ...(q.get('symbol') ? { symbol: q.get('symbol')! } : {}),
       ...(q.get('orderId') ? { orderId: q.get('orderId')! } : {}),
       ...((from as number) >= 0 ? { from: from as number } : {}),
@@ -247,29 +265,30 @@ const PRIVATE: Record<string, Handler> = {
       offset: offset as number,
       sortDirection: sd === 'Asc' ? 'Asc' : 'Desc',
     });
-    return ok(rows.map(fillWire));
+    return paged(page.rows.map(fillWire), page.total, limit as number, offset as number);
   },
   'GET /wapi/v1/history/orders': (ctx, q, _b, key) => {
     const limit = intParam(q, 'limit', 100, 1000);
     const offset = intParam(q, 'offset', 0);
     if (isReply(limit)) return limit;
     if (isReply(offset)) return offset;
-    const rows = ctx.ex.orderHistory(key, {
+    const all = ctx.ex.orderHistory(key, {
       ...(q.get('symbol') ? { symbol: q.get('symbol')! } : {}),
       ...(q.get('orderId') ? { orderId: q.get('orderId')! } : {}),
-      limit,
-      offset,
+      limit: Number.MAX_SAFE_INTEGER,
+      offset: 0,
       sortDirection: q.get('sortDirection') === 'Asc' ? 'Asc' : 'Desc',
     });
-    return ok(rows.map(orderHistoryWire));
+    return paged(all.slice(offset, offset + limit).map(orderHistoryWire), all.length, limit, offset);
   },
   'GET /wapi/v1/history/funding': (ctx, q, _b, key) => {
     const limit = intParam(q, 'limit', 100, 1000);
     const offset = intParam(q, 'offset', 0);
     if (isReply(limit)) return limit;
     if (isReply(offset)) return offset;
-    const rows = ctx.ex.fundingPayments(key, { ...(q.get('symbol') ? { symbol: q.get('symbol')! } : {}), limit, offset });
-    return ok(rows.map((f) => fundingWire(f, userId(key))));
+    const sd = q.get('sortDirection') === 'Asc' ? 'Asc' : 'Desc';
+    const page = ctx.ex.fundingPage(key, { ...(q.get('symbol') ? { symbol: q.get('symbol')! } : {}), limit, offset, sortDirection: sd });
+    return paged(page.rows.map((f) => fundingWire(f, userId(key))), page.total, limit, offset);
   },
 };
 
@@ -289,6 +308,17 @@ function admin(ctx: RestContext, method: string, path: string, body: unknown): R
     return ok({ takerSpeedBumpMs: ms });
   }
   if (path === '/_sim/health' && method === 'GET') return ok({ ok: true, time: ctx.ex.clock.now() });
+  if (path === '/_sim/fills/seed' && method === 'POST') {
+    // Historical fills for an account (tests, tools): {"apiKey": "...", "fills": [FillRecord without tradeId?]}.
+    const b = obj(body);
+    if (typeof b['apiKey'] !== 'string' || !Array.isArray(b['fills'])) return apiErr(400, 'INVALID_CLIENT_REQUEST', 'expected {"apiKey": <key>, "fills": [...]}');
+    try {
+      ctx.ex.seedFills(b['apiKey'], b['fills'] as Parameters<SimExchange['seedFills']>[1]);
+    } catch (e) {
+      return apiErr(400, 'INVALID_CLIENT_REQUEST', (e as Error).message);
+    }
+    return ok({ seeded: b['fills'].length, fills: ctx.ex.account(b['apiKey']).fills.length });
+  }
   return null;
 }
 
@@ -316,7 +346,7 @@ function send(res: ServerResponse, r: Reply): void {
     res.writeHead(r.status, { 'content-type': 'text/plain; charset=utf-8' });
     res.end(r.text);
   } else {
-    res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8' });
+    res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', ...r.headers });
     res.end(JSON.stringify(r.json ?? null));
   }
 }

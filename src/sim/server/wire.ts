@@ -247,6 +247,15 @@ export function orderUpdateWs(e: OrderUpdateEvent): Record<string, unknown> {
   return out;
 }
 
+/**
+ * account.balanceUpdate (payload UNCONFIRMED on Backpack; this shape is the paper exchange's choice):
+ * e event, E/T event time µs, a asset, f available, l locked. The client reads no field of it.
+ */
+export function balanceUpdateWs(asset: string, b: { available: string; locked: string }, ts: number): Record<string, unknown> {
+  const t = us(ts);
+  return { e: 'balanceUpdate', E: t, a: asset, f: b.available, l: b.locked, T: t };
+}
+
 export function positionUpdateWs(p: PositionView, type: PositionUpdateEvent['type'] | null, ts: number): Record<string, unknown> {
   const t = us(ts);
   const out: Record<string, unknown> = {};

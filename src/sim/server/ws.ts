@@ -14,7 +14,7 @@ import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { SimExchange } from '../exchange.js';
 import { isValidApiKey } from './auth.js';
 import type { FaultController } from './faults.js';
-import { bookTickerWs, depthWs, markPriceWs, orderUpdateWs, positionUpdateWs, tickerWs, tradeWs } from './wire.js';
+import { balanceUpdateWs, bookTickerWs, depthWs, markPriceWs, orderUpdateWs, positionUpdateWs, tickerWs, tradeWs } from './wire.js';
 
 interface Client {
   ws: WebSocket;
@@ -24,7 +24,8 @@ interface Client {
 
 const PUBLIC_TYPES = new Set(['depth', 'bookTicker', 'trade', 'markPrice', 'ticker', 'openInterest']);
 const DEPTH_WINDOWS = new Set(['200ms', '600ms', '1000ms']);
-const PRIVATE_TYPES = new Set(['account.orderUpdate', 'account.positionUpdate']);
+const PRIVATE_TYPES = new Set(['account.orderUpdate', 'account.positionUpdate', 'account.balanceUpdate']);
+const BALANCE_STREAM = 'account.balanceUpdate';
 
 export interface WsHubOptions {
   pingIntervalMs?: number;
@@ -38,6 +39,9 @@ export class WsHub {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly simTimers: TimerHandle[] = [];
   private disconnectTimer: NodeJS.Timeout | null = null;
+  /** Balance changes waiting to be published (account -> assets), one frame per asset per turn of the loop. */
+  private readonly pendingBalances = new Map<string, Set<string>>();
+  private balanceFlush: NodeJS.Immediate | null = null;
   private readonly unsubscribe: () => void;
   /** Counters for tests and benchmarks. */
   readonly stats = { framesSent: 0, depthDropped: 0, malformedSent: 0, disconnects: 0 };
@@ -79,6 +83,7 @@ export class WsHub {
         this.publish(`${e.account}#account.orderUpdate`, data, 'account.orderUpdate');
         this.publish(`${e.account}#account.orderUpdate.${e.order.symbol}`, data, `account.orderUpdate.${e.order.symbol}`);
       },
+      balance: (e) => this.queueBalance(e.account, e.asset),
       position: (e) => {
         const data = () => positionUpdateWs(e.position, e.type, e.ts);
         this.publish(`${e.account}#account.positionUpdate`, data, 'account.positionUpdate');
@@ -103,6 +108,34 @@ export class WsHub {
         }
       }, 60_000),
     );
+  }
+
+  /**
+   * A fill changes two or three balances and its lock: they are published after the current turn of the
+   * event loop (after the order update that caused them), one frame per asset with its figures then.
+   */
+  private queueBalance(account: string, asset: string): void {
+    if (!this.has(`${account}#${BALANCE_STREAM}`)) return;
+    let set = this.pendingBalances.get(account);
+    if (!set) {
+      set = new Set();
+      this.pendingBalances.set(account, set);
+    }
+    set.add(asset);
+    this.balanceFlush ??= setImmediate(() => this.flushBalances());
+  }
+
+  private flushBalances(): void {
+    this.balanceFlush = null;
+    const now = this.ex.clock.now();
+    for (const [account, assets] of this.pendingBalances) {
+      const all = this.ex.balances(account);
+      for (const asset of assets) {
+        const b = all[asset] ?? { available: '0', locked: '0' };
+        this.publish(`${account}#${BALANCE_STREAM}`, balanceUpdateWs(asset, b, now), BALANCE_STREAM);
+      }
+    }
+    this.pendingBalances.clear();
   }
 
   connections(): number {
@@ -229,7 +262,8 @@ export class WsHub {
     const head = stream.slice(0, dot);
     if (head === 'account') {
       const parts = stream.split('.');
-      return parts.length === 3 && PRIVATE_TYPES.has(`account.${parts[1]}`) ? 'private' : 'invalid';
+      // Balances are per account: there is no per-symbol balance stream.
+      return parts.length === 3 && PRIVATE_TYPES.has(`account.${parts[1]}`) && parts[1] !== 'balanceUpdate' ? 'private' : 'invalid';
     }
     if (!PUBLIC_TYPES.has(head) && head !== 'kline') return 'invalid';
     const rest = stream.slice(dot + 1);
@@ -309,6 +343,7 @@ export class WsHub {
     this.unsubscribe();
     for (const t of this.timers) clearInterval(t);
     for (const t of this.simTimers) this.ex.clock.clear(t);
+    if (this.balanceFlush) clearImmediate(this.balanceFlush);
     if (this.disconnectTimer) clearInterval(this.disconnectTimer);
     for (const c of [...this.clients]) {
       c.ws.terminate();

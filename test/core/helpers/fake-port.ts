@@ -1,6 +1,6 @@
 // A scriptable ExchangePort for core tests. Every call is recorded in order; outcomes of placements,
 // cancels and queries come from overridable handlers (default: accept / resting New order).
-import type { ExchangeMetrics, ExchangePort } from '../../../src/exchange/port.js';
+import type { ExchangeMetrics, ExchangePort, FillsQuery } from '../../../src/exchange/port.js';
 import type {
   AccountFees,
   BalanceInfo,
@@ -12,6 +12,8 @@ import type {
   OrderInfo,
   OrderRequest,
   Outcome,
+  PageHeaders,
+  Paged,
   PositionInfo,
 } from '../../../src/exchange/types.js';
 import { D, type Decimal, ZERO } from '../../../src/util/decimal.js';
@@ -68,7 +70,13 @@ export class FakePort implements ExchangePort {
   fills: FillInfo[] = [];
   funding: FundingInfo[] = [];
   balances: BalanceInfo[] = [];
+  fees: AccountFees = { futuresMakerFeeBps: D(2), futuresTakerFeeBps: D(5), spotMakerFeeBps: D(8), spotTakerFeeBps: D(10) };
+  feesFail = false;
   metricsValue: ExchangeMetrics = { ...EMPTY_METRICS, restLimitPerMinute: 2000 };
+  /** Answer history pages with Backpack's paging headers (X-TOTAL etc.), as the real exchange does. */
+  pageHeaders = false;
+  /** Largest page the fake serves (the real endpoints cap limit at 1000). */
+  maxLimit = 1000;
   onEvent: ((e: ExchangeEvent) => void) | null = null;
   private nextId = 1000;
   /** Resting orders by clientId as the fake exchange knows them. */
@@ -150,16 +158,24 @@ export class FakePort implements ExchangePort {
   }
   async getAccountFees(): Promise<AccountFees> {
     this.rec('getAccountFees');
-    return { futuresMakerFeeBps: D(2), futuresTakerFeeBps: D(5), spotMakerFeeBps: D(8), spotTakerFeeBps: D(10) };
+    if (this.feesFail) throw new Error('503 Service Unavailable');
+    return { ...this.fees };
   }
-  async getFills(q: { symbol?: string; from?: number; limit?: number; offset?: number }): Promise<FillInfo[]> {
+  async getFills(q: FillsQuery): Promise<Paged<FillInfo>> {
     this.rec('getFills', q);
-    const off = q.offset ?? 0;
-    return this.fills.filter((f) => (q.from === undefined || f.timestamp >= q.from) && (q.symbol === undefined || f.symbol === q.symbol)).slice(off, off + (q.limit ?? 100));
+    const all = this.fills.filter((f) => (q.from === undefined || f.timestamp >= q.from) && (q.to === undefined || f.timestamp <= q.to) && (q.symbol === undefined || f.symbol === q.symbol));
+    return this.paged(all, q);
   }
-  async getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<FundingInfo[]> {
+  async getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<Paged<FundingInfo>> {
     this.rec('getFundingHistory', q);
-    return this.funding;
+    const newestFirst = this.funding.filter((f) => q.symbol === undefined || f.symbol === q.symbol).sort((a, b) => b.intervalEndTimestamp - a.intervalEndTimestamp);
+    return this.paged(newestFirst, q);
+  }
+  private paged<T>(all: T[], q: { limit?: number; offset?: number }): Paged<T> {
+    const off = q.offset ?? 0;
+    const limit = Math.min(q.limit ?? 100, this.maxLimit);
+    const page: PageHeaders | null = this.pageHeaders ? { total: all.length, pageSize: limit, pageCount: Math.ceil(all.length / limit), currentPage: Math.floor(off / limit) + 1 } : null;
+    return { rows: all.slice(off, off + limit), page };
   }
   async getMarkPrice(): Promise<Decimal | null> {
     return null;

@@ -1,6 +1,6 @@
 // Builds an Engine over the FakePort with a VirtualClock and in-memory sinks.
 import { Engine } from '../../../src/core/engine.js';
-import { emptyRunState, type JournalFill, type RunState } from '../../../src/core/ports.js';
+import { emptyRunState, type JournalFill, type JournalSink, type RunState } from '../../../src/core/ports.js';
 import { defaultSettings, type Settings } from '../../../src/config/settings.js';
 import type { ExchangeEvent, OrderEvent, Side } from '../../../src/exchange/types.js';
 import { VirtualClock } from '../../../src/util/clock.js';
@@ -19,6 +19,24 @@ export class MemJournal {
   }
   load(): JournalFill[] {
     return this.records.slice();
+  }
+}
+
+/**
+ * A MemJournal that compacts as the file journal does: compact() keeps the state (as JSON, so only what
+ * survives a file round trip) and drops the records it covers; loadCheckpoint() hands it back.
+ */
+export class CheckpointMemJournal extends MemJournal {
+  checkpoint: unknown = null;
+  compactions = 0;
+  loadCheckpoint(): unknown {
+    return this.checkpoint === null ? null : JSON.parse(JSON.stringify(this.checkpoint));
+  }
+  compact(state: unknown): Promise<void> {
+    this.checkpoint = JSON.parse(JSON.stringify(state));
+    this.records = [];
+    this.compactions++;
+    return Promise.resolve();
   }
 }
 
@@ -69,7 +87,8 @@ export interface Harness {
   book: FakeBook;
 }
 
-export function makeHarness(over: Partial<Settings> = {}, parts: Partial<Omit<Harness, 'engine'>> = {}): Harness {
+/** `parts.sink`: a journal of another kind (a real FileJournal) for the engine; h.journal is then unused. */
+export function makeHarness(over: Partial<Settings> = {}, parts: Partial<Omit<Harness, 'engine'>> & { sink?: JournalSink } = {}): Harness {
   const clock = parts.clock ?? new VirtualClock(T0);
   const port = parts.port ?? new FakePort();
   const journal = parts.journal ?? new MemJournal();
@@ -82,7 +101,7 @@ export function makeHarness(over: Partial<Settings> = {}, parts: Partial<Omit<Ha
     clock,
     settings: settingsWith(over),
     runMode: 'paper',
-    journal,
+    journal: parts.sink ?? journal,
     stats: log,
     logger,
     runState,
@@ -108,7 +127,7 @@ export function tradeEvent(symbol: string, takerSide: Side, qty: Decimal.Value, 
 
 export function fillEvent(
   o: { symbol: string; orderId: string; clientId: number | null; side: Side; price: Decimal; quantity: Decimal },
-  fill: { tradeId: string; qty: Decimal.Value; price?: Decimal.Value; fee?: Decimal.Value; isMaker?: boolean },
+  fill: { tradeId: string; qty: Decimal.Value; price?: Decimal.Value; fee?: Decimal.Value; feeSymbol?: string; isMaker?: boolean },
   executed: Decimal,
   ts: number,
 ): ExchangeEvent {
@@ -133,7 +152,7 @@ export function fillEvent(
       quantity: D(fill.qty),
       isMaker: fill.isMaker ?? true,
       fee: D(fill.fee ?? 0),
-      feeSymbol: 'USDC',
+      feeSymbol: fill.feeSymbol ?? 'USDC',
     },
     ts,
   };
