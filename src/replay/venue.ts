@@ -136,8 +136,18 @@ export class ReplayVenue {
     const crosses = n.orderType === 'Market' || this.crossesBook(n.side, n.priceU!);
     if (n.postOnly && crosses) return invalid('Order would immediately match and take');
 
+    // Fields written out, not spread from `n`: V8 gives a spread-then-extended literal a slower shape, and
+    // resting orders are read on every depth change and trade.
     const o: VenueOrder = {
-      ...n,
+      id: n.id,
+      clientId: n.clientId,
+      side: n.side,
+      orderType: n.orderType,
+      timeInForce: n.timeInForce,
+      postOnly: n.postOnly,
+      reduceOnly: n.reduceOnly,
+      priceU: n.priceU,
+      qtyU: n.qtyU,
       symbol,
       remainingU: n.reduceOnly ? Math.min(n.qtyU, Math.abs(pos)) : n.qtyU,
       executedU: 0,
