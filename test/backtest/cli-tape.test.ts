@@ -92,6 +92,8 @@ test('a tape run prints the replay facts; --json has the report fields; --set ma
   assert.deepEqual(Object.keys(r['costPer1M']), ['fees', 'spread', 'adverse', 'inventory', 'total']);
   assert.equal(typeof r['fillsPerMinute'], 'number');
   assert.ok('meanQueueWaitMs' in r);
+  assert.equal(r['market'], null, 'the market is the tape: tape stats gives its block');
+  assert.deepEqual(r['latencyMs'], VPS_LATENCY);
   assert.equal(r['replay']['queue']['model'], 'risk-averse');
   assert.equal(r['feeTier'], 'Tier 1 + --set');
   assert.ok(r['fills'] > 0, 'it traded');

@@ -50,6 +50,15 @@ test('--json prints the report as parseable JSON with decimal strings', async ()
   assert.equal(typeof j['volume'], 'string');
   assert.ok(Number(j['fills']) > 0);
   assert.ok(typeof j['perf'] === 'object');
+  // The §3 figures at the same place as a tape run's (test/backtest/cli-tape.test.ts).
+  assert.deepEqual(Object.keys(j['markoutBps'] as object), ['1s', '10s', '60s']);
+  const c = j['costPer1M'] as Record<string, string>;
+  assert.deepEqual(Object.keys(c), ['fees', 'spread', 'adverse', 'inventory', 'total']);
+  assert.equal(c['total'], j['costPerMillion']);
+  assert.equal(typeof j['fillsPerMinute'], 'number');
+  assert.equal(typeof j['meanQueueWaitMs'], 'number');
+  assert.equal(j['feeTier'], 'Tier 1');
+  assert.ok(typeof j['market'] === 'object' && j['market'] !== null && 'SOL_USDC_PERP' in j['market']);
 });
 
 test('compare runs every strategy on the same seeds and aggregates mean and range', async () => {
