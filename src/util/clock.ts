@@ -43,10 +43,6 @@ export class SystemClock implements Clock {
       this.live.delete(h.id);
     }
   }
-  /** Let the process exit even though timers are pending (used by short-lived commands). */
-  unrefAll(): void {
-    for (const t of this.live.values()) t.unref();
-  }
 }
 
 interface VTimer {

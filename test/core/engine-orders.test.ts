@@ -119,7 +119,6 @@ test('post-only rejection: back-off doubling, re-quote from the fresh book', asy
     times.push(h.clock.now());
     return { kind: 'rejected', code: 'INVALID_ORDER', message: 'Order would immediately match and take', status: 400 };
   };
-  void orderInfo;
   await startQuoting(h);
   for (let i = 0; i < 40; i++) {
     h.port.emit(bookEvent(h.book.set('Bid', '100.00', 5 + i))); // book activity must not bypass the back-off
