@@ -37,7 +37,8 @@ test('start-up: orphans of our namespace are cancelled before anything is placed
   const cancels = h.port.calls.filter((c) => c.m === 'cancelOrder');
   assert.equal(cancels.length, 1);
   assert.deepEqual(cancels[0]!.args[1], { orderId: 'o1' });
-  assert.ok(names.indexOf('start') < placeIdx);
+  const startIdx = names.indexOf('start');
+  assert.ok(startIdx > 0 && startIdx < placeIdx, `the streams start before the first order: ${names.join(',')}`);
   const req = h.port.placed()[0]!;
   assert.ok(isOurClientId(req.clientId));
   assert.equal(req.side, 'Ask'); // takers bought: quote with the flow
