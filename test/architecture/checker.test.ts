@@ -13,6 +13,7 @@ import {
   describeOversized,
   findImportCycles,
   findOversizedFiles,
+  foldersWithoutHeader,
   relativeSpecifiers,
 } from './structure.js';
 
@@ -158,6 +159,30 @@ test('oversized: over the default limit, over a per-file limit; at the limit pas
         { file: 'ui/Big.tsx', lines: 450, limit: 400 },
       ]);
       assert.equal(describeOversized(found.slice(0, 1)), 'src/core/engine.ts: 301 lines (limit 300)');
+    },
+  );
+});
+
+test('folder headers: the first file (README.md first, else the first source file) must name its folder', () => {
+  withTree(
+    {
+      'src/cli.ts': '// src/: the sources.\nexport const x = 1;\n',
+      'src/util/clock.ts': '// src/util/: helpers.\nexport const c = 1;\n',
+      'src/util/zeta.ts': '// no header needed here\nexport const z = 1;\n',
+      'src/bare/alpha.ts': '// what alpha does, but not the folder\nexport const a = 1;\n',
+      'src/bare/beta.ts': '// src/bare/: named, but beta is not the first file\nexport const b = 1;\n',
+      'src/docs/README.md': '# src/docs/\n\nNotes.\n',
+      'src/docs/a.ts': 'export const a = 1;\n',
+      'src/late/x.ts': 'export const x = 1;\n'.repeat(5) + '// src/late/: too far down\n',
+      'src/empty/sub/y.ts': '// src/empty/sub/: here\nexport const y = 1;\n',
+      'ui/App.tsx': '// ui/: the dashboard\nexport const A = 1;\n',
+    },
+    (base) => {
+      assert.deepEqual(foldersWithoutHeader(base, ['src', 'ui']), [
+        { folder: 'src/bare', file: 'src/bare/alpha.ts' },
+        { folder: 'src/empty', file: null },
+        { folder: 'src/late', file: 'src/late/x.ts' },
+      ]);
     },
   );
 });

@@ -214,3 +214,38 @@ export function describeCycles(cycles: readonly Cycle[]): string {
 export function describeOversized(files: readonly Oversized[]): string {
   return files.map((f) => `${f.file}: ${f.lines} lines (limit ${f.limit})`).join('\n');
 }
+
+/**
+ * The file that introduces a folder: its README.md when it has one, else its first TypeScript file in
+ * name order (as `ls` lists them in the C locale). Undefined for a folder with neither.
+ */
+export function firstFileOf(dir: string): string | undefined {
+  const names = readdirSync(dir).filter((n) => statSync(join(dir, n)).isFile());
+  if (names.includes('README.md')) return join(dir, 'README.md');
+  const first = names.filter((n) => SOURCE.test(n) && !DECLARATION.test(n)).sort()[0];
+  return first === undefined ? undefined : join(dir, first);
+}
+
+/**
+ * Folders under `roots` (the roots included) whose first file does not say what the folder holds: its
+ * opening lines (the first `headerLines`) must name the folder as `<path>/` (e.g. `// src/util/: ...` or
+ * `# src/backtest/`), the convention that makes "every folder's first file says what it holds" checkable.
+ */
+export function foldersWithoutHeader(base: string, roots: readonly string[], headerLines = 5): { folder: string; file: string | null }[] {
+  const out: { folder: string; file: string | null }[] = [];
+  const walk = (dir: string): void => {
+    const folder = rel(base, dir);
+    const first = firstFileOf(dir);
+    if (first === undefined) out.push({ folder, file: null });
+    else {
+      const opening = readFileSync(first, 'utf8').split('\n').slice(0, headerLines).join('\n');
+      if (!opening.includes(`${folder}/`)) out.push({ folder, file: rel(base, first) });
+    }
+    for (const name of readdirSync(dir).sort()) {
+      if (name === 'node_modules' || name.startsWith('.')) continue;
+      if (statSync(join(dir, name)).isDirectory()) walk(join(dir, name));
+    }
+  };
+  for (const root of roots) if (existsSync(resolve(base, root))) walk(resolve(base, root));
+  return out;
+}
