@@ -1,3 +1,8 @@
+// src/: the bot's sources. cli.ts (this file) dispatches `tierhunter <command>` to src/cli/; the trading core
+// (core/), the exchange port and the Backpack client (exchange/), the paper exchange (sim/), market tapes
+// (tape/), backtests (backtest/), calibration (calibrate/), settings (config/), the process's I/O edges
+// (runtime/), the control socket (control/) and shared helpers (util/). The TUI lives in ui/.
+//
 // `tierhunter <command>`: each subcommand lives in src/cli/<command>.ts and exports
 // `main(argv): Promise<number>` (the exit code). Loaded lazily so `ctl` does not pay for Ink, etc.
 import { ConfigError } from './config/errors.js';

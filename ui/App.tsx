@@ -1,3 +1,7 @@
+// ui/: the Ink terminal dashboard: the container (this file), the one hook with I/O (useCore.ts) over the
+// control-socket client (client.ts), key bindings (keys.ts), formats and theme, its entry (main.tsx) and
+// the CLI's loader (load.ts); the panels are in components/. It imports from src/ only src/control/protocol.ts.
+//
 // The dashboard container: gets state from useCore (the only I/O), turns keys into actions with the
 // pure keyToAction, and lays the panels out in a FIXED number of lines for the terminal size so the
 // screen stays still while numbers change.

@@ -9,7 +9,6 @@ export interface KeyInfo {
   upArrow?: boolean;
   downArrow?: boolean;
   ctrl?: boolean;
-  escape?: boolean;
 }
 
 export interface PendingConfirm {

@@ -1,3 +1,6 @@
+// src/calibrate/: `tierhunter calibrate`: fit the paper market model to real tapes: a profile of each tape,
+// direct estimates, simulate-and-correct refinement, and the assembled MarketSpec (this file drives them).
+//
 // `tierhunter calibrate`'s work: read each market's tapes once (profile + tape statistics), make the
 // direct estimates, refine them by simulation, optionally move the dynamics onto another market's filters
 // (a Backpack market's tick and step) at a volume scale, and assemble a MarketSpec file.

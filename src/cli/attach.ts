@@ -1,3 +1,6 @@
+// src/cli/: one file per `tierhunter` subcommand, each exporting main(argv) -> exit code, with its --help
+// text and argument parsing; the work itself lives in the other folders.
+//
 // `tierhunter attach [--socket PATH]`: the terminal UI attached to a running core over its control
 // socket. Quitting only detaches; the core keeps trading. Waits/reconnects forever with a banner.
 import os from 'node:os';

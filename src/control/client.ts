@@ -120,11 +120,6 @@ export class ControlClient {
     });
   }
 
-  /** Send a raw line (tests use it for malformed input). */
-  sendRaw(text: string): void {
-    this.sock.write(text);
-  }
-
   /** Send one command and wait for its reply. */
   request(name: CommandName, args: Omit<CommandArgs, 'name'> = {}, timeoutMs = 5000): Promise<Reply> {
     if (this.ended) return Promise.reject(new ControlConnectError('CLOSED', `the core closed the connection: ${this.endReason}`));

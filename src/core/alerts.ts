@@ -83,11 +83,6 @@ export class AlertBook {
     return l;
   }
 
-  /** Put lines back (the block could not be written). */
-  requeue(lines: string[]): void {
-    this.pendingLines = lines.concat(this.pendingLines);
-  }
-
   private trim(): void {
     const cleared = [...this.byId.values()].filter((a) => !a.active);
     for (let i = 0; i < cleared.length - KEEP_CLEARED; i++) this.byId.delete(cleared[i]!.id);

@@ -203,8 +203,8 @@ export class SymbolLedger {
     this.failedOrders++;
   }
 
-  /** A closed trip's PnL from outside the ledger (the original's recordPnl). */
-  recordTrip(pnl: Decimal): void {
+  /** Count a closed round trip's PnL (wins, losses, largest and sums). */
+  private recordTrip(pnl: Decimal): void {
     this.trips++;
     if (pnl.gt(0)) {
       this.wins++;

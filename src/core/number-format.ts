@@ -16,10 +16,7 @@ export interface NumberFormat {
   qtyDp: number;
 }
 
-/**
- * For figures without a market (TradingStats.toLogString used on its own): enough places for any
- * Backpack market's prices and quantities.
- */
+/** For figures without a market (a sum over no markets): enough places for any Backpack market's prices and quantities. */
 export const GENERIC_FORMAT: NumberFormat = Object.freeze({ priceDp: 8, qtyDp: 8 });
 
 export function marketFormat(m: { tickSize: Decimal; stepSize: Decimal }): NumberFormat {

@@ -1,13 +1,10 @@
-// TradingStats: the original bot's stats object, kept in spirit (recordFill, recordPnl, recordFee,
-// averagePnl, longShortRatio, toLogString), now exact and per symbol: one SymbolLedger per market plus
-// the totals, fill dedupe by (symbol, tradeId), drawdown of net PnL and per-minute samples for Sharpe.
+// TradingStats: the original bot's stats object, now exact and per symbol: one SymbolLedger per market
+// plus the totals, fill dedupe by (symbol, tradeId), drawdown of net PnL and per-minute samples for
+// Sharpe. Rendering the figures is log-format.ts's job (the engine hands it these figures).
 import type { Side } from '../exchange/types.js';
 import { D, Decimal, ZERO } from '../util/decimal.js';
 import { SymbolLedger, type FillInput, type LedgerState } from './ledger.js';
 import type { StateReader } from './state-codec.js';
-import { renderBlock, type BlockInfo } from './log-format.js';
-import { GENERIC_FORMAT } from './number-format.js';
-import { tierLabel, tierProgress } from './tiers.js';
 import type { ExchangeMetrics } from '../exchange/port.js';
 import { TradeDedupe, type DedupeState } from './trade-dedupe.js';
 
@@ -160,17 +157,6 @@ export class TradingStats {
     return realized;
   }
 
-  /** A closed round trip's PnL recorded from outside (the original's record_pnl). */
-  recordPnl(pnl: Decimal.Value, symbol: string): void {
-    this.ledger(symbol).recordTrip(D(pnl));
-  }
-
-  /** A fee charged outside a fill (the original's record_fee). Rebates are negative. */
-  recordFee(fee: Decimal.Value, symbol: string): void {
-    this.ledger(symbol).fees = this.ledger(symbol).fees.plus(D(fee));
-    this.observe();
-  }
-
   /** Funding received (+) or paid (-); deduped by id when given. Returns false for a duplicate. */
   recordFunding(symbol: string, amount: Decimal, id?: string): boolean {
     if (id !== undefined) {
@@ -187,14 +173,6 @@ export class TradingStats {
 
   setMark(symbol: string, mark: Decimal): void {
     this.ledger(symbol).mark = mark;
-  }
-
-  averagePnl(symbol?: string): Decimal | null {
-    return this.figures(symbol).averagePnl;
-  }
-
-  longShortRatio(symbol?: string): number | null {
-    return this.figures(symbol).longShortRatio;
   }
 
   netPnl(): Decimal {
@@ -249,38 +227,6 @@ export class TradingStats {
     for (let i = 1; i < s.length; i++) v += (s[i]! - s[i - 1]! - mean) ** 2;
     const sd = Math.sqrt(v / (n - 1));
     return sd > 0 ? mean / sd : null;
-  }
-
-  /**
-   * The original's to_log_string(equity): the human-labelled block. The engine passes its context (modes,
-   * API metrics, tier, alerts); without it those lines show empty figures.
-   */
-  toLogString(equity: Decimal | null, ctx: Partial<BlockInfo> & { now?: number } = {}): string {
-    const now = ctx.now ?? 0;
-    return renderBlock({
-      now,
-      startedAt: ctx.startedAt ?? now,
-      symbols:
-        ctx.symbols ??
-        [...this.ledgers.keys()].map((s) => ({ symbol: s, mode: 'ACTIVE', mark: this.ledger(s).mark, f: this.figures(s), format: GENERIC_FORMAT })),
-      total: this.figures(),
-      equity,
-      equityAgeMs: ctx.equityAgeMs ?? null,
-      maxDrawdown: this.maxDrawdown,
-      drawdown: this.currentDrawdown(),
-      sharpe: this.sharpe(),
-      denials: ctx.denials ?? {},
-      replacements: ctx.replacements ?? {},
-      ordersPlaced: ctx.ordersPlaced ?? 0,
-      cancelsSent: ctx.cancelsSent ?? 0,
-      tier: ctx.tier ?? tierProgress(ZERO, null),
-      tierShown: ctx.tierShown ?? tierLabel((ctx.tier ?? tierProgress(ZERO, null)).current, null),
-      limits: ctx.limits ?? { session: { limit: ZERO, pnl: ZERO, hitAt: null }, daily: { limit: ZERO, pnl: ZERO, hitAt: null }, day: '' },
-      spotVolume30d: ctx.spotVolume30d ?? ZERO,
-      metrics: ctx.metrics ?? EMPTY_METRICS,
-      alerts: ctx.alerts ?? [],
-      activeAlerts: ctx.activeAlerts ?? [],
-    });
   }
 
   /** Figures of one symbol, or of all symbols summed when omitted. */

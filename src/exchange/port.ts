@@ -1,3 +1,6 @@
+// src/exchange/: the exchange boundary: the port the core trades through (this file), the domain types it
+// speaks (types.ts), and the Backpack client implementing it (backpack/).
+//
 // The exchange port: what the trading core needs from an exchange. Implemented by the Backpack
 // adapter (live and paper server, over REST + websocket) and by the backtest adapter (directly on the
 // paper exchange's matching engine in virtual time). The core depends on nothing else.

@@ -4,8 +4,12 @@
 import type { FillRecord, OrderView } from './accounts/account.js';
 import type { PerpPosition } from './accounts/position.js';
 import type { SimOrder } from './engine/types.js';
-import type { SimMarket } from './market.js';
+import type { SimMarket, TradeEvent } from './market.js';
 import type { Decimal } from '../util/decimal.js';
+
+// A public trade is defined beside the market's trade tape that keeps it (market.ts); re-exported here
+// with the other events.
+export type { TradeEvent };
 
 export interface DepthEvent {
   symbol: string;
@@ -14,18 +18,6 @@ export interface DepthEvent {
   /** Absolute quantities of changed levels; "0" at step scale deletes. */
   bids: Array<[string, string]>;
   asks: Array<[string, string]>;
-  ts: number;
-}
-
-export interface TradeEvent {
-  symbol: string;
-  id: number;
-  price: string;
-  quantity: string;
-  quoteQuantity: string;
-  buyerIsMaker: boolean;
-  buyOrderId: string;
-  sellOrderId: string;
   ts: number;
 }
 

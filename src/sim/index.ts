@@ -15,12 +15,11 @@ import { SimStateStore } from './server/state-file.js';
 import { WsHub } from './server/ws.js';
 import { WARMUP_MS, WarmupClock, warmUp } from './warmup.js';
 
+// What embedders use beside startSim (the rest is imported from its own module).
 export { SimExchange } from './exchange.js';
 export { DEFAULT_FILL_LIMIT } from './accounts/history.js';
-export type { SimExchangeOptions, Result, ApiError, FillQuery, SimStateFile } from './exchange.js';
-export { FaultController, NO_FAULTS, parseFaults, type Faults } from './server/faults.js';
-export type { SimListener, DepthEvent, TradeEvent, MarkEvent, OrderUpdateEvent, PositionUpdateEvent, PositionView } from './events.js';
-export { DEFAULT_MARKETS, type SimMarketSpec } from './model/markets.js';
+export type { SimExchangeOptions } from './exchange.js';
+export { FaultController, type Faults } from './server/faults.js';
 export { WARMUP_MS } from './warmup.js';
 
 export interface StartSimOptions {

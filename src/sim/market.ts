@@ -3,7 +3,6 @@
 import { Decimal } from '../util/decimal.js';
 import { Book } from './engine/book.js';
 import { DecCache, fmtUnits, parseUnits, scaleOfString, type UnitScale } from './engine/units.js';
-import type { TradeEvent } from './events.js';
 import type { SimMarketSpec } from './model/markets.js';
 import type { MarketModel } from './model/market-model.js';
 
@@ -18,6 +17,19 @@ export interface Candle {
   /** notional units */
   quoteVolume: number;
   trades: number;
+}
+
+/** One public trade as the market's tape keeps it and the trade stream sends it (wire strings, ms). */
+export interface TradeEvent {
+  symbol: string;
+  id: number;
+  price: string;
+  quantity: string;
+  quoteQuantity: string;
+  buyerIsMaker: boolean;
+  buyOrderId: string;
+  sellOrderId: string;
+  ts: number;
 }
 
 const TRADE_RING = 1000;

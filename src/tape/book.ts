@@ -1,3 +1,7 @@
+// src/tape/: market tapes (docs/TAPES.md): the event model (types.ts), the binary codec and file layout,
+// reader and writer, the book rebuilder (this file), gap marking, statistics (markout, spread, depth,
+// sketches), importers (import/) and the Backpack recorder (record/).
+//
 // TapeBook: rebuilds a market's book from a tape's snapshots, diffs and gap records, checking the venue's
 // sequence ids (header.seqRule). Pure and incremental: feed it events in tape order; the replay exchange,
 // the importers and the recorder all use this one implementation.

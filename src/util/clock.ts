@@ -1,3 +1,6 @@
+// src/util/: small pure helpers every layer uses: the injected Clock (this file), exact decimals with tick
+// and step rounding (decimal.ts) and price-ladder arithmetic in integer ticks (price-ladder.ts).
+//
 // Time is injected. The pure core (strategy, risk, ledger, matching engine, market model) never reads
 // Date.now() or sets real timers: it asks a Clock. SystemClock runs live and on the paper server;
 // VirtualClock runs backtests as fast as the CPU allows with the same code.
@@ -42,10 +45,6 @@ export class SystemClock implements Clock {
       clearInterval(t);
       this.live.delete(h.id);
     }
-  }
-  /** Let the process exit even though timers are pending (used by short-lived commands). */
-  unrefAll(): void {
-    for (const t of this.live.values()) t.unref();
   }
 }
 

@@ -9,14 +9,20 @@ import { D, ZERO } from '../../src/util/decimal.js';
 const SYMS = ['SOL_USDC_PERP', 'ETH_USDC_PERP'];
 
 test('same seed and settings give the same report; another seed a different one', async () => {
+  const t0 = performance.now();
   const a = await runBacktest({ hours: 0.05, seed: 7, symbols: SYMS, overrides: {} });
+  const outerMs = performance.now() - t0;
   const b = await runBacktest({ hours: 0.05, seed: 7, symbols: SYMS, overrides: {} });
   const c = await runBacktest({ hours: 0.05, seed: 8, symbols: SYMS, overrides: {} });
   assert.ok(a.fills > 0);
   assert.deepEqual(withoutPerf(a), withoutPerf(b));
   assert.equal(JSON.stringify(withoutPerf(a)), JSON.stringify(withoutPerf(b)));
   assert.notEqual(JSON.stringify(withoutPerf(a)), JSON.stringify(withoutPerf(c)));
-  assert.ok(a.perf.wallMs >= 0 && a.perf.simHoursPerSec > 0);
+  // The wall time is this run's (inside the time the call took, not since some earlier start) and the
+  // speed is the simulated hours over it (wallMs is rounded to the ms).
+  assert.ok(a.perf.wallMs >= 1 && a.perf.wallMs <= Math.ceil(outerMs), `wallMs ${a.perf.wallMs}, the call took ${outerMs} ms`);
+  const speed = 0.05 / (a.perf.wallMs / 1000);
+  assert.ok(Math.abs(a.perf.simHoursPerSec - speed) <= speed * (0.5 / (a.perf.wallMs - 0.5)) + 1e-12, `simHoursPerSec ${a.perf.simHoursPerSec} vs ${speed}`);
 });
 
 test('a short run fills, and the report agrees with the exchange account fill by fill', async () => {

@@ -37,7 +37,8 @@ test('start-up: orphans of our namespace are cancelled before anything is placed
   const cancels = h.port.calls.filter((c) => c.m === 'cancelOrder');
   assert.equal(cancels.length, 1);
   assert.deepEqual(cancels[0]!.args[1], { orderId: 'o1' });
-  assert.ok(names.indexOf('start') < placeIdx);
+  const startIdx = names.indexOf('start');
+  assert.ok(startIdx > 0 && startIdx < placeIdx, `the streams start before the first order: ${names.join(',')}`);
   const req = h.port.placed()[0]!;
   assert.ok(isOurClientId(req.clientId));
   assert.equal(req.side, 'Ask'); // takers bought: quote with the flow
@@ -119,7 +120,6 @@ test('post-only rejection: back-off doubling, re-quote from the fresh book', asy
     times.push(h.clock.now());
     return { kind: 'rejected', code: 'INVALID_ORDER', message: 'Order would immediately match and take', status: 400 };
   };
-  void orderInfo;
   await startQuoting(h);
   for (let i = 0; i < 40; i++) {
     h.port.emit(bookEvent(h.book.set('Bid', '100.00', 5 + i))); // book activity must not bypass the back-off

@@ -47,7 +47,7 @@ test('ledger: average cost, partial close, flip through zero, fees/rebates, fund
   assert.equal(f.largestLoss.toString(), '-1.0906');
   assert.equal(f.averageWin?.toString(), '2.46');
   assert.equal(f.averageLoss?.toString(), '-1.0906');
-  assert.equal(st.averagePnl(S)?.toString(), '0.6847'); // (2.46 - 1.0906) / 2
+  assert.equal(f.averagePnl?.toString(), '0.6847'); // (2.46 - 1.0906) / 2
   assert.equal(f.longShortRatio, 1); // bought 4, sold 4
   assert.equal(f.meanInventoryMs, 2500); // trips of 3000 ms and 2000 ms
   assert.equal(f.successRate, 1);
@@ -96,19 +96,6 @@ test('ledger: short then cover at a loss; short average cost', () => {
   assert.equal(f.realizedPnl.toString(), '-4');
   assert.equal(f.losses, 1);
   assert.equal(f.largestLoss.toString(), '-4');
-});
-
-test('TradingStats keeps the original API: recordPnl, recordFee, toLogString', () => {
-  const st = new TradingStats([S]);
-  st.recordFill('Bid', '1', '100', true, { symbol: S });
-  st.recordFee('0.5', S);
-  st.recordPnl('3', S);
-  st.recordPnl('-1', S);
-  assert.equal(st.averagePnl()?.toString(), '1');
-  assert.equal(st.figures().fees.toString(), '0.5');
-  const block = st.toLogString(D(1234.5), { now: Date.UTC(2026, 0, 1) });
-  assert.match(block, /Equity: 1234\.5/);
-  assert.match(block, /SOL_USDC_PERP: .*Maker fills 1/);
 });
 
 test('ledger (spot): a base-asset fee is a fee in quote value AND leaves the position; the round trip closes on dust', () => {

@@ -36,9 +36,9 @@ const limit = (side: 'Bid' | 'Ask', price: string, quantity: string, extra: Reco
 
 test('price-time priority: better price first, then earlier order at the same price', () => {
   const { ex } = quiet();
-  const a = okv(ex.placeOrder('A', limit('Ask', '100.10', '1')));
-  const b = okv(ex.placeOrder('B', limit('Ask', '100.00', '1')));
-  const c = okv(ex.placeOrder('C', limit('Ask', '100.00', '1')));
+  okv(ex.placeOrder('A', limit('Ask', '100.10', '1')));
+  okv(ex.placeOrder('B', limit('Ask', '100.00', '1')));
+  okv(ex.placeOrder('C', limit('Ask', '100.00', '1')));
   ex.takeLiquidity(SOL, 'Bid', '2.5');
   const fills = (k: string) => ex.fills(k, {}).map((f) => `${f.price}x${f.quantity}`);
   assert.deepEqual(fills('B'), ['100.00x1.00']);
@@ -46,9 +46,6 @@ test('price-time priority: better price first, then earlier order at the same pr
   assert.deepEqual(fills('A'), ['100.10x0.50']);
   assert.ok(ex.fills('B', {})[0]!.tradeId < ex.fills('C', {})[0]!.tradeId, 'B (earlier) traded first');
   assert.equal(ex.openOrders('A')[0]!.executedQuantity, '0.50');
-  void b;
-  void c;
-  void a;
 });
 
 test('queue position: a joining order waits behind resting size; house size added later queues behind it', () => {

@@ -92,10 +92,8 @@ test('websocket: envelope, depth U/u sequence, trade m flag, µs E/T, private or
   const ts = Date.now();
   const sig = [key.apiKey, naclSign(key, canonical('subscribe', null, ts, 5000)), String(ts), '5000'];
   // Open a position first so the snapshot has something in it.
-  const ask = ((await call(sim.restUrl, 'GET', '/api/v1/depth', { params: { symbol: 'SOL_USDC_PERP', limit: 5 } })).body as any).asks[0][0];
   const first = await call(sim.restUrl, 'POST', '/api/v1/order', { key, instruction: 'orderExecute', params: { symbol: 'SOL_USDC_PERP', side: 'Bid', orderType: 'Market', quantity: '0.5' } });
   assert.equal(first.status, 200, first.text);
-  void ask;
   c.send({ method: 'SUBSCRIBE', params: ['depth.SOL_USDC_PERP', 'trade.SOL_USDC_PERP', 'bookTicker.SOL_USDC_PERP', 'markPrice.SOL_USDC_PERP', 'account.orderUpdate', 'account.positionUpdate'], signature: sig });
   c.send({ method: 'SUBSCRIBE', params: ['nonsense.SOL_USDC_PERP'] });
   c.send('not json');

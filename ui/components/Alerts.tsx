@@ -1,3 +1,7 @@
+// ui/components/: the dashboard's panels, each a pure component of props (no I/O, no keys): header,
+// symbols table, totals, alerts (this file), recent fills, API panel, banner, status line, footer, help,
+// and the segment/field helpers they share (Line.tsx, fields.tsx).
+//
 // Alerts: active ones first and highlighted (red critical, yellow warn), then recently cleared, dimmed,
 // with notices (info: a fee rate changed) among them in cyan.
 import { Box } from 'ink';

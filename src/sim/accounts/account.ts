@@ -2,8 +2,12 @@
 // and its fill / order / funding history. Plain data so the state file can save and restore it.
 import { D, Decimal, ZERO } from '../../util/decimal.js';
 import type { SimOrder } from '../engine/types.js';
-import { FillStore } from './fill-store.js';
+import { FillStore, type FillRecord } from './fill-store.js';
 import type { PerpPosition } from './position.js';
+
+// FillRecord lives beside the store that packs it (fill-store.ts); re-exported here, where an account's
+// readers look for it.
+export type { FillRecord };
 
 export interface FeeRatesBps {
   futuresMaker: Decimal;
@@ -38,20 +42,6 @@ export interface OrderView {
   selfTradePrevention: string;
   expiryReason: string | null;
   createdAt: number;
-}
-
-export interface FillRecord {
-  tradeId: number;
-  orderId: string;
-  clientId: number | null;
-  symbol: string;
-  side: 'Bid' | 'Ask';
-  price: string;
-  quantity: string;
-  fee: string;
-  feeSymbol: string;
-  isMaker: boolean;
-  timestamp: number;
 }
 
 export interface FundingRecord {

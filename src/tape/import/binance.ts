@@ -1,3 +1,6 @@
+// src/tape/import/: `tierhunter tape import`: other venues' recorded data to tapes: hftbacktest's Binance
+// recordings (this file, hftbacktest.ts), Tardis CSV (tardis.ts), the line reader, tape header and pipeline.
+//
 // Binance market-data messages (as hftbacktest records them) -> tape events. Pure.
 //   REST depth snapshot {lastUpdateId, E?, T?, bids, asks}    -> snapshot (seq = lastUpdateId)
 //   <sym>@depth...  depthUpdate {E, T?, U, u, pu?, b, a}        -> diff (first U, last u, prev pu)

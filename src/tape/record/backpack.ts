@@ -1,3 +1,6 @@
+// src/tape/record/: `tierhunter record`: Backpack's public streams to tapes: wire payloads to tape events
+// (this file, pure), one tape file per symbol with rotation (symbol-tape.ts), and the recorder's I/O loop.
+//
 // Backpack public market data (reference §2.1, §3.3) -> tape events at a tape's integer scales. Pure.
 // The wire's own strings are converted exactly (parseUnits); times are Backpack's µs as they come (the
 // client's codec rounds them to ms, so it is not used here). A payload that does not read is a
