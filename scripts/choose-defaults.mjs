@@ -5,7 +5,7 @@
 // exactly what `tierhunter backtest ... --json` gives for the same arguments.
 //
 //   node scripts/choose-defaults.mjs --tapes DIR [--cli PATH] [--tape-cli PATH] [--hours H] [--jobs N]
-//        [--cache DIR] [--tuned K=V,K=V] [--only synthetic|tape] [--json FILE]
+//        [--cache DIR] [--tuned K=V,K=V] [--only synthetic|tape] [--sweep-only] [--json FILE]
 //
 // --tapes DIR     holds <name>.tape (`tierhunter tape import --format hftbacktest` of /work/shared/tapes)
 // --cli PATH      the tierhunter bin for the synthetic legs (default: this checkout's bin/tierhunter.js)
@@ -13,6 +13,7 @@
 // --tuned K=V,... skip the sweep and report these settings (on top of the original rules) as "tuned"
 // --only KIND     run only the synthetic or only the tape legs (a tape-only re-run cannot choose: it
 //                 needs --tuned)
+// --sweep-only    stop after the training sweep and the choice (no held-out runs)
 // --cache DIR     one JSON report per run, keyed by its arguments and bin, reused when present
 //                 (default /tmp/choose-defaults-cache); delete it after changing the code under test
 import { spawn } from 'node:child_process';
@@ -30,7 +31,7 @@ const opt = (name, dflt) => {
 const tapeDir = opt('--tapes', null);
 const only = opt('--only', null);
 if ((!tapeDir && only !== 'synthetic') || (only && only !== 'synthetic' && only !== 'tape')) {
-  console.error('usage: node scripts/choose-defaults.mjs --tapes DIR [--cli PATH] [--tape-cli PATH] [--hours H] [--jobs N] [--cache DIR] [--tuned K=V,...] [--only synthetic|tape] [--json FILE]');
+  console.error('usage: node scripts/choose-defaults.mjs --tapes DIR [--cli PATH] [--tape-cli PATH] [--hours H] [--jobs N] [--cache DIR] [--tuned K=V,...] [--only synthetic|tape] [--sweep-only] [--json FILE]');
   process.exit(2);
 }
 const cliPath = resolve(opt('--cli', join(root, 'bin/tierhunter.js')));
@@ -304,6 +305,10 @@ if (tunedArg !== null) {
 out.chosen = tuned;
 say(`**Tuned** = original rules + ${JSON.stringify(tuned)}`);
 say();
+if (args.includes('--sweep-only')) {
+  console.log(lines.join('\n'));
+  process.exit(0);
+}
 const heldLegs = legsOf(HELD_OUT);
 const held = await fourStrategies(heldLegs, tuned);
 fourTable(`### Held out: the four strategies (${hours} h per synthetic run)`, heldLegs, held);
