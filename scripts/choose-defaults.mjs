@@ -21,6 +21,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cost, mean, paired, verdict, volH } from './choice-rule.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -144,30 +145,7 @@ async function runAll(legs, strategy, settings) {
   return Promise.all(cells.map(async (c) => ({ ...c, r: await run(c.leg, c.seed, strategy, settings) })));
 }
 
-// --- statistics ------------------------------------------------------------------------------------
-const num = (x) => (x === null || x === undefined ? null : Number(x));
-const cost = (r) => num(r.costPerMillion);
-const volH = (r) => Number(r.volume) / r.hours;
-const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
-function se(xs) {
-  if (xs.length < 2) return Infinity;
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1) / xs.length);
-}
-/** Paired comparison of runs b against base a (same leg, same seed): cost delta and volume ratio. */
-function paired(a, b) {
-  const key = (c) => `${c.leg.id}|${c.seed}`;
-  const base = new Map(a.map((c) => [key(c), c.r]));
-  const dc = [];
-  const vr = [];
-  for (const c of b) {
-    const r0 = base.get(key(c));
-    if (!r0 || cost(r0) === null || cost(c.r) === null) continue;
-    dc.push(cost(c.r) - cost(r0));
-    vr.push(volH(c.r) / volH(r0));
-  }
-  return { dCost: mean(dc), se: se(dc), volRatio: mean(vr), n: dc.length };
-}
+// --- statistics ---------------------------------------------------------------------------------------
 const f = (x, d = 1) => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
 const sgn = (x, d = 1) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(d)}` : 'n/a');
 /** "mean (min..max)" of a figure over one leg's runs. */
@@ -178,29 +156,16 @@ function cell(runs, leg, get, d) {
   return `${f(mean(xs), d)} (${f(Math.min(...xs), d)}..${f(Math.max(...xs), d)})`;
 }
 
-// --- the rule ----------------------------------------------------------------------------------------
-// Per training run, paired with the original rules on the same market and seed: dCost = cost per $1M
-// (variant - original), volume ratio = volume/h (variant / original). Mean over the runs, SE = standard
-// error of the paired dCost. A variant is BETTER when dCost < -2 SE and its volume ratio >= 0.8 (a
-// tier hunter's first figure is cost per $1M, but a lever that buys cost with a fifth of the volume
-// makes the tier slower); it is NO DIFFERENT when |dCost| <= 2 SE, and then it is taken only if it adds
-// >= 10 % volume/h without a higher max drawdown per $ volume (volume second, risk third) and is not a
-// scale knob (orderNotional buys volume with inventory by construction: the user's call, not a tuning).
-// Per setting the best qualifying variant wins; the winners are combined and the combination is
-// re-run on the training set: if it is worse than the best single winner by more than 2 SE, only that
-// winner is kept.
-function verdict(v, p, ddRatio) {
-  if (p.dCost < -2 * p.se && p.volRatio >= 0.8) return 'better';
-  if (Math.abs(p.dCost) <= 2 * p.se && !v.scale && p.volRatio >= 1.1 && ddRatio <= 1) return 'more volume, same cost';
-  if (p.dCost > 2 * p.se) return 'worse';
-  return 'no difference';
-}
+// --- the rule: scripts/choice-rule.mjs (verdict(), and paired() for the deltas) -----------------------
 const ddPerVol = (runs) => mean(runs.map((c) => Number(c.r.maxDrawdown) / Number(c.r.volume)));
 
 const out = { hours, cli: cliPath, tapeCli: tapeCliPath, sweep: [], chosen: null, heldOut: null, training: null };
 const lines = [];
 const say = (s = '') => lines.push(s);
 
+// Per setting the best qualifying variant wins ('better' by lowest dCost, else 'more volume, same cost' by
+// volume); the winners are combined and the combination re-run on training: if it is worse than the best
+// single winner by more than 2 SE, only that winner is kept (levers can interact).
 async function sweep() {
   const train = legsOf(TRAIN);
   const base = await runAll(train, 'engine', ORIGINAL);
