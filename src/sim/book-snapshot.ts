@@ -4,7 +4,7 @@
 // it, so a few levels per side are all it can ask for.
 import type { BookView, Side } from '../exchange/types.js';
 import { Decimal, ZERO } from '../util/decimal.js';
-import { parseUnits } from './engine/units.js';
+import { parseUnits } from './matching/units.js';
 import type { SimMarket } from './market.js';
 
 /** Levels per side kept (the core reads two). */

@@ -44,10 +44,10 @@ import type {
 } from '../exchange/types.js';
 import { pageHeadersFor } from './accounts/history.js';
 import type { OrderView } from './accounts/account.js';
-import type { SimOrder } from './engine/types.js';
+import type { SimOrder } from './matching/types.js';
 import { unrealized } from './accounts/position.js';
-import type { BookSide } from './engine/book.js';
-import { parseUnits, pow10 } from './engine/units.js';
+import type { BookSide } from './matching/book.js';
+import { parseUnits, pow10 } from './matching/units.js';
 import type { OrderUpdateEvent, PositionView } from './events.js';
 import { SimExchange, type SimExchangeOptions } from './exchange.js';
 import type { SimMarket } from './market.js';

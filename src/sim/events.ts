@@ -3,7 +3,7 @@
 // server turns them into µs where Backpack uses µs).
 import type { FillRecord, OrderView } from './accounts/account.js';
 import type { PerpPosition } from './accounts/position.js';
-import type { SimOrder } from './engine/types.js';
+import type { SimOrder } from './matching/types.js';
 import type { SimMarket } from './market.js';
 import type { Decimal } from '../util/decimal.js';
 

@@ -9,10 +9,10 @@ import type { Side } from '../exchange/types.js';
 import { Account, feesFrom, type FeeRatesBps, type FillRecord, type FundingRecord, type OrderView } from './accounts/account.js';
 import { appendFill, badSeedFill, DEFAULT_FILL_LIMIT, fillPage, fundingPage, type HistoryPage } from './accounts/history.js';
 import { applyPerpFill, newPosition, unrealized, type PerpPosition } from './accounts/position.js';
-import { fillable, matchTaker, wouldCross, type MatchHooks } from './engine/match.js';
-import type { SimOrder } from './engine/types.js';
-import { decToUnits, parseUnits } from './engine/units.js';
-import { badRequest, err, invalidOrder, isApiError, parseOrder, type ApiError } from './engine/validate.js';
+import { fillable, matchTaker, wouldCross, type MatchHooks } from './matching/match.js';
+import type { SimOrder } from './matching/types.js';
+import { decToUnits, parseUnits } from './matching/units.js';
+import { badRequest, err, invalidOrder, isApiError, parseOrder, type ApiError } from './matching/validate.js';
 import type {
   BalanceChangeEvent,
   DepthEvent,
@@ -31,7 +31,7 @@ import { MarketModel, type ModelVenue } from './model/market-model.js';
 import { hashString } from './model/prng.js';
 import { ModelDriver } from './model-driver.js';
 
-export type { ApiError } from './engine/validate.js';
+export type { ApiError } from './matching/validate.js';
 export type Result<T> = { ok: true; value: T } | ({ ok: false } & ApiError);
 
 export interface SimExchangeOptions {
