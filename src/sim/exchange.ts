@@ -22,9 +22,9 @@ import type {
   PositionUpdateEvent,
   PositionView,
   RawFill,
-  SimListener,
   TradeEvent,
 } from './events.js';
+import { SimEventBus, type SimListener } from './event-bus.js';
 import { SimMarket } from './market.js';
 import { DEFAULT_MARKETS, type SimMarketSpec } from './model/markets.js';
 import { MarketModel, type ModelVenue } from './model/market-model.js';
@@ -119,16 +119,8 @@ export class SimExchange {
   private readonly drivers: ModelDriver[] = [];
   private readonly reduceChecks = new Set<Account>();
 
-  private readonly depthL: Array<(e: DepthEvent) => void> = [];
-  private readonly bookL: Array<(s: string, id: number, ts: number) => void> = [];
-  private readonly tradeL: Array<(e: TradeEvent) => void> = [];
-  private readonly markL: Array<(e: MarkEvent) => void> = [];
-  private readonly orderL: Array<(e: OrderUpdateEvent) => void> = [];
-  private readonly positionL: Array<(e: PositionUpdateEvent) => void> = [];
-  private readonly balanceL: Array<(e: BalanceChangeEvent) => void> = [];
-  private readonly tradeRawL: Array<NonNullable<SimListener['tradeRaw']>> = [];
-  private readonly orderRawL: Array<NonNullable<SimListener['orderRaw']>> = [];
-  private readonly positionRawL: Array<NonNullable<SimListener['positionRaw']>> = [];
+  /** Every event the exchange emits, by channel (subscribe() is the usual way in). */
+  readonly events = new SimEventBus();
 
   constructor(opts: SimExchangeOptions) {
     this.clock = opts.clock;
@@ -165,7 +157,7 @@ export class SimExchange {
         });
         this.drivers.push(driver);
         // Makers see every change of the book, also a user's: a sweep by a user is refilled like a model taker's.
-        this.bookL.push((symbol) => {
+        this.events.on('bookChanged', (symbol) => {
           if (symbol === m.symbol) driver.poke();
         });
       }
@@ -222,29 +214,7 @@ export class SimExchange {
   // ---------------------------------------------------------------- listeners
 
   subscribe(l: SimListener): () => void {
-    const pairs: Array<[unknown[], unknown]> = [];
-    const add = <T>(arr: T[], fn: T | undefined) => {
-      if (fn) {
-        arr.push(fn);
-        pairs.push([arr as unknown[], fn]);
-      }
-    };
-    add(this.depthL, l.depth?.bind(l));
-    add(this.bookL, l.bookChanged?.bind(l));
-    add(this.tradeL, l.trade?.bind(l));
-    add(this.markL, l.markPrice?.bind(l));
-    add(this.orderL, l.order?.bind(l));
-    add(this.positionL, l.position?.bind(l));
-    add(this.balanceL, l.balance?.bind(l));
-    add(this.tradeRawL, l.tradeRaw?.bind(l));
-    add(this.orderRawL, l.orderRaw?.bind(l));
-    add(this.positionRawL, l.positionRaw?.bind(l));
-    return () => {
-      for (const [arr, fn] of pairs) {
-        const i = arr.indexOf(fn);
-        if (i >= 0) arr.splice(i, 1);
-      }
-    };
+    return this.events.subscribe(l);
   }
 
   // ---------------------------------------------------------------- accounts
@@ -264,9 +234,9 @@ export class SimExchange {
   private newAccount(key: string, fees: FeeRatesBps): Account {
     const a = new Account(key, fees);
     a.onChange = (asset) => {
-      if (this.balanceL.length === 0) return;
+      if (!this.events.has('balance')) return;
       const e: BalanceChangeEvent = { account: key, asset, ts: this.clock.now() };
-      for (const fn of this.balanceL) fn(e);
+      for (const fn of this.events.listeners('balance')) fn(e);
     };
     return a;
   }
@@ -782,10 +752,10 @@ export class SimExchange {
   }
 
   private pushMarks(): void {
-    if (this.markL.length === 0) return;
+    if (!this.events.has('markPrice')) return;
     for (const m of this.markets.values()) {
       const e = this.markEvent(m);
-      for (const fn of this.markL) fn(e);
+      for (const fn of this.events.listeners('markPrice')) fn(e);
     }
   }
 
@@ -887,8 +857,8 @@ export class SimExchange {
           ts,
         };
         m.recordTrade(t, price, qty, ts);
-        for (const fn of this.tradeL) fn(t);
-        for (const fn of this.tradeRawL) fn(t, price, qty, m);
+        for (const fn of this.events.listeners('trade')) fn(t);
+        for (const fn of this.events.listeners('tradeRaw')) fn(t, price, qty, m);
         if (maker.account !== null) {
           this.track(this.accounts.get(maker.account)!, m, maker, true);
           this.userFill(m, maker, price, qty, true, id, ts);
@@ -941,11 +911,11 @@ export class SimExchange {
       acct.credit(quote, realized.sub(fee));
       this.reduceChecks.add(acct);
       const type = wasFlat ? 'positionOpened' : pos.net.isZero() ? 'positionClosed' : 'positionAdjusted';
-      if (this.positionL.length > 0) {
+      if (this.events.has('position')) {
         const e: PositionUpdateEvent = { account: acct.key, type, position: this.positionView(pos, m), ts };
-        for (const fn of this.positionL) fn(e);
+        for (const fn of this.events.listeners('position')) fn(e);
       }
-      for (const fn of this.positionRawL) fn(acct.key, type, pos, m, ts);
+      for (const fn of this.events.listeners('positionRaw')) fn(acct.key, type, pos, m, ts);
     } else {
       const rate = isMaker ? acct.fees.spotMaker : acct.fees.spotTaker;
       if (o.side === 'Bid') {
@@ -976,7 +946,7 @@ export class SimExchange {
       timestamp: ts,
     };
     appendFill(acct, rec, this.fillLimit);
-    if (this.orderL.length > 0) {
+    if (this.events.has('order')) {
       const e: OrderUpdateEvent = {
         account: acct.key,
         type: 'orderFill',
@@ -984,11 +954,11 @@ export class SimExchange {
         fill: { tradeId, price: rec.price, quantity: rec.quantity, isMaker, fee: rec.fee, feeSymbol },
         ts,
       };
-      for (const fn of this.orderL) fn(e);
+      for (const fn of this.events.listeners('order')) fn(e);
     }
-    if (this.orderRawL.length > 0) {
+    if (this.events.has('orderRaw')) {
       const f: RawFill = { tradeId, price, quantity: qty, isMaker, fee, feeSymbol };
-      for (const fn of this.orderRawL) fn(acct.key, 'orderFill', o, m, f, ts);
+      for (const fn of this.events.listeners('orderRaw')) fn(acct.key, 'orderFill', o, m, f, ts);
     }
   }
 
@@ -1043,13 +1013,13 @@ export class SimExchange {
   }
 
   private emitOrder(account: string, type: OrderEventType, o: SimOrder, m: SimMarket): void {
-    if (this.orderL.length > 0) {
+    if (this.events.has('order')) {
       const e: OrderUpdateEvent = { account, type, order: this.view(o, m), ts: this.clock.now() };
-      for (const fn of this.orderL) fn(e);
+      for (const fn of this.events.listeners('order')) fn(e);
     }
-    if (this.orderRawL.length > 0) {
+    if (this.events.has('orderRaw')) {
       const ts = this.clock.now();
-      for (const fn of this.orderRawL) fn(account, type, o, m, null, ts);
+      for (const fn of this.events.listeners('orderRaw')) fn(account, type, o, m, null, ts);
     }
   }
 
@@ -1059,17 +1029,17 @@ export class SimExchange {
     if (!book.hasDirty()) return;
     const id = ++book.updateId;
     const ts = this.clock.now();
-    if (this.depthL.length > 0) {
+    if (this.events.has('depth')) {
       const bids: Array<[string, string]> = [];
       const asks: Array<[string, string]> = [];
       for (const p of book.bids.dirty) bids.push([m.px(p), m.qty(book.bids.totalAt(p))]);
       for (const p of book.asks.dirty) asks.push([m.px(p), m.qty(book.asks.totalAt(p))]);
       const e: DepthEvent = { symbol: m.symbol, firstUpdateId: id, lastUpdateId: id, bids, asks, ts };
-      for (const fn of this.depthL) fn(e);
+      for (const fn of this.events.listeners('depth')) fn(e);
     }
     book.bids.dirty.clear();
     book.asks.dirty.clear();
-    for (const fn of this.bookL) fn(m.symbol, id, ts);
+    for (const fn of this.events.listeners('bookChanged')) fn(m.symbol, id, ts);
   }
 
   // ---------------------------------------------------------------- public market data

@@ -19,7 +19,8 @@ export { SimExchange } from './exchange.js';
 export { DEFAULT_FILL_LIMIT } from './accounts/history.js';
 export type { SimExchangeOptions, Result, ApiError, FillQuery, SimStateFile } from './exchange.js';
 export { FaultController, NO_FAULTS, parseFaults, type Faults } from './server/faults.js';
-export type { SimListener, DepthEvent, TradeEvent, MarkEvent, OrderUpdateEvent, PositionUpdateEvent, PositionView } from './events.js';
+export { SimEventBus, type SimListener, type SimEvents, type SimEventType } from './event-bus.js';
+export type { DepthEvent, TradeEvent, MarkEvent, OrderUpdateEvent, PositionUpdateEvent, PositionView } from './events.js';
 export { DEFAULT_MARKETS, type SimMarketSpec } from './model/markets.js';
 export { WARMUP_MS } from './warmup.js';
 
