@@ -491,13 +491,13 @@ export class DirectExchange implements ExchangePort {
 
   async getBalances(): Promise<BalanceInfo[]> {
     this.counters.rest++;
-    return Object.entries(this.exchange.balances(this.apiKey)).map(([asset, b]) => ({ asset, available: D(b.available), locked: D(b.locked) }));
+    return [...this.exchange.balances(this.apiKey).values()];
   }
 
   async getCollateral(): Promise<CollateralInfo> {
     this.counters.rest++;
     const c = this.exchange.collateral(this.apiKey);
-    return { netEquity: D(c['netEquity'] as string), netEquityAvailable: D(c['netEquityAvailable'] as string), pnlUnrealized: D(c['pnlUnrealized'] as string) };
+    return { netEquity: c.netEquity, netEquityAvailable: c.netEquityAvailable, pnlUnrealized: c.pnlUnrealized };
   }
 
   async getAccountFees(): Promise<AccountFees> {

@@ -7,7 +7,7 @@
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { D, type Decimal } from '../util/decimal.js';
 import type { FillQuery } from '../exchange/backpack/rest.js';
-import type { Side } from '../exchange/types.js';
+import type { AccountSummary, BalanceInfo, CollateralDetail, Side, TickerInfo } from '../exchange/types.js';
 import { feesFrom, type Account, type FeeRatesBps, type FillRecord, type FundingRecord, type OrderView } from './accounts/account.js';
 import { DEFAULT_FILL_LIMIT, fillPage, fundingPage, type HistoryPage } from './accounts/history.js';
 import type { SimListener } from './event-bus.js';
@@ -291,15 +291,16 @@ export class SimExchange {
     return queries.positions(this.s, key, symbol);
   }
 
-  collateral(key: string): Record<string, unknown> {
+  collateral(key: string): CollateralDetail {
     return queries.collateral(this.s, key);
   }
 
-  balances(key: string): Record<string, { available: string; locked: string; staked: string }> {
+  /** Balances by asset (available = total - locked). */
+  balances(key: string): Map<string, BalanceInfo> {
     return queries.balances(this.s, key);
   }
 
-  accountInfo(key: string): Record<string, unknown> {
+  accountInfo(key: string): AccountSummary {
     return queries.accountInfo(this.s, key);
   }
 
@@ -345,7 +346,8 @@ export class SimExchange {
     return queries.depth(this.s, symbol, limit);
   }
 
-  ticker(symbol: string): Record<string, string> | null {
+  /** Rolling 24 h statistics; null for an unknown market. */
+  ticker(symbol: string): TickerInfo | null {
     return queries.ticker(this.s, symbol);
   }
 

@@ -1,7 +1,9 @@
 // Read-only questions to the paper exchange: public market data (depth, ticker, open interest) and an
-// account's orders, positions, balances, collateral and settings. Nothing here changes state, except that
+// account's orders, positions, balances, collateral and settings. Balances, collateral, account and
+// ticker answer in domain values (Decimals, src/exchange/types.ts); server/wire.ts renders them. Nothing here changes state, except that
 // asking about an unknown API key opens its account (as every private call does).
 import { D, Decimal, ZERO } from '../../util/decimal.js';
+import type { AccountSummary, BalanceInfo, CollateralDetail, TickerInfo } from '../../exchange/types.js';
 import type { OrderView } from '../accounts/account.js';
 import type { PositionView } from '../events.js';
 import { decToUnits } from '../matching/units.js';
@@ -24,24 +26,19 @@ export function depth(s: ExchangeState, symbol: string, limit: number): { asks: 
   return { asks, bids, lastUpdateId: String(m.book.updateId), timestamp: Math.floor(s.clock.now() * 1000) };
 }
 
-export function ticker(s: ExchangeState, symbol: string): Record<string, string> | null {
+export function ticker(s: ExchangeState, symbol: string): TickerInfo | null {
   const m = s.markets.get(symbol);
   if (!m) return null;
   const st = m.stats(s.clock.now() - 86_400_000);
-  const first = m.pxDec(st.first);
-  const last = m.pxDec(st.last);
-  const change = last.sub(first);
   return {
     symbol,
-    firstPrice: m.px(st.first),
-    lastPrice: m.px(st.last),
-    priceChange: change.toFixed(m.ps.scale),
-    priceChangePercent: first.isZero() ? '0' : change.div(first).toFixed(6),
-    high: m.px(st.high),
-    low: m.px(st.low),
-    volume: m.qty(st.volume),
-    quoteVolume: m.notionalDec(st.quoteVolume).toString(),
-    trades: String(st.trades),
+    firstPrice: m.pxDec(st.first),
+    lastPrice: m.pxDec(st.last),
+    high: m.pxDec(st.high),
+    low: m.pxDec(st.low),
+    volume: m.qtyDec(st.volume),
+    quoteVolume: m.notionalDec(st.quoteVolume),
+    trades: st.trades,
   };
 }
 
@@ -111,28 +108,17 @@ export function positions(s: ExchangeState, key: string, symbol?: string): Posit
   return out;
 }
 
-export function collateral(s: ExchangeState, key: string): Record<string, unknown> {
+export function collateral(s: ExchangeState, key: string): CollateralDetail {
   const acct = s.account(key);
   const equity = netEquity(s, acct);
-  const pnl = pnlUnrealized(s, acct);
   let spotLocked = ZERO;
   let assetsValue = ZERO;
-  const rows: Array<Record<string, string>> = [];
+  const assets: CollateralDetail['assets'] = [];
   for (const [asset, b] of acct.balances) {
     const px = assetPrice(s, asset);
     spotLocked = spotLocked.add(b.locked.mul(px));
     assetsValue = assetsValue.add(b.total.mul(px));
-    rows.push({
-      symbol: asset,
-      assetMarkPrice: px.toString(),
-      totalQuantity: b.total.toString(),
-      balanceNotional: b.total.mul(px).toString(),
-      collateralWeight: '1',
-      collateralValue: b.total.mul(px).toString(),
-      openOrderQuantity: b.locked.toString(),
-      lendQuantity: '0',
-      availableQuantity: b.total.sub(b.locked).toString(),
-    });
+    assets.push({ asset, markPrice: px, total: b.total, locked: b.locked });
   }
   const imf = D(1).div(s.leverage);
   const marginLocked = exposure(s, acct).mul(imf);
@@ -143,47 +129,35 @@ export function collateral(s: ExchangeState, key: string): Record<string, unknow
     if (m) futures = futures.add(p.net.abs().mul(m.pxDec(m.markPu())));
   }
   return {
-    assetsValue: assetsValue.toString(),
-    borrowLiability: '0',
-    liabilitiesValue: '0',
-    imf: imf.toString(),
-    mmf: imf.div(2).toString(),
-    marginFraction: futures.isZero() ? null : equity.div(futures).toString(),
-    netEquity: equity.toString(),
-    netEquityAvailable: equity.sub(locked).toString(),
-    netEquityLocked: locked.toString(),
-    netExposureFutures: futures.toString(),
-    pnlUnrealized: pnl.toString(),
-    unsettledEquity: '0',
-    collateral: rows,
+    assetsValue,
+    imf,
+    mmf: imf.div(2),
+    marginFraction: futures.isZero() ? null : equity.div(futures),
+    netEquity: equity,
+    netEquityAvailable: equity.sub(locked),
+    netEquityLocked: locked,
+    netExposureFutures: futures,
+    pnlUnrealized: pnlUnrealized(s, acct),
+    assets,
   };
 }
 
-export function balances(s: ExchangeState, key: string): Record<string, { available: string; locked: string; staked: string }> {
+/** Balances by asset, in the order the account first held them. */
+export function balances(s: ExchangeState, key: string): Map<string, BalanceInfo> {
   const acct = s.account(key);
-  const out: Record<string, { available: string; locked: string; staked: string }> = {};
-  for (const [asset, b] of acct.balances) out[asset] = { available: b.total.sub(b.locked).toString(), locked: b.locked.toString(), staked: '0' };
+  const out = new Map<string, BalanceInfo>();
+  for (const [asset, b] of acct.balances) out.set(asset, { asset, available: b.total.sub(b.locked), locked: b.locked });
   return out;
 }
 
-export function accountInfo(s: ExchangeState, key: string): Record<string, unknown> {
+export function accountInfo(s: ExchangeState, key: string): AccountSummary {
   const acct = s.account(key);
   let limitOrders = 0;
   for (const o of acct.open.values()) if (o.orderType === 'Limit') limitOrders++;
+  const f = acct.fees;
   return {
-    autoBorrowSettlements: true,
-    autoLend: false,
-    autoRealizePnl: true,
-    autoRepayBorrows: true,
-    borrowLimit: '0',
-    futuresMakerFee: acct.fees.futuresMaker.toString(),
-    futuresTakerFee: acct.fees.futuresTaker.toString(),
-    leverageLimit: String(s.leverage),
+    fees: { futuresMakerFeeBps: f.futuresMaker, futuresTakerFeeBps: f.futuresTaker, spotMakerFeeBps: f.spotMaker, spotTakerFeeBps: f.spotTaker },
+    leverageLimit: s.leverage,
     limitOrders,
-    liquidating: false,
-    positionLimit: '1000000',
-    spotMakerFee: acct.fees.spotMaker.toString(),
-    spotTakerFee: acct.fees.spotTaker.toString(),
-    triggerOrders: 0,
   };
 }

@@ -1,7 +1,7 @@
 // Backpack's private REST endpoints on the paper exchange (signed; rest.ts authenticates): orders,
 // account, capital, collateral, positions, and the fill / order / funding history pages (reference §4).
 import { apiErr, intParam, isReply, obj, ok, paged, text, userId, type Handler, type RestContext, type Reply } from './rest-reply.js';
-import { fillWire, fundingWire, orderHistoryWire, orderWire, positionWire } from './wire.js';
+import { accountWire, balancesWire, collateralWire, fillWire, fundingWire, orderHistoryWire, orderWire, positionWire } from './wire.js';
 
 async function placeOne(ctx: RestContext, key: string, body: Record<string, unknown>): Promise<Reply> {
   if (ctx.faults.roll(ctx.faults.get().orderRejectRate)) {
@@ -44,9 +44,9 @@ export const PRIVATE: Record<string, Handler> = {
     const mt = q.get('marketType');
     return ok(ctx.ex.openOrders(key, s).filter((o) => !mt || ctx.ex.market(o.symbol)?.spec.marketType === mt).map(orderWire));
   },
-  'GET /api/v1/account': (ctx, _q, _b, key) => ok(ctx.ex.accountInfo(key)),
-  'GET /api/v1/capital': (ctx, _q, _b, key) => ok(ctx.ex.balances(key)),
-  'GET /api/v1/capital/collateral': (ctx, _q, _b, key) => ok(ctx.ex.collateral(key)),
+  'GET /api/v1/account': (ctx, _q, _b, key) => ok(accountWire(ctx.ex.accountInfo(key))),
+  'GET /api/v1/capital': (ctx, _q, _b, key) => ok(balancesWire(ctx.ex.balances(key))),
+  'GET /api/v1/capital/collateral': (ctx, _q, _b, key) => ok(collateralWire(ctx.ex.collateral(key))),
   'GET /api/v1/position': (ctx, q, _b, key) => {
     const mt = q.get('marketType');
     if (mt && mt !== 'PERP') return ok([]);

@@ -1,7 +1,7 @@
 // Backpack's public REST endpoints on the paper exchange: status, assets, markets, tickers, depth,
 // trades, klines, mark prices, funding rates, open interest (reference §2). No authentication.
 import { apiErr, intParam, isReply, ok, symbolOr400, text, type Handler } from './rest-reply.js';
-import { marketWire } from './wire.js';
+import { marketWire, tickerWire } from './wire.js';
 
 const DEPTH_LIMITS = new Set(['5', '10', '20', '50', '100', '500', '1000']);
 const KLINE_MS: Record<string, number> = {
@@ -35,9 +35,9 @@ export const PUBLIC: Record<string, Handler> = {
   },
   'GET /api/v1/ticker': (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
-    return isReply(s) ? s : ok(ctx.ex.ticker(s));
+    return isReply(s) ? s : ok(tickerWire(ctx.ex.ticker(s)!, ctx.ex.market(s)!));
   },
-  'GET /api/v1/tickers': (ctx) => ok([...ctx.ex.markets.keys()].map((s) => ctx.ex.ticker(s))),
+  'GET /api/v1/tickers': (ctx) => ok([...ctx.ex.markets.values()].map((m) => tickerWire(ctx.ex.ticker(m.symbol)!, m))),
   'GET /api/v1/depth': (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     if (isReply(s)) return s;
