@@ -8,7 +8,7 @@ import { parseUnits } from './matching/units.js';
 import type { SimMarket } from './market.js';
 
 /** Levels per side kept (the core reads two). */
-export const SNAPSHOT_LEVELS = 5;
+const SNAPSHOT_LEVELS = 5;
 
 export class SnapshotBookView implements BookView {
   readonly symbol: string;

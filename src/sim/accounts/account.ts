@@ -2,7 +2,10 @@
 // and its fill / order / funding history. Plain data so the state file can save and restore it.
 import { D, Decimal, ZERO } from '../../util/decimal.js';
 import type { SimOrder } from '../matching/types.js';
-import { FillStore } from './fill-store.js';
+import { FillStore, type FillRecord } from './fill-store.js';
+
+// The fill record lives with its packed store (which must not import this file: no cycle).
+export type { FillRecord };
 import type { PerpPosition } from './position.js';
 
 export interface FeeRatesBps {
@@ -12,7 +15,7 @@ export interface FeeRatesBps {
   spotTaker: Decimal;
 }
 
-export const DEFAULT_FEES_BPS = { futuresMaker: '2', futuresTaker: '5', spotMaker: '8', spotTaker: '10' } as const;
+const DEFAULT_FEES_BPS = { futuresMaker: '2', futuresTaker: '5', spotMaker: '8', spotTaker: '10' } as const;
 
 export interface Balance {
   total: Decimal;
@@ -40,19 +43,6 @@ export interface OrderView {
   createdAt: number;
 }
 
-export interface FillRecord {
-  tradeId: number;
-  orderId: string;
-  clientId: number | null;
-  symbol: string;
-  side: 'Bid' | 'Ask';
-  price: string;
-  quantity: string;
-  fee: string;
-  feeSymbol: string;
-  isMaker: boolean;
-  timestamp: number;
-}
 
 export interface FundingRecord {
   symbol: string;

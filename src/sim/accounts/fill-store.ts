@@ -5,7 +5,21 @@
 // quantities, 53-bit for fees). A value that does not survive the
 // packing byte for byte (a long mantissa, an exponent, a non-numeric order id) is kept as its string in a
 // side map, so every fill reads back exactly as it was recorded.
-import type { FillRecord } from './account.js';
+
+/** One fill of an account, as the fill-history endpoints answer it (strings at the market's scales, ms). */
+export interface FillRecord {
+  tradeId: number;
+  orderId: string;
+  clientId: number | null;
+  symbol: string;
+  side: 'Bid' | 'Ask';
+  price: string;
+  quantity: string;
+  fee: string;
+  feeSymbol: string;
+  isMaker: boolean;
+  timestamp: number;
+}
 
 const F_ASK = 1;
 const F_MAKER = 2;

@@ -9,7 +9,7 @@ import type { Decimal } from '../../util/decimal.js';
 export const us = (ms: number): number => Math.floor(ms * 1000);
 
 /** "2025-07-27T17:39:00.092" — UTC without the Z, as Backpack's history endpoints print it. */
-export function naiveUtc(ms: number): string {
+function naiveUtc(ms: number): string {
   return new Date(Math.floor(ms)).toISOString().slice(0, -1);
 }
 
