@@ -15,7 +15,7 @@ export interface FeeRatesBps {
   spotTaker: Decimal;
 }
 
-const DEFAULT_FEES_BPS = { futuresMaker: '2', futuresTaker: '5', spotMaker: '8', spotTaker: '10' } as const;
+export const DEFAULT_FEES_BPS = { futuresMaker: '2', futuresTaker: '5', spotMaker: '8', spotTaker: '10' } as const;
 
 export interface Balance {
   total: Decimal;
