@@ -14,7 +14,7 @@ import { Engine } from '../core/engine.js';
 import type { AccountFees, ExchangeEvent } from '../exchange/types.js';
 import { DirectExchange, type DirectExchangeOptions } from '../sim/direct.js';
 import { findMarketSpec } from '../sim/model/markets.js';
-import { D, ZERO } from '../util/decimal.js';
+import { ZERO } from '../util/decimal.js';
 import { LatencyModel, VPS_LATENCY, type LatencySettings } from '../sim/latency.js';
 import type { MarketFilters, MarketSpecFile } from '../sim/model/spec.js';
 import { VirtualClock } from '../util/clock.js';
@@ -244,8 +244,8 @@ function spotEnd(exchange: DirectExchange, settings: Readonly<Settings>, specMar
   for (const sym of settings.symbols) {
     const spec = marketFilters(sym, specMarkets);
     if (spec?.marketType !== 'SPOT') continue;
-    const b = balances[spec.baseSymbol];
-    out[sym] = { baseAsset: spec.baseSymbol, endBaseBalance: b ? D(b.available).plus(D(b.locked)).toFixed() : '0', target: (settings.spotTargetBase[sym] ?? ZERO).toFixed() };
+    const b = balances.get(spec.baseSymbol);
+    out[sym] = { baseAsset: spec.baseSymbol, endBaseBalance: b ? b.available.plus(b.locked).toFixed() : '0', target: (settings.spotTargetBase[sym] ?? ZERO).toFixed() };
   }
   return out;
 }

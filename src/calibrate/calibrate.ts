@@ -4,7 +4,7 @@
 // `tierhunter calibrate`'s work: read each market's tapes once (profile + tape statistics), make the
 // direct estimates, refine them by simulation, optionally move the dynamics onto another market's filters
 // (a Backpack market's tick and step) at a volume scale, and assemble a MarketSpec file.
-import { fmtUnits } from '../sim/engine/units.js';
+import { fmtUnits } from '../sim/matching/units.js';
 import type { SimMarketSpec } from '../sim/model/markets.js';
 import { MARKET_SPEC_FORMAT, MARKET_SPEC_VERSION, type MarketFilters, type MarketSpecEntry, type MarketSpecFile } from '../sim/model/spec.js';
 import { forEachEvent, openTape } from '../tape/reader.js';

@@ -93,6 +93,57 @@ export interface CollateralInfo {
   pnlUnrealized: Decimal;
 }
 
+/**
+ * One asset of an account's collateral, at the exchange's mark for it (USDC value per unit). Added for the
+ * paper exchange's domain API (issue 13: SimExchange returns Decimals, its server renders the wire); the
+ * lead may move it with the other shared types.
+ */
+export interface CollateralAsset {
+  asset: string;
+  markPrice: Decimal;
+  total: Decimal;
+  locked: Decimal;
+}
+
+/**
+ * An account's whole margin picture as the exchange computes it (GET /api/v1/capital/collateral); the
+ * ExchangePort reads only the CollateralInfo part. Added for the paper exchange (issue 13), see above.
+ */
+export interface CollateralDetail extends CollateralInfo {
+  assetsValue: Decimal;
+  /** Initial margin fraction (1 / leverage limit) and maintenance (half of it). */
+  imf: Decimal;
+  mmf: Decimal;
+  /** Net equity over futures exposure; null without a position. */
+  marginFraction: Decimal | null;
+  netEquityLocked: Decimal;
+  netExposureFutures: Decimal;
+  assets: CollateralAsset[];
+}
+
+/** An account's fee rates and order limits (GET /api/v1/account). Added for the paper exchange (issue 13). */
+export interface AccountSummary {
+  fees: AccountFees;
+  leverageLimit: number;
+  /** Open limit orders. */
+  limitOrders: number;
+}
+
+/**
+ * A market's rolling 24 h statistics (the ticker). Added for the paper exchange (issue 13); the clients'
+ * ticker call still answers with the wire strings it reads (lastPrice).
+ */
+export interface TickerInfo {
+  symbol: string;
+  firstPrice: Decimal;
+  lastPrice: Decimal;
+  high: Decimal;
+  low: Decimal;
+  volume: Decimal;
+  quoteVolume: Decimal;
+  trades: number;
+}
+
 export interface AccountFees {
   /** Basis points; negative = rebate. */
   futuresMakerFeeBps: Decimal;

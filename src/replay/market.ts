@@ -14,7 +14,7 @@
 // Overrides (`--tick-size`/`--step-size`) replace the header's or the derived values.
 import { SYMBOL_RE } from '../config/settings.js';
 import type { MarketInfo } from '../exchange/types.js';
-import { DecCache, parseUnits, pow10 } from '../sim/engine/units.js';
+import { DecCache, parseUnits, pow10 } from '../sim/matching/units.js';
 import type { TapeHeader } from '../tape/types.js';
 import { D, Decimal } from '../util/decimal.js';
 

@@ -4,11 +4,11 @@
 // it, so a few levels per side are all it can ask for.
 import type { BookView, Side } from '../exchange/types.js';
 import { Decimal, ZERO } from '../util/decimal.js';
-import { parseUnits } from './engine/units.js';
+import { parseUnits } from './matching/units.js';
 import type { SimMarket } from './market.js';
 
 /** Levels per side kept (the core reads two). */
-export const SNAPSHOT_LEVELS = 5;
+const SNAPSHOT_LEVELS = 5;
 
 export class SnapshotBookView implements BookView {
   readonly symbol: string;

@@ -44,10 +44,10 @@ import type {
 } from '../exchange/types.js';
 import { pageHeadersFor } from './accounts/history.js';
 import type { OrderView } from './accounts/account.js';
-import type { SimOrder } from './engine/types.js';
+import type { SimOrder } from './matching/types.js';
 import { unrealized } from './accounts/position.js';
-import type { BookSide } from './engine/book.js';
-import { parseUnits, pow10 } from './engine/units.js';
+import type { BookSide } from './matching/book.js';
+import { parseUnits, pow10 } from './matching/units.js';
 import type { OrderUpdateEvent, PositionView } from './events.js';
 import { SimExchange, type SimExchangeOptions } from './exchange.js';
 import type { SimMarket } from './market.js';
@@ -475,13 +475,13 @@ export class DirectExchange implements ExchangePort {
 
   async getBalances(): Promise<BalanceInfo[]> {
     this.counters.rest++;
-    return Object.entries(this.exchange.balances(this.apiKey)).map(([asset, b]) => ({ asset, available: D(b.available), locked: D(b.locked) }));
+    return [...this.exchange.balances(this.apiKey).values()];
   }
 
   async getCollateral(): Promise<CollateralInfo> {
     this.counters.rest++;
     const c = this.exchange.collateral(this.apiKey);
-    return { netEquity: D(c['netEquity'] as string), netEquityAvailable: D(c['netEquityAvailable'] as string), pnlUnrealized: D(c['pnlUnrealized'] as string) };
+    return { netEquity: c.netEquity, netEquityAvailable: c.netEquityAvailable, pnlUnrealized: c.pnlUnrealized };
   }
 
   async getAccountFees(): Promise<AccountFees> {

@@ -1,10 +1,9 @@
-// Events the SimExchange fans out. Public ones per market, private ones per account (API key).
-// Decimals are wire strings already rendered at the market's tick/step scale; times are ms (the
-// server turns them into µs where Backpack uses µs).
+// The payloads of the events the SimExchange fans out (the bus that carries them is event-bus.ts). Public
+// ones per market, private ones per account (API key). Decimals are wire strings already rendered at the
+// market's tick/step scale; times are ms (the server turns them into µs where Backpack uses µs). TradeEvent
+// lives beside the market's trade tape (market.ts) and is re-exported here.
 import type { FillRecord, OrderView } from './accounts/account.js';
-import type { PerpPosition } from './accounts/position.js';
-import type { SimOrder } from './engine/types.js';
-import type { SimMarket, TradeEvent } from './market.js';
+import type { TradeEvent } from './market.js';
 import type { Decimal } from '../util/decimal.js';
 
 // A public trade is defined beside the market's trade tape that keeps it (market.ts); re-exported here
@@ -80,25 +79,4 @@ export interface RawFill {
   isMaker: boolean;
   fee: Decimal;
   feeSymbol: string;
-}
-
-export interface SimListener {
-  /** Only built when some listener has it (the server); costs formatting. */
-  depth?(e: DepthEvent): void;
-  /** Cheap notification after every book change (the direct adapter reads the book itself). */
-  bookChanged?(symbol: string, updateId: number, ts: number): void;
-  trade?(e: TradeEvent): void;
-  markPrice?(e: MarkEvent): void;
-  order?(e: OrderUpdateEvent): void;
-  position?(e: PositionUpdateEvent): void;
-  /** Per change (several per fill): the server coalesces them into account.balanceUpdate frames. */
-  balance?(e: BalanceChangeEvent): void;
-  /**
-   * In-process variants of trade, order and position (the direct adapter of a backtest): the engine's own
-   * records, with no strings rendered. Called synchronously, at the same points as their string
-   * counterparts; the objects are live and mutable, so a listener must copy what it needs at once.
-   */
-  tradeRaw?(e: TradeEvent, priceUnits: number, qtyUnits: number, m: SimMarket): void;
-  orderRaw?(account: string, type: OrderEventType, o: SimOrder, m: SimMarket, fill: RawFill | null, ts: number): void;
-  positionRaw?(account: string, type: PositionUpdateEvent['type'], p: PerpPosition, m: SimMarket, ts: number): void;
 }

@@ -21,7 +21,7 @@ export interface LatencySettings {
 }
 
 export const VPS_LATENCY: Readonly<LatencySettings> = { entryMs: 8, responseMs: 6, feedMs: 3, jitter: 0.3 };
-export const ZERO_LATENCY: Readonly<LatencySettings> = { entryMs: 0, responseMs: 0, feedMs: 0, jitter: 0 };
+const ZERO_LATENCY: Readonly<LatencySettings> = { entryMs: 0, responseMs: 0, feedMs: 0, jitter: 0 };
 
 export class LatencyModel {
   private readonly rng: Prng;

@@ -1,8 +1,8 @@
 // Runtime state of one simulated market: its filters in integer units, the book, the market model,
 // the recent trade tape and one-minute candles (for tickers and klines). Pure: no timers, no I/O.
 import { Decimal } from '../util/decimal.js';
-import { Book } from './engine/book.js';
-import { DecCache, fmtUnits, parseUnits, scaleOfString, type UnitScale } from './engine/units.js';
+import { Book } from './matching/book.js';
+import { DecCache, fmtUnits, parseUnits, scaleOfString, type UnitScale } from './matching/units.js';
 import type { SimMarketSpec } from './model/markets.js';
 import type { MarketModel } from './model/market-model.js';
 

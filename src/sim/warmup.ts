@@ -14,7 +14,7 @@ export const WARMUP_MS = 3 * 60_000;
  * Model step of the warm-up: coarser than the live 100 ms (the model takes any step length; trades within
  * a step share its timestamp), so a cold start pays for fewer steps before the interpreter has warmed up.
  */
-export const WARMUP_STEP_MS = 250;
+const WARMUP_STEP_MS = 250;
 
 /** A Clock that reads a moment in the past while a warm-up replays it, and the inner clock otherwise. */
 export class WarmupClock extends DerivedClock {

@@ -1,6 +1,6 @@
 // Human-facing renderings of tapes: the `tape stats` report and the `tape dump` lines (events as JSON with
 // prices and quantities as exact decimal strings at the header's scales).
-import { fmtUnits } from '../sim/engine/units.js';
+import { fmtUnits } from '../sim/matching/units.js';
 import type { TapeStatsResult } from './stats.js';
 import type { TapeEvent, TapeHeader } from './types.js';
 

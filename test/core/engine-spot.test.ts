@@ -92,8 +92,8 @@ async function rig(o: { quote?: string; base?: string; settings?: Partial<Settin
       await run(100);
     },
     balance(asset) {
-      const b = exchange.balances(KEY)[asset];
-      return b ? D(b.available).plus(D(b.locked)) : ZERO;
+      const b = exchange.balances(KEY).get(asset);
+      return b ? b.available.plus(b.locked) : ZERO;
     },
   };
   await run(100);

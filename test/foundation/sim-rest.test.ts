@@ -71,8 +71,8 @@ test('public: status, time, markets, market, tickers, depth (ascending sides), t
     const tk = await r.ticker(s);
     const simTk = t.sim.exchange.ticker(s)!;
     assert.equal(tk.symbol, s);
-    eq(tk.lastPrice, simTk['lastPrice']!, `${s} lastPrice`);
-    eq(tk.volume, simTk['volume']!, `${s} volume`);
+    eq(tk.lastPrice, simTk.lastPrice.toString(), `${s} lastPrice`);
+    eq(tk.volume, simTk.volume.toString(), `${s} volume`);
   }
   eq((await r.ticker(SOL)).lastPrice, '180.10', 'last trade price');
 

@@ -22,8 +22,8 @@ test('spot core vs paper exchange: funded quotes only, round trips close, ledger
   const { keys, settings, adapter, journal, logger, engine } = paperCore(sim, clock, { TIERHUNTER_SYMBOLS: S, TIERHUNTER_ORDER_NOTIONAL: '50', TIERHUNTER_SESSION_LOSS_LIMIT: '0' });
   const ex = sim.exchange;
   const held = (asset: string) => {
-    const b = ex.balances(keys.apiKey)[asset];
-    return b ? D(b.available).plus(b.locked) : ZERO;
+    const b = ex.balances(keys.apiKey).get(asset);
+    return b ? b.available.plus(b.locked) : ZERO;
   };
   const violations: string[] = [];
   let maxOpen = 0;

@@ -7,6 +7,7 @@ import { D } from '../../src/util/decimal.js';
 import { SimExchange, type Result } from '../../src/sim/exchange.js';
 import type { OrderView } from '../../src/sim/accounts/account.js';
 import type { OrderUpdateEvent } from '../../src/sim/events.js';
+import type { BalanceInfo } from '../../src/exchange/types.js';
 import { DEFAULT_MARKETS } from '../../src/sim/model/markets.js';
 
 const SOL = 'SOL_USDC_PERP';
@@ -19,6 +20,9 @@ function quiet(opts: { fees?: Record<string, string>; startingBalances?: Record<
   ex.subscribe({ order: (e) => events.push(e) });
   return { clock, ex, events };
 }
+
+/** A balance with its Decimals as strings (exact digits to compare). */
+const strs = (b: BalanceInfo | undefined) => b && { asset: b.asset, available: b.available.toString(), locked: b.locked.toString() };
 
 function okv(r: Result<OrderView>): OrderView {
   if (!r.ok) throw new Error(`expected ok, got ${r.status} ${r.code} ${r.message}`);
@@ -204,18 +208,18 @@ test('fees on every fill: maker and taker rates (bps), negative maker = rebate, 
   const bf = ex.fills('B', {})[0]!;
   assert.deepEqual([sf.feeSymbol, D(sf.fee).toString(), sf.isMaker], ['USDC', '0.08', true]);
   assert.deepEqual([bf.feeSymbol, D(bf.fee).toString(), bf.isMaker], ['SOL', '0.001', false]);
-  assert.equal(ex.balances('B')['SOL']!.available, '10.999');
-  assert.equal(ex.balances('S')['USDC']!.available, '10099.92');
+  assert.equal(ex.balances('B').get('SOL')!.available.toString(), '10.999');
+  assert.equal(ex.balances('S').get('USDC')!.available.toString(), '10099.92');
 });
 
 test('spot balances lock for resting orders and unlock on cancel', () => {
   const { ex } = quiet();
   const o = okv(ex.placeOrder('U', { symbol: 'SOL_USDC', side: 'Bid', orderType: 'Limit', price: '100.00', quantity: '10' }));
-  assert.deepEqual(ex.balances('U')['USDC'], { available: '9000', locked: '1000', staked: '0' });
+  assert.deepEqual(strs(ex.balances('U').get('USDC')), { asset: 'USDC', available: '9000', locked: '1000' });
   const r = ex.placeOrder('U', { symbol: 'SOL_USDC', side: 'Bid', orderType: 'Limit', price: '100.00', quantity: '91' });
   assert.equal(r.ok ? '' : r.code, 'INSUFFICIENT_FUNDS');
   ex.cancelOrder('U', 'SOL_USDC', { orderId: o.id });
-  assert.deepEqual(ex.balances('U')['USDC'], { available: '10000', locked: '0', staked: '0' });
+  assert.deepEqual(strs(ex.balances('U').get('USDC')), { asset: 'USDC', available: '10000', locked: '0' });
 });
 
 test('position and PnL math: average entry, partial close, flip through zero, unrealized at mark', () => {
@@ -244,10 +248,10 @@ test('position and PnL math: average entry, partial close, flip through zero, un
   ex.setMark(SOL, '95.00');
   p = ex.positions('U')[0]!;
   assert.equal(D(p.pnlUnrealized).toString(), '-10');
-  assert.equal(ex.balances('U')['USDC']!.available, '10000', 'realized +15 then -15 settled into USDC');
+  assert.equal(ex.balances('U').get('USDC')!.available.toString(), '10000', 'realized +15 then -15 settled into USDC');
   buy('80.00', '2');
   assert.equal(ex.positions('U').length, 0);
-  assert.equal(ex.balances('U')['USDC']!.available, '10020');
+  assert.equal(ex.balances('U').get('USDC')!.available.toString(), '10020');
 });
 
 test('funding: longs pay and shorts receive at a positive rate, recorded in history', () => {
@@ -260,7 +264,7 @@ test('funding: longs pay and shorts receive at a positive rate, recorded in hist
   ex.settleFunding(Date.UTC(2026, 0, 1, 1), { [SOL]: '0.0001' });
   assert.equal(D(ex.fundingPayments('L', {})[0]!.quantity).toString(), '-0.02');
   assert.equal(D(ex.fundingPayments('S', {})[0]!.quantity).toString(), '0.01');
-  assert.equal(ex.balances('L')['USDC']!.available, '9999.98');
+  assert.equal(ex.balances('L').get('USDC')!.available.toString(), '9999.98');
   assert.equal(D(ex.positions('L')[0]!.cumulativeFundingPayment).toString(), '-0.02');
   assert.equal(ex.fundingRates(SOL)[0]!.fundingRate, '0.0001');
 });

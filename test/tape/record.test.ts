@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSettings } from '../../src/config/settings.js';
-import { parseUnits } from '../../src/sim/engine/units.js';
+import { parseUnits } from '../../src/sim/matching/units.js';
 import { TapeBook } from '../../src/tape/book.js';
 import { openTape } from '../../src/tape/reader.js';
 import { Recorder } from '../../src/tape/record/recorder.js';

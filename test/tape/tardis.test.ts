@@ -11,7 +11,7 @@ import { importHftbacktest } from '../../src/tape/import/hftbacktest.js';
 import { ImportError } from '../../src/tape/import/pipeline.js';
 import { importTardis } from '../../src/tape/import/tardis.js';
 import type { BboEvent, TradeEvent } from '../../src/tape/types.js';
-import { fmtUnits } from '../../src/sim/engine/units.js';
+import { fmtUnits } from '../../src/sim/matching/units.js';
 import { buildTardisFixture, FIXTURE_OPTIONS, SPOT_HFT, TARDIS_BOOK, TARDIS_TRADES } from '../helpers/tardis-fixture.js';
 import { readAll, tempDir } from './helpers.js';
 

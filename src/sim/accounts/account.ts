@@ -1,7 +1,7 @@
 // One paper account (keyed by its API key): balances with locked amounts, perp positions, fee rates,
 // and its fill / order / funding history. Plain data so the state file can save and restore it.
 import { D, Decimal, ZERO } from '../../util/decimal.js';
-import type { SimOrder } from '../engine/types.js';
+import type { SimOrder } from '../matching/types.js';
 import { FillStore, type FillRecord } from './fill-store.js';
 import type { PerpPosition } from './position.js';
 

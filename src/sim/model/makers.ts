@@ -7,8 +7,8 @@
 // cancels many times faster than by trades.
 // Pure: integer price and quantity units, randomness from the model's PRNG, acts on the venue only.
 import type { Side } from '../../exchange/types.js';
-import type { Book } from '../engine/book.js';
-import type { SimOrder } from '../engine/types.js';
+import type { Book } from '../matching/book.js';
+import type { SimOrder } from '../matching/types.js';
 import type { Prng } from './prng.js';
 import type { Dynamics } from './spec.js';
 

@@ -22,7 +22,7 @@ export type { ModelGrid, ModelVenue } from './makers.js';
 export const CHASE_MS = 10_000;
 
 /** Background upkeep period, ms: queue churn at this resolution is far finer than a maker order's life. */
-export const TICK_MS = 250;
+const TICK_MS = 250;
 
 export class MarketModel {
   private readonly rng: Prng;

@@ -168,7 +168,7 @@ function checkLogNormal(v: unknown, path: string): void {
   if (s) throw new MarketSpecError(`${path}.logSd`, s);
 }
 
-export function validateDynamics(v: unknown, path = 'dynamics'): Dynamics {
+function validateDynamics(v: unknown, path = 'dynamics'): Dynamics {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new MarketSpecError(path, 'must be an object');
   const o = v as Record<string, unknown>;
   for (const k of Object.keys(o)) if (!(k in DYNAMICS_RULES)) throw new MarketSpecError(`${path}.${k}`, 'unknown field (see docs/MARKET-SPEC.md)');

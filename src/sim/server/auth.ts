@@ -12,7 +12,7 @@
 //   "Invalid signature" (the FAQ pairs this message with INVALID_CLIENT_REQUEST).
 import type { KeyObject } from 'node:crypto';
 import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS, signingString, verifySignature, type SignParams } from '../../exchange/backpack/signing.js';
-import type { ApiError } from '../engine/validate.js';
+import type { ApiError } from '../matching/validate.js';
 
 export type AuthResult = { ok: true; apiKey: string } | ({ ok: false } & ApiError);
 

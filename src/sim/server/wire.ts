@@ -3,11 +3,13 @@
 import type { FillRecord, FundingRecord, OrderView } from '../accounts/account.js';
 import type { DepthEvent, MarkEvent, OrderUpdateEvent, PositionUpdateEvent, PositionView, TradeEvent } from '../events.js';
 import type { SimMarket } from '../market.js';
+import type { AccountSummary, BalanceInfo, CollateralDetail, TickerInfo } from '../../exchange/types.js';
+import type { Decimal } from '../../util/decimal.js';
 
 export const us = (ms: number): number => Math.floor(ms * 1000);
 
 /** "2025-07-27T17:39:00.092" — UTC without the Z, as Backpack's history endpoints print it. */
-export function naiveUtc(ms: number): string {
+function naiveUtc(ms: number): string {
   return new Date(Math.floor(ms)).toISOString().slice(0, -1);
 }
 
@@ -210,9 +212,83 @@ export function markPriceWs(e: MarkEvent): Record<string, unknown> {
   return out;
 }
 
-export function tickerWs(t: Record<string, string>, ts: number): Record<string, unknown> {
+/** GET /api/v1/ticker: prices at the market's tick, quantities at its step. */
+export function tickerWire(t: TickerInfo, m: SimMarket): Record<string, string> {
+  const change = t.lastPrice.sub(t.firstPrice);
+  return {
+    symbol: t.symbol,
+    firstPrice: t.firstPrice.toFixed(m.ps.scale),
+    lastPrice: t.lastPrice.toFixed(m.ps.scale),
+    priceChange: change.toFixed(m.ps.scale),
+    priceChangePercent: t.firstPrice.isZero() ? '0' : change.div(t.firstPrice).toFixed(6),
+    high: t.high.toFixed(m.ps.scale),
+    low: t.low.toFixed(m.ps.scale),
+    volume: t.volume.toFixed(m.qs.scale),
+    quoteVolume: t.quoteVolume.toString(),
+    trades: String(t.trades),
+  };
+}
+
+export function tickerWs(t: TickerInfo, m: SimMarket, ts: number): Record<string, unknown> {
   const E = us(ts);
-  return { e: 'ticker', E, s: t['symbol'], o: t['firstPrice'], c: t['lastPrice'], h: t['high'], l: t['low'], v: t['volume'], V: t['quoteVolume'], n: Number(t['trades']) };
+  const w = tickerWire(t, m);
+  return { e: 'ticker', E, s: w['symbol'], o: w['firstPrice'], c: w['lastPrice'], h: w['high'], l: w['low'], v: w['volume'], V: w['quoteVolume'], n: t.trades };
+}
+
+/** GET /api/v1/capital: {asset: {available, locked, staked}}. */
+export function balancesWire(b: ReadonlyMap<string, BalanceInfo>): Record<string, { available: string; locked: string; staked: string }> {
+  const out: Record<string, { available: string; locked: string; staked: string }> = {};
+  for (const [asset, x] of b) out[asset] = { available: x.available.toString(), locked: x.locked.toString(), staked: '0' };
+  return out;
+}
+
+/** GET /api/v1/capital/collateral (the sim lends and borrows nothing: those fields are zero). */
+export function collateralWire(c: CollateralDetail): Record<string, unknown> {
+  return {
+    assetsValue: c.assetsValue.toString(),
+    borrowLiability: '0',
+    liabilitiesValue: '0',
+    imf: c.imf.toString(),
+    mmf: c.mmf.toString(),
+    marginFraction: c.marginFraction === null ? null : c.marginFraction.toString(),
+    netEquity: c.netEquity.toString(),
+    netEquityAvailable: c.netEquityAvailable.toString(),
+    netEquityLocked: c.netEquityLocked.toString(),
+    netExposureFutures: c.netExposureFutures.toString(),
+    pnlUnrealized: c.pnlUnrealized.toString(),
+    unsettledEquity: '0',
+    collateral: c.assets.map((a) => ({
+      symbol: a.asset,
+      assetMarkPrice: a.markPrice.toString(),
+      totalQuantity: a.total.toString(),
+      balanceNotional: a.total.mul(a.markPrice).toString(),
+      collateralWeight: '1',
+      collateralValue: a.total.mul(a.markPrice).toString(),
+      openOrderQuantity: a.locked.toString(),
+      lendQuantity: '0',
+      availableQuantity: a.total.sub(a.locked).toString(),
+    })),
+  };
+}
+
+/** GET /api/v1/account: the sim's fixed account settings around the account's fees and limits. */
+export function accountWire(a: AccountSummary): Record<string, unknown> {
+  return {
+    autoBorrowSettlements: true,
+    autoLend: false,
+    autoRealizePnl: true,
+    autoRepayBorrows: true,
+    borrowLimit: '0',
+    futuresMakerFee: a.fees.futuresMakerFeeBps.toString(),
+    futuresTakerFee: a.fees.futuresTakerFeeBps.toString(),
+    leverageLimit: String(a.leverageLimit),
+    limitOrders: a.limitOrders,
+    liquidating: false,
+    positionLimit: '1000000',
+    spotMakerFee: a.fees.spotMakerFeeBps.toString(),
+    spotTakerFee: a.fees.spotTakerFeeBps.toString(),
+    triggerOrders: 0,
+  };
 }
 
 export function orderUpdateWs(e: OrderUpdateEvent): Record<string, unknown> {
@@ -251,9 +327,9 @@ export function orderUpdateWs(e: OrderUpdateEvent): Record<string, unknown> {
  * account.balanceUpdate (payload UNCONFIRMED on Backpack; this shape is the paper exchange's choice):
  * e event, E/T event time µs, a asset, f available, l locked. The client reads no field of it.
  */
-export function balanceUpdateWs(asset: string, b: { available: string; locked: string }, ts: number): Record<string, unknown> {
+export function balanceUpdateWs(asset: string, b: { available: Decimal; locked: Decimal } | undefined, ts: number): Record<string, unknown> {
   const t = us(ts);
-  return { e: 'balanceUpdate', E: t, a: asset, f: b.available, l: b.locked, T: t };
+  return { e: 'balanceUpdate', E: t, a: asset, f: b ? b.available.toString() : '0', l: b ? b.locked.toString() : '0', T: t };
 }
 
 export function positionUpdateWs(p: PositionView, type: PositionUpdateEvent['type'] | null, ts: number): Record<string, unknown> {

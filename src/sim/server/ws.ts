@@ -97,7 +97,7 @@ export class WsHub {
         for (const m of ex.markets.values()) {
           if (!this.has(`ticker.${m.symbol}`)) continue;
           const t = ex.ticker(m.symbol);
-          if (t) this.publish(`ticker.${m.symbol}`, tickerWs(t, clock.now()));
+          if (t) this.publish(`ticker.${m.symbol}`, tickerWs(t, m, clock.now()));
         }
       }, 1000),
       clock.setInterval(() => {
@@ -131,8 +131,7 @@ export class WsHub {
     for (const [account, assets] of this.pendingBalances) {
       const all = this.ex.balances(account);
       for (const asset of assets) {
-        const b = all[asset] ?? { available: '0', locked: '0' };
-        this.publish(`${account}#${BALANCE_STREAM}`, balanceUpdateWs(asset, b, now), BALANCE_STREAM);
+        this.publish(`${account}#${BALANCE_STREAM}`, balanceUpdateWs(asset, all.get(asset), now), BALANCE_STREAM);
       }
     }
     this.pendingBalances.clear();

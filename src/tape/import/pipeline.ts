@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { GapMarker, type GapMarkerOptions } from '../gap-marker.js';
 import { TapeWriter } from '../writer.js';
 import type { TapeEvent, TapeFooter, TapeHeader } from '../types.js';
-import { parseUnits } from '../../sim/engine/units.js';
+import { parseUnits } from '../../sim/matching/units.js';
 
 export class ImportError extends Error {
   constructor(message: string) {

@@ -7,7 +7,7 @@
 // WireError naming the field; a value with more decimals than the tape's scale is a ScaleError (the
 // recorder reopens the file at a finer scale).
 import type { DepthSnapshot } from '../../exchange/backpack/codec.js';
-import { parseUnits } from '../../sim/engine/units.js';
+import { parseUnits } from '../../sim/matching/units.js';
 import { bestFirst } from '../levels.js';
 import type { BboEvent, DiffEvent, MarkEvent, SnapshotEvent, TradeEvent } from '../types.js';
 

@@ -21,17 +21,11 @@ export const DEFAULT_SPEC: MarketSpecFile = {
       "initialPrice": "180.00",
       "dynamics": {
         "episodeRate": 0.197,
-        "episodeMoveBps": {
-          "median": 2.352,
-          "logSd": 0.4493
-        },
+        "episodeMoveBps": { "median": 2.352, "logSd": 0.4493 },
         "episodeSideRepeat": 0.3793,
         "episodeStepBps": 0.2119,
         "episodeStepGapMs": 9.287,
-        "informedSizeUsd": {
-          "median": 484.9,
-          "logSd": 1.828
-        },
+        "informedSizeUsd": { "median": 484.9, "logSd": 1.828 },
         "silentStepShare": 0.5567,
         "reversionShare": 0.05555,
         "reversionSec": 30,
@@ -40,18 +34,11 @@ export const DEFAULT_SPEC: MarketSpecFile = {
         "noiseDecaySec": 0.3492,
         "noiseSideRepeat": 0.7082,
         "noiseChase": -0.06623,
-        "noiseSizeUsd": {
-          "median": 460,
-          "logSd": 1.358,
-          "maxUsd": 50620
-        },
+        "noiseSizeUsd": { "median": 460, "logSd": 1.358, "maxUsd": 50620 },
         "spreadBps": 0.03728,
         "touchDepthUsd": 17540,
         "newLevelShare": 0.9998,
-        "makerOrderUsd": {
-          "median": 460,
-          "logSd": 2.05
-        },
+        "makerOrderUsd": { "median": 460, "logSd": 2.05 },
         "makerCancelRate": 0.2,
         "improveMs": 1.212,
         "ladderGapBps": 0.4102,
@@ -59,9 +46,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
         "ladderLevels": 30
       },
       "provenance": {
-        "tapes": [
-          "cm_ethusd_perp.tape"
-        ],
+        "tapes": ["cm_ethusd_perp.tape"],
         "volumeScale": 0.5,
         "note": "fitted on binance-coinm ETHUSD_PERP (hftbacktest), on SOL_USDC_PERP's filters, noise takers and resting size x0.5",
         "fit": {
@@ -69,11 +54,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
             "tradesPerSec": 5.084,
             "spreadBpsMedian": 0.03728,
             "touchDepthUsd": 19870,
-            "touchMarkoutBps": {
-              "1s": -1.09,
-              "10s": -0.8481,
-              "60s": 0.1799
-            },
+            "touchMarkoutBps": { "1s": -1.09, "10s": -0.8481, "60s": 0.1799 },
             "vol10sBps": 3.652,
             "joinBestFillRate": 0.7214
           },
@@ -83,11 +64,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
             "tradesPerSec": 4.742,
             "spreadBpsMedian": 0.03724,
             "touchDepthUsd": 19860,
-            "touchMarkoutBps": {
-              "1s": -1.026,
-              "10s": -0.9215,
-              "60s": -0.883
-            },
+            "touchMarkoutBps": { "1s": -1.026, "10s": -0.9215, "60s": -0.883 },
             "vol10sBps": 3.619,
             "joinBestFillRate": 0.6381
           },
@@ -97,11 +74,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
             "tradesPerSec": 1.519,
             "spreadBpsMedian": 0.5576,
             "touchDepthUsd": 8126,
-            "touchMarkoutBps": {
-              "1s": -0.7407,
-              "10s": -0.4623,
-              "60s": -0.3383
-            },
+            "touchMarkoutBps": { "1s": -0.7407, "10s": -0.4623, "60s": -0.3383 },
             "vol10sBps": 3.705,
             "joinBestFillRate": 0.5311
           }
@@ -122,17 +95,11 @@ export const DEFAULT_SPEC: MarketSpecFile = {
       "initialPrice": "90000.0",
       "dynamics": {
         "episodeRate": 0.1373,
-        "episodeMoveBps": {
-          "median": 2.116,
-          "logSd": 0.597
-        },
+        "episodeMoveBps": { "median": 2.116, "logSd": 0.597 },
         "episodeSideRepeat": 0.5096,
         "episodeStepBps": 0.2389,
         "episodeStepGapMs": 9.496,
-        "informedSizeUsd": {
-          "median": 649.9,
-          "logSd": 2.23
-        },
+        "informedSizeUsd": { "median": 649.9, "logSd": 2.23 },
         "silentStepShare": 0.5061,
         "reversionShare": 0.1467,
         "reversionSec": 30,
@@ -141,18 +108,11 @@ export const DEFAULT_SPEC: MarketSpecFile = {
         "noiseDecaySec": 0.174,
         "noiseSideRepeat": 0.7083,
         "noiseChase": -0.1245,
-        "noiseSizeUsd": {
-          "median": 600,
-          "logSd": 1.956,
-          "maxUsd": 126200
-        },
+        "noiseSizeUsd": { "median": 600, "logSd": 1.956, "maxUsd": 126200 },
         "spreadBps": 0.0162,
         "touchDepthUsd": 78930,
         "newLevelShare": 0.9941,
-        "makerOrderUsd": {
-          "median": 300,
-          "logSd": 2.386
-        },
+        "makerOrderUsd": { "median": 300, "logSd": 2.386 },
         "makerCancelRate": 0.2,
         "improveMs": 1.061,
         "ladderGapBps": 0.1943,
@@ -160,9 +120,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
         "ladderLevels": 30
       },
       "provenance": {
-        "tapes": [
-          "cm_btcusd_perp.tape"
-        ],
+        "tapes": ["cm_btcusd_perp.tape"],
         "volumeScale": 0.25,
         "note": "fitted on binance-coinm BTCUSD_PERP (hftbacktest), on BTC_USDC_PERP's filters, noise takers and resting size x0.25",
         "fit": {
@@ -170,11 +128,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
             "tradesPerSec": 6.664,
             "spreadBpsMedian": 0.0162,
             "touchDepthUsd": 99700,
-            "touchMarkoutBps": {
-              "1s": -1.29,
-              "10s": -1.253,
-              "60s": -0.4521
-            },
+            "touchMarkoutBps": { "1s": -1.29, "10s": -1.253, "60s": -0.4521 },
             "vol10sBps": 3.601,
             "joinBestFillRate": 0.5841
           },
@@ -184,11 +138,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
             "tradesPerSec": 6.313,
             "spreadBpsMedian": 0.01628,
             "touchDepthUsd": 99090,
-            "touchMarkoutBps": {
-              "1s": -1.251,
-              "10s": -1.166,
-              "60s": -1.242
-            },
+            "touchMarkoutBps": { "1s": -1.251, "10s": -1.166, "60s": -1.242 },
             "vol10sBps": 3.472,
             "joinBestFillRate": 0.5711
           },
@@ -198,11 +148,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
             "tradesPerSec": 3.703,
             "spreadBpsMedian": 0.01111,
             "touchDepthUsd": 77760,
-            "touchMarkoutBps": {
-              "1s": -1.467,
-              "10s": -1.501,
-              "60s": -1.084
-            },
+            "touchMarkoutBps": { "1s": -1.467, "10s": -1.501, "60s": -1.084 },
             "vol10sBps": 3.752,
             "joinBestFillRate": 0.524
           }
@@ -223,17 +169,11 @@ export const DEFAULT_SPEC: MarketSpecFile = {
       "initialPrice": "3500.00",
       "dynamics": {
         "episodeRate": 0.197,
-        "episodeMoveBps": {
-          "median": 2.352,
-          "logSd": 0.4493
-        },
+        "episodeMoveBps": { "median": 2.352, "logSd": 0.4493 },
         "episodeSideRepeat": 0.3793,
         "episodeStepBps": 0.2119,
         "episodeStepGapMs": 9.287,
-        "informedSizeUsd": {
-          "median": 484.9,
-          "logSd": 1.828
-        },
+        "informedSizeUsd": { "median": 484.9, "logSd": 1.828 },
         "silentStepShare": 0.6349,
         "reversionShare": 0.05555,
         "reversionSec": 30,
@@ -242,18 +182,11 @@ export const DEFAULT_SPEC: MarketSpecFile = {
         "noiseDecaySec": 0.3492,
         "noiseSideRepeat": 0.7082,
         "noiseChase": -0.06623,
-        "noiseSizeUsd": {
-          "median": 460,
-          "logSd": 1.358,
-          "maxUsd": 50620
-        },
+        "noiseSizeUsd": { "median": 460, "logSd": 1.358, "maxUsd": 50620 },
         "spreadBps": 0.03728,
         "touchDepthUsd": 16000,
         "newLevelShare": 0.9998,
-        "makerOrderUsd": {
-          "median": 460,
-          "logSd": 2.05
-        },
+        "makerOrderUsd": { "median": 460, "logSd": 2.05 },
         "makerCancelRate": 0.2,
         "improveMs": 1.212,
         "ladderGapBps": 0.4102,
@@ -261,9 +194,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
         "ladderLevels": 30
       },
       "provenance": {
-        "tapes": [
-          "cm_ethusd_perp.tape"
-        ],
+        "tapes": ["cm_ethusd_perp.tape"],
         "volumeScale": 0.3,
         "note": "fitted on binance-coinm ETHUSD_PERP (hftbacktest), on ETH_USDC_PERP's filters, noise takers and resting size x0.3",
         "fit": {
@@ -271,11 +202,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
             "tradesPerSec": 5.084,
             "spreadBpsMedian": 0.03728,
             "touchDepthUsd": 19870,
-            "touchMarkoutBps": {
-              "1s": -1.09,
-              "10s": -0.8481,
-              "60s": 0.1799
-            },
+            "touchMarkoutBps": { "1s": -1.09, "10s": -0.8481, "60s": 0.1799 },
             "vol10sBps": 3.652,
             "joinBestFillRate": 0.7214
           },
@@ -285,11 +212,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
             "tradesPerSec": 4.742,
             "spreadBpsMedian": 0.03724,
             "touchDepthUsd": 19860,
-            "touchMarkoutBps": {
-              "1s": -1.026,
-              "10s": -0.9215,
-              "60s": -0.883
-            },
+            "touchMarkoutBps": { "1s": -1.026, "10s": -0.9215, "60s": -0.883 },
             "vol10sBps": 3.619,
             "joinBestFillRate": 0.6381
           },
@@ -299,11 +222,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
             "tradesPerSec": 2.797,
             "spreadBpsMedian": 0.02855,
             "touchDepthUsd": 15990,
-            "touchMarkoutBps": {
-              "1s": -1.253,
-              "10s": -0.8981,
-              "60s": -0.3978
-            },
+            "touchMarkoutBps": { "1s": -1.253, "10s": -0.8981, "60s": -0.3978 },
             "vol10sBps": 3.523,
             "joinBestFillRate": 0.5687
           }
@@ -324,17 +243,11 @@ export const DEFAULT_SPEC: MarketSpecFile = {
       "initialPrice": "180.00",
       "dynamics": {
         "episodeRate": 0.3616,
-        "episodeMoveBps": {
-          "median": 0.9386,
-          "logSd": 0.8608
-        },
+        "episodeMoveBps": { "median": 0.9386, "logSd": 0.8608 },
         "episodeSideRepeat": 0.4075,
         "episodeStepBps": 0.1856,
         "episodeStepGapMs": 8.528,
-        "informedSizeUsd": {
-          "median": 381.7,
-          "logSd": 2.5
-        },
+        "informedSizeUsd": { "median": 381.7, "logSd": 2.5 },
         "silentStepShare": 0.7803,
         "reversionShare": 0.1331,
         "reversionSec": 30,
@@ -343,18 +256,11 @@ export const DEFAULT_SPEC: MarketSpecFile = {
         "noiseDecaySec": 0.1617,
         "noiseSideRepeat": 0.617,
         "noiseChase": 0.08866,
-        "noiseSizeUsd": {
-          "median": 180.8,
-          "logSd": 2.5,
-          "maxUsd": 153400
-        },
+        "noiseSizeUsd": { "median": 180.8, "logSd": 2.5, "maxUsd": 153400 },
         "spreadBps": 0.00162,
         "touchDepthUsd": 39380,
         "newLevelShare": 0.9991,
-        "makerOrderUsd": {
-          "median": 18.54,
-          "logSd": 2.5
-        },
+        "makerOrderUsd": { "median": 18.54, "logSd": 2.5 },
         "makerCancelRate": 0.2,
         "improveMs": 0.9339,
         "ladderGapBps": 0.006479,
@@ -362,9 +268,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
         "ladderLevels": 30
       },
       "provenance": {
-        "tapes": [
-          "spot_btcusdt.tape"
-        ],
+        "tapes": ["spot_btcusdt.tape"],
         "volumeScale": 0.03,
         "note": "fitted on binance-spot BTCUSDT (hftbacktest), on SOL_USDC's filters, noise takers and resting size x0.03",
         "fit": {
@@ -372,11 +276,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
             "tradesPerSec": 28.21,
             "spreadBpsMedian": 0.00162,
             "touchDepthUsd": 73840,
-            "touchMarkoutBps": {
-              "1s": -0.4719,
-              "10s": -0.4157,
-              "60s": 0.6951
-            },
+            "touchMarkoutBps": { "1s": -0.4719, "10s": -0.4157, "60s": 0.6951 },
             "vol10sBps": 3.617,
             "joinBestFillRate": 0.6507
           },
@@ -386,11 +286,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
             "tradesPerSec": 28.75,
             "spreadBpsMedian": 0.00162,
             "touchDepthUsd": 73700,
-            "touchMarkoutBps": {
-              "1s": -0.4886,
-              "10s": -0.3912,
-              "60s": -0.008489
-            },
+            "touchMarkoutBps": { "1s": -0.4886, "10s": -0.3912, "60s": -0.008489 },
             "vol10sBps": 3.905,
             "joinBestFillRate": 0.7945
           },
@@ -400,11 +296,7 @@ export const DEFAULT_SPEC: MarketSpecFile = {
             "tradesPerSec": 1.874,
             "spreadBpsMedian": 0.5617,
             "touchDepthUsd": 19600,
-            "touchMarkoutBps": {
-              "1s": -0.3367,
-              "10s": -0.3486,
-              "60s": 1.239
-            },
+            "touchMarkoutBps": { "1s": -0.3367, "10s": -0.3486, "60s": 1.239 },
             "vol10sBps": 3.745,
             "joinBestFillRate": 0.3769
           }

@@ -32,7 +32,3 @@ export interface SimOrder {
   /** Notional units this order currently contributes to its account's open perp exposure. */
   bookedNotional: number;
 }
-
-export function isHouse(o: SimOrder): boolean {
-  return o.account === null;
-}

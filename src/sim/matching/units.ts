@@ -54,7 +54,7 @@ export function fmtUnits(n: number, scale: number): string {
   return neg ? '-' + out : out;
 }
 
-export function unitsToDec(n: number, scale: number): Decimal {
+function unitsToDec(n: number, scale: number): Decimal {
   return new Decimal(n).div(POW10[scale] ?? 10 ** scale);
 }
 
