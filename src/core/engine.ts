@@ -27,13 +27,13 @@ import { midOf } from './book-math.js';
 import { ClientIdAllocator, isOurClientId } from './client-ids.js';
 import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
 import { HealthMonitor } from './health.js';
-import { fmtMoney, fmtPrice, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
+import { fmtMoney, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
 import { OrderTracker, remaining, type TrackedOrder } from './order-tracker.js';
 import { emptyRunState, type JournalFill, type JournalSink, type Logger, type OperatorMode, type RunState, type RunStateStore, type StatsSink } from './ports.js';
 import { refresh, type WorkingView } from './refresh.js';
 import { DenialCounter, gate, stricter } from './risk.js';
 import { buildSnapshot, buildStats, shownTier } from './snapshot.js';
-import { TradingStats } from './stats.js';
+import type { TradingStats } from './stats.js';
 import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
 import { SpotAccount, type SpotHost } from './spot-account.js';
 import { SymState } from './sym-state.js';
@@ -41,9 +41,11 @@ import { pacePerMs, type RollingVolume, tierProgress } from './tiers.js';
 import { normalFill, toJournal, type NormalFill } from './journal-codec.js';
 import { HistorySync } from './history-sync.js';
 import { FEE_RETRY_MS, feeChanges, feesLine, nextFeeReadAt } from './fee-watch.js';
-import { LossLimits, type LimitChange } from './loss-limits.js';
+import type { LossLimits, LimitChange } from './loss-limits.js';
 import type { LossLimitState } from './loss-limits.js';
 import { operatorMode } from './operator-mode.js';
+import { Portfolio } from './portfolio.js';
+import { RetryingSink, type SinkTransition } from './retrying-sink.js';
 
 export interface EngineDeps {
   port: ExchangePort;
@@ -68,7 +70,6 @@ const MAX_REJECT_BACKOFF_MS = 10_000;
 /** A position disagreement with the exchange is adopted when it persists this long. */
 const DRIFT_ADOPT_MS = 3000;
 const HOUSEKEEPING_MS = 1000;
-const RECENT_FILLS = 50;
 const STOP_BUDGET_MS = 7000;
 /**
  * TIERHUNTER_FLATTEN_ON_STOP: reduce-only exits for at most this long (post-only at the touch, then IOC
@@ -89,7 +90,11 @@ export class Engine {
   readonly pid: number;
   readonly port: ExchangePort;
   readonly clock: Clock;
-  readonly stats: TradingStats;
+  /** Fills, ledger, volumes, recent fills and loss limits. */
+  readonly portfolio: Portfolio;
+  get stats(): TradingStats {
+    return this.portfolio.stats;
+  }
   readonly tracker = new OrderTracker();
   readonly alerts: AlertBook;
   readonly denials = new DenialCounter();
@@ -109,10 +114,8 @@ export class Engine {
   }
   /** The newest fills (newest first) for the snapshot; rendered to strings only when read. */
   get recentFills(): FillView[] {
-    return (this.recentViews ??= this.recentRaw.map(renderFill));
+    return this.portfolio.recentFills;
   }
-  private readonly recentRaw: RecentFill[] = [];
-  private recentViews: FillView[] | null = null;
   ordersPlaced = 0;
   cancelsSent = 0;
   startedAt: number;
@@ -126,7 +129,9 @@ export class Engine {
   equity: Decimal | null = null;
   /** When `equity` was read (the reply's arrival); null before the first successful read. */
   equityAt: number | null = null;
-  readonly limits: LossLimits;
+  get limits(): LossLimits {
+    return this.portfolio.limits;
+  }
   /** The loss limits' saved state, from the run state, until start() restores it. */
   private savedLimits: LossLimitState | null = null;
   /** A run state that could not be used (start PAUSED, critical alert). */
@@ -134,7 +139,10 @@ export class Engine {
   /** TIERHUNTER_FLATTEN_ON_STOP: when the flatten of a stop began (null when not flattening for a stop). */
   stopFlattenSince: number | null = null;
   connDown = false;
-  journalBroken = false;
+  /** The journal could not be written: its records wait in memory (trading REDUCING). */
+  get journalBroken(): boolean {
+    return this.journalQueue.broken;
+  }
   /**
    * The journal (or its checkpoint) could not be read at start: the cumulative figures are incomplete, so
    * trading stays REDUCING for this run (a later successful write does not clear it, unlike journalBroken)
@@ -143,7 +151,10 @@ export class Engine {
   get journalUnreadable(): boolean {
     return this.sync.unreadable;
   }
-  logBroken = false;
+  /** log.txt could not be written: its newest blocks wait in memory (trading REDUCING). */
+  get logBroken(): boolean {
+    return this.logQueue.broken;
+  }
   started = false;
   stopping = false;
   /** Set of events/counters for the bench and tests. */
@@ -152,15 +163,14 @@ export class Engine {
   private readonly malformedLogged = { ws: false, rest: false };
   private wsParseErrorsSeen = 0;
 
-  private readonly journal: JournalSink;
-  private readonly statsSink: StatsSink;
   private readonly logger: Logger;
   private readonly runState: RunStateStore;
   private readonly ids: ClientIdAllocator;
   private readonly timers: TimerHandle[] = [];
   private readonly inflight = new Set<Promise<unknown>>();
-  private readonly pendingJournal: JournalFill[] = [];
-  private pendingBlocks: string[] = [];
+  /** The fill journal's and log.txt's writes, retried in order while their disk refuses them. */
+  private readonly journalQueue: RetryingSink<JournalFill>;
+  private readonly logQueue: RetryingSink<string>;
   /** Replay, history reads, the backfill and the journal's compaction (see history-sync.ts). */
   private readonly sync: HistorySync;
   private lastEquityAt = -Infinity;
@@ -176,8 +186,6 @@ export class Engine {
     this.clock = d.clock;
     this.settings = d.settings;
     this.runMode = d.runMode;
-    this.journal = d.journal;
-    this.statsSink = d.stats;
     this.logger = d.logger;
     this.runState = d.runState;
     this.coreVersion = d.coreVersion;
@@ -185,9 +193,19 @@ export class Engine {
     this.pid = d.pid ?? 0;
     this.startedAt = d.clock.now();
     this.forceInventory = d.settings.forceReduceOnInventory;
-    this.stats = new TradingStats(d.settings.symbols);
+    this.portfolio = new Portfolio({
+      clock: d.clock,
+      logger: d.logger,
+      symbols: d.settings.symbols,
+      sessionLossLimit: d.settings.sessionLossLimit,
+      dailyLossLimit: d.settings.dailyLossLimit,
+      history: () => this.sync.history,
+    });
     this.alerts = new AlertBook(d.logger, () => this.clock.now());
     this.ids = new ClientIdAllocator(d.clock.now());
+    this.journalQueue = new RetryingSink({ write: (rec) => d.journal.append(rec), written: () => this.sync.noteWritten() });
+    // Only the newest stats blocks are worth memory while log.txt is unwritable.
+    this.logQueue = new RetryingSink({ write: (block) => d.stats.write(block), keep: 20 });
     this.sync = new HistorySync({
       port: d.port,
       clock: d.clock,
@@ -199,14 +217,13 @@ export class Engine {
       countOurFill: (f, live) => this.onFill(this.syms.get(f.symbol)!, f, live),
       replayOurFill: (f) => this.applyFill(this.syms.get(f.symbol), f, false),
       append: (rec) => this.appendJournal(rec),
-      pendingRecords: () => this.pendingJournal.length,
+      pendingRecords: () => this.journalQueue.pending,
       backgroundAllowed: () => this.started && !this.stopping && !this.connDown,
       malformed: () => void this.malformedEvents++,
       unreadable: (reason) => this.alerts.raise('journal-read', 'journal unreadable', 'critical', `fill journal unreadable (${reason}); trading REDUCING until it is repaired and the core restarted`),
       changed: () => this.touch(),
       track: (p) => this.track(p),
     });
-    this.limits = new LossLimits(d.settings.sessionLossLimit, d.settings.dailyLossLimit);
   }
 
   get lossLimitHit(): boolean {
@@ -525,95 +542,49 @@ export class Engine {
   // ------------------------------------------------------------------ fills and ledger
 
   private onFill(st: SymState, f: FillInfo, live = true): boolean {
-    if (this.stats.hasTrade(f.symbol, f.tradeId)) return false;
+    if (this.portfolio.has(f)) return false;
     this.appendJournal(toJournal(f));
     this.applyFill(st, normalFill(f), live);
     return true;
   }
 
-  /** Apply a normalised fill to the stats (live, recovered or replayed). */
+  /** Apply a normalised fill (live, recovered or replayed); a live one moves spot funds and the loss limits. */
   private applyFill(st: SymState | undefined, f: NormalFill, live: boolean): void {
-    const market = st?.market;
-    // A spot fee in the base asset: its quote value is a fee, and the base it took leaves the position.
-    const baseFee = market && f.feeSymbol === market.baseSymbol ? f.fee : null;
-    const feeQuote = baseFee ? baseFee.mul(f.price) : f.fee;
-    const x: Parameters<TradingStats['recordFill']>[4] = { symbol: f.symbol, fee: feeQuote, ts: f.ts, tradeId: f.tradeId };
-    if (baseFee) x.baseFee = baseFee;
-    const realized = this.stats.recordFill(f.side, f.quantity, f.price, f.isMaker, x);
-    if (realized === null) return;
-    this.history.noteFill(f.ts);
-    this.history.addVolume(f.symbol, f.ts, f.quantity.mul(f.price), this.clock.now());
-    if (!st) return;
-    st.fillSeq++;
-    if (!live) return;
+    const r = this.portfolio.applyFill(st, f, live, () => this.tracker.find(f.clientId, f.orderId)?.reduceOnly ?? false);
+    if (!r.live || !st) return;
     // Replayed and start-up fills are in the start-up balance read already.
     if (st.isSpot) this.spot?.noteFill(st, f.side, f.quantity, f.price, f.fee, f.feeSymbol);
-    const t = this.tracker.find(f.clientId, f.orderId);
-    this.recentRaw.unshift({ ts: f.ts, symbol: f.symbol, side: f.side, price: f.price, quantity: f.quantity, isMaker: f.isMaker, fee: feeQuote, reduceOnly: t?.reduceOnly ?? false, realizedPnl: realized });
-    if (this.recentRaw.length > RECENT_FILLS) this.recentRaw.length = RECENT_FILLS;
-    this.recentViews = null;
-    this.logger.info(
-      this.logger.discardsInfo
-        ? 'FILL'
-        : fillLine(f, feeQuote, realized, this.inventory(st), marketFormat(st.market)),
-    );
-    this.checkLossLimit();
+    if (r.limits.length > 0) this.onLimitChanges(r.limits);
     this.touch();
   }
 
   private appendJournal(rec: JournalFill): void {
-    this.pendingJournal.push(rec);
-    this.flushJournal();
+    this.onJournalTransition(this.journalQueue.push(rec));
   }
 
-  /** Write queued journal records in order; on failure keep them, alert loudly and go to REDUCING. */
-  private flushJournal(): void {
-    while (this.pendingJournal.length > 0) {
-      try {
-        this.journal.append(this.pendingJournal[0]!);
-        this.pendingJournal.shift();
-        this.sync.noteWritten();
-      } catch (e) {
-        if (!this.journalBroken) {
-          this.journalBroken = true;
-          this.alerts.raise('journal', 'journal unwritable', 'critical', `fill journal unwritable (${msg(e)}): ${this.pendingJournal.length} fill(s) held in memory; trading REDUCING`);
-          this.touch();
-        }
-        return;
-      }
-    }
-    if (this.journalBroken) {
-      this.journalBroken = false;
+  /** A journal that cannot be written holds its records in memory, alerts loudly and trades REDUCING. */
+  private onJournalTransition(t: SinkTransition): void {
+    if (t === null) return;
+    if (t.kind === 'broken') {
+      this.alerts.raise('journal', 'journal unwritable', 'critical', `fill journal unwritable (${msg(t.error)}): ${this.journalQueue.pending} fill(s) held in memory; trading REDUCING`);
+    } else {
       this.alerts.clear('journal', 'journal writable again, queued fills written');
-      this.touch();
     }
+    this.touch();
   }
 
   private writeBlock(block: string): void {
-    this.pendingBlocks.push(block);
-    this.flushBlocks();
+    this.onLogTransition(this.logQueue.push(block));
   }
 
-  private flushBlocks(): void {
-    while (this.pendingBlocks.length > 0) {
-      try {
-        this.statsSink.write(this.pendingBlocks[0]!);
-        this.pendingBlocks.shift();
-      } catch (e) {
-        if (this.pendingBlocks.length > 20) this.pendingBlocks.splice(0, this.pendingBlocks.length - 20);
-        if (!this.logBroken) {
-          this.logBroken = true;
-          this.alerts.raise('logfile', 'log unwritable', 'critical', `log file ${this.logFile} unwritable (${msg(e)}); trading REDUCING`);
-          this.touch();
-        }
-        return;
-      }
-    }
-    if (this.logBroken) {
-      this.logBroken = false;
+  private onLogTransition(t: SinkTransition): void {
+    if (t === null) return;
+    if (t.kind === 'broken') {
+      this.alerts.raise('logfile', 'log unwritable', 'critical', `log file ${this.logFile} unwritable (${msg(t.error)}); trading REDUCING`);
+    } else {
       this.alerts.clear('logfile', 'log file writable again');
-      this.touch();
     }
+    this.touch();
   }
 
   /**
@@ -674,7 +645,7 @@ export class Engine {
 
   /** Signed inventory: the perp position, or on spot the base held minus the target (the ledger counts both). */
   inventory(st: SymState): Decimal {
-    return this.stats.ledger(st.symbol).position;
+    return this.portfolio.inventory(st);
   }
 
   effectiveMode(st: SymState): { mode: TradingMode; reason: string | null } {
@@ -1036,7 +1007,7 @@ export class Engine {
   }
 
   private checkLossLimit(): void {
-    const changes = this.limits.evaluate(this.stats.netPnl(), this.clock.now());
+    const changes = this.portfolio.checkLossLimits();
     if (changes.length > 0) this.onLimitChanges(changes);
   }
 
@@ -1070,8 +1041,8 @@ export class Engine {
   housekeeping(): void {
     try {
       const now = this.clock.now();
-      if (this.pendingJournal.length > 0) this.flushJournal();
-      if (this.pendingBlocks.length > 0) this.flushBlocks();
+      if (this.journalQueue.pending > 0) this.onJournalTransition(this.journalQueue.flush());
+      if (this.logQueue.pending > 0) this.onLogTransition(this.logQueue.flush());
       void this.sync.compact(false);
       for (const st of this.syms.values()) {
         // A lasting disagreement with the position stream usually means a fill we have not heard of (lost
@@ -1548,38 +1519,6 @@ function raiseMode(r: { mode: TradingMode; reason: string | null }, m: TradingMo
     r.mode = m;
     r.reason = why;
   }
-}
-
-/** A recent fill as applied (Decimals); FillView is its rendering for the snapshot. */
-interface RecentFill {
-  ts: number;
-  symbol: string;
-  side: FillView['side'];
-  price: Decimal;
-  quantity: Decimal;
-  isMaker: boolean;
-  fee: Decimal;
-  reduceOnly: boolean;
-  realizedPnl: Decimal;
-}
-
-function renderFill(r: RecentFill): FillView {
-  return {
-    ts: r.ts,
-    symbol: r.symbol,
-    side: r.side,
-    price: r.price.toString(),
-    quantity: r.quantity.toString(),
-    isMaker: r.isMaker,
-    fee: r.fee.toString(),
-    reduceOnly: r.reduceOnly,
-    realizedPnl: r.realizedPnl.toString(),
-  };
-}
-
-/** The stdout line of a live fill, in the numbers a person reads (the journal keeps the exact ones). */
-function fillLine(f: NormalFill, fee: Decimal, realized: Decimal, position: Decimal, nf: NumberFormat): string {
-  return `[${f.symbol}] FILL ${f.side} ${fmtQty(f.quantity, nf)} @ ${fmtPrice(f.price, nf)} ${f.isMaker ? 'maker' : 'taker'} fee=${fmtMoney(fee)} realized=${fmtMoney(realized)} position=${fmtQty(position, nf)}`;
 }
 
 function eqOrNull(a: Decimal | null, b: Decimal | null): boolean {
