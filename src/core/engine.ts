@@ -29,9 +29,9 @@ import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
 import { HealthMonitor } from './health.js';
 import { fmtMoney, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
 import { OrderTracker, remaining, type TrackedOrder } from './order-tracker.js';
-import { emptyRunState, type JournalFill, type JournalSink, type Logger, type OperatorMode, type RunState, type RunStateStore, type StatsSink } from './ports.js';
+import type { JournalFill, JournalSink, Logger, OperatorMode, RunStateStore, StatsSink } from './ports.js';
 import { refresh, type WorkingView } from './refresh.js';
-import { DenialCounter, gate, stricter } from './risk.js';
+import { DenialCounter, gate } from './risk.js';
 import { buildSnapshot, buildStats, shownTier } from './snapshot.js';
 import type { TradingStats } from './stats.js';
 import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
@@ -43,7 +43,7 @@ import { HistorySync } from './history-sync.js';
 import { FEE_RETRY_MS, feeChanges, feesLine, nextFeeReadAt } from './fee-watch.js';
 import type { LossLimits, LimitChange } from './loss-limits.js';
 import type { LossLimitState } from './loss-limits.js';
-import { operatorMode } from './operator-mode.js';
+import { Modes, type EffectiveMode } from './modes.js';
 import { Portfolio } from './portfolio.js';
 import { RetryingSink, type SinkTransition } from './retrying-sink.js';
 
@@ -76,7 +76,7 @@ const STOP_BUDGET_MS = 7000;
  * reduce-only from STOP_FLATTEN_IOC_AFTER_MS), then the normal stop. Both stages together with the cancel
  * and the final block stay inside pm2's kill_timeout (12 s in ecosystem.config.cjs).
  */
-export const STOP_FLATTEN_MS = 5000;
+const STOP_FLATTEN_MS = 5000;
 const STOP_FLATTEN_IOC_AFTER_MS = 2000;
 const STOP_FLATTEN_POLL_MS = 100;
 /** The stop budget left after a flatten on stop (cancel, final block, streams). */
@@ -119,9 +119,14 @@ export class Engine {
   ordersPlaced = 0;
   cancelsSent = 0;
   startedAt: number;
-  globalMode: OperatorMode = 'ACTIVE';
-  globalReducingSince: number | null = null;
-  forceInventory: boolean;
+  /** Operator and system modes, flatten completion and the persisted run state. */
+  readonly modes: Modes;
+  get globalMode(): OperatorMode {
+    return this.modes.globalMode;
+  }
+  get forceReduceOnInventory(): boolean {
+    return this.modes.forceReduceOnInventory;
+  }
   fees: AccountFees | null = null;
   /** When the account's fee rates are read next (hourly and after each UTC midnight). */
   private feesReadAt = Infinity;
@@ -134,10 +139,6 @@ export class Engine {
   }
   /** The loss limits' saved state, from the run state, until start() restores it. */
   private savedLimits: LossLimitState | null = null;
-  /** A run state that could not be used (start PAUSED, critical alert). */
-  private runStateProblem: string | null = null;
-  /** TIERHUNTER_FLATTEN_ON_STOP: when the flatten of a stop began (null when not flattening for a stop). */
-  stopFlattenSince: number | null = null;
   connDown = false;
   /** The journal could not be written: its records wait in memory (trading REDUCING). */
   get journalBroken(): boolean {
@@ -192,7 +193,7 @@ export class Engine {
     this.logFile = d.logFile;
     this.pid = d.pid ?? 0;
     this.startedAt = d.clock.now();
-    this.forceInventory = d.settings.forceReduceOnInventory;
+    this.modes = new Modes(this, d.settings.forceReduceOnInventory);
     this.portfolio = new Portfolio({
       clock: d.clock,
       logger: d.logger,
@@ -278,8 +279,8 @@ export class Engine {
         pid: this.pid,
         now: this.clock.now(),
         settings: s,
-        forceInventory: this.forceInventory,
-        globalMode: this.globalMode,
+        forceInventory: this.modes.forceReduceOnInventory,
+        globalMode: this.modes.globalMode,
         symbolModes: Object.fromEntries([...this.syms.values()].map((x) => [x.symbol, x.opMode])),
         feesLine: this.fees ? feesLine(this.fees) : 'unknown',
         journal: replayed,
@@ -298,14 +299,14 @@ export class Engine {
     );
     this.started = true;
     this.logger.info(
-      `Tier Hunter ${this.coreVersion} started (${this.runMode}, ${this.port.host}) symbols=${s.symbols.join(',')} forceInventory=${this.forceInventory ? 'on' : 'off'} mode=${this.globalMode}`,
+      `Tier Hunter ${this.coreVersion} started (${this.runMode}, ${this.port.host}) symbols=${s.symbols.join(',')} forceInventory=${this.modes.forceReduceOnInventory ? 'on' : 'off'} mode=${this.modes.globalMode}`,
     );
-    if (this.runStateProblem !== null) {
+    if (this.modes.runStateProblem !== null) {
       this.alerts.raise(
         'runstate-invalid',
         'run state invalid',
         'critical',
-        `${this.runStateProblem}; started PAUSED: check each symbol's mode, then resume (tierhunter ctl resume, or P in the dashboard)`,
+        `${this.modes.runStateProblem}; started PAUSED: check each symbol's mode, then resume (tierhunter ctl resume, or P in the dashboard)`,
       );
       this.saveRunState();
     }
@@ -357,7 +358,7 @@ export class Engine {
     const held = [...this.syms.values()].filter((x) => !this.isFlat(x));
     if (held.length === 0) return;
     this.logger.info(`flatten on stop: closing ${held.map((x) => `${x.symbol} ${this.inventory(x)}`).join(', ')} with reduce-only orders (at most ${STOP_FLATTEN_MS / 1000} s)`);
-    this.stopFlattenSince = since;
+    this.modes.stopFlattenSince = since;
     this.touch();
     while (this.clock.now() - since < STOP_FLATTEN_MS) {
       for (const st of this.syms.values()) this.act(st);
@@ -368,7 +369,7 @@ export class Engine {
       }
       await sleep(this.clock, STOP_FLATTEN_POLL_MS);
     }
-    this.stopFlattenSince = null;
+    this.modes.stopFlattenSince = null;
     const left = [...this.syms.values()].filter((x) => !this.isFlat(x));
     if (left.length > 0) this.logger.warn(`flatten on stop: still holding ${left.map((x) => `${x.symbol} ${this.inventory(x)}`).join(', ')}`);
     else this.logger.info('flatten on stop: flat');
@@ -507,7 +508,7 @@ export class Engine {
     if (ev.type === 'modified' && ev.quantity.gt(0)) t.quantity = ev.quantity;
     const was = t.state;
     const done = this.tracker.advance(t, stateOfEvent(ev));
-    if (was === 'pending' || was === 'unknown') this.onAcceptedLike(st);
+    if (was === 'pending' || was === 'unknown') this.clearFailureStreak(st);
     if (done && ev.type === 'expired' && st) this.onExpired(st, t, ev.reason ?? '');
     this.touch();
     if (st) this.act(st);
@@ -648,50 +649,27 @@ export class Engine {
     return this.portfolio.inventory(st);
   }
 
-  effectiveMode(st: SymState): { mode: TradingMode; reason: string | null } {
-    // Runs on every decision: no closure per call, and the common case (all ACTIVE) returns a constant.
-    const global = this.globalMode;
-    if (
-      global === 'ACTIVE' &&
-      st.opMode === 'ACTIVE' &&
-      !this.lossLimitHit &&
-      !this.journalBroken &&
-      !this.journalUnreadable &&
-      !this.logBroken &&
-      !this.connDown &&
-      st.bookValid &&
-      this.started &&
-      !this.stopping
-    ) {
-      return ACTIVE_MODE;
-    }
-    // A flatten for a stop overrides the operator's pause like the operator's own flatten does.
-    const flattenForStop = this.stopFlattenSince !== null;
-    const op = flattenForStop ? 'REDUCING' : operatorMode(global, st.opMode);
-    const r = { mode: op, reason: flattenForStop ? 'stopping: flatten' : op === 'ACTIVE' ? null : 'operator' } as { mode: TradingMode; reason: string | null };
-    if (this.lossLimitHit) raiseMode(r, 'REDUCING', `${this.limits.hitNames().join(' and ')} loss limit`);
-    if (this.journalBroken || this.logBroken) raiseMode(r, 'REDUCING', 'journal/log unwritable');
-    if (this.journalUnreadable) raiseMode(r, 'REDUCING', 'journal unreadable');
-    // The outage first: it is the cause when both hold (the streams' going down also invalidates books).
-    if (this.connDown) raiseMode(r, 'HALTED', 'exchange down');
-    if (!st.bookValid) raiseMode(r, 'HALTED', 'book resync');
-    if (!this.started || (this.stopping && !flattenForStop)) raiseMode(r, 'HALTED', this.stopping ? 'stopping' : 'starting');
-    return r;
+  effectiveMode(st: SymState): EffectiveMode {
+    return this.modes.effectiveMode(st);
+  }
+
+  hitLimitNames(): string[] {
+    return this.limits.hitNames();
   }
 
   /** Decide and act for one symbol: cancel, place or wait. Synchronous; sends are fire-and-track. */
   act(st: SymState): void {
-    if (!this.started || (this.stopping && this.stopFlattenSince === null)) return;
+    if (!this.started || (this.stopping && this.modes.stopFlattenSince === null)) return;
     const now = this.clock.now();
     const t = this.tracker.get(st.symbol);
     if (t && (t.state === 'pending' || t.state === 'unknown' || t.cancelInFlight || t.resolving)) return;
     const { mode } = this.effectiveMode(st);
     if (mode === 'HALTED' || mode === 'PAUSED' || st.book === null) {
-      if (t) this.sendCancel(st, t, mode === 'ACTIVE' ? 'no-quote' : mode.toLowerCase());
+      if (t) this.sendCancel(st, t);
       return;
     }
-    const stopFlatten = this.stopFlattenSince !== null;
-    const operatorFlatten = stopFlatten || this.globalMode === 'REDUCING' || st.opMode === 'REDUCING';
+    const stopFlatten = this.modes.stopFlattenSince !== null;
+    const operatorFlatten = this.modes.isOperatorFlatten(st);
     const inv = this.inventory(st);
     const l = this.stats.ledger(st.symbol);
     st.flow.evaluate(now);
@@ -706,10 +684,10 @@ export class Engine {
       inventorySince: l.inventorySince,
       flowSide: st.flow.side,
       flowFresh: st.flow.fresh,
-      forceInventory: this.forceInventory,
+      forceInventory: this.modes.forceReduceOnInventory,
       reducing: operatorFlatten,
       exitsOnly: mode === 'REDUCING',
-      reducingSince: stopFlatten ? this.stopFlattenSince : operatorFlatten ? (st.reducingSince ?? this.globalReducingSince ?? now) : null,
+      reducingSince: stopFlatten ? this.modes.stopFlattenSince : operatorFlatten ? (st.reducingSince ?? this.modes.globalReducingSince ?? now) : null,
       ...(stopFlatten ? { reducingIocAfterMs: STOP_FLATTEN_IOC_AFTER_MS } : {}),
       now,
       p: {
@@ -750,7 +728,7 @@ export class Engine {
         return;
       case 'cancel':
         this.replacements[a.reason] = (this.replacements[a.reason] ?? 0) + 1;
-        if (t) this.sendCancel(st, t, a.reason);
+        if (t) this.sendCancel(st, t);
         return;
       case 'place':
         if (q) this.tryPlace(st, q, mode, inv, now);
@@ -837,7 +815,7 @@ export class Engine {
       if (o.kind === 'accepted') {
         this.tracker.applyInfo(t, o.value);
         if (t.state === 'pending') t.state = 'open';
-        this.onAcceptedLike(st);
+        this.clearFailureStreak(st);
       } else if (o.kind === 'rejected') {
         if (t.state === 'pending') {
           this.tracker.finishAs(t, 'rejected');
@@ -857,7 +835,8 @@ export class Engine {
     this.act(st);
   }
 
-  private onAcceptedLike(st: SymState | undefined): void {
+  /** The exchange took an order (accepted, or seen working after an unknown outcome): the reject back-off starts over. */
+  private clearFailureStreak(st: SymState | undefined): void {
     if (!st) return;
     st.rejectStreak = 0;
     st.consecutiveFailures = 0;
@@ -878,12 +857,11 @@ export class Engine {
     this.touch();
   }
 
-  private sendCancel(st: SymState, t: TrackedOrder, reason: string): void {
+  private sendCancel(st: SymState, t: TrackedOrder): void {
     if (t.cancelInFlight || t.ioc) return;
     t.cancelInFlight = true;
     this.cancelsSent++;
     const id = t.orderId !== null ? { orderId: t.orderId } : { clientId: t.clientId };
-    void reason;
     this.track(
       this.port.cancelOrder(st.symbol, id).then(
         (o) => this.onCancelOutcome(st, t, o),
@@ -988,21 +966,9 @@ export class Engine {
   }
 
   private finishFlatten(st: SymState): void {
-    if (st.opMode === 'REDUCING') {
-      st.opMode = 'PAUSED';
-      st.reducingSince = null;
-      this.logger.info(`[${st.symbol}] flat: flatten done, symbol PAUSED`);
-      this.saveRunState();
-    }
-    if (this.globalMode === 'REDUCING') {
-      const allFlat = [...this.syms.values()].every((x) => this.isFlat(x) && !this.tracker.get(x.symbol));
-      if (allFlat) {
-        this.globalMode = 'PAUSED';
-        this.globalReducingSince = null;
-        this.logger.info('all symbols flat: flatten done, PAUSED');
-        this.saveRunState();
-      }
-    }
+    const done = this.modes.finishFlatten(st, () => [...this.syms.values()].every((x) => this.isFlat(x) && !this.tracker.get(x.symbol)));
+    for (const line of done) this.logger.info(line);
+    if (done.length > 0) this.saveRunState();
     this.touch();
   }
 
@@ -1342,14 +1308,14 @@ export class Engine {
       const now = this.clock.now();
       switch (cmd.name) {
         case 'pause':
-          if (sym === undefined) this.globalMode = 'PAUSED';
+          if (sym === undefined) this.modes.globalMode = 'PAUSED';
           else targets[0]!.opMode = 'PAUSED';
           this.afterModeChange();
           return { ok: true, message: `paused ${where}` };
         case 'resume': {
           if (sym === undefined) {
-            this.globalMode = 'ACTIVE';
-            this.globalReducingSince = null;
+            this.modes.globalMode = 'ACTIVE';
+            this.modes.globalReducingSince = null;
           }
           for (const st of targets) {
             st.opMode = 'ACTIVE';
@@ -1370,8 +1336,8 @@ export class Engine {
         }
         case 'flatten':
           if (sym === undefined) {
-            this.globalMode = 'REDUCING';
-            this.globalReducingSince = now;
+            this.modes.globalMode = 'REDUCING';
+            this.modes.globalReducingSince = now;
           } else {
             targets[0]!.opMode = 'REDUCING';
             targets[0]!.reducingSince = now;
@@ -1380,9 +1346,9 @@ export class Engine {
           return { ok: true, message: `flattening ${where}: reduce-only exits until flat, then paused` };
         case 'forceInventory': {
           const v = cmd.value ?? 'toggle';
-          this.forceInventory = v === 'toggle' ? !this.forceInventory : v === 'on';
+          this.modes.forceReduceOnInventory = v === 'toggle' ? !this.modes.forceReduceOnInventory : v === 'on';
           this.afterModeChange();
-          return { ok: true, message: `force inventory ${this.forceInventory ? 'on' : 'off'}`, data: { forceInventory: this.forceInventory } };
+          return { ok: true, message: `force inventory ${this.modes.forceReduceOnInventory ? 'on' : 'off'}`, data: { forceInventory: this.modes.forceReduceOnInventory } };
         }
         case 'flush':
           this.statsTick(true);
@@ -1410,36 +1376,12 @@ export class Engine {
   }
 
   private restoreRunState(): void {
-    let rs: RunState = emptyRunState();
-    try {
-      rs = this.runState.load();
-    } catch (e) {
-      // Never guess ACTIVE from a state we cannot read: the operator may have paused or flattened.
-      this.runStateProblem = msg(e);
-      rs = { ...emptyRunState(), globalMode: 'PAUSED' };
-    }
-    this.savedLimits = rs.limits;
-    if (rs.forceInventory !== null) this.forceInventory = rs.forceInventory;
-    this.globalMode = rs.globalMode;
-    if (rs.globalMode === 'REDUCING') this.globalReducingSince = this.clock.now();
-    for (const [sym, mode] of Object.entries(rs.symbolModes)) {
-      const st = this.syms.get(sym);
-      if (!st) continue;
-      st.opMode = mode;
-      if (mode === 'REDUCING') st.reducingSince = this.clock.now();
-    }
+    this.savedLimits = this.modes.restore(() => this.runState.load(), this.syms, this.clock.now());
   }
 
   private saveRunState(): void {
-    const symbolModes: Record<string, OperatorMode> = {};
-    for (const st of this.syms.values()) if (st.opMode !== 'ACTIVE') symbolModes[st.symbol] = st.opMode;
     try {
-      this.runState.save({
-        forceInventory: this.forceInventory === this.settings.forceReduceOnInventory ? null : this.forceInventory,
-        globalMode: this.globalMode,
-        symbolModes,
-        limits: this.limits.state(),
-      });
+      this.runState.save(this.modes.runState(this.syms.values(), this.limits.state()));
       this.alerts.clear('runstate');
     } catch (e) {
       this.alerts.raise('runstate', 'run state unwritable', 'critical', `run-time state could not be saved (${msg(e)}); it will not survive a restart`);
@@ -1504,21 +1446,11 @@ function stateOfEvent(ev: OrderEvent): import('./order-tracker.js').TrackState {
   }
 }
 
-export function classifyReject(code: string, message: string): string {
+function classifyReject(code: string, message: string): string {
   const m = message.toLowerCase();
   if (m.includes('immediately match') || m.includes('post only') || m.includes('postonly')) return 'post-only';
   if (m.includes('reduce only') || m.includes('reduceonly')) return 'reduce-only';
   return code || 'rejected';
-}
-
-const ACTIVE_MODE: { readonly mode: TradingMode; readonly reason: string | null } = Object.freeze({ mode: 'ACTIVE', reason: null });
-
-/** Make `r` the stricter of itself and (m, why); an equal mode only fills in a missing reason. */
-function raiseMode(r: { mode: TradingMode; reason: string | null }, m: TradingMode, why: string): void {
-  if (stricter(r.mode, m) !== r.mode || (m === r.mode && r.reason === null)) {
-    r.mode = m;
-    r.reason = why;
-  }
 }
 
 function eqOrNull(a: Decimal | null, b: Decimal | null): boolean {

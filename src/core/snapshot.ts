@@ -3,7 +3,6 @@
 import type { AlertView, LimitsView, OrderView, Snapshot, SymbolView } from '../control/protocol.js';
 import type { Engine } from './engine.js';
 import { fmtPrice, marketFormat } from './number-format.js';
-import { remaining } from './order-tracker.js';
 import type { Figures } from './stats.js';
 import { tierLabel } from './tiers.js';
 import { utcDay } from './loss-limits.js';
@@ -28,7 +27,6 @@ export function buildSnapshot(e: Engine): Snapshot {
           ageMs: now - t.placedAt,
         }
       : null;
-    void remaining;
     symbols.push({
       symbol: st.symbol,
       marketType: st.market.marketType,
@@ -68,7 +66,7 @@ export function buildSnapshot(e: Engine): Snapshot {
     startedAt: e.startedAt,
     now,
     globalMode,
-    forceInventory: e.forceInventory,
+    forceInventory: e.forceReduceOnInventory,
     symbols,
     totals: {
       fills: f.fills,
