@@ -26,7 +26,6 @@ import { AlertBook } from './alerts.js';
 import { midOf } from './book-math.js';
 import { ClientIdAllocator, isOurClientId } from './client-ids.js';
 import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
-import { HealthMonitor } from './health.js';
 import { fmtMoney, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
 import { OrderTracker, remaining, type TrackedOrder } from './order-tracker.js';
 import type { JournalFill, JournalSink, Logger, OperatorMode, RunStateStore, StatsSink } from './ports.js';
@@ -40,9 +39,10 @@ import { SymState } from './sym-state.js';
 import { pacePerMs, type RollingVolume, tierProgress } from './tiers.js';
 import { normalFill, toJournal, type NormalFill } from './journal-codec.js';
 import { HistorySync } from './history-sync.js';
-import { FEE_RETRY_MS, feeChanges, feesLine, nextFeeReadAt } from './fee-watch.js';
+import { feesLine } from './fee-watch.js';
 import type { LossLimits, LimitChange } from './loss-limits.js';
 import type { LossLimitState } from './loss-limits.js';
+import { Monitoring } from './monitoring.js';
 import { Modes, type EffectiveMode } from './modes.js';
 import { Portfolio } from './portfolio.js';
 import { RetryingSink, type SinkTransition } from './retrying-sink.js';
@@ -127,13 +127,18 @@ export class Engine {
   get forceReduceOnInventory(): boolean {
     return this.modes.forceReduceOnInventory;
   }
-  fees: AccountFees | null = null;
-  /** When the account's fee rates are read next (hourly and after each UTC midnight). */
-  private feesReadAt = Infinity;
-  private feesReading = false;
-  equity: Decimal | null = null;
+  /** Equity, fee rates, alert conditions and the notes about malformed exchange input. */
+  readonly monitoring: Monitoring;
+  get fees(): AccountFees | null {
+    return this.monitoring.fees;
+  }
+  get equity(): Decimal | null {
+    return this.monitoring.equity;
+  }
   /** When `equity` was read (the reply's arrival); null before the first successful read. */
-  equityAt: number | null = null;
+  get equityAt(): number | null {
+    return this.monitoring.equityAt;
+  }
   get limits(): LossLimits {
     return this.portfolio.limits;
   }
@@ -160,9 +165,6 @@ export class Engine {
   stopping = false;
   /** Set of events/counters for the bench and tests. */
   malformedEvents = 0;
-  /** Malformed exchange input is counted per item but logged once per kind (a bad feed must not flood stdout). */
-  private readonly malformedLogged = { ws: false, rest: false };
-  private wsParseErrorsSeen = 0;
 
   private readonly logger: Logger;
   private readonly runState: RunStateStore;
@@ -174,10 +176,6 @@ export class Engine {
   private readonly logQueue: RetryingSink<string>;
   /** Replay, history reads, the backfill and the journal's compaction (see history-sync.ts). */
   private readonly sync: HistorySync;
-  private lastEquityAt = -Infinity;
-  private equityRead: Promise<void> | null = null;
-  private readonly health = new HealthMonitor();
-  private lastSnapshotAt = -Infinity;
   private reconciling = false;
   private dirty = false;
   private readonly listeners = new Set<() => void>();
@@ -204,6 +202,7 @@ export class Engine {
     });
     this.alerts = new AlertBook(d.logger, () => this.clock.now());
     this.ids = new ClientIdAllocator(d.clock.now());
+    this.monitoring = new Monitoring({ port: d.port, clock: d.clock, logger: d.logger, settings: d.settings, alerts: this.alerts, track: (p) => this.track(p) });
     this.journalQueue = new RetryingSink({ write: (rec) => d.journal.append(rec), written: () => this.sync.noteWritten() });
     // Only the newest stats blocks are worth memory while log.txt is unwritable.
     this.logQueue = new RetryingSink({ write: (block) => d.stats.write(block), keep: 20 });
@@ -269,7 +268,7 @@ export class Engine {
     this.stats.observe();
     this.stats.peakNet = this.stats.netPnl();
     this.stats.maxDrawdown = ZERO;
-    this.health.begin({ now: this.clock.now(), metrics: this.port.metrics(), stats: this.stats, symbols: this.healthSymbols() });
+    this.monitoring.health.begin({ now: this.clock.now(), metrics: this.port.metrics(), stats: this.stats, symbols: this.healthSymbols() });
 
     this.writeBlock(
       renderHeader({
@@ -1028,135 +1027,32 @@ export class Engine {
         this.act(st);
       }
       this.checkLossLimit();
-      if (now >= this.feesReadAt && !this.feesReading) void this.readFees();
-      if (this.equityWanted(now)) void this.refreshEquity();
+      if (this.monitoring.feesDue(now)) void this.readFees();
+      if (this.monitoring.equityWanted(now)) void this.refreshEquity();
       // One metrics read per tick (a port may build per-endpoint latency percentiles for it).
       const m = this.port.metrics();
       this.evaluateAlerts(now, m);
-      this.noteMalformedInput(m);
+      if (this.monitoring.noteMalformedInput(m, this.reconciling)) void this.reconcile(true);
     } catch (e) {
       this.logger.warn(`housekeeping: ${msg(e)}`);
     }
   }
 
-  private noteMalformedInput(m: ExchangeMetrics): void {
-    if (m.wsParseErrors > this.wsParseErrorsSeen && !this.reconciling) {
-      // An unreadable frame may have been one of our order/fill updates (its stream name is unreadable
-      // too): fetch fills, orders and positions by REST so a fill lost in it is still counted. While a
-      // reconciliation runs the count is left unseen, so the next housekeeping tick starts one after it.
-      this.wsParseErrorsSeen = m.wsParseErrors;
-      void this.reconcile(true);
-    }
-    if (!this.malformedLogged.ws && m.wsParseErrors > 0) {
-      this.malformedLogged.ws = true;
-      this.logger.warn(`malformed websocket frame(s) from the exchange skipped (${m.wsParseErrors} so far; counted as "WS parse errors" in the stats, logged once)`);
-    }
-    const rest = m.restParseErrors ?? 0;
-    if (!this.malformedLogged.rest && rest > 0) {
-      this.malformedLogged.rest = true;
-      this.logger.warn(`malformed REST reply row(s) from the exchange skipped (${rest} so far; counted, logged once)`);
-    }
-  }
-
-  /**
-   * Read the account's fee rates (at start, then hourly and after each UTC midnight: Backpack recalculates
-   * tiers hourly). A change is a notice in the alerts, stdout and log.txt; the tier shown and the cost
-   * figures follow the new rates.
-   */
+  /** Read the account's fee rates (see Monitoring.readFees); a change is published. */
   private async readFees(): Promise<void> {
-    this.feesReading = true;
-    const at = this.clock.now();
-    try {
-      const next = await this.track(this.port.getAccountFees());
-      const prev = this.fees;
-      this.fees = next;
-      this.feesReadAt = nextFeeReadAt(at);
-      const changed = prev === null ? [] : feeChanges(prev, next);
-      if (changed.length > 0) {
-        this.alerts.notice('fees', 'fee rates changed', `account fee rates changed: ${changed.join(', ')}`);
-        this.touch();
-      }
-    } catch (e) {
-      this.feesReadAt = at + FEE_RETRY_MS;
-      this.logger.warn(`could not read account fees: ${msg(e)}`);
-    } finally {
-      this.feesReading = false;
-    }
+    if (await this.monitoring.readFees()) this.touch();
   }
 
-  private equityWanted(now: number): boolean {
-    return now - this.lastSnapshotAt < 5000 && now - this.lastEquityAt >= this.settings.equityRefreshSec * 1000;
-  }
-
-  /** Read the equity unless a read is under way (then wait for it) or the figure is fresh enough. */
-  private refreshEquity(): Promise<void> {
-    if (this.equityRead) return this.equityRead;
-    const now = this.clock.now();
-    if (now - this.lastEquityAt < this.settings.equityRefreshSec * 1000) return Promise.resolve();
-    this.lastEquityAt = now;
-    const read = this.track(this.port.getCollateral()).then(
-      (c) => {
-        this.equity = c.netEquity;
-        this.equityAt = this.clock.now();
-        this.touch();
-      },
-      (e: unknown) => this.logger.warn(`equity read failed: ${msg(e)}`),
-    );
-    this.equityRead = read.finally(() => {
-      this.equityRead = null;
-    });
-    return this.equityRead;
+  /** Read the equity unless a read is under way or the figure is fresh (see Monitoring.refreshEquity). */
+  private refreshEquity(): Promise<boolean> {
+    const read = this.monitoring.refreshEquity();
+    void read.then((changed) => changed && this.touch());
+    return read;
   }
 
   evaluateAlerts(now: number, metrics?: ExchangeMetrics): void {
-    const s = this.settings;
-    const m = metrics ?? this.port.metrics();
-    const limit = m.restLimitPerMinute || s.restRateLimit;
-    this.alerts.set(
-      m.restLastMinute > (limit * s.alertApiUsagePct) / 100,
-      'api-usage',
-      'API usage',
-      'warn',
-      `REST calls in the last minute ${m.restLastMinute} above ${s.alertApiUsagePct}% of ${limit}`,
-    );
-    this.alerts.set(
-      this.started && !this.stopping && m.lastMessageAgoMs !== null && m.lastMessageAgoMs > s.alertStreamSilentSec * 1000,
-      'stream-silent',
-      'stream silent',
-      'critical',
-      `no websocket message for ${Math.round((m.lastMessageAgoMs ?? 0) / 1000)} s`,
-    );
-    const dd = this.stats.currentDrawdown();
-    this.alerts.set(dd.gt(s.alertDrawdown), 'drawdown', 'drawdown', 'critical', `net PnL drawdown ${fmtMoney(dd)} beyond ${s.alertDrawdown}`);
-    for (const c of this.health.evaluate({ now, metrics: m, stats: this.stats, symbols: this.healthSymbols(), settings: s })) this.alerts.set(c.on, c.id, c.kind, c.level, c.message);
-    for (const st of this.syms.values()) {
-      const l = this.stats.ledger(st.symbol);
-      const inv = this.inventory(st);
-      const nf = marketFormat(st.market);
-      const age = l.inventorySince === null || inv.isZero() ? 0 : now - l.inventorySince;
-      this.alerts.set(
-        age > s.alertInventoryAgeSec * 1000,
-        `inventory-age:${st.symbol}`,
-        'inventory age',
-        'warn',
-        `[${st.symbol}] inventory ${fmtQty(inv, nf)} held for ${Math.round(age / 1000)} s`,
-      );
-      const notional = st.mark ? inv.abs().mul(st.mark) : ZERO;
-      this.alerts.set(
-        notional.gt(s.alertInventoryNotional),
-        `inventory-notional:${st.symbol}`,
-        'inventory notional',
-        'warn',
-        `[${st.symbol}] inventory notional ${fmtMoney(notional)} above ${s.alertInventoryNotional}`,
-      );
-      this.alerts.set(
-        st.consecutiveFailures >= s.alertConsecutiveFailures,
-        `failures:${st.symbol}`,
-        'consecutive failures',
-        'critical',
-        `[${st.symbol}] ${st.consecutiveFailures} consecutive failed orders`,
-      );
-    }
+    const streaming = this.started && !this.stopping;
+    this.monitoring.evaluateAlerts(now, metrics ?? this.port.metrics(), this.syms.values(), this.portfolio, streaming, this.healthSymbols());
   }
 
   private healthSymbols(): Array<{ symbol: string; format: NumberFormat }> {
@@ -1389,7 +1285,7 @@ export class Engine {
   }
 
   snapshot(): Snapshot {
-    this.lastSnapshotAt = this.clock.now();
+    this.monitoring.lastSnapshotAt = this.clock.now();
     this.dirty = false;
     return buildSnapshot(this);
   }
