@@ -1,8 +1,9 @@
-// The Engine: drives strategy -> refresh diff -> risk gate -> order tracker from ExchangeEvents, keeps the
-// ledger, alerts and tier progress, writes log.txt through its sinks and answers operator commands.
-// Every state change happens synchronously in handle(), a command handler or a clock timer; async REST
-// results re-enter through small `on*` methods that run to completion. Pure: time from the Clock, I/O
-// only through the ports.
+// The Engine: the core's event loop. Exchange events, timers, REST outcomes and operator commands arrive
+// here and go to the component that owns them (portfolio, modes, monitoring, commands; order execution
+// and recovery are still in this file), which returns what changed; the engine then re-quotes (act) the
+// affected symbols and publishes. Every state change happens synchronously in handle(), a command handler
+// or a clock timer; async REST results re-enter through small `on*` methods that run to completion.
+// Pure: time from the Clock, I/O only through the ports.
 import { ConfigError } from '../config/errors.js';
 import type { Settings } from '../config/settings.js';
 import type { Command, FillView, RunMode, Snapshot, TradingMode } from '../control/protocol.js';
@@ -42,6 +43,7 @@ import { HistorySync } from './history-sync.js';
 import { feesLine } from './fee-watch.js';
 import type { LossLimits, LimitChange } from './loss-limits.js';
 import type { LossLimitState } from './loss-limits.js';
+import { planCommand, type CommandReply } from './commands.js';
 import { Monitoring } from './monitoring.js';
 import { Modes, type EffectiveMode } from './modes.js';
 import { Portfolio } from './portfolio.js';
@@ -62,7 +64,6 @@ export interface EngineDeps {
   pid?: number;
 }
 
-export type CommandReply = { ok: true; message: string; data?: unknown } | { ok: false; error: string };
 
 /** Retry delays for findOrder resolution of unknown outcomes. */
 const RESOLVE_DELAYS_MS = [250, 500, 1000, 2000, 5000];
@@ -1197,61 +1198,28 @@ export class Engine {
 
   async command(cmd: Command): Promise<CommandReply> {
     try {
-      const sym = cmd.symbol;
-      const targets = sym === undefined ? [...this.syms.values()] : [this.syms.get(sym)].filter((x): x is SymState => !!x);
-      if (sym !== undefined && targets.length === 0) return { ok: false, error: `unknown symbol ${sym}; trading ${this.settings.symbols.join(', ')}` };
-      const where = sym ?? 'all symbols';
-      const now = this.clock.now();
-      switch (cmd.name) {
-        case 'pause':
-          if (sym === undefined) this.modes.globalMode = 'PAUSED';
-          else targets[0]!.opMode = 'PAUSED';
+      const plan = planCommand(cmd, {
+        syms: this.syms,
+        symbols: this.settings.symbols,
+        modes: this.modes,
+        limits: this.limits,
+        netPnl: this.stats.netPnl(),
+        now: this.clock.now(),
+        logger: this.logger,
+      });
+      switch (plan.kind) {
+        case 'reply':
+          return plan.reply;
+        case 'modes':
+          if (plan.limits !== null) this.onLimitChanges(plan.limits);
           this.afterModeChange();
-          return { ok: true, message: `paused ${where}` };
-        case 'resume': {
-          if (sym === undefined) {
-            this.modes.globalMode = 'ACTIVE';
-            this.modes.globalReducingSince = null;
-          }
-          for (const st of targets) {
-            st.opMode = 'ACTIVE';
-            st.reducingSince = null;
-            st.blockedUntil = 0;
-            st.rejectStreak = 0;
-          }
-          // A hit loss limit is only released by an explicit reset, never by a plain resume.
-          if (cmd.resetLimits) {
-            const changes = this.limits.reset(this.stats.netPnl(), now);
-            this.logger.info(`loss limits reset by the operator${changes.length > 0 ? `: ${changes.map((c) => c.name).join(' and ')} limit released` : ''}`);
-            this.onLimitChanges(changes);
-          }
-          this.afterModeChange();
-          const still = this.limits.hitNames();
-          const note = still.length > 0 ? `; ${still.join(' and ')} loss limit still hit (opening quotes halted): resume --reset-limits to reset` : cmd.resetLimits ? '; loss limits reset' : '';
-          return { ok: true, message: `resumed ${where}${note}` };
-        }
-        case 'flatten':
-          if (sym === undefined) {
-            this.modes.globalMode = 'REDUCING';
-            this.modes.globalReducingSince = now;
-          } else {
-            targets[0]!.opMode = 'REDUCING';
-            targets[0]!.reducingSince = now;
-          }
-          this.afterModeChange();
-          return { ok: true, message: `flattening ${where}: reduce-only exits until flat, then paused` };
-        case 'forceInventory': {
-          const v = cmd.value ?? 'toggle';
-          this.modes.forceReduceOnInventory = v === 'toggle' ? !this.modes.forceReduceOnInventory : v === 'on';
-          this.afterModeChange();
-          return { ok: true, message: `force inventory ${this.modes.forceReduceOnInventory ? 'on' : 'off'}`, data: { forceInventory: this.modes.forceReduceOnInventory } };
-        }
+          return plan.reply;
         case 'flush':
           this.statsTick(true);
           if (this.logBroken) return { ok: false, error: `could not write to ${this.logFile}` };
           return { ok: true, message: `stats written to ${this.logFile}`, data: { logFile: this.logFile } };
         case 'stats':
-          return { ok: true, message: 'stats', data: buildStats(this, sym) };
+          return { ok: true, message: 'stats', data: buildStats(this, plan.symbol) };
         case 'snapshot':
           return { ok: true, message: 'snapshot', data: this.snapshot() };
       }
