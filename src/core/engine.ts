@@ -1,6 +1,6 @@
 // The Engine: the core's event loop. Exchange events, timers, REST outcomes and operator commands arrive
 // here and go to the component that owns them (portfolio, modes, monitoring, commands; order execution
-// and recovery are still in this file), which returns what changed; the engine then re-quotes (act) the
+// and recovery are still in this file), which returns what changed; the engine then re-quotes (requote) the
 // affected symbols and publishes. Every state change happens synchronously in handle(), a command handler
 // or a clock timer; async REST results re-enter through small `on*` methods that run to completion.
 // Pure: time from the Clock, I/O only through the ports.
@@ -30,7 +30,7 @@ import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
 import { fmtMoney, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
 import { OrderTracker, remaining, type TrackedOrder } from './order-tracker.js';
 import type { JournalFill, JournalSink, Logger, OperatorMode, RunStateStore, StatsSink } from './ports.js';
-import { refresh, type WorkingView } from './refresh.js';
+import { diffQuote, type WorkingView } from './quote-diff.js';
 import { DenialCounter, gate } from './risk.js';
 import { buildSnapshot, buildStats, shownTier } from './snapshot.js';
 import type { TradingStats } from './stats.js';
@@ -203,7 +203,7 @@ export class Engine {
     });
     this.alerts = new AlertBook(d.logger, () => this.clock.now());
     this.ids = new ClientIdAllocator(d.clock.now());
-    this.monitoring = new Monitoring({ port: d.port, clock: d.clock, logger: d.logger, settings: d.settings, alerts: this.alerts, track: (p) => this.track(p) });
+    this.monitoring = new Monitoring({ port: d.port, clock: d.clock, logger: d.logger, settings: d.settings, alerts: this.alerts, inflight: (p) => this.inflightRequest(p) });
     this.journalQueue = new RetryingSink({ write: (rec) => d.journal.append(rec), written: () => this.sync.noteWritten() });
     // Only the newest stats blocks are worth memory while log.txt is unwritable.
     this.logQueue = new RetryingSink({ write: (block) => d.stats.write(block), keep: 20 });
@@ -223,7 +223,7 @@ export class Engine {
       malformed: () => void this.malformedEvents++,
       unreadable: (reason) => this.alerts.raise('journal-read', 'journal unreadable', 'critical', `fill journal unreadable (${reason}); trading REDUCING until it is repaired and the core restarted`),
       changed: () => this.touch(),
-      track: (p) => this.track(p),
+      inflight: (p) => this.inflightRequest(p),
     });
   }
 
@@ -314,7 +314,7 @@ export class Engine {
     if (carried.length > 0) this.onLimitChanges(carried);
     this.checkLossLimit();
     this.saveRunState();
-    for (const st of this.syms.values()) this.act(st);
+    for (const st of this.syms.values()) this.requote(st);
     this.touch();
   }
 
@@ -361,7 +361,7 @@ export class Engine {
     this.modes.stopFlattenSince = since;
     this.touch();
     while (this.clock.now() - since < STOP_FLATTEN_MS) {
-      for (const st of this.syms.values()) this.act(st);
+      for (const st of this.syms.values()) this.requote(st);
       if ([...this.syms.values()].every((x) => this.isFlat(x) && !this.tracker.get(x.symbol))) break;
       if (this.connDown) {
         this.logger.warn('flatten on stop: the exchange stream is down; cancelling instead');
@@ -403,7 +403,7 @@ export class Engine {
           const qty = e.trade.quantityNum ?? e.trade.quantity.toNumber();
           if (st.flow.onTrade(e.trade.takerSide === 'Bid', qty, e.trade.ts)) {
             this.touch();
-            this.act(st);
+            this.requote(st);
           }
           return;
         }
@@ -453,7 +453,7 @@ export class Engine {
       }
     }
     this.touch();
-    this.act(st);
+    this.requote(st);
   }
 
   private onBookInvalid(symbol: string, reason: string): void {
@@ -462,7 +462,7 @@ export class Engine {
     if (st.bookValid) this.logger.warn(`[${symbol}] book invalid (${reason}): quoting stopped until resync`);
     st.bookValid = false;
     this.touch();
-    this.act(st);
+    this.requote(st);
   }
 
   private onConnection(state: 'up' | 'down' | 'resynced', detail?: string): void {
@@ -470,7 +470,7 @@ export class Engine {
       if (!this.connDown) this.logger.warn(`exchange stream down${detail ? ': ' + detail : ''}: quoting stopped`);
       this.connDown = true;
       this.touch();
-      for (const st of this.syms.values()) this.act(st);
+      for (const st of this.syms.values()) this.requote(st);
       return;
     }
     // 'up' or 'resynced': reconcile orders, fills and positions by REST before quoting again.
@@ -499,7 +499,7 @@ export class Engine {
       // Ours by namespace but not tracked: an orphan (e.g. a placement that was resolved as lost). Cancel it.
       if (st && isOurClientId(ev.clientId) && (ev.status === 'New' || ev.status === 'PartiallyFilled') && !this.stopping) {
         this.logger.warn(`[${ev.symbol}] untracked order ${ev.orderId} (clientId ${ev.clientId}) is resting: cancelling it`);
-        this.track(this.port.cancelOrder(ev.symbol, { orderId: ev.orderId }));
+        this.inflightRequest(this.port.cancelOrder(ev.symbol, { orderId: ev.orderId }));
       }
       return;
     }
@@ -511,7 +511,7 @@ export class Engine {
     if (was === 'pending' || was === 'unknown') this.clearFailureStreak(st);
     if (done && ev.type === 'expired' && st) this.onExpired(st, t, ev.reason ?? '');
     this.touch();
-    if (st) this.act(st);
+    if (st) this.requote(st);
   }
 
   private onExpired(st: SymState, t: TrackedOrder, reason: string): void {
@@ -634,10 +634,10 @@ export class Engine {
       ledger: (symbol) => this.stats.ledger(symbol),
       workingOrders: () => this.tracker.all(),
       ordersPlaced: () => this.ordersPlaced,
-      track: (p) => this.track(p),
+      inflight: (p) => this.inflightRequest(p),
       changed: () => {
         this.touch();
-        for (const st of this.spot?.syms ?? []) this.act(st);
+        for (const st of this.spot?.syms ?? []) this.requote(st);
       },
     };
   }
@@ -658,7 +658,7 @@ export class Engine {
   }
 
   /** Decide and act for one symbol: cancel, place or wait. Synchronous; sends are fire-and-track. */
-  act(st: SymState): void {
+  requote(st: SymState): void {
     if (!this.started || (this.stopping && this.modes.stopFlattenSince === null)) return;
     const now = this.clock.now();
     const t = this.tracker.get(st.symbol);
@@ -715,7 +715,7 @@ export class Engine {
     const have: WorkingView | null = t
       ? { side: t.side, price: t.price, remaining: rem, reduceOnly: t.reduceOnly, ioc: t.ioc, placedAt: t.placedAt }
       : null;
-    const a = refresh(q, have, now, {
+    const a = diffQuote(q, have, now, {
       tickSize: st.market.tickSize,
       refreshToleranceTicks: this.settings.refreshToleranceTicks,
       minRequoteMs: this.settings.minRequoteMs,
@@ -802,7 +802,7 @@ export class Engine {
     });
     this.ordersPlaced++;
     this.touch();
-    this.track(
+    this.inflightRequest(
       this.port.placeOrder(req).then(
         (o) => this.onPlaceOutcome(st, t, o),
         (e: unknown) => this.onPlaceOutcome(st, t, { kind: 'unknown', reason: msg(e) }),
@@ -832,7 +832,7 @@ export class Engine {
       this.logger.warn(`[${st.symbol}] place outcome: ${msg(e)}`);
     }
     this.touch();
-    this.act(st);
+    this.requote(st);
   }
 
   /** The exchange took an order (accepted, or seen working after an unknown outcome): the reject back-off starts over. */
@@ -862,7 +862,7 @@ export class Engine {
     t.cancelInFlight = true;
     this.cancelsSent++;
     const id = t.orderId !== null ? { orderId: t.orderId } : { clientId: t.clientId };
-    this.track(
+    this.inflightRequest(
       this.port.cancelOrder(st.symbol, id).then(
         (o) => this.onCancelOutcome(st, t, o),
         (e: unknown) => this.onCancelOutcome(st, t, { kind: 'unknown', reason: msg(e) }),
@@ -884,14 +884,14 @@ export class Engine {
       this.logger.warn(`[${st.symbol}] cancel outcome: ${msg(e)}`);
     }
     this.touch();
-    this.act(st);
+    this.requote(st);
   }
 
   private scheduleResolve(st: SymState, t: TrackedOrder, attempt: number): void {
     const delay = RESOLVE_DELAYS_MS[Math.min(attempt, RESOLVE_DELAYS_MS.length - 1)]!;
     this.clock.setTimeout(() => {
       if (this.tracker.get(st.symbol) !== t) return; // resolved meanwhile by the stream
-      this.track(
+      this.inflightRequest(
         this.port.findOrder(st.symbol, t.clientId).then(
           (info) => this.onResolved(st, t, info, attempt),
           (e: unknown) => {
@@ -921,11 +921,11 @@ export class Engine {
       if (!done) {
         if (t.state === 'unknown' || t.state === 'pending') t.state = 'open';
         t.resolving = false;
-        t.cancelInFlight = false; // a cancel that did not take: act() may cancel again
+        t.cancelInFlight = false; // a cancel that did not take: requote() may cancel again
       }
     }
     this.touch();
-    this.act(st);
+    this.requote(st);
   }
 
   private requestPositionRead(st: SymState): void {
@@ -936,18 +936,18 @@ export class Engine {
       st.lastPositionReadAt = this.clock.now();
       // Recent fills first: a reduce-only rejection often means a fill we missed, and adopting a position
       // that includes it before counting it would count it twice once it is recovered.
-      this.track(
+      this.inflightRequest(
         this.positionsAfterFills().then(
           ({ positions, seq, spot }) => {
             this.adoptPositions(positions, false, seq);
             if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
             st.positionReadPending = false;
-            this.act(st);
+            this.requote(st);
           },
           (e: unknown) => {
             this.logger.warn(`[${st.symbol}] position read failed: ${msg(e)}`);
             st.positionReadPending = false;
-            this.act(st);
+            this.requote(st);
           },
         ),
       );
@@ -961,7 +961,7 @@ export class Engine {
     st.wake = this.clock.setTimeout(() => {
       st.wake = null;
       st.wakeAt = Infinity;
-      this.act(st);
+      this.requote(st);
     }, Math.max(0, at - this.clock.now()));
   }
 
@@ -998,7 +998,7 @@ export class Engine {
     }
     this.saveRunState();
     this.touch();
-    for (const st of this.syms.values()) this.act(st);
+    for (const st of this.syms.values()) this.requote(st);
   }
 
   // ------------------------------------------------------------------ timers
@@ -1025,7 +1025,7 @@ export class Engine {
           }
         }
         if (st.flow.evaluate(now)) this.touch();
-        this.act(st);
+        this.requote(st);
       }
       this.checkLossLimit();
       if (this.monitoring.feesDue(now)) void this.readFees();
@@ -1138,9 +1138,9 @@ export class Engine {
     // Every reconciliation recovers fills before it reads positions: a position read that includes a fill
     // we missed must not be adopted ahead of that fill (it would be counted twice when recovered later).
     try {
-      const open = await this.track(this.port.getOpenOrders());
+      const open = await this.inflightRequest(this.port.getOpenOrders());
       this.reconcileOrders(open);
-      const { positions, seq, spot } = await this.track(this.positionsAfterFills());
+      const { positions, seq, spot } = await this.inflightRequest(this.positionsAfterFills());
       this.adoptPositions(positions, true, seq);
       if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
       await this.sync.recoverFunding();
@@ -1156,7 +1156,7 @@ export class Engine {
     } finally {
       this.reconciling = false;
       this.touch();
-      for (const st of this.syms.values()) this.act(st);
+      for (const st of this.syms.values()) this.requote(st);
     }
   }
 
@@ -1171,7 +1171,7 @@ export class Engine {
         }
         if (t && (t.state === 'pending' || t.state === 'unknown')) continue; // may be ours in flight
         this.logger.warn(`[${st.symbol}] orphan order ${o.id} (clientId ${o.clientId}): cancelling`);
-        this.track(this.port.cancelOrder(st.symbol, { orderId: o.id }));
+        this.inflightRequest(this.port.cancelOrder(st.symbol, { orderId: o.id }));
       }
       if (t && (t.state === 'open' || t.state === 'partiallyFilled') && !t.resolving && !mine.some((o) => o.clientId === t.clientId || o.id === t.orderId)) {
         // It ended while we were not looking: ask the exchange how.
@@ -1235,7 +1235,7 @@ export class Engine {
       this.clock.clear(st.wake);
       st.wake = null;
       st.wakeAt = Infinity;
-      this.act(st);
+      this.requote(st);
     }
   }
 
@@ -1279,7 +1279,8 @@ export class Engine {
     }
   }
 
-  private track<T>(p: Promise<T>): Promise<T> {
+  /** Keep a request in the in-flight set until it settles (a stop waits for them). */
+  private inflightRequest<T>(p: Promise<T>): Promise<T> {
     this.inflight.add(p);
     const done = () => this.inflight.delete(p);
     p.then(done, done);

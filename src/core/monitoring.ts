@@ -23,7 +23,7 @@ export interface MonitoringDeps {
   settings: Readonly<Settings>;
   alerts: AlertBook;
   /** Registers a request so a stop waits for it. */
-  track<T>(p: Promise<T>): Promise<T>;
+  inflight<T>(p: Promise<T>): Promise<T>;
 }
 
 export class Monitoring {
@@ -58,7 +58,7 @@ export class Monitoring {
     this.feesReading = true;
     const at = this.d.clock.now();
     try {
-      const next = await this.d.track(this.d.port.getAccountFees());
+      const next = await this.d.inflight(this.d.port.getAccountFees());
       const prev = this.fees;
       this.fees = next;
       this.feesReadAt = nextFeeReadAt(at);
@@ -89,7 +89,7 @@ export class Monitoring {
     const now = this.d.clock.now();
     if (now - this.lastEquityAt < this.d.settings.equityRefreshSec * 1000) return Promise.resolve(false);
     this.lastEquityAt = now;
-    const read = this.d.track(this.d.port.getCollateral()).then(
+    const read = this.d.inflight(this.d.port.getCollateral()).then(
       (c) => {
         this.equity = c.netEquity;
         this.equityAt = this.d.clock.now();

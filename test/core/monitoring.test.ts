@@ -21,7 +21,7 @@ function setup() {
   const port = new FakePort();
   const settings = defaultSettings();
   const alerts = new AlertBook(logger, () => clock.now());
-  const m = new Monitoring({ port, clock, logger, settings, alerts, track: (p) => p });
+  const m = new Monitoring({ port, clock, logger, settings, alerts, inflight: (p) => p });
   return { clock, logger, port, settings, alerts, m };
 }
 
