@@ -6,14 +6,10 @@ import { Modes, type SystemState } from '../../src/core/modes.js';
 import { emptyRunState } from '../../src/core/ports.js';
 import { SymState } from '../../src/core/sym-state.js';
 import { defaultSettings } from '../../src/config/settings.js';
-import { D } from '../../src/util/decimal.js';
+import { perpMarket } from './helpers/fake-port.js';
 
 function sym(symbol: string): SymState {
-  const st = new SymState(
-    symbol,
-    { symbol, baseSymbol: 'SOL', quoteSymbol: 'USDC', marketType: 'PERP', tickSize: D('0.01'), stepSize: D('0.01'), minQuantity: D('0.01'), maxQuantity: null, minPrice: null, maxPrice: null, orderBookState: 'Open' },
-    defaultSettings(),
-  );
+  const st = new SymState(symbol, perpMarket(`${symbol}_USDC_PERP`, { symbol }), defaultSettings());
   st.bookValid = true;
   return st;
 }

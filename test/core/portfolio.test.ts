@@ -8,27 +8,10 @@ import type { NormalFill } from '../../src/core/journal-codec.js';
 import { Portfolio } from '../../src/core/portfolio.js';
 import { SymState } from '../../src/core/sym-state.js';
 import { defaultSettings } from '../../src/config/settings.js';
-import type { MarketInfo } from '../../src/exchange/types.js';
 import { VirtualClock } from '../../src/util/clock.js';
 import { D } from '../../src/util/decimal.js';
+import { perpMarket } from './helpers/fake-port.js';
 import { MemLogger, T0 } from './helpers/harness.js';
-
-function market(symbol: string, marketType: MarketInfo['marketType']): MarketInfo {
-  const [base, quote] = symbol.split('_') as [string, string];
-  return {
-    symbol,
-    baseSymbol: base,
-    quoteSymbol: quote,
-    marketType,
-    tickSize: D('0.01'),
-    stepSize: D('0.01'),
-    minQuantity: D('0.01'),
-    maxQuantity: null,
-    minPrice: null,
-    maxPrice: null,
-    orderBookState: 'Open',
-  };
-}
 
 function setup(sessionLossLimit = '1000') {
   const clock = new VirtualClock(T0);
@@ -38,8 +21,8 @@ function setup(sessionLossLimit = '1000') {
   const p = new Portfolio({ clock, logger, symbols, sessionLossLimit: D(sessionLossLimit), dailyLossLimit: D('100000'), history: () => history });
   p.limits.restore(null, p.stats.netPnl(), clock.now());
   const s = defaultSettings();
-  const perp = new SymState('SOL_USDC_PERP', market('SOL_USDC_PERP', 'PERP'), s);
-  const spot = new SymState('SOL_USDC', market('SOL_USDC', 'SPOT'), s);
+  const perp = new SymState('SOL_USDC_PERP', perpMarket('SOL_USDC_PERP'), s);
+  const spot = new SymState('SOL_USDC', perpMarket('SOL_USDC'), s);
   return { clock, logger, history, p, perp, spot };
 }
 
