@@ -1,8 +1,9 @@
-// The Engine: drives strategy -> refresh diff -> risk gate -> order tracker from ExchangeEvents, keeps the
-// ledger, alerts and tier progress, writes log.txt through its sinks and answers operator commands.
-// Every state change happens synchronously in handle(), a command handler or a clock timer; async REST
-// results re-enter through small `on*` methods that run to completion. Pure: time from the Clock, I/O
-// only through the ports.
+// The Engine: the core's event loop. Exchange events, timers, REST outcomes and operator commands arrive
+// here and go to the component that owns them (portfolio, modes, monitoring, commands; order execution
+// and recovery are still in this file), which returns what changed; the engine then re-quotes (requote) the
+// affected symbols and publishes. Every state change happens synchronously in handle(), a command handler
+// or a clock timer; async REST results re-enter through small `on*` methods that run to completion.
+// Pure: time from the Clock, I/O only through the ports.
 import { ConfigError } from '../config/errors.js';
 import type { Settings } from '../config/settings.js';
 import type { Command, FillView, RunMode, Snapshot, TradingMode } from '../control/protocol.js';
@@ -26,24 +27,27 @@ import { AlertBook } from './alerts.js';
 import { midOf } from './book-math.js';
 import { ClientIdAllocator, isOurClientId } from './client-ids.js';
 import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
-import { HealthMonitor } from './health.js';
-import { fmtMoney, fmtPrice, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
+import { fmtMoney, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
 import { OrderTracker, remaining, type TrackedOrder } from './order-tracker.js';
-import { emptyRunState, type JournalFill, type JournalSink, type Logger, type OperatorMode, type RunState, type RunStateStore, type StatsSink } from './ports.js';
-import { refresh, type WorkingView } from './refresh.js';
-import { DenialCounter, gate, stricter } from './risk.js';
+import type { JournalFill, JournalSink, Logger, OperatorMode, RunStateStore, StatsSink } from './ports.js';
+import { diffQuote, type WorkingView } from './quote-diff.js';
+import { DenialCounter, gate } from './risk.js';
 import { buildSnapshot, buildStats, shownTier } from './snapshot.js';
-import { TradingStats } from './stats.js';
+import type { TradingStats } from './stats.js';
 import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
 import { SpotAccount, type SpotHost } from './spot-account.js';
 import { SymState } from './sym-state.js';
 import { pacePerMs, type RollingVolume, tierProgress } from './tiers.js';
 import { normalFill, toJournal, type NormalFill } from './journal-codec.js';
 import { HistorySync } from './history-sync.js';
-import { FEE_RETRY_MS, feeChanges, feesLine, nextFeeReadAt } from './fee-watch.js';
-import { LossLimits, type LimitChange } from './loss-limits.js';
+import { feesLine } from './fee-watch.js';
+import type { LossLimits, LimitChange } from './loss-limits.js';
 import type { LossLimitState } from './loss-limits.js';
-import { operatorMode } from './operator-mode.js';
+import { planCommand, type CommandReply } from './commands.js';
+import { Monitoring } from './monitoring.js';
+import { Modes, type EffectiveMode } from './modes.js';
+import { Portfolio } from './portfolio.js';
+import { RetryingSink, type SinkTransition } from './retrying-sink.js';
 
 export interface EngineDeps {
   port: ExchangePort;
@@ -60,7 +64,6 @@ export interface EngineDeps {
   pid?: number;
 }
 
-export type CommandReply = { ok: true; message: string; data?: unknown } | { ok: false; error: string };
 
 /** Retry delays for findOrder resolution of unknown outcomes. */
 const RESOLVE_DELAYS_MS = [250, 500, 1000, 2000, 5000];
@@ -68,14 +71,13 @@ const MAX_REJECT_BACKOFF_MS = 10_000;
 /** A position disagreement with the exchange is adopted when it persists this long. */
 const DRIFT_ADOPT_MS = 3000;
 const HOUSEKEEPING_MS = 1000;
-const RECENT_FILLS = 50;
 const STOP_BUDGET_MS = 7000;
 /**
  * TIERHUNTER_FLATTEN_ON_STOP: reduce-only exits for at most this long (post-only at the touch, then IOC
  * reduce-only from STOP_FLATTEN_IOC_AFTER_MS), then the normal stop. Both stages together with the cancel
  * and the final block stay inside pm2's kill_timeout (12 s in ecosystem.config.cjs).
  */
-export const STOP_FLATTEN_MS = 5000;
+const STOP_FLATTEN_MS = 5000;
 const STOP_FLATTEN_IOC_AFTER_MS = 2000;
 const STOP_FLATTEN_POLL_MS = 100;
 /** The stop budget left after a flatten on stop (cancel, final block, streams). */
@@ -89,7 +91,11 @@ export class Engine {
   readonly pid: number;
   readonly port: ExchangePort;
   readonly clock: Clock;
-  readonly stats: TradingStats;
+  /** Fills, ledger, volumes, recent fills and loss limits. */
+  readonly portfolio: Portfolio;
+  get stats(): TradingStats {
+    return this.portfolio.stats;
+  }
   readonly tracker = new OrderTracker();
   readonly alerts: AlertBook;
   readonly denials = new DenialCounter();
@@ -109,32 +115,41 @@ export class Engine {
   }
   /** The newest fills (newest first) for the snapshot; rendered to strings only when read. */
   get recentFills(): FillView[] {
-    return (this.recentViews ??= this.recentRaw.map(renderFill));
+    return this.portfolio.recentFills;
   }
-  private readonly recentRaw: RecentFill[] = [];
-  private recentViews: FillView[] | null = null;
   ordersPlaced = 0;
   cancelsSent = 0;
   startedAt: number;
-  globalMode: OperatorMode = 'ACTIVE';
-  globalReducingSince: number | null = null;
-  forceInventory: boolean;
-  fees: AccountFees | null = null;
-  /** When the account's fee rates are read next (hourly and after each UTC midnight). */
-  private feesReadAt = Infinity;
-  private feesReading = false;
-  equity: Decimal | null = null;
+  /** Operator and system modes, flatten completion and the persisted run state. */
+  readonly modes: Modes;
+  get globalMode(): OperatorMode {
+    return this.modes.globalMode;
+  }
+  get forceReduceOnInventory(): boolean {
+    return this.modes.forceReduceOnInventory;
+  }
+  /** Equity, fee rates, alert conditions and the notes about malformed exchange input. */
+  readonly monitoring: Monitoring;
+  get fees(): AccountFees | null {
+    return this.monitoring.fees;
+  }
+  get equity(): Decimal | null {
+    return this.monitoring.equity;
+  }
   /** When `equity` was read (the reply's arrival); null before the first successful read. */
-  equityAt: number | null = null;
-  readonly limits: LossLimits;
+  get equityAt(): number | null {
+    return this.monitoring.equityAt;
+  }
+  get limits(): LossLimits {
+    return this.portfolio.limits;
+  }
   /** The loss limits' saved state, from the run state, until start() restores it. */
   private savedLimits: LossLimitState | null = null;
-  /** A run state that could not be used (start PAUSED, critical alert). */
-  private runStateProblem: string | null = null;
-  /** TIERHUNTER_FLATTEN_ON_STOP: when the flatten of a stop began (null when not flattening for a stop). */
-  stopFlattenSince: number | null = null;
   connDown = false;
-  journalBroken = false;
+  /** The journal could not be written: its records wait in memory (trading REDUCING). */
+  get journalBroken(): boolean {
+    return this.journalQueue.broken;
+  }
   /**
    * The journal (or its checkpoint) could not be read at start: the cumulative figures are incomplete, so
    * trading stays REDUCING for this run (a later successful write does not clear it, unlike journalBroken)
@@ -143,30 +158,25 @@ export class Engine {
   get journalUnreadable(): boolean {
     return this.sync.unreadable;
   }
-  logBroken = false;
+  /** log.txt could not be written: its newest blocks wait in memory (trading REDUCING). */
+  get logBroken(): boolean {
+    return this.logQueue.broken;
+  }
   started = false;
   stopping = false;
   /** Set of events/counters for the bench and tests. */
   malformedEvents = 0;
-  /** Malformed exchange input is counted per item but logged once per kind (a bad feed must not flood stdout). */
-  private readonly malformedLogged = { ws: false, rest: false };
-  private wsParseErrorsSeen = 0;
 
-  private readonly journal: JournalSink;
-  private readonly statsSink: StatsSink;
   private readonly logger: Logger;
   private readonly runState: RunStateStore;
   private readonly ids: ClientIdAllocator;
   private readonly timers: TimerHandle[] = [];
   private readonly inflight = new Set<Promise<unknown>>();
-  private readonly pendingJournal: JournalFill[] = [];
-  private pendingBlocks: string[] = [];
+  /** The fill journal's and log.txt's writes, retried in order while their disk refuses them. */
+  private readonly journalQueue: RetryingSink<JournalFill>;
+  private readonly logQueue: RetryingSink<string>;
   /** Replay, history reads, the backfill and the journal's compaction (see history-sync.ts). */
   private readonly sync: HistorySync;
-  private lastEquityAt = -Infinity;
-  private equityRead: Promise<void> | null = null;
-  private readonly health = new HealthMonitor();
-  private lastSnapshotAt = -Infinity;
   private reconciling = false;
   private dirty = false;
   private readonly listeners = new Set<() => void>();
@@ -176,18 +186,27 @@ export class Engine {
     this.clock = d.clock;
     this.settings = d.settings;
     this.runMode = d.runMode;
-    this.journal = d.journal;
-    this.statsSink = d.stats;
     this.logger = d.logger;
     this.runState = d.runState;
     this.coreVersion = d.coreVersion;
     this.logFile = d.logFile;
     this.pid = d.pid ?? 0;
     this.startedAt = d.clock.now();
-    this.forceInventory = d.settings.forceReduceOnInventory;
-    this.stats = new TradingStats(d.settings.symbols);
+    this.modes = new Modes(this, d.settings.forceReduceOnInventory);
+    this.portfolio = new Portfolio({
+      clock: d.clock,
+      logger: d.logger,
+      symbols: d.settings.symbols,
+      sessionLossLimit: d.settings.sessionLossLimit,
+      dailyLossLimit: d.settings.dailyLossLimit,
+      history: () => this.sync.history,
+    });
     this.alerts = new AlertBook(d.logger, () => this.clock.now());
     this.ids = new ClientIdAllocator(d.clock.now());
+    this.monitoring = new Monitoring({ port: d.port, clock: d.clock, logger: d.logger, settings: d.settings, alerts: this.alerts, inflight: (p) => this.inflightRequest(p) });
+    this.journalQueue = new RetryingSink({ write: (rec) => d.journal.append(rec), written: () => this.sync.noteWritten() });
+    // Only the newest stats blocks are worth memory while log.txt is unwritable.
+    this.logQueue = new RetryingSink({ write: (block) => d.stats.write(block), keep: 20 });
     this.sync = new HistorySync({
       port: d.port,
       clock: d.clock,
@@ -199,14 +218,13 @@ export class Engine {
       countOurFill: (f, live) => this.onFill(this.syms.get(f.symbol)!, f, live),
       replayOurFill: (f) => this.applyFill(this.syms.get(f.symbol), f, false),
       append: (rec) => this.appendJournal(rec),
-      pendingRecords: () => this.pendingJournal.length,
+      pendingRecords: () => this.journalQueue.pending,
       backgroundAllowed: () => this.started && !this.stopping && !this.connDown,
       malformed: () => void this.malformedEvents++,
       unreadable: (reason) => this.alerts.raise('journal-read', 'journal unreadable', 'critical', `fill journal unreadable (${reason}); trading REDUCING until it is repaired and the core restarted`),
       changed: () => this.touch(),
-      track: (p) => this.track(p),
+      inflight: (p) => this.inflightRequest(p),
     });
-    this.limits = new LossLimits(d.settings.sessionLossLimit, d.settings.dailyLossLimit);
   }
 
   get lossLimitHit(): boolean {
@@ -251,7 +269,7 @@ export class Engine {
     this.stats.observe();
     this.stats.peakNet = this.stats.netPnl();
     this.stats.maxDrawdown = ZERO;
-    this.health.begin({ now: this.clock.now(), metrics: this.port.metrics(), stats: this.stats, symbols: this.healthSymbols() });
+    this.monitoring.health.begin({ now: this.clock.now(), metrics: this.port.metrics(), stats: this.stats, symbols: this.healthSymbols() });
 
     this.writeBlock(
       renderHeader({
@@ -261,8 +279,8 @@ export class Engine {
         pid: this.pid,
         now: this.clock.now(),
         settings: s,
-        forceInventory: this.forceInventory,
-        globalMode: this.globalMode,
+        forceInventory: this.modes.forceReduceOnInventory,
+        globalMode: this.modes.globalMode,
         symbolModes: Object.fromEntries([...this.syms.values()].map((x) => [x.symbol, x.opMode])),
         feesLine: this.fees ? feesLine(this.fees) : 'unknown',
         journal: replayed,
@@ -281,14 +299,14 @@ export class Engine {
     );
     this.started = true;
     this.logger.info(
-      `Tier Hunter ${this.coreVersion} started (${this.runMode}, ${this.port.host}) symbols=${s.symbols.join(',')} forceInventory=${this.forceInventory ? 'on' : 'off'} mode=${this.globalMode}`,
+      `Tier Hunter ${this.coreVersion} started (${this.runMode}, ${this.port.host}) symbols=${s.symbols.join(',')} forceInventory=${this.modes.forceReduceOnInventory ? 'on' : 'off'} mode=${this.modes.globalMode}`,
     );
-    if (this.runStateProblem !== null) {
+    if (this.modes.runStateProblem !== null) {
       this.alerts.raise(
         'runstate-invalid',
         'run state invalid',
         'critical',
-        `${this.runStateProblem}; started PAUSED: check each symbol's mode, then resume (tierhunter ctl resume, or P in the dashboard)`,
+        `${this.modes.runStateProblem}; started PAUSED: check each symbol's mode, then resume (tierhunter ctl resume, or P in the dashboard)`,
       );
       this.saveRunState();
     }
@@ -296,7 +314,7 @@ export class Engine {
     if (carried.length > 0) this.onLimitChanges(carried);
     this.checkLossLimit();
     this.saveRunState();
-    for (const st of this.syms.values()) this.act(st);
+    for (const st of this.syms.values()) this.requote(st);
     this.touch();
   }
 
@@ -340,10 +358,10 @@ export class Engine {
     const held = [...this.syms.values()].filter((x) => !this.isFlat(x));
     if (held.length === 0) return;
     this.logger.info(`flatten on stop: closing ${held.map((x) => `${x.symbol} ${this.inventory(x)}`).join(', ')} with reduce-only orders (at most ${STOP_FLATTEN_MS / 1000} s)`);
-    this.stopFlattenSince = since;
+    this.modes.stopFlattenSince = since;
     this.touch();
     while (this.clock.now() - since < STOP_FLATTEN_MS) {
-      for (const st of this.syms.values()) this.act(st);
+      for (const st of this.syms.values()) this.requote(st);
       if ([...this.syms.values()].every((x) => this.isFlat(x) && !this.tracker.get(x.symbol))) break;
       if (this.connDown) {
         this.logger.warn('flatten on stop: the exchange stream is down; cancelling instead');
@@ -351,7 +369,7 @@ export class Engine {
       }
       await sleep(this.clock, STOP_FLATTEN_POLL_MS);
     }
-    this.stopFlattenSince = null;
+    this.modes.stopFlattenSince = null;
     const left = [...this.syms.values()].filter((x) => !this.isFlat(x));
     if (left.length > 0) this.logger.warn(`flatten on stop: still holding ${left.map((x) => `${x.symbol} ${this.inventory(x)}`).join(', ')}`);
     else this.logger.info('flatten on stop: flat');
@@ -385,7 +403,7 @@ export class Engine {
           const qty = e.trade.quantityNum ?? e.trade.quantity.toNumber();
           if (st.flow.onTrade(e.trade.takerSide === 'Bid', qty, e.trade.ts)) {
             this.touch();
-            this.act(st);
+            this.requote(st);
           }
           return;
         }
@@ -435,7 +453,7 @@ export class Engine {
       }
     }
     this.touch();
-    this.act(st);
+    this.requote(st);
   }
 
   private onBookInvalid(symbol: string, reason: string): void {
@@ -444,7 +462,7 @@ export class Engine {
     if (st.bookValid) this.logger.warn(`[${symbol}] book invalid (${reason}): quoting stopped until resync`);
     st.bookValid = false;
     this.touch();
-    this.act(st);
+    this.requote(st);
   }
 
   private onConnection(state: 'up' | 'down' | 'resynced', detail?: string): void {
@@ -452,7 +470,7 @@ export class Engine {
       if (!this.connDown) this.logger.warn(`exchange stream down${detail ? ': ' + detail : ''}: quoting stopped`);
       this.connDown = true;
       this.touch();
-      for (const st of this.syms.values()) this.act(st);
+      for (const st of this.syms.values()) this.requote(st);
       return;
     }
     // 'up' or 'resynced': reconcile orders, fills and positions by REST before quoting again.
@@ -481,7 +499,7 @@ export class Engine {
       // Ours by namespace but not tracked: an orphan (e.g. a placement that was resolved as lost). Cancel it.
       if (st && isOurClientId(ev.clientId) && (ev.status === 'New' || ev.status === 'PartiallyFilled') && !this.stopping) {
         this.logger.warn(`[${ev.symbol}] untracked order ${ev.orderId} (clientId ${ev.clientId}) is resting: cancelling it`);
-        this.track(this.port.cancelOrder(ev.symbol, { orderId: ev.orderId }));
+        this.inflightRequest(this.port.cancelOrder(ev.symbol, { orderId: ev.orderId }));
       }
       return;
     }
@@ -490,10 +508,10 @@ export class Engine {
     if (ev.type === 'modified' && ev.quantity.gt(0)) t.quantity = ev.quantity;
     const was = t.state;
     const done = this.tracker.advance(t, stateOfEvent(ev));
-    if (was === 'pending' || was === 'unknown') this.onAcceptedLike(st);
+    if (was === 'pending' || was === 'unknown') this.clearFailureStreak(st);
     if (done && ev.type === 'expired' && st) this.onExpired(st, t, ev.reason ?? '');
     this.touch();
-    if (st) this.act(st);
+    if (st) this.requote(st);
   }
 
   private onExpired(st: SymState, t: TrackedOrder, reason: string): void {
@@ -525,95 +543,49 @@ export class Engine {
   // ------------------------------------------------------------------ fills and ledger
 
   private onFill(st: SymState, f: FillInfo, live = true): boolean {
-    if (this.stats.hasTrade(f.symbol, f.tradeId)) return false;
+    if (this.portfolio.has(f)) return false;
     this.appendJournal(toJournal(f));
     this.applyFill(st, normalFill(f), live);
     return true;
   }
 
-  /** Apply a normalised fill to the stats (live, recovered or replayed). */
+  /** Apply a normalised fill (live, recovered or replayed); a live one moves spot funds and the loss limits. */
   private applyFill(st: SymState | undefined, f: NormalFill, live: boolean): void {
-    const market = st?.market;
-    // A spot fee in the base asset: its quote value is a fee, and the base it took leaves the position.
-    const baseFee = market && f.feeSymbol === market.baseSymbol ? f.fee : null;
-    const feeQuote = baseFee ? baseFee.mul(f.price) : f.fee;
-    const x: Parameters<TradingStats['recordFill']>[4] = { symbol: f.symbol, fee: feeQuote, ts: f.ts, tradeId: f.tradeId };
-    if (baseFee) x.baseFee = baseFee;
-    const realized = this.stats.recordFill(f.side, f.quantity, f.price, f.isMaker, x);
-    if (realized === null) return;
-    this.history.noteFill(f.ts);
-    this.history.addVolume(f.symbol, f.ts, f.quantity.mul(f.price), this.clock.now());
-    if (!st) return;
-    st.fillSeq++;
-    if (!live) return;
+    const r = this.portfolio.applyFill(st, f, live, () => this.tracker.find(f.clientId, f.orderId)?.reduceOnly ?? false);
+    if (!r.live || !st) return;
     // Replayed and start-up fills are in the start-up balance read already.
     if (st.isSpot) this.spot?.noteFill(st, f.side, f.quantity, f.price, f.fee, f.feeSymbol);
-    const t = this.tracker.find(f.clientId, f.orderId);
-    this.recentRaw.unshift({ ts: f.ts, symbol: f.symbol, side: f.side, price: f.price, quantity: f.quantity, isMaker: f.isMaker, fee: feeQuote, reduceOnly: t?.reduceOnly ?? false, realizedPnl: realized });
-    if (this.recentRaw.length > RECENT_FILLS) this.recentRaw.length = RECENT_FILLS;
-    this.recentViews = null;
-    this.logger.info(
-      this.logger.discardsInfo
-        ? 'FILL'
-        : fillLine(f, feeQuote, realized, this.inventory(st), marketFormat(st.market)),
-    );
-    this.checkLossLimit();
+    if (r.limits.length > 0) this.onLimitChanges(r.limits);
     this.touch();
   }
 
   private appendJournal(rec: JournalFill): void {
-    this.pendingJournal.push(rec);
-    this.flushJournal();
+    this.onJournalTransition(this.journalQueue.push(rec));
   }
 
-  /** Write queued journal records in order; on failure keep them, alert loudly and go to REDUCING. */
-  private flushJournal(): void {
-    while (this.pendingJournal.length > 0) {
-      try {
-        this.journal.append(this.pendingJournal[0]!);
-        this.pendingJournal.shift();
-        this.sync.noteWritten();
-      } catch (e) {
-        if (!this.journalBroken) {
-          this.journalBroken = true;
-          this.alerts.raise('journal', 'journal unwritable', 'critical', `fill journal unwritable (${msg(e)}): ${this.pendingJournal.length} fill(s) held in memory; trading REDUCING`);
-          this.touch();
-        }
-        return;
-      }
-    }
-    if (this.journalBroken) {
-      this.journalBroken = false;
+  /** A journal that cannot be written holds its records in memory, alerts loudly and trades REDUCING. */
+  private onJournalTransition(t: SinkTransition): void {
+    if (t === null) return;
+    if (t.kind === 'broken') {
+      this.alerts.raise('journal', 'journal unwritable', 'critical', `fill journal unwritable (${msg(t.error)}): ${this.journalQueue.pending} fill(s) held in memory; trading REDUCING`);
+    } else {
       this.alerts.clear('journal', 'journal writable again, queued fills written');
-      this.touch();
     }
+    this.touch();
   }
 
   private writeBlock(block: string): void {
-    this.pendingBlocks.push(block);
-    this.flushBlocks();
+    this.onLogTransition(this.logQueue.push(block));
   }
 
-  private flushBlocks(): void {
-    while (this.pendingBlocks.length > 0) {
-      try {
-        this.statsSink.write(this.pendingBlocks[0]!);
-        this.pendingBlocks.shift();
-      } catch (e) {
-        if (this.pendingBlocks.length > 20) this.pendingBlocks.splice(0, this.pendingBlocks.length - 20);
-        if (!this.logBroken) {
-          this.logBroken = true;
-          this.alerts.raise('logfile', 'log unwritable', 'critical', `log file ${this.logFile} unwritable (${msg(e)}); trading REDUCING`);
-          this.touch();
-        }
-        return;
-      }
-    }
-    if (this.logBroken) {
-      this.logBroken = false;
+  private onLogTransition(t: SinkTransition): void {
+    if (t === null) return;
+    if (t.kind === 'broken') {
+      this.alerts.raise('logfile', 'log unwritable', 'critical', `log file ${this.logFile} unwritable (${msg(t.error)}); trading REDUCING`);
+    } else {
       this.alerts.clear('logfile', 'log file writable again');
-      this.touch();
     }
+    this.touch();
   }
 
   /**
@@ -662,10 +634,10 @@ export class Engine {
       ledger: (symbol) => this.stats.ledger(symbol),
       workingOrders: () => this.tracker.all(),
       ordersPlaced: () => this.ordersPlaced,
-      track: (p) => this.track(p),
+      inflight: (p) => this.inflightRequest(p),
       changed: () => {
         this.touch();
-        for (const st of this.spot?.syms ?? []) this.act(st);
+        for (const st of this.spot?.syms ?? []) this.requote(st);
       },
     };
   }
@@ -674,53 +646,30 @@ export class Engine {
 
   /** Signed inventory: the perp position, or on spot the base held minus the target (the ledger counts both). */
   inventory(st: SymState): Decimal {
-    return this.stats.ledger(st.symbol).position;
+    return this.portfolio.inventory(st);
   }
 
-  effectiveMode(st: SymState): { mode: TradingMode; reason: string | null } {
-    // Runs on every decision: no closure per call, and the common case (all ACTIVE) returns a constant.
-    const global = this.globalMode;
-    if (
-      global === 'ACTIVE' &&
-      st.opMode === 'ACTIVE' &&
-      !this.lossLimitHit &&
-      !this.journalBroken &&
-      !this.journalUnreadable &&
-      !this.logBroken &&
-      !this.connDown &&
-      st.bookValid &&
-      this.started &&
-      !this.stopping
-    ) {
-      return ACTIVE_MODE;
-    }
-    // A flatten for a stop overrides the operator's pause like the operator's own flatten does.
-    const flattenForStop = this.stopFlattenSince !== null;
-    const op = flattenForStop ? 'REDUCING' : operatorMode(global, st.opMode);
-    const r = { mode: op, reason: flattenForStop ? 'stopping: flatten' : op === 'ACTIVE' ? null : 'operator' } as { mode: TradingMode; reason: string | null };
-    if (this.lossLimitHit) raiseMode(r, 'REDUCING', `${this.limits.hitNames().join(' and ')} loss limit`);
-    if (this.journalBroken || this.logBroken) raiseMode(r, 'REDUCING', 'journal/log unwritable');
-    if (this.journalUnreadable) raiseMode(r, 'REDUCING', 'journal unreadable');
-    // The outage first: it is the cause when both hold (the streams' going down also invalidates books).
-    if (this.connDown) raiseMode(r, 'HALTED', 'exchange down');
-    if (!st.bookValid) raiseMode(r, 'HALTED', 'book resync');
-    if (!this.started || (this.stopping && !flattenForStop)) raiseMode(r, 'HALTED', this.stopping ? 'stopping' : 'starting');
-    return r;
+  effectiveMode(st: SymState): EffectiveMode {
+    return this.modes.effectiveMode(st);
+  }
+
+  hitLimitNames(): string[] {
+    return this.limits.hitNames();
   }
 
   /** Decide and act for one symbol: cancel, place or wait. Synchronous; sends are fire-and-track. */
-  act(st: SymState): void {
-    if (!this.started || (this.stopping && this.stopFlattenSince === null)) return;
+  requote(st: SymState): void {
+    if (!this.started || (this.stopping && this.modes.stopFlattenSince === null)) return;
     const now = this.clock.now();
     const t = this.tracker.get(st.symbol);
     if (t && (t.state === 'pending' || t.state === 'unknown' || t.cancelInFlight || t.resolving)) return;
     const { mode } = this.effectiveMode(st);
     if (mode === 'HALTED' || mode === 'PAUSED' || st.book === null) {
-      if (t) this.sendCancel(st, t, mode === 'ACTIVE' ? 'no-quote' : mode.toLowerCase());
+      if (t) this.sendCancel(st, t);
       return;
     }
-    const stopFlatten = this.stopFlattenSince !== null;
-    const operatorFlatten = stopFlatten || this.globalMode === 'REDUCING' || st.opMode === 'REDUCING';
+    const stopFlatten = this.modes.stopFlattenSince !== null;
+    const operatorFlatten = this.modes.isOperatorFlatten(st);
     const inv = this.inventory(st);
     const l = this.stats.ledger(st.symbol);
     st.flow.evaluate(now);
@@ -735,10 +684,10 @@ export class Engine {
       inventorySince: l.inventorySince,
       flowSide: st.flow.side,
       flowFresh: st.flow.fresh,
-      forceInventory: this.forceInventory,
+      forceInventory: this.modes.forceReduceOnInventory,
       reducing: operatorFlatten,
       exitsOnly: mode === 'REDUCING',
-      reducingSince: stopFlatten ? this.stopFlattenSince : operatorFlatten ? (st.reducingSince ?? this.globalReducingSince ?? now) : null,
+      reducingSince: stopFlatten ? this.modes.stopFlattenSince : operatorFlatten ? (st.reducingSince ?? this.modes.globalReducingSince ?? now) : null,
       ...(stopFlatten ? { reducingIocAfterMs: STOP_FLATTEN_IOC_AFTER_MS } : {}),
       now,
       p: {
@@ -766,7 +715,7 @@ export class Engine {
     const have: WorkingView | null = t
       ? { side: t.side, price: t.price, remaining: rem, reduceOnly: t.reduceOnly, ioc: t.ioc, placedAt: t.placedAt }
       : null;
-    const a = refresh(q, have, now, {
+    const a = diffQuote(q, have, now, {
       tickSize: st.market.tickSize,
       refreshToleranceTicks: this.settings.refreshToleranceTicks,
       minRequoteMs: this.settings.minRequoteMs,
@@ -779,7 +728,7 @@ export class Engine {
         return;
       case 'cancel':
         this.replacements[a.reason] = (this.replacements[a.reason] ?? 0) + 1;
-        if (t) this.sendCancel(st, t, a.reason);
+        if (t) this.sendCancel(st, t);
         return;
       case 'place':
         if (q) this.tryPlace(st, q, mode, inv, now);
@@ -853,7 +802,7 @@ export class Engine {
     });
     this.ordersPlaced++;
     this.touch();
-    this.track(
+    this.inflightRequest(
       this.port.placeOrder(req).then(
         (o) => this.onPlaceOutcome(st, t, o),
         (e: unknown) => this.onPlaceOutcome(st, t, { kind: 'unknown', reason: msg(e) }),
@@ -866,7 +815,7 @@ export class Engine {
       if (o.kind === 'accepted') {
         this.tracker.applyInfo(t, o.value);
         if (t.state === 'pending') t.state = 'open';
-        this.onAcceptedLike(st);
+        this.clearFailureStreak(st);
       } else if (o.kind === 'rejected') {
         if (t.state === 'pending') {
           this.tracker.finishAs(t, 'rejected');
@@ -883,10 +832,11 @@ export class Engine {
       this.logger.warn(`[${st.symbol}] place outcome: ${msg(e)}`);
     }
     this.touch();
-    this.act(st);
+    this.requote(st);
   }
 
-  private onAcceptedLike(st: SymState | undefined): void {
+  /** The exchange took an order (accepted, or seen working after an unknown outcome): the reject back-off starts over. */
+  private clearFailureStreak(st: SymState | undefined): void {
     if (!st) return;
     st.rejectStreak = 0;
     st.consecutiveFailures = 0;
@@ -907,13 +857,12 @@ export class Engine {
     this.touch();
   }
 
-  private sendCancel(st: SymState, t: TrackedOrder, reason: string): void {
+  private sendCancel(st: SymState, t: TrackedOrder): void {
     if (t.cancelInFlight || t.ioc) return;
     t.cancelInFlight = true;
     this.cancelsSent++;
     const id = t.orderId !== null ? { orderId: t.orderId } : { clientId: t.clientId };
-    void reason;
-    this.track(
+    this.inflightRequest(
       this.port.cancelOrder(st.symbol, id).then(
         (o) => this.onCancelOutcome(st, t, o),
         (e: unknown) => this.onCancelOutcome(st, t, { kind: 'unknown', reason: msg(e) }),
@@ -935,14 +884,14 @@ export class Engine {
       this.logger.warn(`[${st.symbol}] cancel outcome: ${msg(e)}`);
     }
     this.touch();
-    this.act(st);
+    this.requote(st);
   }
 
   private scheduleResolve(st: SymState, t: TrackedOrder, attempt: number): void {
     const delay = RESOLVE_DELAYS_MS[Math.min(attempt, RESOLVE_DELAYS_MS.length - 1)]!;
     this.clock.setTimeout(() => {
       if (this.tracker.get(st.symbol) !== t) return; // resolved meanwhile by the stream
-      this.track(
+      this.inflightRequest(
         this.port.findOrder(st.symbol, t.clientId).then(
           (info) => this.onResolved(st, t, info, attempt),
           (e: unknown) => {
@@ -972,11 +921,11 @@ export class Engine {
       if (!done) {
         if (t.state === 'unknown' || t.state === 'pending') t.state = 'open';
         t.resolving = false;
-        t.cancelInFlight = false; // a cancel that did not take: act() may cancel again
+        t.cancelInFlight = false; // a cancel that did not take: requote() may cancel again
       }
     }
     this.touch();
-    this.act(st);
+    this.requote(st);
   }
 
   private requestPositionRead(st: SymState): void {
@@ -987,18 +936,18 @@ export class Engine {
       st.lastPositionReadAt = this.clock.now();
       // Recent fills first: a reduce-only rejection often means a fill we missed, and adopting a position
       // that includes it before counting it would count it twice once it is recovered.
-      this.track(
+      this.inflightRequest(
         this.positionsAfterFills().then(
           ({ positions, seq, spot }) => {
             this.adoptPositions(positions, false, seq);
             if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
             st.positionReadPending = false;
-            this.act(st);
+            this.requote(st);
           },
           (e: unknown) => {
             this.logger.warn(`[${st.symbol}] position read failed: ${msg(e)}`);
             st.positionReadPending = false;
-            this.act(st);
+            this.requote(st);
           },
         ),
       );
@@ -1012,31 +961,19 @@ export class Engine {
     st.wake = this.clock.setTimeout(() => {
       st.wake = null;
       st.wakeAt = Infinity;
-      this.act(st);
+      this.requote(st);
     }, Math.max(0, at - this.clock.now()));
   }
 
   private finishFlatten(st: SymState): void {
-    if (st.opMode === 'REDUCING') {
-      st.opMode = 'PAUSED';
-      st.reducingSince = null;
-      this.logger.info(`[${st.symbol}] flat: flatten done, symbol PAUSED`);
-      this.saveRunState();
-    }
-    if (this.globalMode === 'REDUCING') {
-      const allFlat = [...this.syms.values()].every((x) => this.isFlat(x) && !this.tracker.get(x.symbol));
-      if (allFlat) {
-        this.globalMode = 'PAUSED';
-        this.globalReducingSince = null;
-        this.logger.info('all symbols flat: flatten done, PAUSED');
-        this.saveRunState();
-      }
-    }
+    const done = this.modes.finishFlatten(st, () => [...this.syms.values()].every((x) => this.isFlat(x) && !this.tracker.get(x.symbol)));
+    for (const line of done) this.logger.info(line);
+    if (done.length > 0) this.saveRunState();
     this.touch();
   }
 
   private checkLossLimit(): void {
-    const changes = this.limits.evaluate(this.stats.netPnl(), this.clock.now());
+    const changes = this.portfolio.checkLossLimits();
     if (changes.length > 0) this.onLimitChanges(changes);
   }
 
@@ -1061,7 +998,7 @@ export class Engine {
     }
     this.saveRunState();
     this.touch();
-    for (const st of this.syms.values()) this.act(st);
+    for (const st of this.syms.values()) this.requote(st);
   }
 
   // ------------------------------------------------------------------ timers
@@ -1070,8 +1007,8 @@ export class Engine {
   housekeeping(): void {
     try {
       const now = this.clock.now();
-      if (this.pendingJournal.length > 0) this.flushJournal();
-      if (this.pendingBlocks.length > 0) this.flushBlocks();
+      if (this.journalQueue.pending > 0) this.onJournalTransition(this.journalQueue.flush());
+      if (this.logQueue.pending > 0) this.onLogTransition(this.logQueue.flush());
       void this.sync.compact(false);
       for (const st of this.syms.values()) {
         // A lasting disagreement with the position stream usually means a fill we have not heard of (lost
@@ -1088,138 +1025,35 @@ export class Engine {
           }
         }
         if (st.flow.evaluate(now)) this.touch();
-        this.act(st);
+        this.requote(st);
       }
       this.checkLossLimit();
-      if (now >= this.feesReadAt && !this.feesReading) void this.readFees();
-      if (this.equityWanted(now)) void this.refreshEquity();
+      if (this.monitoring.feesDue(now)) void this.readFees();
+      if (this.monitoring.equityWanted(now)) void this.refreshEquity();
       // One metrics read per tick (a port may build per-endpoint latency percentiles for it).
       const m = this.port.metrics();
       this.evaluateAlerts(now, m);
-      this.noteMalformedInput(m);
+      if (this.monitoring.noteMalformedInput(m, this.reconciling)) void this.reconcile(true);
     } catch (e) {
       this.logger.warn(`housekeeping: ${msg(e)}`);
     }
   }
 
-  private noteMalformedInput(m: ExchangeMetrics): void {
-    if (m.wsParseErrors > this.wsParseErrorsSeen && !this.reconciling) {
-      // An unreadable frame may have been one of our order/fill updates (its stream name is unreadable
-      // too): fetch fills, orders and positions by REST so a fill lost in it is still counted. While a
-      // reconciliation runs the count is left unseen, so the next housekeeping tick starts one after it.
-      this.wsParseErrorsSeen = m.wsParseErrors;
-      void this.reconcile(true);
-    }
-    if (!this.malformedLogged.ws && m.wsParseErrors > 0) {
-      this.malformedLogged.ws = true;
-      this.logger.warn(`malformed websocket frame(s) from the exchange skipped (${m.wsParseErrors} so far; counted as "WS parse errors" in the stats, logged once)`);
-    }
-    const rest = m.restParseErrors ?? 0;
-    if (!this.malformedLogged.rest && rest > 0) {
-      this.malformedLogged.rest = true;
-      this.logger.warn(`malformed REST reply row(s) from the exchange skipped (${rest} so far; counted, logged once)`);
-    }
-  }
-
-  /**
-   * Read the account's fee rates (at start, then hourly and after each UTC midnight: Backpack recalculates
-   * tiers hourly). A change is a notice in the alerts, stdout and log.txt; the tier shown and the cost
-   * figures follow the new rates.
-   */
+  /** Read the account's fee rates (see Monitoring.readFees); a change is published. */
   private async readFees(): Promise<void> {
-    this.feesReading = true;
-    const at = this.clock.now();
-    try {
-      const next = await this.track(this.port.getAccountFees());
-      const prev = this.fees;
-      this.fees = next;
-      this.feesReadAt = nextFeeReadAt(at);
-      const changed = prev === null ? [] : feeChanges(prev, next);
-      if (changed.length > 0) {
-        this.alerts.notice('fees', 'fee rates changed', `account fee rates changed: ${changed.join(', ')}`);
-        this.touch();
-      }
-    } catch (e) {
-      this.feesReadAt = at + FEE_RETRY_MS;
-      this.logger.warn(`could not read account fees: ${msg(e)}`);
-    } finally {
-      this.feesReading = false;
-    }
+    if (await this.monitoring.readFees()) this.touch();
   }
 
-  private equityWanted(now: number): boolean {
-    return now - this.lastSnapshotAt < 5000 && now - this.lastEquityAt >= this.settings.equityRefreshSec * 1000;
-  }
-
-  /** Read the equity unless a read is under way (then wait for it) or the figure is fresh enough. */
-  private refreshEquity(): Promise<void> {
-    if (this.equityRead) return this.equityRead;
-    const now = this.clock.now();
-    if (now - this.lastEquityAt < this.settings.equityRefreshSec * 1000) return Promise.resolve();
-    this.lastEquityAt = now;
-    const read = this.track(this.port.getCollateral()).then(
-      (c) => {
-        this.equity = c.netEquity;
-        this.equityAt = this.clock.now();
-        this.touch();
-      },
-      (e: unknown) => this.logger.warn(`equity read failed: ${msg(e)}`),
-    );
-    this.equityRead = read.finally(() => {
-      this.equityRead = null;
-    });
-    return this.equityRead;
+  /** Read the equity unless a read is under way or the figure is fresh (see Monitoring.refreshEquity). */
+  private refreshEquity(): Promise<boolean> {
+    const read = this.monitoring.refreshEquity();
+    void read.then((changed) => changed && this.touch());
+    return read;
   }
 
   evaluateAlerts(now: number, metrics?: ExchangeMetrics): void {
-    const s = this.settings;
-    const m = metrics ?? this.port.metrics();
-    const limit = m.restLimitPerMinute || s.restRateLimit;
-    this.alerts.set(
-      m.restLastMinute > (limit * s.alertApiUsagePct) / 100,
-      'api-usage',
-      'API usage',
-      'warn',
-      `REST calls in the last minute ${m.restLastMinute} above ${s.alertApiUsagePct}% of ${limit}`,
-    );
-    this.alerts.set(
-      this.started && !this.stopping && m.lastMessageAgoMs !== null && m.lastMessageAgoMs > s.alertStreamSilentSec * 1000,
-      'stream-silent',
-      'stream silent',
-      'critical',
-      `no websocket message for ${Math.round((m.lastMessageAgoMs ?? 0) / 1000)} s`,
-    );
-    const dd = this.stats.currentDrawdown();
-    this.alerts.set(dd.gt(s.alertDrawdown), 'drawdown', 'drawdown', 'critical', `net PnL drawdown ${fmtMoney(dd)} beyond ${s.alertDrawdown}`);
-    for (const c of this.health.evaluate({ now, metrics: m, stats: this.stats, symbols: this.healthSymbols(), settings: s })) this.alerts.set(c.on, c.id, c.kind, c.level, c.message);
-    for (const st of this.syms.values()) {
-      const l = this.stats.ledger(st.symbol);
-      const inv = this.inventory(st);
-      const nf = marketFormat(st.market);
-      const age = l.inventorySince === null || inv.isZero() ? 0 : now - l.inventorySince;
-      this.alerts.set(
-        age > s.alertInventoryAgeSec * 1000,
-        `inventory-age:${st.symbol}`,
-        'inventory age',
-        'warn',
-        `[${st.symbol}] inventory ${fmtQty(inv, nf)} held for ${Math.round(age / 1000)} s`,
-      );
-      const notional = st.mark ? inv.abs().mul(st.mark) : ZERO;
-      this.alerts.set(
-        notional.gt(s.alertInventoryNotional),
-        `inventory-notional:${st.symbol}`,
-        'inventory notional',
-        'warn',
-        `[${st.symbol}] inventory notional ${fmtMoney(notional)} above ${s.alertInventoryNotional}`,
-      );
-      this.alerts.set(
-        st.consecutiveFailures >= s.alertConsecutiveFailures,
-        `failures:${st.symbol}`,
-        'consecutive failures',
-        'critical',
-        `[${st.symbol}] ${st.consecutiveFailures} consecutive failed orders`,
-      );
-    }
+    const streaming = this.started && !this.stopping;
+    this.monitoring.evaluateAlerts(now, metrics ?? this.port.metrics(), this.syms.values(), this.portfolio, streaming, this.healthSymbols());
   }
 
   private healthSymbols(): Array<{ symbol: string; format: NumberFormat }> {
@@ -1304,9 +1138,9 @@ export class Engine {
     // Every reconciliation recovers fills before it reads positions: a position read that includes a fill
     // we missed must not be adopted ahead of that fill (it would be counted twice when recovered later).
     try {
-      const open = await this.track(this.port.getOpenOrders());
+      const open = await this.inflightRequest(this.port.getOpenOrders());
       this.reconcileOrders(open);
-      const { positions, seq, spot } = await this.track(this.positionsAfterFills());
+      const { positions, seq, spot } = await this.inflightRequest(this.positionsAfterFills());
       this.adoptPositions(positions, true, seq);
       if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
       await this.sync.recoverFunding();
@@ -1322,7 +1156,7 @@ export class Engine {
     } finally {
       this.reconciling = false;
       this.touch();
-      for (const st of this.syms.values()) this.act(st);
+      for (const st of this.syms.values()) this.requote(st);
     }
   }
 
@@ -1337,7 +1171,7 @@ export class Engine {
         }
         if (t && (t.state === 'pending' || t.state === 'unknown')) continue; // may be ours in flight
         this.logger.warn(`[${st.symbol}] orphan order ${o.id} (clientId ${o.clientId}): cancelling`);
-        this.track(this.port.cancelOrder(st.symbol, { orderId: o.id }));
+        this.inflightRequest(this.port.cancelOrder(st.symbol, { orderId: o.id }));
       }
       if (t && (t.state === 'open' || t.state === 'partiallyFilled') && !t.resolving && !mine.some((o) => o.clientId === t.clientId || o.id === t.orderId)) {
         // It ended while we were not looking: ask the exchange how.
@@ -1364,61 +1198,28 @@ export class Engine {
 
   async command(cmd: Command): Promise<CommandReply> {
     try {
-      const sym = cmd.symbol;
-      const targets = sym === undefined ? [...this.syms.values()] : [this.syms.get(sym)].filter((x): x is SymState => !!x);
-      if (sym !== undefined && targets.length === 0) return { ok: false, error: `unknown symbol ${sym}; trading ${this.settings.symbols.join(', ')}` };
-      const where = sym ?? 'all symbols';
-      const now = this.clock.now();
-      switch (cmd.name) {
-        case 'pause':
-          if (sym === undefined) this.globalMode = 'PAUSED';
-          else targets[0]!.opMode = 'PAUSED';
+      const plan = planCommand(cmd, {
+        syms: this.syms,
+        symbols: this.settings.symbols,
+        modes: this.modes,
+        limits: this.limits,
+        netPnl: this.stats.netPnl(),
+        now: this.clock.now(),
+        logger: this.logger,
+      });
+      switch (plan.kind) {
+        case 'reply':
+          return plan.reply;
+        case 'modes':
+          if (plan.limits !== null) this.onLimitChanges(plan.limits);
           this.afterModeChange();
-          return { ok: true, message: `paused ${where}` };
-        case 'resume': {
-          if (sym === undefined) {
-            this.globalMode = 'ACTIVE';
-            this.globalReducingSince = null;
-          }
-          for (const st of targets) {
-            st.opMode = 'ACTIVE';
-            st.reducingSince = null;
-            st.blockedUntil = 0;
-            st.rejectStreak = 0;
-          }
-          // A hit loss limit is only released by an explicit reset, never by a plain resume.
-          if (cmd.resetLimits) {
-            const changes = this.limits.reset(this.stats.netPnl(), now);
-            this.logger.info(`loss limits reset by the operator${changes.length > 0 ? `: ${changes.map((c) => c.name).join(' and ')} limit released` : ''}`);
-            this.onLimitChanges(changes);
-          }
-          this.afterModeChange();
-          const still = this.limits.hitNames();
-          const note = still.length > 0 ? `; ${still.join(' and ')} loss limit still hit (opening quotes halted): resume --reset-limits to reset` : cmd.resetLimits ? '; loss limits reset' : '';
-          return { ok: true, message: `resumed ${where}${note}` };
-        }
-        case 'flatten':
-          if (sym === undefined) {
-            this.globalMode = 'REDUCING';
-            this.globalReducingSince = now;
-          } else {
-            targets[0]!.opMode = 'REDUCING';
-            targets[0]!.reducingSince = now;
-          }
-          this.afterModeChange();
-          return { ok: true, message: `flattening ${where}: reduce-only exits until flat, then paused` };
-        case 'forceInventory': {
-          const v = cmd.value ?? 'toggle';
-          this.forceInventory = v === 'toggle' ? !this.forceInventory : v === 'on';
-          this.afterModeChange();
-          return { ok: true, message: `force inventory ${this.forceInventory ? 'on' : 'off'}`, data: { forceInventory: this.forceInventory } };
-        }
+          return plan.reply;
         case 'flush':
           this.statsTick(true);
           if (this.logBroken) return { ok: false, error: `could not write to ${this.logFile}` };
           return { ok: true, message: `stats written to ${this.logFile}`, data: { logFile: this.logFile } };
         case 'stats':
-          return { ok: true, message: 'stats', data: buildStats(this, sym) };
+          return { ok: true, message: 'stats', data: buildStats(this, plan.symbol) };
         case 'snapshot':
           return { ok: true, message: 'snapshot', data: this.snapshot() };
       }
@@ -1434,41 +1235,17 @@ export class Engine {
       this.clock.clear(st.wake);
       st.wake = null;
       st.wakeAt = Infinity;
-      this.act(st);
+      this.requote(st);
     }
   }
 
   private restoreRunState(): void {
-    let rs: RunState = emptyRunState();
-    try {
-      rs = this.runState.load();
-    } catch (e) {
-      // Never guess ACTIVE from a state we cannot read: the operator may have paused or flattened.
-      this.runStateProblem = msg(e);
-      rs = { ...emptyRunState(), globalMode: 'PAUSED' };
-    }
-    this.savedLimits = rs.limits;
-    if (rs.forceInventory !== null) this.forceInventory = rs.forceInventory;
-    this.globalMode = rs.globalMode;
-    if (rs.globalMode === 'REDUCING') this.globalReducingSince = this.clock.now();
-    for (const [sym, mode] of Object.entries(rs.symbolModes)) {
-      const st = this.syms.get(sym);
-      if (!st) continue;
-      st.opMode = mode;
-      if (mode === 'REDUCING') st.reducingSince = this.clock.now();
-    }
+    this.savedLimits = this.modes.restore(() => this.runState.load(), this.syms, this.clock.now());
   }
 
   private saveRunState(): void {
-    const symbolModes: Record<string, OperatorMode> = {};
-    for (const st of this.syms.values()) if (st.opMode !== 'ACTIVE') symbolModes[st.symbol] = st.opMode;
     try {
-      this.runState.save({
-        forceInventory: this.forceInventory === this.settings.forceReduceOnInventory ? null : this.forceInventory,
-        globalMode: this.globalMode,
-        symbolModes,
-        limits: this.limits.state(),
-      });
+      this.runState.save(this.modes.runState(this.syms.values(), this.limits.state()));
       this.alerts.clear('runstate');
     } catch (e) {
       this.alerts.raise('runstate', 'run state unwritable', 'critical', `run-time state could not be saved (${msg(e)}); it will not survive a restart`);
@@ -1476,7 +1253,7 @@ export class Engine {
   }
 
   snapshot(): Snapshot {
-    this.lastSnapshotAt = this.clock.now();
+    this.monitoring.lastSnapshotAt = this.clock.now();
     this.dirty = false;
     return buildSnapshot(this);
   }
@@ -1502,7 +1279,8 @@ export class Engine {
     }
   }
 
-  private track<T>(p: Promise<T>): Promise<T> {
+  /** Keep a request in the in-flight set until it settles (a stop waits for them). */
+  private inflightRequest<T>(p: Promise<T>): Promise<T> {
     this.inflight.add(p);
     const done = () => this.inflight.delete(p);
     p.then(done, done);
@@ -1533,53 +1311,11 @@ function stateOfEvent(ev: OrderEvent): import('./order-tracker.js').TrackState {
   }
 }
 
-export function classifyReject(code: string, message: string): string {
+function classifyReject(code: string, message: string): string {
   const m = message.toLowerCase();
   if (m.includes('immediately match') || m.includes('post only') || m.includes('postonly')) return 'post-only';
   if (m.includes('reduce only') || m.includes('reduceonly')) return 'reduce-only';
   return code || 'rejected';
-}
-
-const ACTIVE_MODE: { readonly mode: TradingMode; readonly reason: string | null } = Object.freeze({ mode: 'ACTIVE', reason: null });
-
-/** Make `r` the stricter of itself and (m, why); an equal mode only fills in a missing reason. */
-function raiseMode(r: { mode: TradingMode; reason: string | null }, m: TradingMode, why: string): void {
-  if (stricter(r.mode, m) !== r.mode || (m === r.mode && r.reason === null)) {
-    r.mode = m;
-    r.reason = why;
-  }
-}
-
-/** A recent fill as applied (Decimals); FillView is its rendering for the snapshot. */
-interface RecentFill {
-  ts: number;
-  symbol: string;
-  side: FillView['side'];
-  price: Decimal;
-  quantity: Decimal;
-  isMaker: boolean;
-  fee: Decimal;
-  reduceOnly: boolean;
-  realizedPnl: Decimal;
-}
-
-function renderFill(r: RecentFill): FillView {
-  return {
-    ts: r.ts,
-    symbol: r.symbol,
-    side: r.side,
-    price: r.price.toString(),
-    quantity: r.quantity.toString(),
-    isMaker: r.isMaker,
-    fee: r.fee.toString(),
-    reduceOnly: r.reduceOnly,
-    realizedPnl: r.realizedPnl.toString(),
-  };
-}
-
-/** The stdout line of a live fill, in the numbers a person reads (the journal keeps the exact ones). */
-function fillLine(f: NormalFill, fee: Decimal, realized: Decimal, position: Decimal, nf: NumberFormat): string {
-  return `[${f.symbol}] FILL ${f.side} ${fmtQty(f.quantity, nf)} @ ${fmtPrice(f.price, nf)} ${f.isMaker ? 'maker' : 'taker'} fee=${fmtMoney(fee)} realized=${fmtMoney(realized)} position=${fmtQty(position, nf)}`;
 }
 
 function eqOrNull(a: Decimal | null, b: Decimal | null): boolean {

@@ -39,7 +39,7 @@ export interface HistoryHost {
   malformed(): void;
   unreadable(reason: string): void;
   changed(): void;
-  track<T>(p: Promise<T>): Promise<T>;
+  inflight<T>(p: Promise<T>): Promise<T>;
 }
 
 export class HistorySync {
@@ -153,7 +153,7 @@ export class HistorySync {
     if (m.restLastMinute > (m.restLimitPerMinute || h.settings.restRateLimit) / 2) return;
     this.backfilling = true;
     try {
-      const { rows, page } = await h.track(h.port.getFills({ from: b.from, to: b.to - 1, limit: PAGE_LIMIT, offset: b.offset }));
+      const { rows, page } = await h.inflight(h.port.getFills({ from: b.from, to: b.to - 1, limit: PAGE_LIMIT, offset: b.offset }));
       if (hist !== this.history || hist.backfill !== b) return;
       const rec = hist.backfillPage(rows, page, (sym, id) => h.stats.hasTrade(sym, id), h.clock.now());
       h.append(rec);

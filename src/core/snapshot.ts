@@ -1,14 +1,57 @@
 // Views of the engine for the control socket: the TUI snapshot and the `stats` JSON. Built on demand
 // from the engine's state (cheap: a handful of symbols), decimals as strings.
-import type { AlertView, LimitsView, OrderView, Snapshot, SymbolView } from '../control/protocol.js';
-import type { Engine } from './engine.js';
+import type { AlertView, FillView, LimitsView, OrderView, RunMode, Snapshot, SymbolView } from '../control/protocol.js';
+import type { ExchangePort } from '../exchange/port.js';
+import type { AccountFees } from '../exchange/types.js';
+import type { Decimal } from '../util/decimal.js';
+import type { AccountHistory } from './account-history.js';
+import type { AlertBook } from './alerts.js';
+import type { LossLimits } from './loss-limits.js';
+import type { EffectiveMode } from './modes.js';
+import type { OrderTracker } from './order-tracker.js';
+import type { OperatorMode } from './ports.js';
+import type { DenialCounter } from './risk.js';
+import type { TradingStats } from './stats.js';
+import type { SymState } from './sym-state.js';
+import type { RollingVolume, TierProgress } from './tiers.js';
 import { fmtPrice, marketFormat } from './number-format.js';
-import { remaining } from './order-tracker.js';
 import type { Figures } from './stats.js';
 import { tierLabel } from './tiers.js';
 import { utcDay } from './loss-limits.js';
 
-export function buildSnapshot(e: Engine): Snapshot {
+/** What the views read (the engine provides it; declared here so the views do not import the engine). */
+export interface ViewSource {
+  readonly coreVersion: string;
+  readonly runMode: RunMode;
+  readonly pid: number;
+  readonly startedAt: number;
+  readonly logFile: string;
+  readonly port: ExchangePort;
+  readonly syms: ReadonlyMap<string, SymState>;
+  readonly stats: TradingStats;
+  readonly tracker: OrderTracker;
+  readonly alerts: AlertBook;
+  readonly limits: LossLimits;
+  readonly history: AccountHistory;
+  readonly futuresVolume: RollingVolume;
+  readonly spotVolume: RollingVolume;
+  readonly recentFills: FillView[];
+  readonly globalMode: OperatorMode;
+  readonly forceReduceOnInventory: boolean;
+  readonly connDown: boolean;
+  readonly equity: Decimal | null;
+  readonly fees: AccountFees | null;
+  readonly ordersPlaced: number;
+  readonly cancelsSent: number;
+  readonly replacements: Readonly<Record<string, number>>;
+  readonly denials: DenialCounter;
+  now(): number;
+  tier(): TierProgress;
+  effectiveMode(st: SymState): EffectiveMode;
+  inventory(st: SymState): Decimal;
+}
+
+export function buildSnapshot(e: ViewSource): Snapshot {
   const now = e.now();
   const symbols: SymbolView[] = [];
   for (const st of e.syms.values()) {
@@ -28,7 +71,6 @@ export function buildSnapshot(e: Engine): Snapshot {
           ageMs: now - t.placedAt,
         }
       : null;
-    void remaining;
     symbols.push({
       symbol: st.symbol,
       marketType: st.market.marketType,
@@ -68,7 +110,7 @@ export function buildSnapshot(e: Engine): Snapshot {
     startedAt: e.startedAt,
     now,
     globalMode,
-    forceInventory: e.forceInventory,
+    forceInventory: e.forceReduceOnInventory,
     symbols,
     totals: {
       fills: f.fills,
@@ -126,12 +168,12 @@ export function buildSnapshot(e: Engine): Snapshot {
 }
 
 /** The tier as a person should see it: the table's name only when the account's rates are that tier's. */
-export function shownTier(e: Engine): ReturnType<typeof tierLabel> {
+export function shownTier(e: ViewSource): ReturnType<typeof tierLabel> {
   const f = e.fees;
   return tierLabel(e.tier().current, f ? { makerBps: f.futuresMakerFeeBps, takerBps: f.futuresTakerFeeBps } : null);
 }
 
-export function limitsView(e: Engine): LimitsView {
+export function limitsView(e: ViewSource): LimitsView {
   const net = e.stats.netPnl();
   const view = (name: 'session' | 'daily') => {
     const f = e.limits.figure(name, net);
@@ -177,7 +219,7 @@ export function figuresJson(f: Figures): Record<string, unknown> {
   };
 }
 
-export function buildStats(e: Engine, symbol?: string): { total: Record<string, unknown>; symbols: Record<string, Record<string, unknown>>; alerts: AlertView[] } {
+export function buildStats(e: ViewSource, symbol?: string): { total: Record<string, unknown>; symbols: Record<string, Record<string, unknown>>; alerts: AlertView[] } {
   const symbols: Record<string, Record<string, unknown>> = {};
   for (const s of e.syms.keys()) if (symbol === undefined || s === symbol) symbols[s] = figuresJson(e.stats.figures(s));
   const tier = e.tier();

@@ -26,7 +26,7 @@ export interface SpotHost {
   workingOrders(): Iterable<LockingOrder>;
   /** Orders placed so far (a count that only grows). */
   ordersPlaced(): number;
-  track<T>(p: Promise<T>): Promise<T>;
+  inflight<T>(p: Promise<T>): Promise<T>;
   /** Balances or inventory changed: re-decide the spot symbols. */
   changed(): void;
 }
@@ -136,7 +136,7 @@ export class SpotAccount {
     this.lastReadAt = this.host.clock.now();
     const ctx = this.context();
     try {
-      const balances = await this.host.track(this.host.port.getBalances());
+      const balances = await this.host.inflight(this.host.port.getBalances());
       if (!this.stopped) this.apply(balances, ctx, false);
     } catch (e) {
       this.host.logger.warn(`balance read failed: ${e instanceof Error ? e.message : String(e)}`);

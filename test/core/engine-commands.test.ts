@@ -53,7 +53,7 @@ test('a crash-restart does not silently resume a paused symbol; force-inventory 
   const h2 = makeHarness({}, { runState });
   await startQuoting(h2);
   assert.equal(h2.port.placed().length, 0);
-  assert.equal(h2.engine.forceInventory, false);
+  assert.equal(h2.engine.forceReduceOnInventory, false);
   assert.match(h2.log.blocks[0]!, /forceInventory=off globalMode=PAUSED/);
   const t = await h2.engine.command(cmd('forceInventory', undefined, 'toggle'));
   assert.deepEqual(t.ok && t.data, { forceInventory: true });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decide, type DecideInput, FLATTEN_IOC_AFTER_MS, joinPrice } from '../../src/core/strategy.js';
-import { refresh } from '../../src/core/refresh.js';
+import { diffQuote } from '../../src/core/quote-diff.js';
 import { D } from '../../src/util/decimal.js';
 import { FakeBook } from './helpers/fake-book.js';
 import { perpMarket } from './helpers/fake-port.js';
@@ -152,22 +152,22 @@ const want = (price: string, over = {}) => ({
 const have = (price: string, over = {}) => ({ side: 'Bid' as const, price: D(price), remaining: D('0.5'), reduceOnly: false, ioc: false, placedAt: 0, ...over });
 
 test('refresh: tolerance in ticks, min interval, reason codes', () => {
-  assert.deepEqual(refresh(want('100.01'), have('100.00'), 1000, RP), { kind: 'none' }); // 1 tick <= tolerance
-  assert.deepEqual(refresh(want('100.02'), have('100.00'), 1000, RP), { kind: 'cancel', reason: 'price' });
-  assert.deepEqual(refresh(want('100.02'), have('100.00'), 100, RP), { kind: 'wait', at: 250 }); // too soon
-  assert.deepEqual(refresh(want('100.00', { side: 'Ask' }), have('100.00'), 1000, RP), { kind: 'cancel', reason: 'side' });
+  assert.deepEqual(diffQuote(want('100.01'), have('100.00'), 1000, RP), { kind: 'none' }); // 1 tick <= tolerance
+  assert.deepEqual(diffQuote(want('100.02'), have('100.00'), 1000, RP), { kind: 'cancel', reason: 'price' });
+  assert.deepEqual(diffQuote(want('100.02'), have('100.00'), 100, RP), { kind: 'wait', at: 250 }); // too soon
+  assert.deepEqual(diffQuote(want('100.00', { side: 'Ask' }), have('100.00'), 1000, RP), { kind: 'cancel', reason: 'side' });
   // inventory switch is urgent: not rate-limited
-  assert.deepEqual(refresh(want('100.05', { side: 'Ask', exit: true, reduceOnly: true }), have('100.00'), 10, RP), {
+  assert.deepEqual(diffQuote(want('100.05', { side: 'Ask', exit: true, reduceOnly: true }), have('100.00'), 10, RP), {
     kind: 'cancel',
     reason: 'inventory',
   });
-  assert.deepEqual(refresh(want('100.00', { exit: true, reduceOnly: true, quantity: D('0.4') }), have('100.00', { reduceOnly: true }), 1000, RP), {
+  assert.deepEqual(diffQuote(want('100.00', { exit: true, reduceOnly: true, quantity: D('0.4') }), have('100.00', { reduceOnly: true }), 1000, RP), {
     kind: 'cancel',
     reason: 'size',
   });
-  assert.deepEqual(refresh(null, have('100.00'), 0, RP), { kind: 'cancel', reason: 'no-quote' });
-  assert.deepEqual(refresh(want('100.00'), null, 0, RP), { kind: 'place' });
-  assert.deepEqual(refresh(null, null, 0, RP), { kind: 'none' });
+  assert.deepEqual(diffQuote(null, have('100.00'), 0, RP), { kind: 'cancel', reason: 'no-quote' });
+  assert.deepEqual(diffQuote(want('100.00'), null, 0, RP), { kind: 'place' });
+  assert.deepEqual(diffQuote(null, null, 0, RP), { kind: 'none' });
 });
 
 test('strategy: inventory threshold is capped at the market minimum (a half-filled BTC quote is inventory)', () => {

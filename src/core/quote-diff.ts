@@ -33,7 +33,7 @@ export interface RefreshParams {
 const NONE: RefreshAction = { kind: 'none' };
 const PLACE: RefreshAction = { kind: 'place' };
 
-export function refresh(want: Quote | null, have: WorkingView | null, now: number, p: RefreshParams): RefreshAction {
+export function diffQuote(want: Quote | null, have: WorkingView | null, now: number, p: RefreshParams): RefreshAction {
   if (have === null) return want === null ? NONE : PLACE;
   if (have.ioc) return NONE; // an IOC finishes by itself within one matching step
   if (want === null) return { kind: 'cancel', reason: 'no-quote' };

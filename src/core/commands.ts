@@ -1,0 +1,88 @@
+// Commands: the operator's commands (pause, resume, flatten, forceInventory, flush, stats, snapshot)
+// turned into changes of the modes and the loss limits, and the reply. Views and the stats flush are the
+// engine's (they read everything): for those the plan only names what to answer. Never calls back into
+// the engine: planCommand() returns the reply and what changed, the engine saves, publishes and re-quotes.
+import type { Command } from '../control/protocol.js';
+import type { LimitChange, LossLimits } from './loss-limits.js';
+import type { Modes } from './modes.js';
+import type { Logger } from './ports.js';
+import type { SymState } from './sym-state.js';
+import type { Decimal } from '../util/decimal.js';
+
+export type CommandReply = { ok: true; message: string; data?: unknown } | { ok: false; error: string };
+
+export type CommandPlan =
+  /** Nothing changed (a bad symbol). */
+  | { kind: 'reply'; reply: CommandReply }
+  /** The operator's modes changed (save, publish, re-quote every symbol); `limits`: limits released first. */
+  | { kind: 'modes'; reply: CommandReply; limits: LimitChange[] | null }
+  /** The engine answers: write the stats block now, or build a view. */
+  | { kind: 'flush' }
+  | { kind: 'stats'; symbol: string | undefined }
+  | { kind: 'snapshot' };
+
+export interface CommandContext {
+  syms: ReadonlyMap<string, SymState>;
+  symbols: readonly string[];
+  modes: Modes;
+  limits: LossLimits;
+  netPnl: Decimal;
+  now: number;
+  logger: Logger;
+}
+
+export function planCommand(cmd: Command, c: CommandContext): CommandPlan {
+  const sym = cmd.symbol;
+  const targets = sym === undefined ? [...c.syms.values()] : [c.syms.get(sym)].filter((x): x is SymState => !!x);
+  if (sym !== undefined && targets.length === 0) return { kind: 'reply', reply: { ok: false, error: `unknown symbol ${sym}; trading ${c.symbols.join(', ')}` } };
+  const where = sym ?? 'all symbols';
+  const m = c.modes;
+  switch (cmd.name) {
+    case 'pause':
+      if (sym === undefined) m.globalMode = 'PAUSED';
+      else targets[0]!.opMode = 'PAUSED';
+      return { kind: 'modes', reply: { ok: true, message: `paused ${where}` }, limits: null };
+    case 'resume': {
+      if (sym === undefined) {
+        m.globalMode = 'ACTIVE';
+        m.globalReducingSince = null;
+      }
+      for (const st of targets) {
+        st.opMode = 'ACTIVE';
+        st.reducingSince = null;
+        st.blockedUntil = 0;
+        st.rejectStreak = 0;
+      }
+      // A hit loss limit is only released by an explicit reset, never by a plain resume.
+      let released: LimitChange[] | null = null;
+      if (cmd.resetLimits) {
+        released = c.limits.reset(c.netPnl, c.now);
+        c.logger.info(`loss limits reset by the operator${released.length > 0 ? `: ${released.map((x) => x.name).join(' and ')} limit released` : ''}`);
+      }
+      const still = c.limits.hitNames();
+      const note = still.length > 0 ? `; ${still.join(' and ')} loss limit still hit (opening quotes halted): resume --reset-limits to reset` : cmd.resetLimits ? '; loss limits reset' : '';
+      return { kind: 'modes', reply: { ok: true, message: `resumed ${where}${note}` }, limits: released };
+    }
+    case 'flatten':
+      if (sym === undefined) {
+        m.globalMode = 'REDUCING';
+        m.globalReducingSince = c.now;
+      } else {
+        targets[0]!.opMode = 'REDUCING';
+        targets[0]!.reducingSince = c.now;
+      }
+      return { kind: 'modes', reply: { ok: true, message: `flattening ${where}: reduce-only exits until flat, then paused` }, limits: null };
+    case 'forceInventory': {
+      const v = cmd.value ?? 'toggle';
+      m.forceReduceOnInventory = v === 'toggle' ? !m.forceReduceOnInventory : v === 'on';
+      const on = m.forceReduceOnInventory;
+      return { kind: 'modes', reply: { ok: true, message: `force inventory ${on ? 'on' : 'off'}`, data: { forceInventory: on } }, limits: null };
+    }
+    case 'flush':
+      return { kind: 'flush' };
+    case 'stats':
+      return { kind: 'stats', symbol: sym };
+    case 'snapshot':
+      return { kind: 'snapshot' };
+  }
+}
