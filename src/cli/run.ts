@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { CoreAlreadyRunningError, ControlSocketError } from '../control/server.js';
 import { ensurePrivateDir, tierhunterHome } from '../runtime/home.js';
 import { DEFAULT_SHUTDOWN_DEADLINE_MS, FLATTEN_STOP_DEADLINE_MS, installShutdownHandlers, signalReady } from '../runtime/pm2.js';
-import { startCore, type RunningCore } from '../runtime/wiring.js';
+import { startCore, type RunningCore } from '../runtime/composition-root.js';
 
 const USAGE = `usage: tierhunter run [--tui]
 

@@ -221,10 +221,6 @@ export function decodeOrder(x: unknown): OrderInfo & { expiryReason: string | nu
   };
 }
 
-export function decodeOrders(x: unknown): OrderInfo[] {
-  return arr(x, 'orders').map(decodeOrder);
-}
-
 /** One element of a batch-order reply: an order with operation "Ok", or {operation:"Err",code,message}. */
 export type BatchItem = { ok: true; order: OrderInfo } | { ok: false; code: string; message: string };
 export function decodeBatchItem(x: unknown): BatchItem {
@@ -318,10 +314,6 @@ export function decodePosition(x: unknown): PositionInfo {
     pnlUnrealized: decOrNull(o, 'pnlUnrealized', W) ?? ZERO,
     cumulativeFunding: decOrNull(o, 'cumulativeFundingPayment', W) ?? ZERO,
   };
-}
-
-export function decodePositions(x: unknown): PositionInfo[] {
-  return arr(x, 'positions').map(decodePosition);
 }
 
 // ---------------------------------------------------------------- market data
@@ -499,10 +491,6 @@ export function decodeMarkPriceRow(x: unknown): MarkPriceUpdate {
     nextFundingTimestamp: o.nextFundingTimestamp === undefined || o.nextFundingTimestamp === null ? null : int(o, 'nextFundingTimestamp', W),
     ts: 0,
   };
-}
-
-export function decodeMarkPrices(x: unknown): MarkPriceUpdate[] {
-  return arr(x, 'markPrices').map(decodeMarkPriceRow);
 }
 
 export interface Ticker {

@@ -299,11 +299,6 @@ export class Recorder {
     return out;
   }
 
-  /** Drop the websocket now (the reconnect path follows): tests and operators. */
-  forceReconnect(): void {
-    this.ws?.forceReconnect('forced by the operator');
-  }
-
   /** Stop the streams and close every file completely. Returns every file written. */
   async stop(): Promise<string[]> {
     if (this.stopped) return [];

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startCore } from '../../src/runtime/wiring.js';
+import { startCore } from '../../src/runtime/composition-root.js';
 import { ControlClient } from '../../src/control/client.js';
 import { CoreAlreadyRunningError } from '../../src/control/server.js';
 import { loadOrCreatePaperKeys } from '../../src/runtime/paper-keys.js';
