@@ -6,14 +6,15 @@ import type { PerpPosition } from './accounts/position.js';
 import type { SimOrder } from './engine/types.js';
 import type { SimMarket } from './market.js';
 import type { Decimal } from '../util/decimal.js';
+import type { WireLevel } from '../protocol/backpack/wire-types.js';
 
 export interface DepthEvent {
   symbol: string;
   firstUpdateId: number;
   lastUpdateId: number;
   /** Absolute quantities of changed levels; "0" at step scale deletes. */
-  bids: Array<[string, string]>;
-  asks: Array<[string, string]>;
+  bids: WireLevel[];
+  asks: WireLevel[];
   ts: number;
 }
 

@@ -4,7 +4,7 @@
 // (SystemClock, the server) and in virtual time (VirtualClock, backtests).
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { D, Decimal, ZERO } from '../util/decimal.js';
-import type { FillQuery } from '../exchange/backpack/rest.js';
+import type { FillQuery } from '../protocol/backpack/requests.js';
 import type { Side } from '../exchange/types.js';
 import { Account, feesFrom, type FeeRatesBps, type FillRecord, type FundingRecord, type OrderView } from './accounts/account.js';
 import { appendFill, badSeedFill, DEFAULT_FILL_LIMIT, fillPage, fundingPage, type HistoryPage } from './accounts/history.js';

@@ -7,10 +7,10 @@ import {
   Signer,
   loadKeyPair,
   signWithTweetnacl,
-  signingString,
-  verifySignature,
 } from '../../src/exchange/backpack/signing.js';
-import { orderBody } from '../../src/exchange/backpack/rest.js';
+import { verifySignature } from '../../src/protocol/backpack/ed25519.js';
+import { orderBody } from '../../src/protocol/backpack/requests.js';
+import { signingString } from '../../src/protocol/backpack/signing-string.js';
 import { D } from '../../src/util/decimal.js';
 
 // Backpack's published example key pair (public documentation material).

@@ -20,6 +20,7 @@ import type {
   TimeInForce,
   TradeTick,
 } from '../types.js';
+import type { WireLevel } from '../../protocol/backpack/wire-types.js';
 
 export class CodecError extends Error {
   constructor(message: string) {
@@ -389,12 +390,9 @@ function lazyTrade(symbol: string, p: string, q: string, takerSide: Side, tradeI
   return new LazyTrade(symbol, p, q, takerSide, tradeId, ts);
 }
 
-/** A price level as it arrives: [price, quantity] strings. Validated, not converted (hot path). */
-export type WireLevel = [string, string];
-
 const NUM_RE = /^\d+(\.\d*)?$/;
 
-/** Validate levels in place without allocating: positive finite price, non-negative quantity. */
+/** Validate levels in place without allocating (hot path: validated, not converted): positive finite price, non-negative quantity. */
 function levels(x: unknown, what: string, field: string): WireLevel[] {
   if (!Array.isArray(x)) fail(what, field, x);
   for (let i = 0; i < x.length; i++) {

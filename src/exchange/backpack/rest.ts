@@ -24,7 +24,11 @@ import type {
   PositionInfo,
   TradeTick,
 } from '../types.js';
-import { INSTRUCTIONS, Signer, type KeyPair, type SignParams } from './signing.js';
+import { Signer, type KeyPair } from './signing.js';
+import { endpointKey, INSTRUCTIONS, PATHS, type HttpMethod } from '../../protocol/backpack/endpoints.js';
+import { parsePageHeaders } from '../../protocol/backpack/paging.js';
+import { orderBody, type FillQuery, type HistoryQuery, type OrderId } from '../../protocol/backpack/requests.js';
+import type { SignParams } from '../../protocol/backpack/signing-string.js';
 import { RateLimiter, RestStats } from './ratelimit.js';
 import { ClockSync, isTimestampError } from './clock-sync.js';
 import {
@@ -117,53 +121,6 @@ interface RawReply {
   page: PageHeaders | null;
 }
 
-type HeaderValue = string | string[] | undefined;
-
-/** X-TOTAL / X-PAGE-COUNT / X-CURRENT-PAGE / X-PAGE-SIZE of a reply; null when none is present and readable. */
-export function parsePageHeaders(h: Record<string, HeaderValue>): PageHeaders | null {
-  const num = (v: HeaderValue): number | null => {
-    const x = (Array.isArray(v) ? v[0] : v)?.trim();
-    return x !== undefined && /^\d{1,15}$/.test(x) ? Number(x) : null;
-  };
-  const p = { total: num(h['x-total']), pageCount: num(h['x-page-count']), currentPage: num(h['x-current-page']), pageSize: num(h['x-page-size']) };
-  return p.total === null && p.pageCount === null && p.currentPage === null && p.pageSize === null ? null : p;
-}
-
-export interface FillQuery {
-  symbol?: string;
-  orderId?: string;
-  from?: number;
-  to?: number;
-  limit?: number;
-  offset?: number;
-  sortDirection?: 'Asc' | 'Desc';
-}
-export interface HistoryQuery {
-  symbol?: string;
-  orderId?: string;
-  limit?: number;
-  offset?: number;
-  sortDirection?: 'Asc' | 'Desc';
-}
-
-export type OrderId = { orderId: string } | { clientId: number };
-
-/** The wire body of an order: decimals as strings exactly as signed. Booleans only when set. */
-export function orderBody(req: OrderRequest): SignParams {
-  const b: SignParams = {
-    symbol: req.symbol,
-    side: req.side,
-    orderType: req.orderType,
-    quantity: req.quantity.toFixed(),
-    clientId: req.clientId,
-  };
-  if (req.price !== undefined) b.price = req.price.toFixed();
-  if (req.timeInForce !== undefined) b.timeInForce = req.timeInForce;
-  if (req.postOnly !== undefined) b.postOnly = req.postOnly;
-  if (req.reduceOnly === true) b.reduceOnly = true;
-  return b;
-}
-
 function parseRetryAfter(h: string | string[] | undefined): number | null {
   const v = Array.isArray(h) ? h[0] : h;
   if (!v) return null;
@@ -246,14 +203,14 @@ export class BackpackRest {
    * Synchronous up to the write when the budget has a free slot (no await before it): a POST/DELETE on an
    * idle lane connection is on the socket when this returns its promise.
    */
-  private async send(method: string, path: string, query: Query | null, body: SignParams | SignParams[] | null, signed: boolean): Promise<RawReply> {
+  private async send(method: HttpMethod, path: string, query: Query | null, body: SignParams | SignParams[] | null, signed: boolean): Promise<RawReply> {
     if (!this.limiter.tryAcquire()) await this.limiter.acquire();
     if (!this.warmed && this.signer) {
       // Open the order connections with the first request (start-up reads), not with the first order.
       this.warmed = true;
       this.lane.warm();
     }
-    const endpoint = `${method} ${path}`;
+    const endpoint = endpointKey(method, path);
     let qs = '';
     const signParams: SignParams = {};
     if (query) {
@@ -413,52 +370,52 @@ export class BackpackRest {
   // ------------------------------------------------------------------ public market data
 
   async status(): Promise<ExchangeStatus> {
-    return decodeStatus(await this.getJson('/api/v1/status', null, false));
+    return decodeStatus(await this.getJson(PATHS.status, null, false));
   }
   /** Exchange time (ms). */
   async time(): Promise<number> {
-    return decodeTime(await this.get('/api/v1/time', null, false));
+    return decodeTime(await this.get(PATHS.time, null, false));
   }
   /** SPOT and PERP markets (other market types are skipped). */
   async markets(): Promise<MarketInfo[]> {
-    const x = await this.getJson('/api/v1/markets', null, false);
+    const x = await this.getJson(PATHS.markets, null, false);
     if (!Array.isArray(x)) throw new CodecError('markets: not an array');
     return this.rows(x.filter(isSupportedMarket), 'markets', decodeMarket);
   }
   async market(symbol: string): Promise<MarketInfo> {
-    return decodeMarket(await this.getJson('/api/v1/market', { symbol }, false));
+    return decodeMarket(await this.getJson(PATHS.market, { symbol }, false));
   }
   async ticker(symbol: string): Promise<Ticker> {
-    return decodeTicker(await this.getJson('/api/v1/ticker', { symbol }, false));
+    return decodeTicker(await this.getJson(PATHS.ticker, { symbol }, false));
   }
   async depth(symbol: string, limit = 1000): Promise<DepthSnapshot> {
-    return decodeDepthSnapshot(await this.getJson('/api/v1/depth', { symbol, limit }, false));
+    return decodeDepthSnapshot(await this.getJson(PATHS.depth, { symbol, limit }, false));
   }
   async trades(symbol: string, limit = 100): Promise<TradeTick[]> {
-    return this.rows(await this.getJson('/api/v1/trades', { symbol, limit }, false), 'trades', (r) => decodeRestTrade(r, symbol));
+    return this.rows(await this.getJson(PATHS.trades, { symbol, limit }, false), 'trades', (r) => decodeRestTrade(r, symbol));
   }
   async markPrices(symbol?: string): Promise<MarkPriceUpdate[]> {
-    return this.rows(await this.getJson('/api/v1/markPrices', { symbol }, false), 'markPrices', decodeMarkPriceRow);
+    return this.rows(await this.getJson(PATHS.markPrices, { symbol }, false), 'markPrices', decodeMarkPriceRow);
   }
 
   // ------------------------------------------------------------------ orders
 
   executeOrder(req: OrderRequest): Promise<Outcome<OrderInfo>> {
-    return this.mutate('POST', '/api/v1/order', orderBody(req), decodeOrder);
+    return this.mutate('POST', PATHS.order, orderBody(req), decodeOrder);
   }
   /** Batch: one outcome for the request; per-order results inside when accepted. */
   executeOrders(reqs: OrderRequest[]): Promise<Outcome<BatchItem[]>> {
-    return this.mutate('POST', '/api/v1/orders', reqs.map(orderBody), (x) => {
+    return this.mutate('POST', PATHS.orders, reqs.map(orderBody), (x) => {
       if (!Array.isArray(x)) throw new CodecError('batch reply: not an array');
       return x.map(decodeBatchItem);
     });
   }
   cancelOrder(symbol: string, id: OrderId): Promise<Outcome<OrderInfo>> {
     const body: SignParams = 'orderId' in id ? { symbol, orderId: id.orderId } : { symbol, clientId: id.clientId };
-    return this.mutate('DELETE', '/api/v1/order', body, decodeOrder);
+    return this.mutate('DELETE', PATHS.order, body, decodeOrder);
   }
   cancelAll(symbol: string): Promise<Outcome<OrderInfo[]>> {
-    return this.mutate('DELETE', '/api/v1/orders', { symbol }, (x) => {
+    return this.mutate('DELETE', PATHS.orders, { symbol }, (x) => {
       if (!Array.isArray(x)) throw new CodecError('cancelAll reply: not an array');
       return x.map(decodeOrder);
     });
@@ -467,34 +424,34 @@ export class BackpackRest {
   async getOrder(symbol: string, id: OrderId): Promise<OrderInfo | null> {
     const q: Query = 'orderId' in id ? { symbol, orderId: id.orderId } : { symbol, clientId: id.clientId };
     try {
-      return decodeOrder(await this.getJson('/api/v1/order', q, true));
+      return decodeOrder(await this.getJson(PATHS.order, q, true));
     } catch (e) {
       if (e instanceof BackpackApiError && (e.status === 404 || e.code === 'RESOURCE_NOT_FOUND' || /not found/i.test(e.message))) return null;
       throw e;
     }
   }
   async openOrders(symbol?: string): Promise<OrderInfo[]> {
-    return this.rows(await this.getJson('/api/v1/orders', { symbol }, true), 'orders', decodeOrder);
+    return this.rows(await this.getJson(PATHS.orders, { symbol }, true), 'orders', decodeOrder);
   }
   /** Terminal and open orders from history (rows carry expiryReason). */
   async orderHistory(q: HistoryQuery = {}): Promise<Array<OrderInfo & { expiryReason: string | null }>> {
     const query: Query = { symbol: q.symbol, orderId: q.orderId, limit: q.limit, offset: q.offset, sortDirection: q.sortDirection };
-    return this.rows(await this.getJson('/wapi/v1/history/orders', query, true), 'orderHistory', decodeOrder);
+    return this.rows(await this.getJson(PATHS.orderHistory, query, true), 'orderHistory', decodeOrder);
   }
 
   // ------------------------------------------------------------------ account
 
   async positions(symbol?: string): Promise<PositionInfo[]> {
-    return this.rows(await this.getJson('/api/v1/position', { symbol }, true), 'positions', decodePosition);
+    return this.rows(await this.getJson(PATHS.position, { symbol }, true), 'positions', decodePosition);
   }
   async capital(): Promise<BalanceInfo[]> {
-    return decodeCapital(await this.getJson('/api/v1/capital', null, true));
+    return decodeCapital(await this.getJson(PATHS.capital, null, true));
   }
   async collateral(): Promise<CollateralInfo> {
-    return decodeCollateral(await this.getJson('/api/v1/capital/collateral', null, true));
+    return decodeCollateral(await this.getJson(PATHS.collateral, null, true));
   }
   async accountFees(): Promise<AccountFees> {
-    return decodeAccountFees(await this.getJson('/api/v1/account', null, true));
+    return decodeAccountFees(await this.getJson(PATHS.account, null, true));
   }
   /** Own fills only (fillType=User). */
   async fills(q: FillQuery = {}): Promise<FillInfo[]> {
@@ -512,7 +469,7 @@ export class BackpackRest {
       fillType: 'User',
       sortDirection: q.sortDirection,
     };
-    return this.getRows('/wapi/v1/history/fills', query, 'fills', decodeFill);
+    return this.getRows(PATHS.fillHistory, query, 'fills', decodeFill);
   }
   async fundingHistory(q: HistoryQuery = {}): Promise<FundingInfo[]> {
     return (await this.fundingPage(q)).rows;
@@ -520,7 +477,7 @@ export class BackpackRest {
   /** fundingHistory() with the reply's paging headers. */
   fundingPage(q: HistoryQuery = {}): Promise<Paged<FundingInfo>> {
     const query: Query = { symbol: q.symbol, limit: q.limit, offset: q.offset, sortDirection: q.sortDirection };
-    return this.getRows('/wapi/v1/history/funding', query, 'funding', decodeFunding);
+    return this.getRows(PATHS.fundingHistory, query, 'funding', decodeFunding);
   }
 }
 

@@ -1,5 +1,5 @@
 // Real request authentication for the paper exchange: the ED25519 signature over the canonical signing
-// string (src/exchange/backpack/signing.ts, the same builder the bot uses) is verified against X-API-Key.
+// string (src/protocol/backpack/signing-string.ts, the same builder the bot uses) is verified against X-API-Key.
 //
 // Error choices (the reference marks the exact codes UNCONFIRMED, §4.3/§8):
 // - a missing X-API-Key / X-Signature / X-Timestamp header -> 401 UNAUTHORIZED "Missing <header> header"
@@ -11,7 +11,8 @@
 // - signature does not verify (bad signature, or signed by another key) -> 400 INVALID_CLIENT_REQUEST
 //   "Invalid signature" (the FAQ pairs this message with INVALID_CLIENT_REQUEST).
 import type { KeyObject } from 'node:crypto';
-import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS, signingString, verifySignature, type SignParams } from '../../exchange/backpack/signing.js';
+import { verifySignature } from '../../protocol/backpack/ed25519.js';
+import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS, signingString, type SignParams } from '../../protocol/backpack/signing-string.js';
 import type { ApiError } from '../engine/validate.js';
 
 export type AuthResult = { ok: true; apiKey: string } | ({ ok: false } & ApiError);

@@ -3,7 +3,9 @@
 // /_sim/... (faults, websocket disconnect) which is deliberately NOT under /api/.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
-import { INSTRUCTIONS, type SignParams } from '../../exchange/backpack/signing.js';
+import { endpointKey, INSTRUCTIONS, PATHS } from '../../protocol/backpack/endpoints.js';
+import { PAGE_HEADERS } from '../../protocol/backpack/paging.js';
+import type { SignParams } from '../../protocol/backpack/signing-string.js';
 import type { SimExchange } from '../exchange.js';
 import { pageHeadersFor } from '../accounts/history.js';
 import { hashString } from '../model/prng.js';
@@ -37,11 +39,11 @@ function paged(json: unknown, total: number, limit: number, offset: number): Rep
     status: 200,
     json,
     headers: {
-      'X-TOTAL': String(p.total),
-      'X-PAGE-SIZE': String(p.pageSize),
-      'X-PAGE-COUNT': String(p.pageCount),
-      'X-CURRENT-PAGE': String(p.currentPage),
-      'Access-Control-Expose-Headers': 'X-PAGE-COUNT, X-CURRENT-PAGE, X-PAGE-SIZE, X-TOTAL',
+      [PAGE_HEADERS.total]: String(p.total),
+      [PAGE_HEADERS.pageSize]: String(p.pageSize),
+      [PAGE_HEADERS.pageCount]: String(p.pageCount),
+      [PAGE_HEADERS.currentPage]: String(p.currentPage),
+      'Access-Control-Expose-Headers': [PAGE_HEADERS.pageCount, PAGE_HEADERS.currentPage, PAGE_HEADERS.pageSize, PAGE_HEADERS.total].join(', '),
     },
   };
 }
@@ -77,10 +79,10 @@ function symbolOr400(ex: SimExchange, q: URLSearchParams): string | Reply {
 type Handler = (ctx: RestContext, q: URLSearchParams, body: unknown, apiKey: string) => Reply | Promise<Reply>;
 
 const PUBLIC: Record<string, Handler> = {
-  'GET /api/v1/status': () => ok({ status: 'Ok', message: null }),
-  'GET /api/v1/ping': () => text(200, 'pong'),
-  'GET /api/v1/time': (ctx) => text(200, String(Math.floor(ctx.ex.clock.now()))),
-  'GET /api/v1/assets': (ctx) => {
+  [endpointKey('GET', PATHS.status)]: () => ok({ status: 'Ok', message: null }),
+  [endpointKey('GET', PATHS.ping)]: () => text(200, 'pong'),
+  [endpointKey('GET', PATHS.time)]: (ctx) => text(200, String(Math.floor(ctx.ex.clock.now()))),
+  [endpointKey('GET', PATHS.assets)]: (ctx) => {
     const assets = new Set<string>();
     for (const m of ctx.ex.markets.values()) {
       assets.add(m.spec.baseSymbol);
@@ -91,20 +93,20 @@ const PUBLIC: Record<string, Handler> = {
       tokens: [{ blockchain: 'Solana', contractAddress: null, depositEnabled: true, minimumDeposit: '0', withdrawEnabled: true, minimumWithdrawal: '0', maximumWithdrawal: null, withdrawalFee: '0' }],
     })));
   },
-  'GET /api/v1/markets': (ctx, q) => {
+  [endpointKey('GET', PATHS.markets)]: (ctx, q) => {
     const types = q.getAll('marketType');
     return ok([...ctx.ex.markets.values()].filter((m) => types.length === 0 || types.includes(m.spec.marketType)).map(marketWire));
   },
-  'GET /api/v1/market': (ctx, q) => {
+  [endpointKey('GET', PATHS.market)]: (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     return isReply(s) ? s : ok(marketWire(ctx.ex.market(s)!));
   },
-  'GET /api/v1/ticker': (ctx, q) => {
+  [endpointKey('GET', PATHS.ticker)]: (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     return isReply(s) ? s : ok(ctx.ex.ticker(s));
   },
-  'GET /api/v1/tickers': (ctx) => ok([...ctx.ex.markets.keys()].map((s) => ctx.ex.ticker(s))),
-  'GET /api/v1/depth': (ctx, q) => {
+  [endpointKey('GET', PATHS.tickers)]: (ctx) => ok([...ctx.ex.markets.keys()].map((s) => ctx.ex.ticker(s))),
+  [endpointKey('GET', PATHS.depth)]: (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     if (isReply(s)) return s;
     const l = q.get('limit');
@@ -113,14 +115,14 @@ const PUBLIC: Record<string, Handler> = {
     }
     return ok(ctx.ex.depth(s, l === null ? 100_000 : Number(l)));
   },
-  'GET /api/v1/trades': (ctx, q) => {
+  [endpointKey('GET', PATHS.trades)]: (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     if (isReply(s)) return s;
     const limit = intParam(q, 'limit', 100, 1000);
     if (isReply(limit)) return limit;
     return ok(ctx.ex.market(s)!.recentTrades(limit).map(tradeRest));
   },
-  'GET /api/v1/trades/history': (ctx, q) => {
+  [endpointKey('GET', PATHS.tradesHistory)]: (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     if (isReply(s)) return s;
     const limit = intParam(q, 'limit', 100, 1000);
@@ -129,7 +131,7 @@ const PUBLIC: Record<string, Handler> = {
     if (isReply(offset)) return offset;
     return ok(ctx.ex.market(s)!.recentTrades(limit, offset).map(tradeRest));
   },
-  'GET /api/v1/klines': (ctx, q) => {
+  [endpointKey('GET', PATHS.klines)]: (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     if (isReply(s)) return s;
     const iv = q.get('interval') ?? '';
@@ -162,7 +164,7 @@ const PUBLIC: Record<string, Handler> = {
       volume: m.qty(r.volume), quoteVolume: m.notionalDec(r.quoteVolume).toString(), trades: String(r.trades),
     })));
   },
-  'GET /api/v1/markPrices': (ctx, q) => {
+  [endpointKey('GET', PATHS.markPrices)]: (ctx, q) => {
     const s = q.get('symbol');
     if (s && !ctx.ex.market(s)) return apiErr(400, 'INVALID_CLIENT_REQUEST', 'Symbol not found');
     const mt = q.get('marketType');
@@ -176,7 +178,7 @@ const PUBLIC: Record<string, Handler> = {
       return row;
     }));
   },
-  'GET /api/v1/fundingRates': (ctx, q) => {
+  [endpointKey('GET', PATHS.fundingRates)]: (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     if (isReply(s)) return s;
     const limit = intParam(q, 'limit', 100, 10000);
@@ -185,7 +187,7 @@ const PUBLIC: Record<string, Handler> = {
     if (isReply(offset)) return offset;
     return ok(ctx.ex.fundingRates(s, limit, offset));
   },
-  'GET /api/v1/openInterest': (ctx, q) => {
+  [endpointKey('GET', PATHS.openInterest)]: (ctx, q) => {
     const s = q.get('symbol');
     const ms = [...ctx.ex.markets.values()].filter((m) => m.isPerp && (!s || m.symbol === s));
     return ok(ms.map((m) => ({ symbol: m.symbol, openInterest: ctx.ex.openInterest(m.symbol), timestamp: Math.floor(ctx.ex.clock.now()) })));
@@ -209,8 +211,8 @@ async function placeOne(ctx: RestContext, key: string, body: Record<string, unkn
 }
 
 const PRIVATE: Record<string, Handler> = {
-  'POST /api/v1/order': (ctx, _q, body, key) => placeOne(ctx, key, obj(body)),
-  'POST /api/v1/orders': async (ctx, _q, body, key) => {
+  [endpointKey('POST', PATHS.order)]: (ctx, _q, body, key) => placeOne(ctx, key, obj(body)),
+  [endpointKey('POST', PATHS.orders)]: async (ctx, _q, body, key) => {
     if (!Array.isArray(body)) return text(400, 'Json deserialize error: expected a JSON array of orders');
     if (body.length > 50) return apiErr(400, 'INVALID_CLIENT_REQUEST', 'Too many orders in batch (max 50)');
     const out: unknown[] = [];
@@ -221,33 +223,33 @@ const PRIVATE: Record<string, Handler> = {
     }
     return ok(out);
   },
-  'DELETE /api/v1/order': (ctx, _q, body, key) => {
+  [endpointKey('DELETE', PATHS.order)]: (ctx, _q, body, key) => {
     const b = obj(body);
     const r = ctx.ex.cancelOrder(key, b['symbol'], { orderId: b['orderId'], clientId: b['clientId'] });
     return r.ok ? ok(orderWire(r.value)) : apiErr(r.status, r.code, r.message);
   },
-  'DELETE /api/v1/orders': (ctx, _q, body, key) => {
+  [endpointKey('DELETE', PATHS.orders)]: (ctx, _q, body, key) => {
     const r = ctx.ex.cancelAll(key, obj(body)['symbol']);
     return r.ok ? ok(r.value.map(orderWire)) : apiErr(r.status, r.code, r.message);
   },
-  'GET /api/v1/order': (ctx, q, _b, key) => {
+  [endpointKey('GET', PATHS.order)]: (ctx, q, _b, key) => {
     const r = ctx.ex.getOrder(key, q.get('symbol'), { orderId: q.get('orderId'), clientId: q.get('clientId') });
     return r.ok ? ok(orderWire(r.value)) : apiErr(r.status, r.code, r.message);
   },
-  'GET /api/v1/orders': (ctx, q, _b, key) => {
+  [endpointKey('GET', PATHS.orders)]: (ctx, q, _b, key) => {
     const s = q.get('symbol') ?? undefined;
     const mt = q.get('marketType');
     return ok(ctx.ex.openOrders(key, s).filter((o) => !mt || ctx.ex.market(o.symbol)?.spec.marketType === mt).map(orderWire));
   },
-  'GET /api/v1/account': (ctx, _q, _b, key) => ok(ctx.ex.accountInfo(key)),
-  'GET /api/v1/capital': (ctx, _q, _b, key) => ok(ctx.ex.balances(key)),
-  'GET /api/v1/capital/collateral': (ctx, _q, _b, key) => ok(ctx.ex.collateral(key)),
-  'GET /api/v1/position': (ctx, q, _b, key) => {
+  [endpointKey('GET', PATHS.account)]: (ctx, _q, _b, key) => ok(ctx.ex.accountInfo(key)),
+  [endpointKey('GET', PATHS.capital)]: (ctx, _q, _b, key) => ok(ctx.ex.balances(key)),
+  [endpointKey('GET', PATHS.collateral)]: (ctx, _q, _b, key) => ok(ctx.ex.collateral(key)),
+  [endpointKey('GET', PATHS.position)]: (ctx, q, _b, key) => {
     const mt = q.get('marketType');
     if (mt && mt !== 'PERP') return ok([]);
     return ok(ctx.ex.positions(key, q.get('symbol') ?? undefined).map((p) => positionWire(p, userId(key))));
   },
-  'GET /wapi/v1/history/fills': (ctx, q, _b, key) => {
+  [endpointKey('GET', PATHS.fillHistory)]: (ctx, q, _b, key) => {
     const fillType = q.get('fillType');
     if (fillType && fillType !== 'User') return ok([]); // the sim has no liquidations/ADL/conversions
     const limit = intParam(q, 'limit', 100, 1000);
@@ -267,7 +269,7 @@ const PRIVATE: Record<string, Handler> = {
     });
     return paged(page.rows.map(fillWire), page.total, limit as number, offset as number);
   },
-  'GET /wapi/v1/history/orders': (ctx, q, _b, key) => {
+  [endpointKey('GET', PATHS.orderHistory)]: (ctx, q, _b, key) => {
     const limit = intParam(q, 'limit', 100, 1000);
     const offset = intParam(q, 'offset', 0);
     if (isReply(limit)) return limit;
@@ -281,7 +283,7 @@ const PRIVATE: Record<string, Handler> = {
     });
     return paged(all.slice(offset, offset + limit).map(orderHistoryWire), all.length, limit, offset);
   },
-  'GET /wapi/v1/history/funding': (ctx, q, _b, key) => {
+  [endpointKey('GET', PATHS.fundingHistory)]: (ctx, q, _b, key) => {
     const limit = intParam(q, 'limit', 100, 1000);
     const offset = intParam(q, 'offset', 0);
     if (isReply(limit)) return limit;
@@ -388,7 +390,7 @@ async function handle(ctx: RestContext, req: IncomingMessage, res: ServerRespons
     send(res, admin(ctx, method, path, body) ?? text(404, 'Not Found'));
     return;
   }
-  const route = `${method} ${path}`;
+  const route = `${method} ${path}`; // endpointKey's shape, for any method a client sends
   const pub = PUBLIC[route];
   const priv = PRIVATE[route];
   if (!pub && !priv) {
