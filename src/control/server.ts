@@ -17,6 +17,7 @@ import {
   type Snapshot,
 } from './protocol.js';
 import { ensurePrivateDir } from '../runtime/home.js';
+import { NdjsonLineReader } from './ndjson.js';
 
 export type CommandResult = { ok: true; message: string; data?: unknown } | { ok: false; error: string };
 
@@ -79,11 +80,8 @@ export class ControlSocketError extends Error {
 
 interface Client {
   sock: Socket;
-  /** Bytes of the line being read (kept under MAX_LINE_BYTES). */
-  chunks: Buffer[];
-  chunkBytes: number;
-  /** Inside an oversized line: drop bytes until the next newline. */
-  discarding: boolean;
+  /** Frames the client's bytes into lines (each kept under MAX_LINE_BYTES). */
+  reader: NdjsonLineReader;
   consecutiveErrors: number;
   inFlight: number;
   seq: number;
@@ -235,7 +233,19 @@ export class ControlServer {
       sock.destroy();
       return;
     }
-    const c: Client = { sock, chunks: [], chunkBytes: 0, discarding: false, consecutiveErrors: 0, inFlight: 0, seq: 0, sent: new Map(), closed: false };
+    const c: Client = {
+      sock,
+      reader: new NdjsonLineReader({
+        maxLineBytes: MAX_LINE_BYTES,
+        onLine: (line) => this.onLine(c, line),
+        onOversized: () => this.badLine(c, null, `line exceeds ${MAX_LINE_BYTES} bytes`),
+      }),
+      consecutiveErrors: 0,
+      inFlight: 0,
+      seq: 0,
+      sent: new Map(),
+      closed: false,
+    };
     sock.on('error', () => this.drop(c));
     sock.on('close', () => this.drop(c));
     if (this.clients.size >= this.limits.maxClients) {
@@ -245,7 +255,7 @@ export class ControlServer {
     }
     this.clients.add(c);
     this.counters.connections++;
-    sock.on('data', (chunk: Buffer) => this.onData(c, chunk));
+    sock.on('data', (chunk: Buffer) => c.reader.push(chunk));
     this.send(c, { type: 'hello', protocol: PROTOCOL_VERSION, coreVersion: this.opts.coreVersion, pid: process.pid });
     this.sendFullSnapshot(c);
   }
@@ -253,44 +263,12 @@ export class ControlServer {
   private drop(c: Client): void {
     if (c.closed) return;
     c.closed = true;
+    c.reader.stop();
     this.clients.delete(c);
     c.sock.destroy();
   }
 
-  private onData(c: Client, chunk: Buffer): void {
-    let start = 0;
-    while (start < chunk.length && !c.closed) {
-      const nl = chunk.indexOf(0x0a, start);
-      const end = nl === -1 ? chunk.length : nl;
-      const piece = chunk.subarray(start, end);
-      if (!c.discarding) {
-        if (c.chunkBytes + piece.length > MAX_LINE_BYTES) {
-          // Stop buffering now; the rest of this line is thrown away as it arrives.
-          c.chunks = [];
-          c.chunkBytes = 0;
-          c.discarding = true;
-          this.badLine(c, null, `line exceeds ${MAX_LINE_BYTES} bytes`);
-        } else if (piece.length > 0) {
-          c.chunks.push(piece);
-          c.chunkBytes += piece.length;
-        }
-      }
-      if (nl === -1) break;
-      if (c.discarding) {
-        c.discarding = false;
-      } else {
-        const line = Buffer.concat(c.chunks, c.chunkBytes).toString('utf8');
-        c.chunks = [];
-        c.chunkBytes = 0;
-        this.onLine(c, line);
-      }
-      start = nl + 1;
-    }
-  }
-
-  private onLine(c: Client, rawLine: string): void {
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-    if (line.trim() === '') return;
+  private onLine(c: Client, line: string): void {
     const parsed = parseCommand(line);
     if (!parsed.ok) {
       this.badLine(c, parsed.id, parsed.error);
@@ -337,6 +315,7 @@ export class ControlServer {
       this.send(c, { type: 'bye', reason: `too many invalid messages (${c.consecutiveErrors} in a row)` });
       c.sock.end();
       c.closed = true;
+      c.reader.stop();
       this.clients.delete(c);
       setTimeout(() => c.sock.destroy(), 200).unref();
     }
