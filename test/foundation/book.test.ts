@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LevelBook, SyncedBook } from '../../src/exchange/backpack/book.js';
-import type { DepthDelta, DepthSnapshot } from '../../src/exchange/backpack/codec.js';
+import type { DepthSnapshot } from '../../src/exchange/backpack/codec/rest-rows.js';
+import type { DepthDelta } from '../../src/exchange/backpack/codec/stream-frames.js';
 import type { WireLevel } from '../../src/protocol/backpack/wire-types.js';
 import { D } from '../../src/util/decimal.js';
 

@@ -20,15 +20,15 @@ import type {
   PositionInfo,
 } from '../types.js';
 import { SyncedBook } from './book.js';
+import { CodecError } from './codec/fields.js';
 import {
-  CodecError,
   IGNORED_ORDER_EVENTS,
   decodeDepthDelta,
   decodeMarkPriceEvent,
   decodeOrderUpdate,
   decodePositionUpdate,
   decodeTrade,
-} from './codec.js';
+} from './codec/stream-frames.js';
 import { BackpackApiError, BackpackRest } from './rest.js';
 import type { OrderId } from '../../protocol/backpack/requests.js';
 import { Signer, type KeyPair } from './signing.js';

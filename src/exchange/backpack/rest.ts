@@ -31,8 +31,8 @@ import { orderBody, type FillQuery, type HistoryQuery, type OrderId } from '../.
 import type { SignParams } from '../../protocol/backpack/signing-string.js';
 import { RateLimiter, RestStats } from './ratelimit.js';
 import { ClockSync, isTimestampError } from './clock-sync.js';
+import { CodecError, decodeRows } from './codec/fields.js';
 import {
-  CodecError,
   decodeAccountFees,
   decodeBatchItem,
   decodeCapital,
@@ -45,7 +45,6 @@ import {
   decodeOrder,
   decodePosition,
   decodeRestTrade,
-  decodeRows,
   decodeStatus,
   decodeTicker,
   decodeTime,
@@ -53,9 +52,9 @@ import {
   type BatchItem,
   type DepthSnapshot,
   type ExchangeStatus,
-  type MarkPriceUpdate,
   type Ticker,
-} from './codec.js';
+} from './codec/rest-rows.js';
+import type { MarkPriceUpdate } from './codec/stream-frames.js';
 
 /** The exchange answered with an error status (body `{code,message}` when it sent one). */
 export class BackpackApiError extends Error {
