@@ -29,7 +29,8 @@ import {
   decodePositionUpdate,
   decodeTrade,
 } from './codec/stream-frames.js';
-import { BackpackApiError, BackpackRest } from './rest.js';
+import { BackpackRest } from './rest.js';
+import { BackpackApiError } from './rest-errors.js';
 import type { OrderId } from '../../protocol/backpack/requests.js';
 import { Signer, type KeyPair } from './signing.js';
 import { BackpackWs } from './ws.js';
