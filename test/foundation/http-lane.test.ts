@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { HttpLane, LANE_SENT_CHANNEL, LaneError } from '../../src/exchange/backpack/http-lane.js';
+import { HttpLane } from '../../src/exchange/backpack/http-lane.js';
+import { LANE_SENT_CHANNEL } from '../../src/exchange/backpack/lane-connection.js';
+import { LaneError } from '../../src/exchange/backpack/lane-error.js';
 
 interface RawServer {
   url: string;

@@ -6,7 +6,8 @@
 // exactly the values sent (decimals travel as JSON strings). GETs are retried; a state-changing request
 // is sent once and classified into an Outcome (rest-errors.ts says what each failure means).
 import { Pool } from 'undici';
-import { HttpLane, LaneError } from './http-lane.js';
+import { HttpLane } from './http-lane.js';
+import { LaneError } from './lane-error.js';
 import { SystemClock, type Clock, type TimerHandle } from '../../util/clock.js';
 import type { Settings } from '../../config/settings.js';
 import type { Outcome, PageHeaders, Paged } from '../types.js';
