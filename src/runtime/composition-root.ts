@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
-import { ControlServer, defaultSocketPath } from '../control/server.js';
+import { ControlServer } from '../control/server.js';
+import { defaultSocketPath } from '../control/socket-file.js';
 import { MIN_PUSH_INTERVAL_MS } from '../control/protocol.js';
 import { Engine } from '../core/engine.js';
 import { BackpackAdapter } from '../exchange/backpack/adapter.js';

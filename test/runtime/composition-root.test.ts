@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCore } from '../../src/runtime/composition-root.js';
 import { ControlClient } from '../../src/control/client.js';
-import { CoreAlreadyRunningError } from '../../src/control/server.js';
+import { CoreAlreadyRunningError } from '../../src/control/socket-file.js';
 import { loadOrCreatePaperKeys } from '../../src/runtime/paper-keys.js';
 import type { ServerMessage, Snapshot } from '../../src/control/protocol.js';
 import { tempDir } from '../control/fixtures.js';
