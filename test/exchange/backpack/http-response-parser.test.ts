@@ -1,6 +1,6 @@
 // The order lane's pure HTTP/1.1 response parser (src/exchange/backpack/http-response-parser.ts), bytes in,
 // replies out, no sockets: framing, heads, keep-alive and the errors that must never become a guessed body.
-// (test/foundation/http-lane.test.ts covers the same parser through real connections.)
+// (test/exchange/backpack/http-lane.test.ts covers the same parser through real connections.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ResponseParser, type ResponseHead } from '../../../src/exchange/backpack/http-response-parser.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CodecError, decodeRows } from '../../src/exchange/backpack/codec/fields.js';
+import { CodecError, decodeRows } from '../../../src/exchange/backpack/codec/fields.js';
 import {
   decodeAccountFees,
   decodeCapital,
@@ -13,15 +13,15 @@ import {
   decodeOrder,
   decodePosition,
   decodeTime,
-} from '../../src/exchange/backpack/codec/rest-rows.js';
+} from '../../../src/exchange/backpack/codec/rest-rows.js';
 import {
   decodeDepthDelta,
   decodeMarkPriceEvent,
   decodeOrderUpdate,
   decodePositionUpdate,
   decodeTrade,
-} from '../../src/exchange/backpack/codec/stream-frames.js';
-import { EXAMPLE_MARKET } from './helpers/fake-exchange.js';
+} from '../../../src/exchange/backpack/codec/stream-frames.js';
+import { EXAMPLE_MARKET } from '../../foundation/helpers/fake-exchange.js';
 
 const isCodec = (e: unknown) => e instanceof CodecError;
 
