@@ -1,14 +1,14 @@
 // The transport under the Backpack REST client: reads over a keep-alive undici Pool, orders and cancels
 // over a dedicated warm lane (http-lane.ts) that writes the request bytes before send() returns when a
 // connection is free, so an order triggered by a market-data frame is on the wire within that frame's
-// handling. Every request passes the client-side rate budget, has a timeout (on the injected Clock), and
-// is counted per endpoint. Signed requests carry the exchange-corrected timestamp and are signed over
+// handling. Every request passes the client-side rate budget, has a wall-clock timeout, and is counted
+// per endpoint; back-off and Retry-After dates use the injected Clock. Signed requests carry the exchange-corrected timestamp and are signed over
 // exactly the values sent (decimals travel as JSON strings). GETs are retried; a state-changing request
 // is sent once and classified into an Outcome (rest-errors.ts says what each failure means).
 import { Pool } from 'undici';
 import { HttpLane } from './http-lane.js';
 import { LaneError } from './lane-error.js';
-import { SystemClock, type Clock, type TimerHandle } from '../../util/clock.js';
+import { SystemClock, type Clock } from '../../util/clock.js';
 import type { Settings } from '../../config/settings.js';
 import type { Outcome, PageHeaders, Paged } from '../types.js';
 import { Signer, type KeyPair } from './signing.js';
@@ -142,7 +142,7 @@ export class RestTransport {
       Object.assign(headers, this.signer.headers(instruction, body ?? signParams, this.clockSync.now(), this.settings.recvWindowMs));
     }
     const t0 = performance.now();
-    let timeout: TimerHandle | undefined;
+    let timeout: NodeJS.Timeout | undefined;
     let timedOut = false;
     try {
       let status: number;
@@ -151,7 +151,9 @@ export class RestTransport {
       let page: PageHeaders | null = null;
       if (method === 'GET') {
         const ac = new AbortController();
-        timeout = this.clock.setTimeout(() => {
+        // A transport timer on the real clock, like the order lane's and undici's: requestTimeoutMs is wall
+        // time whatever the injected Clock runs at (a scaled test clock must not shorten it).
+        timeout = setTimeout(() => {
           timedOut = true;
           ac.abort();
         }, this.settings.requestTimeoutMs);
@@ -187,7 +189,7 @@ export class RestTransport {
       const code = e instanceof LaneError ? `${e.code} (${e.message})` : ((e as { code?: string }).code ?? (e as Error).name);
       throw new TransportError('connection', `${endpoint} failed: ${code}`);
     } finally {
-      if (timeout) this.clock.clear(timeout);
+      if (timeout) clearTimeout(timeout);
     }
   }
 
