@@ -24,7 +24,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BackpackAdapter } from '../src/exchange/backpack/adapter.js';
 import { Engine } from '../src/core/engine.js';
-import { LANE_SENT_CHANNEL } from '../src/exchange/backpack/http-lane.js';
+import { LANE_SENT_CHANNEL } from '../src/exchange/backpack/lane-connection.js';
 import { generateKeyPair, loadKeyPair } from '../src/exchange/backpack/signing.js';
 import { resolveSettings } from '../src/config/settings.js';
 import { ScaledClock } from '../src/util/clock.js';

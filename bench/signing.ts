@@ -1,7 +1,8 @@
 // Signing latency: the node:crypto fast path (used for every request) vs tweetnacl (kept for key
 // derivation and as the reference). Realistic order-execute strings with a fresh timestamp each time.
 import nacl from 'tweetnacl';
-import { loadKeyPair, Signer, signWithTweetnacl, signingString } from '../src/exchange/backpack/signing.js';
+import { loadKeyPair, Signer, signWithTweetnacl } from '../src/exchange/backpack/signing.js';
+import { signingString } from '../src/protocol/backpack/signing-string.js';
 
 const SECRET = '4odxgSUxFrC/zsKWZF4OQwYAgnNu9hnWH3NxWfLAPz4=';
 

@@ -1,10 +1,12 @@
 // The UI's only connection to the core: a Unix-socket client speaking the control protocol
-// (newline-delimited JSON). It frames lines, checks the protocol version in `hello`, matches each
-// command to its single `reply` by id (with a timeout), and reconnects forever with capped backoff.
+// (newline-delimited JSON, framed by the core's shared reader src/control/ndjson.ts). It checks the
+// protocol version in `hello`, matches each command to its single `reply` by id (with a timeout), and
+// reconnects forever with capped backoff.
 // It never throws at its caller: `send` always resolves with a reply (an error reply when offline or
 // timed out), and connection trouble becomes a state the Banner explains (missing / denied / ...).
 import net from 'node:net';
 import { EventEmitter } from 'node:events';
+import { NdjsonLineReader } from '../src/control/ndjson.js';
 import { buildCommand, PROTOCOL_VERSION, encode } from '../src/control/protocol.js';
 import type { CommandArgs, ServerMessage } from '../src/control/protocol.js';
 
@@ -76,7 +78,6 @@ export function describeError(err: NodeJS.ErrnoException, path: string, everConn
 export class CoreClient extends EventEmitter<CoreClientEvents> {
   private readonly opts: Required<CoreClientOptions>;
   private sock: net.Socket | null = null;
-  private buf = '';
   private nextId = 1;
   private readonly pending = new Map<string, Pending>();
   private retryTimer: NodeJS.Timeout | null = null;
@@ -140,10 +141,22 @@ export class CoreClient extends EventEmitter<CoreClientEvents> {
     if (this.stopped) return;
     const sock = net.createConnection({ path: this.opts.socketPath });
     this.sock = sock;
-    this.buf = '';
-    sock.setEncoding('utf8');
+    // One reader per connection: nothing of a dropped connection's partial line reaches the next one.
+    const reader: NdjsonLineReader = new NdjsonLineReader({
+      maxLineBytes: this.opts.maxLineBytes,
+      onLine: (line) => {
+        this.onLine(sock, line);
+        if (this.sock !== sock) reader.stop();
+      },
+      onOversized: () => {
+        reader.stop();
+        this.malformed++;
+        this.setInfo({ detail: 'oversized line from the core' });
+        sock.destroy();
+      },
+    });
     // The connection only counts once the core said a compatible hello; until then we keep the old state.
-    sock.on('data', (chunk: string) => this.onData(sock, chunk));
+    sock.on('data', (chunk: Buffer) => reader.push(chunk));
     sock.on('error', (err: NodeJS.ErrnoException) => {
       if (this.sock !== sock) return;
       const d = describeError(err, this.opts.socketPath, this.everConnected);
@@ -168,22 +181,6 @@ export class CoreClient extends EventEmitter<CoreClientEvents> {
       this.retryTimer = null;
       this.connect();
     }, delay);
-  }
-
-  private onData(sock: net.Socket, chunk: string): void {
-    this.buf += chunk;
-    let nl: number;
-    while ((nl = this.buf.indexOf('\n')) >= 0) {
-      const line = this.buf.slice(0, nl);
-      this.buf = this.buf.slice(nl + 1);
-      if (line.trim() !== '') this.onLine(sock, line);
-      if (this.sock !== sock) return;
-    }
-    if (this.buf.length > this.opts.maxLineBytes) {
-      this.malformed++;
-      this.setInfo({ detail: 'oversized line from the core' });
-      sock.destroy();
-    }
   }
 
   private onLine(sock: net.Socket, line: string): void {

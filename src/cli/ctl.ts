@@ -3,7 +3,7 @@
 // Exit codes: 0 ok, 1 the core answered with an error, 2 usage error, 3 core not reachable.
 import { ControlClient, ControlConnectError } from '../control/client.js';
 import type { CommandArgs, CommandName } from '../control/protocol.js';
-import { defaultSocketPath } from '../control/server.js';
+import { defaultSocketPath } from '../control/socket-file.js';
 import { tierhunterHome } from '../runtime/home.js';
 
 const USAGE = `usage: tierhunter ctl <command> [SYMBOL] [--socket PATH]

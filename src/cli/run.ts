@@ -5,10 +5,10 @@
 // TIERHUNTER_FLATTEN_ON_STOP closes the positions first).
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoreAlreadyRunningError, ControlSocketError } from '../control/server.js';
+import { CoreAlreadyRunningError, ControlSocketError } from '../control/socket-file.js';
 import { ensurePrivateDir, tierhunterHome } from '../runtime/home.js';
 import { DEFAULT_SHUTDOWN_DEADLINE_MS, FLATTEN_STOP_DEADLINE_MS, installShutdownHandlers, signalReady } from '../runtime/pm2.js';
-import { startCore, type RunningCore } from '../runtime/wiring.js';
+import { startCore, type RunningCore } from '../runtime/composition-root.js';
 
 const USAGE = `usage: tierhunter run [--tui]
 

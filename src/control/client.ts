@@ -1,7 +1,8 @@
 // A small NDJSON client of the control socket, used by `tierhunter ctl` and by tests. It turns the
 // usual failures into sentences an operator can act on, and matches replies to requests by id.
 import { createConnection, type Socket } from 'node:net';
-import { applyMessage, buildCommand, type CommandArgs, type CommandName, type ServerMessage, type Snapshot } from './protocol.js';
+import { NdjsonLineReader } from './ndjson.js';
+import { applyMessage, buildCommand, encode, type CommandArgs, type CommandName, type ServerMessage, type Snapshot } from './protocol.js';
 
 export type Reply = Extract<ServerMessage, { type: 'reply' }>;
 export type Hello = Extract<ServerMessage, { type: 'hello' }>;
@@ -45,8 +46,18 @@ export class ControlClient {
   hello: Hello | null = null;
   /** Every message received, in order (tests read it; bounded). */
   readonly messages: ServerMessage[] = [];
+  /** Server lines that were not JSON objects (skipped). */
+  malformed = 0;
   private readonly sock: Socket;
-  private buf = '';
+  private readonly reader = new NdjsonLineReader({
+    maxLineBytes: MAX_SERVER_LINE_BYTES,
+    onLine: (line) => this.onLine(line),
+    onOversized: () => {
+      this.reader.stop();
+      this.finish('server line too long');
+      this.sock.destroy();
+    },
+  });
   private nextId = 1;
   private readonly pending = new Map<string, { resolve: (r: Reply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   private readonly listeners = new Set<(m: ServerMessage) => void>();
@@ -81,7 +92,7 @@ export class ControlClient {
         if (!settled) fail('CLOSED');
         else client.finish(client.endReason);
       });
-      sock.on('data', (chunk: Buffer) => client.onData(chunk));
+      sock.on('data', (chunk: Buffer) => client.reader.push(chunk));
       client.onMessage((m) => {
         if (m.type === 'hello' && !settled) {
           settled = true;
@@ -131,7 +142,7 @@ export class ControlClient {
         reject(new ControlConnectError('TIMEOUT', `the core did not reply to "${name}" within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
-      this.sock.write(JSON.stringify(cmd) + '\n');
+      this.sock.write(encode(cmd));
     });
   }
 
@@ -148,29 +159,18 @@ export class ControlClient {
     this.sock.destroy();
   }
 
-  private onData(chunk: Buffer): void {
-    this.buf += chunk.toString('utf8');
-    let nl: number;
-    while ((nl = this.buf.indexOf('\n')) !== -1) {
-      const line = this.buf.slice(0, nl);
-      this.buf = this.buf.slice(nl + 1);
-      if (line.trim()) this.onLine(line);
-    }
-    if (this.buf.length > MAX_SERVER_LINE_BYTES) {
-      this.buf = '';
-      this.finish('server line too long');
-      this.sock.destroy();
-    }
-  }
-
   private onLine(line: string): void {
     let m: ServerMessage;
     try {
       m = JSON.parse(line) as ServerMessage;
     } catch {
-      return; // a client ignores what it cannot read
+      this.malformed++; // a client skips what it cannot read
+      return;
     }
-    if (typeof m !== 'object' || m === null) return;
+    if (typeof m !== 'object' || m === null) {
+      this.malformed++;
+      return;
+    }
     if (this.messages.length < 10000) this.messages.push(m);
     if (m.type === 'hello') this.hello = m;
     if (m.type === 'bye') this.endReason = `core said bye: ${m.reason}`;

@@ -1,6 +1,6 @@
 // The control protocol between the headless core and its clients (the Ink TUI, `tierhunter ctl`).
-// Newline-delimited JSON over a Unix socket. This module is the ONLY thing the UI imports from the core:
-// it holds types and pure helpers, no I/O. Decimals travel as strings, times as epoch milliseconds.
+// Newline-delimited JSON over a Unix socket (framed by ./ndjson.ts). This module and ndjson.ts are the
+// ONLY things the UI imports from the core: types and pure helpers, no I/O. Decimals travel as strings, times as epoch milliseconds.
 
 export const PROTOCOL_VERSION = 1;
 /** A line longer than this is rejected with an error reply (and the connection is kept). */

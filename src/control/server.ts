@@ -3,9 +3,7 @@
 // coalesced `patch`es; every command gets exactly one `reply`. Nothing a client sends can hurt trading
 // or other clients: lines are size-capped while being read, bad lines get an error reply, a client that
 // only sends garbage is disconnected, and a slow reader is dropped instead of buffering without bound.
-import { lstatSync, chmodSync, unlinkSync, statSync } from 'node:fs';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { dirname, join } from 'node:path';
+import { createServer, type Server, type Socket } from 'node:net';
 import {
   encode,
   MAX_LINE_BYTES,
@@ -16,7 +14,8 @@ import {
   type ServerMessage,
   type Snapshot,
 } from './protocol.js';
-import { ensurePrivateDir } from '../runtime/home.js';
+import { bindPrivateSocket, prepareSocketPath, removeOwnSocketFile } from './socket-file.js';
+import { NdjsonLineReader } from './ndjson.js';
 
 export type CommandResult = { ok: true; message: string; data?: unknown } | { ok: false; error: string };
 
@@ -52,61 +51,16 @@ const DEFAULT_LIMITS: ControlLimits = {
   maxInFlight: 16,
 };
 
-/** Longest path a sockaddr_un holds on Linux (108 with the NUL; macOS has 104). */
-const MAX_SOCKET_PATH_BYTES = 103;
-
-export function defaultSocketPath(home: string): string {
-  return join(home, 'run', 'core.sock');
-}
-
-/** Another core owns the socket. Exit code 2, like a configuration error. */
-export class CoreAlreadyRunningError extends Error {
-  readonly exitCode = 2;
-  constructor(readonly socketPath: string) {
-    super(`another Tier Hunter core is already running (its control socket ${socketPath} accepts connections); stop it first, or use a different TIERHUNTER_HOME`);
-    this.name = 'CoreAlreadyRunningError';
-  }
-}
-
-/** The socket path is unusable (too long, not a socket). Exit code 2. */
-export class ControlSocketError extends Error {
-  readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'ControlSocketError';
-  }
-}
-
 interface Client {
   sock: Socket;
-  /** Bytes of the line being read (kept under MAX_LINE_BYTES). */
-  chunks: Buffer[];
-  chunkBytes: number;
-  /** Inside an oversized line: drop bytes until the next newline. */
-  discarding: boolean;
+  /** Frames the client's bytes into lines (each kept under MAX_LINE_BYTES). */
+  reader: NdjsonLineReader;
   consecutiveErrors: number;
   inFlight: number;
   seq: number;
   /** JSON of each top-level snapshot key as last sent to this client. */
   sent: Map<string, string>;
   closed: boolean;
-}
-
-/** Probe an existing socket file: true when something accepts connections on it. */
-function probeLive(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createConnection({ path });
-    const done = (live: boolean) => {
-      s.removeAllListeners();
-      s.on('error', () => undefined);
-      s.destroy();
-      resolve(live);
-    };
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-    // A live core accepts at once; a hung one still counts as live rather than being deleted.
-    s.setTimeout(1000, () => done(true));
-  });
 }
 
 export class ControlServer {
@@ -132,67 +86,14 @@ export class ControlServer {
 
   static async listen(opts: ControlServerOptions): Promise<ControlServer> {
     const path = opts.socketPath;
-    if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
-      throw new ControlSocketError(`control socket path ${path} is longer than ${MAX_SOCKET_PATH_BYTES} bytes (a Unix socket limit); use a shorter TIERHUNTER_HOME`);
-    }
-    // The socket lives in a 0700 directory: even in the instant between bind and chmod nobody else can
-    // reach it, because reaching a socket needs search permission on its directory.
-    ensurePrivateDir(dirname(path));
-    await ControlServer.clearStale(path);
-
+    await prepareSocketPath(path);
     const server = createServer({ allowHalfOpen: false });
     const cs = new ControlServer(server, opts);
     server.on('connection', (sock) => cs.accept(sock));
     server.maxConnections = cs.limits.maxClients * 2;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException) => {
-        server.off('listening', onListening);
-        if (err.code === 'EADDRINUSE') reject(new CoreAlreadyRunningError(path));
-        else reject(new ControlSocketError(`cannot listen on ${path}: ${err.code ?? err.message}`));
-      };
-      const onListening = () => {
-        server.off('error', onError);
-        resolve();
-      };
-      server.once('error', onError);
-      server.once('listening', onListening);
-      // Belt and braces: a restrictive umask while binding where the platform allows it (main thread).
-      let prev: number | null = null;
-      try {
-        prev = process.umask(0o177);
-      } catch {
-        prev = null;
-      }
-      try {
-        server.listen({ path, exclusive: true });
-      } finally {
-        if (prev !== null) process.umask(prev);
-      }
-    });
-    chmodSync(path, 0o600);
-    cs.socketIno = statSync(path).ino;
+    cs.socketIno = await bindPrivateSocket(server, path);
     server.on('error', (err: NodeJS.ErrnoException) => cs.log(`control socket error: ${err.code ?? err.message}`));
     return cs;
-  }
-
-  /** A socket file nobody answers on is left over from a crash: remove it. A live one is another core. */
-  private static async clearStale(path: string): Promise<void> {
-    let st;
-    try {
-      st = lstatSync(path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    if (!st.isSocket()) {
-      throw new ControlSocketError(`${path} exists and is not a socket; refusing to replace it (move it away or choose another TIERHUNTER_HOME)`);
-    }
-    if (await probeLive(path)) throw new CoreAlreadyRunningError(path);
-    try {
-      unlinkSync(path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
   }
 
   get clientCount(): number {
@@ -224,7 +125,7 @@ export class ControlServer {
       // A client that does not read its bye must not hold the shutdown.
       setTimeout(() => c.sock.destroy(), 200).unref();
     }
-    this.removeSocketFile();
+    removeOwnSocketFile(this.socketPath, this.socketIno);
     await closed;
   }
 
@@ -235,7 +136,19 @@ export class ControlServer {
       sock.destroy();
       return;
     }
-    const c: Client = { sock, chunks: [], chunkBytes: 0, discarding: false, consecutiveErrors: 0, inFlight: 0, seq: 0, sent: new Map(), closed: false };
+    const c: Client = {
+      sock,
+      reader: new NdjsonLineReader({
+        maxLineBytes: MAX_LINE_BYTES,
+        onLine: (line) => this.onLine(c, line),
+        onOversized: () => this.badLine(c, null, `line exceeds ${MAX_LINE_BYTES} bytes`),
+      }),
+      consecutiveErrors: 0,
+      inFlight: 0,
+      seq: 0,
+      sent: new Map(),
+      closed: false,
+    };
     sock.on('error', () => this.drop(c));
     sock.on('close', () => this.drop(c));
     if (this.clients.size >= this.limits.maxClients) {
@@ -245,7 +158,7 @@ export class ControlServer {
     }
     this.clients.add(c);
     this.counters.connections++;
-    sock.on('data', (chunk: Buffer) => this.onData(c, chunk));
+    sock.on('data', (chunk: Buffer) => c.reader.push(chunk));
     this.send(c, { type: 'hello', protocol: PROTOCOL_VERSION, coreVersion: this.opts.coreVersion, pid: process.pid });
     this.sendFullSnapshot(c);
   }
@@ -253,44 +166,12 @@ export class ControlServer {
   private drop(c: Client): void {
     if (c.closed) return;
     c.closed = true;
+    c.reader.stop();
     this.clients.delete(c);
     c.sock.destroy();
   }
 
-  private onData(c: Client, chunk: Buffer): void {
-    let start = 0;
-    while (start < chunk.length && !c.closed) {
-      const nl = chunk.indexOf(0x0a, start);
-      const end = nl === -1 ? chunk.length : nl;
-      const piece = chunk.subarray(start, end);
-      if (!c.discarding) {
-        if (c.chunkBytes + piece.length > MAX_LINE_BYTES) {
-          // Stop buffering now; the rest of this line is thrown away as it arrives.
-          c.chunks = [];
-          c.chunkBytes = 0;
-          c.discarding = true;
-          this.badLine(c, null, `line exceeds ${MAX_LINE_BYTES} bytes`);
-        } else if (piece.length > 0) {
-          c.chunks.push(piece);
-          c.chunkBytes += piece.length;
-        }
-      }
-      if (nl === -1) break;
-      if (c.discarding) {
-        c.discarding = false;
-      } else {
-        const line = Buffer.concat(c.chunks, c.chunkBytes).toString('utf8');
-        c.chunks = [];
-        c.chunkBytes = 0;
-        this.onLine(c, line);
-      }
-      start = nl + 1;
-    }
-  }
-
-  private onLine(c: Client, rawLine: string): void {
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-    if (line.trim() === '') return;
+  private onLine(c: Client, line: string): void {
     const parsed = parseCommand(line);
     if (!parsed.ok) {
       this.badLine(c, parsed.id, parsed.error);
@@ -337,6 +218,7 @@ export class ControlServer {
       this.send(c, { type: 'bye', reason: `too many invalid messages (${c.consecutiveErrors} in a row)` });
       c.sock.end();
       c.closed = true;
+      c.reader.stop();
       this.clients.delete(c);
       setTimeout(() => c.sock.destroy(), 200).unref();
     }
@@ -420,16 +302,6 @@ export class ControlServer {
       this.counters.droppedSlow++;
       this.log(`control: dropped a slow client (${c.sock.writableLength} bytes unsent)`);
       this.drop(c);
-    }
-  }
-
-  private removeSocketFile(): void {
-    try {
-      // Only our own socket: never delete one a later core bound at the same path.
-      if (this.socketIno !== null && lstatSync(this.socketPath).ino !== this.socketIno) return;
-      unlinkSync(this.socketPath);
-    } catch {
-      // already gone
     }
   }
 

@@ -5,6 +5,7 @@
 import type { FillRecord, OrderView } from './accounts/account.js';
 import type { TradeEvent } from './market.js';
 import type { Decimal } from '../util/decimal.js';
+import type { WireLevel } from '../protocol/backpack/wire-types.js';
 
 // A public trade is defined beside the market's trade tape that keeps it (market.ts); re-exported here
 // with the other events.
@@ -15,8 +16,8 @@ export interface DepthEvent {
   firstUpdateId: number;
   lastUpdateId: number;
   /** Absolute quantities of changed levels; "0" at step scale deletes. */
-  bids: Array<[string, string]>;
-  asks: Array<[string, string]>;
+  bids: WireLevel[];
+  asks: WireLevel[];
   ts: number;
 }
 

@@ -6,7 +6,7 @@
 // ./exchange/ (orders, margin, settlement, funding, house liquidity, queries, state export).
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { D, type Decimal } from '../util/decimal.js';
-import type { FillQuery } from '../exchange/backpack/rest.js';
+import type { FillQuery } from '../protocol/backpack/requests.js';
 import type { AccountSummary, BalanceInfo, CollateralDetail, Side, TickerInfo } from '../exchange/types.js';
 import { feesFrom, type Account, type FeeRatesBps, type FillRecord, type FundingRecord, type OrderView } from './accounts/account.js';
 import { DEFAULT_FILL_LIMIT, fillPage, fundingPage, type HistoryPage } from './accounts/history.js';

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { main as ctlMain } from '../../src/cli/ctl.js';
 import type { Snapshot } from '../../src/control/protocol.js';
-import { loadKeyPair, Signer, type SignParams } from '../../src/exchange/backpack/signing.js';
+import { loadKeyPair, Signer } from '../../src/exchange/backpack/signing.js';
+import type { SignParams } from '../../src/protocol/backpack/signing-string.js';
 import { TmuxSession, tmuxAvailable } from '../helpers/tmux.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));

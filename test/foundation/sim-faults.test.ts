@@ -5,7 +5,7 @@
 // budget keeps it under the limit.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { TransportError } from '../../src/exchange/backpack/rest.js';
+import { TransportError } from '../../src/exchange/backpack/rest-errors.js';
 import { VirtualClock } from '../../src/util/clock.js';
 import { D } from '../../src/util/decimal.js';
 import type { OrderRequest } from '../../src/exchange/types.js';

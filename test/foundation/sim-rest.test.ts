@@ -4,7 +4,7 @@
 // market model) and filled by hand, so every price, quantity and fee below is exact.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BackpackApiError } from '../../src/exchange/backpack/rest.js';
+import { BackpackApiError } from '../../src/exchange/backpack/rest-errors.js';
 import { D, type Decimal } from '../../src/util/decimal.js';
 import { SystemClock, type Clock } from '../../src/util/clock.js';
 import type { OrderRequest } from '../../src/exchange/types.js';

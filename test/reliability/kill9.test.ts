@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startSim, type RunningSim } from '../../src/sim/index.js';
 import { generateKeyPair } from '../../src/exchange/backpack/signing.js';
 import { ControlClient } from '../../src/control/client.js';
-import { defaultSocketPath } from '../../src/control/server.js';
+import { defaultSocketPath } from '../../src/control/socket-file.js';
 import { FileJournal, defaultJournalPath } from '../../src/runtime/journal.js';
 import { secretVariants } from '../../src/runtime/logger.js';
 import { D } from '../../src/util/decimal.js';

@@ -11,15 +11,14 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { generateKeyPair } from '../../src/exchange/backpack/signing.js';
+import { CodecError } from '../../src/exchange/backpack/codec/fields.js';
+import { decodeFill, decodePosition } from '../../src/exchange/backpack/codec/rest-rows.js';
 import {
-  CodecError,
   decodeDepthDelta,
-  decodeFill,
   decodeOrderUpdate,
-  decodePosition,
   decodePositionUpdate,
   decodeTrade,
-} from '../../src/exchange/backpack/codec.js';
+} from '../../src/exchange/backpack/codec/stream-frames.js';
 import { D } from '../../src/util/decimal.js';
 import { makeHarness } from '../core/helpers/harness.js';
 

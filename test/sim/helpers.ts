@@ -13,7 +13,7 @@ export function newKey(): TestKey {
   return { apiKey: Buffer.from(kp.publicKey).toString('base64'), secretKey: kp.secretKey };
 }
 
-/** Canonical string built by hand (deliberately not via src/exchange/backpack/signing.ts). */
+/** Canonical string built by hand (deliberately not via src/protocol/backpack/signing-string.ts). */
 export function canonical(instruction: string, params: Record<string, string | number | boolean> | null, ts: number, window: number): string {
   const kv = params ? Object.keys(params).sort().map((k) => `${k}=${String(params[k])}`) : [];
   return [`instruction=${instruction}`, ...kv, `timestamp=${ts}`, `window=${window}`].join('&');

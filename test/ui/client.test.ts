@@ -4,6 +4,7 @@ import net from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { rawUnixServer } from '../helpers/raw-unix-server.js';
 import { CoreClient, parseServerMessage } from '../../ui/client.js';
 import type { ConnInfo } from '../../ui/client.js';
 import { encode, PROTOCOL_VERSION } from '../../src/control/protocol.js';
@@ -18,24 +19,8 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A raw server whose per-connection behaviour the test scripts. */
-async function rawServer(name: string, onConn: (s: net.Socket) => void): Promise<{ path: string; close: () => Promise<void> }> {
-  const p = path.join(dir, name);
-  const socks = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    socks.add(s);
-    s.on('error', () => {});
-    onConn(s);
-  });
-  await new Promise<void>((r) => server.listen(p, r));
-  return {
-    path: p,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of socks) s.destroy();
-        server.close(() => r());
-      }),
-  };
+function rawServer(name: string, onConn: (s: net.Socket) => void): Promise<{ path: string; close: () => Promise<void> }> {
+  return rawUnixServer(dir, name, onConn);
 }
 const hello = encode({ type: 'hello', protocol: PROTOCOL_VERSION, coreVersion: 't', pid: 1 });
 

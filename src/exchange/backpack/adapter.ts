@@ -20,16 +20,18 @@ import type {
   PositionInfo,
 } from '../types.js';
 import { SyncedBook } from './book.js';
+import { CodecError } from './codec/fields.js';
 import {
-  CodecError,
   IGNORED_ORDER_EVENTS,
   decodeDepthDelta,
   decodeMarkPriceEvent,
   decodeOrderUpdate,
   decodePositionUpdate,
   decodeTrade,
-} from './codec.js';
-import { BackpackApiError, BackpackRest, type OrderId } from './rest.js';
+} from './codec/stream-frames.js';
+import { BackpackRest } from './rest.js';
+import { BackpackApiError } from './rest-errors.js';
+import type { OrderId } from '../../protocol/backpack/requests.js';
 import { Signer, type KeyPair } from './signing.js';
 import { BackpackWs } from './ws.js';
 

@@ -5,7 +5,9 @@
 // quantity strings. Decimals are only built when asked for (and the best prices are cached).
 import { D, ZERO, type Decimal } from '../../util/decimal.js';
 import type { BookView, Side } from '../types.js';
-import type { DepthDelta, DepthSnapshot, WireLevel } from './codec.js';
+import type { DepthSnapshot } from './codec/rest-rows.js';
+import type { DepthDelta } from './codec/stream-frames.js';
+import type { WireLevel } from '../../protocol/backpack/wire-types.js';
 import { PriceLadder } from '../../util/price-ladder.js';
 
 /**

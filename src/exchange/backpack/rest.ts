@@ -1,14 +1,7 @@
-// Backpack REST client: reads over a keep-alive undici Pool, orders and cancels over a dedicated warm lane
-// (http-lane.ts) that writes the request bytes before send() returns when a connection is free, so an order
-// triggered by a market-data frame is on the wire within that frame's handling. Every request passes the client-side rate budget,
-// has a timeout, and is counted per endpoint. Signed requests carry the exchange-corrected timestamp and are
-// signed over exactly the values sent (decimals travel as JSON strings). State-changing calls return an
-// Outcome: accepted, rejected (4xx with an error body: the exchange proved it did not act) or unknown
-// (timeout, 5xx, dropped connection: resolve by query, never by resending). Only GETs are retried.
-import { Pool } from 'undici';
-import { HttpLane, LaneError } from './http-lane.js';
-import { SystemClock, type Clock } from '../../util/clock.js';
-import type { Settings } from '../../config/settings.js';
+// Backpack REST client: one method per endpoint the bot uses (reference §2), each decoding its reply with
+// the codec. State-changing calls return an Outcome: accepted, rejected (4xx with an error body: the
+// exchange proved it did not act) or unknown (timeout, 5xx, dropped connection: resolve by query, never by
+// resending). Transport, signing, budget and retries are rest-transport.ts; the errors rest-errors.ts.
 import type {
   AccountFees,
   BalanceInfo,
@@ -19,16 +12,14 @@ import type {
   OrderInfo,
   OrderRequest,
   Outcome,
-  PageHeaders,
   Paged,
   PositionInfo,
   TradeTick,
 } from '../types.js';
-import { INSTRUCTIONS, Signer, type KeyPair, type SignParams } from './signing.js';
-import { RateLimiter, RestStats } from './ratelimit.js';
-import { ClockSync, isTimestampError } from './clock-sync.js';
+import type { RateLimiter, RestStats } from './ratelimit.js';
+import type { ClockSync } from './clock-sync.js';
+import { CodecError } from './codec/fields.js';
 import {
-  CodecError,
   decodeAccountFees,
   decodeBatchItem,
   decodeCapital,
@@ -41,7 +32,6 @@ import {
   decodeOrder,
   decodePosition,
   decodeRestTrade,
-  decodeRows,
   decodeStatus,
   decodeTicker,
   decodeTime,
@@ -49,416 +39,95 @@ import {
   type BatchItem,
   type DepthSnapshot,
   type ExchangeStatus,
-  type MarkPriceUpdate,
   type Ticker,
-} from './codec.js';
-
-/** The exchange answered with an error status (body `{code,message}` when it sent one). */
-export class BackpackApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'BackpackApiError';
-  }
-}
-
-/** No usable answer: timeout, connection error, or a 5xx after retries. The exchange may have acted. */
-export class TransportError extends Error {
-  constructor(
-    readonly reason: 'timeout' | 'connection' | 'server',
-    message: string,
-    readonly status: number | null = null,
-  ) {
-    super(message);
-    this.name = 'TransportError';
-  }
-}
-
-/** A signed endpoint was called without API keys (paper mode without keys, `check` without keys). */
-export class NoKeysError extends Error {
-  constructor(what: string) {
-    super(`${what} needs BPX_API_KEY and BPX_API_SECRET`);
-    this.name = 'NoKeysError';
-  }
-}
-
-export type RestSettings = Pick<Settings, 'restRateLimit' | 'requestTimeoutMs' | 'recvWindowMs'>;
-
-export interface RestOptions {
-  restUrl: string;
-  keys: KeyPair | null;
-  settings: RestSettings;
-  clock?: Clock;
-  /** Keep-alive connections in the pool (reads). */
-  connections?: number;
-  /**
-   * Connections of the order lane (POST/DELETE), kept open and warm; one request each at a time (default 8:
-   * at 60x the paper run kept all of 4 busy for 21% of its requests, which then waited).
-   */
-  orderConnections?: number;
-  /** Extra attempts for idempotent GETs (default 2). */
-  getRetries?: number;
-  /** Base of the GET retry back-off (ms, default 200). */
-  retryBaseMs?: number;
-  rng?: () => number;
-}
-
-type QueryValue = string | number | boolean | undefined;
-type Query = Record<string, QueryValue>;
-
-interface RawReply {
-  status: number;
-  text: string;
-  retryAfterMs: number | null;
-  /** Paging headers of a GET reply (history endpoints), null when it had none. */
-  page: PageHeaders | null;
-}
-
-type HeaderValue = string | string[] | undefined;
-
-/** X-TOTAL / X-PAGE-COUNT / X-CURRENT-PAGE / X-PAGE-SIZE of a reply; null when none is present and readable. */
-export function parsePageHeaders(h: Record<string, HeaderValue>): PageHeaders | null {
-  const num = (v: HeaderValue): number | null => {
-    const x = (Array.isArray(v) ? v[0] : v)?.trim();
-    return x !== undefined && /^\d{1,15}$/.test(x) ? Number(x) : null;
-  };
-  const p = { total: num(h['x-total']), pageCount: num(h['x-page-count']), currentPage: num(h['x-current-page']), pageSize: num(h['x-page-size']) };
-  return p.total === null && p.pageCount === null && p.currentPage === null && p.pageSize === null ? null : p;
-}
-
-export interface FillQuery {
-  symbol?: string;
-  orderId?: string;
-  from?: number;
-  to?: number;
-  limit?: number;
-  offset?: number;
-  sortDirection?: 'Asc' | 'Desc';
-}
-export interface HistoryQuery {
-  symbol?: string;
-  orderId?: string;
-  limit?: number;
-  offset?: number;
-  sortDirection?: 'Asc' | 'Desc';
-}
-
-export type OrderId = { orderId: string } | { clientId: number };
-
-/** The wire body of an order: decimals as strings exactly as signed. Booleans only when set. */
-export function orderBody(req: OrderRequest): SignParams {
-  const b: SignParams = {
-    symbol: req.symbol,
-    side: req.side,
-    orderType: req.orderType,
-    quantity: req.quantity.toFixed(),
-    clientId: req.clientId,
-  };
-  if (req.price !== undefined) b.price = req.price.toFixed();
-  if (req.timeInForce !== undefined) b.timeInForce = req.timeInForce;
-  if (req.postOnly !== undefined) b.postOnly = req.postOnly;
-  if (req.reduceOnly === true) b.reduceOnly = true;
-  return b;
-}
-
-function parseRetryAfter(h: string | string[] | undefined): number | null {
-  const v = Array.isArray(h) ? h[0] : h;
-  if (!v) return null;
-  if (/^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v) * 1000);
-  const t = Date.parse(v);
-  return Number.isFinite(t) ? Math.max(0, t - Date.now()) : null;
-}
-
-/** Error body -> {code, message}; plain-text/HTML bodies become HTTP_<status> with a short excerpt. */
-export function parseErrorBody(status: number, text: string): { code: string; message: string } {
-  try {
-    const j = JSON.parse(text) as unknown;
-    if (j && typeof j === 'object' && typeof (j as Record<string, unknown>).code === 'string') {
-      const m = (j as Record<string, unknown>).message;
-      return { code: (j as Record<string, string>).code!, message: typeof m === 'string' ? m : '' };
-    }
-  } catch {
-    // not JSON: fall through
-  }
-  const excerpt = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 160);
-  return { code: `HTTP_${status}`, message: excerpt || `HTTP ${status}` };
-}
-
-function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new CodecError(`${what}: reply is not JSON`);
-  }
-}
+} from './codec/rest-rows.js';
+import type { MarkPriceUpdate } from './codec/stream-frames.js';
+import { BackpackApiError } from './rest-errors.js';
+import { RestTransport, type Query, type RestOptions } from './rest-transport.js';
+import { PATHS } from '../../protocol/backpack/endpoints.js';
+import { orderBody, type FillQuery, type HistoryQuery, type OrderId } from '../../protocol/backpack/requests.js';
+import type { SignParams } from '../../protocol/backpack/signing-string.js';
 
 export class BackpackRest {
-  readonly host: string;
-  readonly limiter: RateLimiter;
-  readonly stats: RestStats;
-  readonly clockSync: ClockSync;
-  /** Malformed rows skipped in list replies. */
-  codecErrors = 0;
-  private readonly pool: Pool;
-  private readonly lane: HttpLane;
-  private warmed = false;
-  private readonly basePath: string;
-  private readonly signer: Signer | null;
-  private readonly clock: Clock;
-  private readonly settings: RestSettings;
-  private readonly getRetries: number;
-  private readonly retryBaseMs: number;
-  private readonly rng: () => number;
+  private readonly t: RestTransport;
 
   constructor(opts: RestOptions) {
-    const url = new URL(opts.restUrl);
-    this.host = url.host;
-    this.basePath = url.pathname.replace(/\/+$/, '');
-    this.clock = opts.clock ?? new SystemClock();
-    this.settings = opts.settings;
-    this.signer = opts.keys ? new Signer(opts.keys) : null;
-    this.rng = opts.rng ?? Math.random;
-    this.getRetries = opts.getRetries ?? 2;
-    this.retryBaseMs = opts.retryBaseMs ?? 200;
-    this.limiter = new RateLimiter(this.clock, opts.settings.restRateLimit, this.rng);
-    this.stats = new RestStats(this.clock);
-    this.pool = new Pool(url.origin, { connections: opts.connections ?? 8, keepAliveTimeout: 30_000, pipelining: 1 });
-    this.lane = new HttpLane(url.origin, { connections: opts.orderConnections ?? 8, maxIdleMs: 30_000 });
-    this.clockSync = new ClockSync(this.clock, () => this.time());
+    this.t = new RestTransport(opts, () => this.time());
   }
 
+  get host(): string {
+    return this.t.host;
+  }
+  get limiter(): RateLimiter {
+    return this.t.limiter;
+  }
+  get stats(): RestStats {
+    return this.t.stats;
+  }
+  get clockSync(): ClockSync {
+    return this.t.clockSync;
+  }
+  /** Malformed rows skipped in list replies, and unreadable replies to orders. */
+  get codecErrors(): number {
+    return this.t.codecErrors;
+  }
   get hasKeys(): boolean {
-    return this.signer !== null;
+    return this.t.hasKeys;
   }
 
-  async close(): Promise<void> {
-    this.clockSync.stop();
-    await Promise.all([this.pool.close().catch(() => this.pool.destroy()), this.lane.close()]);
-  }
-
-  // ------------------------------------------------------------------ transport
-
-  /**
-   * One HTTP exchange: budget, sign, send with a timeout, count. Throws TransportError on no answer.
-   * Synchronous up to the write when the budget has a free slot (no await before it): a POST/DELETE on an
-   * idle lane connection is on the socket when this returns its promise.
-   */
-  private async send(method: string, path: string, query: Query | null, body: SignParams | SignParams[] | null, signed: boolean): Promise<RawReply> {
-    if (!this.limiter.tryAcquire()) await this.limiter.acquire();
-    if (!this.warmed && this.signer) {
-      // Open the order connections with the first request (start-up reads), not with the first order.
-      this.warmed = true;
-      this.lane.warm();
-    }
-    const endpoint = `${method} ${path}`;
-    let qs = '';
-    const signParams: SignParams = {};
-    if (query) {
-      const parts: string[] = [];
-      for (const [k, v] of Object.entries(query)) {
-        if (v === undefined) continue;
-        signParams[k] = v;
-        parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
-      }
-      if (parts.length) qs = '?' + parts.join('&');
-    }
-    const headers: Record<string, string> = {};
-    let payload: string | undefined;
-    if (body !== null) {
-      payload = JSON.stringify(body);
-      headers['content-type'] = 'application/json; charset=utf-8';
-    }
-    if (signed) {
-      if (!this.signer) throw new NoKeysError(endpoint);
-      const instruction = INSTRUCTIONS[endpoint];
-      if (!instruction) throw new Error(`no signing instruction for ${endpoint}`);
-      Object.assign(headers, this.signer.headers(instruction, body ?? signParams, this.clockSync.now(), this.settings.recvWindowMs));
-    }
-    const t0 = performance.now();
-    let timeout: NodeJS.Timeout | undefined;
-    let timedOut = false;
-    try {
-      let status: number;
-      let text: string;
-      let retryAfter: string | string[] | undefined;
-      let page: PageHeaders | null = null;
-      if (method === 'GET') {
-        const ac = new AbortController();
-        timeout = setTimeout(() => {
-          timedOut = true;
-          ac.abort();
-        }, this.settings.requestTimeoutMs);
-        const res = await this.pool.request({
-          path: this.basePath + path + qs,
-          method: 'GET',
-          headers,
-          body: payload ?? null,
-          // undici closes the connection after a DELETE that carries a body unless told otherwise; only
-          // GETs use the pool now (the lane keeps its connections after Backpack's DELETE-with-body
-          // cancels), kept so a body-carrying request here would not cost a TCP connect either.
-          reset: false,
-          signal: ac.signal,
-        });
-        text = await res.body.text();
-        status = res.statusCode;
-        retryAfter = res.headers['retry-after'];
-        page = parsePageHeaders(res.headers);
-      } else {
-        const res = await this.lane.request(method, this.basePath + path + qs, headers, payload, this.settings.requestTimeoutMs);
-        ({ status, text } = res);
-        retryAfter = res.headers['retry-after'];
-      }
-      const latency = performance.now() - t0;
-      this.stats.record(endpoint, latency, status === 429 ? '429' : status >= 400 ? 'error' : 'ok');
-      const retryAfterMs = parseRetryAfter(retryAfter);
-      if (status === 429) this.limiter.on429(retryAfterMs);
-      else this.limiter.onAnswer();
-      return { status, text, retryAfterMs, page };
-    } catch (e) {
-      this.stats.record(endpoint, performance.now() - t0, 'error');
-      if (timedOut || (e instanceof LaneError && e.code === 'UND_ERR_TIMEOUT')) throw new TransportError('timeout', `${endpoint} timed out after ${this.settings.requestTimeoutMs} ms`);
-      const code = e instanceof LaneError ? `${e.code} (${e.message})` : ((e as { code?: string }).code ?? (e as Error).name);
-      throw new TransportError('connection', `${endpoint} failed: ${code}`);
-    } finally {
-      if (timeout) clearTimeout(timeout);
-    }
-  }
-
-  private backoff(attempt: number): Promise<void> {
-    const base = Math.min(2000, this.retryBaseMs * 2 ** attempt);
-    const ms = base / 2 + (this.rng() * base) / 2;
-    return new Promise((r) => this.clock.setTimeout(r, ms));
-  }
-
-  /**
-   * Idempotent GET: retried on no answer, 5xx and 429 (bounded, backoff + jitter; the limiter holds 429s).
-   * A timestamp rejection triggers a clock resync and one more try. Returns the 2xx reply.
-   */
-  private async getReply(path: string, query: Query | null, signed: boolean): Promise<RawReply> {
-    let lastErr: Error | null = null;
-    let resynced = false;
-    for (let attempt = 0; attempt <= this.getRetries; attempt++) {
-      if (attempt > 0) await this.backoff(attempt - 1);
-      let r: RawReply;
-      try {
-        r = await this.send('GET', path, query, null, signed);
-      } catch (e) {
-        if (!(e instanceof TransportError)) throw e;
-        lastErr = e;
-        continue;
-      }
-      if (r.status >= 200 && r.status < 300) return r;
-      const { code, message } = parseErrorBody(r.status, r.text);
-      const err = new BackpackApiError(r.status, code, message);
-      if (r.status === 429 || r.status >= 500) {
-        lastErr = r.status >= 500 ? new TransportError('server', `GET ${path}: HTTP ${r.status} ${message}`, r.status) : err;
-        continue;
-      }
-      if (signed && isTimestampError(message) && !resynced) {
-        resynced = true;
-        await this.clockSync.sync().catch(() => undefined);
-        attempt--; // the resync retry does not consume a retry
-        continue;
-      }
-      throw err;
-    }
-    throw lastErr ?? new TransportError('connection', `GET ${path} failed`);
-  }
-
-  private async get(path: string, query: Query | null, signed: boolean): Promise<string> {
-    return (await this.getReply(path, query, signed)).text;
-  }
-
-  private async getJson(path: string, query: Query | null, signed: boolean): Promise<unknown> {
-    return parseJson(await this.get(path, query, signed), path);
-  }
-
-  /** A history endpoint's rows and paging headers. */
-  private async getRows<T>(path: string, query: Query, what: string, one: (r: unknown) => T): Promise<Paged<T>> {
-    const r = await this.getReply(path, query, true);
-    return { rows: this.rows(parseJson(r.text, path), what, one), page: r.page };
-  }
-
-  /** State-changing request: exactly one attempt, classified into an Outcome. */
-  private async mutate<T>(method: 'POST' | 'DELETE', path: string, body: SignParams | SignParams[], decode: (x: unknown) => T): Promise<Outcome<T>> {
-    let r: RawReply;
-    try {
-      r = await this.send(method, path, null, body, true);
-    } catch (e) {
-      if (e instanceof TransportError) return { kind: 'unknown', reason: e.message };
-      throw e;
-    }
-    if (r.status === 202) return { kind: 'unknown', reason: `${method} ${path}: accepted (202), not yet executed` };
-    if (r.status >= 200 && r.status < 300) {
-      try {
-        return { kind: 'accepted', value: decode(JSON.parse(r.text) as unknown) };
-      } catch (e) {
-        this.codecErrors++;
-        return { kind: 'unknown', reason: `${method} ${path}: unreadable reply (${e instanceof Error ? e.message : String(e)})` };
-      }
-    }
-    const { code, message } = parseErrorBody(r.status, r.text);
-    if (r.status >= 500 || r.status === 408) return { kind: 'unknown', reason: `${method} ${path}: HTTP ${r.status} ${code} ${message}` };
-    if (isTimestampError(message)) this.clockSync.noteError(message);
-    return { kind: 'rejected', code, message, status: r.status };
-  }
-
-  private rows<T>(x: unknown, what: string, one: (r: unknown) => T): T[] {
-    return decodeRows(x, what, one, () => this.codecErrors++);
+  close(): Promise<void> {
+    return this.t.close();
   }
 
   // ------------------------------------------------------------------ public market data
 
   async status(): Promise<ExchangeStatus> {
-    return decodeStatus(await this.getJson('/api/v1/status', null, false));
+    return decodeStatus(await this.t.getJson(PATHS.status, null, false));
   }
   /** Exchange time (ms). */
   async time(): Promise<number> {
-    return decodeTime(await this.get('/api/v1/time', null, false));
+    return decodeTime(await this.t.get(PATHS.time, null, false));
   }
   /** SPOT and PERP markets (other market types are skipped). */
   async markets(): Promise<MarketInfo[]> {
-    const x = await this.getJson('/api/v1/markets', null, false);
+    const x = await this.t.getJson(PATHS.markets, null, false);
     if (!Array.isArray(x)) throw new CodecError('markets: not an array');
-    return this.rows(x.filter(isSupportedMarket), 'markets', decodeMarket);
+    return this.t.rows(x.filter(isSupportedMarket), 'markets', decodeMarket);
   }
   async market(symbol: string): Promise<MarketInfo> {
-    return decodeMarket(await this.getJson('/api/v1/market', { symbol }, false));
+    return decodeMarket(await this.t.getJson(PATHS.market, { symbol }, false));
   }
   async ticker(symbol: string): Promise<Ticker> {
-    return decodeTicker(await this.getJson('/api/v1/ticker', { symbol }, false));
+    return decodeTicker(await this.t.getJson(PATHS.ticker, { symbol }, false));
   }
   async depth(symbol: string, limit = 1000): Promise<DepthSnapshot> {
-    return decodeDepthSnapshot(await this.getJson('/api/v1/depth', { symbol, limit }, false));
+    return decodeDepthSnapshot(await this.t.getJson(PATHS.depth, { symbol, limit }, false));
   }
   async trades(symbol: string, limit = 100): Promise<TradeTick[]> {
-    return this.rows(await this.getJson('/api/v1/trades', { symbol, limit }, false), 'trades', (r) => decodeRestTrade(r, symbol));
+    return this.t.rows(await this.t.getJson(PATHS.trades, { symbol, limit }, false), 'trades', (r) => decodeRestTrade(r, symbol));
   }
   async markPrices(symbol?: string): Promise<MarkPriceUpdate[]> {
-    return this.rows(await this.getJson('/api/v1/markPrices', { symbol }, false), 'markPrices', decodeMarkPriceRow);
+    return this.t.rows(await this.t.getJson(PATHS.markPrices, { symbol }, false), 'markPrices', decodeMarkPriceRow);
   }
 
   // ------------------------------------------------------------------ orders
 
   executeOrder(req: OrderRequest): Promise<Outcome<OrderInfo>> {
-    return this.mutate('POST', '/api/v1/order', orderBody(req), decodeOrder);
+    return this.t.mutate('POST', PATHS.order, orderBody(req), decodeOrder);
   }
   /** Batch: one outcome for the request; per-order results inside when accepted. */
   executeOrders(reqs: OrderRequest[]): Promise<Outcome<BatchItem[]>> {
-    return this.mutate('POST', '/api/v1/orders', reqs.map(orderBody), (x) => {
+    return this.t.mutate('POST', PATHS.orders, reqs.map(orderBody), (x) => {
       if (!Array.isArray(x)) throw new CodecError('batch reply: not an array');
       return x.map(decodeBatchItem);
     });
   }
   cancelOrder(symbol: string, id: OrderId): Promise<Outcome<OrderInfo>> {
     const body: SignParams = 'orderId' in id ? { symbol, orderId: id.orderId } : { symbol, clientId: id.clientId };
-    return this.mutate('DELETE', '/api/v1/order', body, decodeOrder);
+    return this.t.mutate('DELETE', PATHS.order, body, decodeOrder);
   }
   cancelAll(symbol: string): Promise<Outcome<OrderInfo[]>> {
-    return this.mutate('DELETE', '/api/v1/orders', { symbol }, (x) => {
+    return this.t.mutate('DELETE', PATHS.orders, { symbol }, (x) => {
       if (!Array.isArray(x)) throw new CodecError('cancelAll reply: not an array');
       return x.map(decodeOrder);
     });
@@ -467,34 +136,34 @@ export class BackpackRest {
   async getOrder(symbol: string, id: OrderId): Promise<OrderInfo | null> {
     const q: Query = 'orderId' in id ? { symbol, orderId: id.orderId } : { symbol, clientId: id.clientId };
     try {
-      return decodeOrder(await this.getJson('/api/v1/order', q, true));
+      return decodeOrder(await this.t.getJson(PATHS.order, q, true));
     } catch (e) {
       if (e instanceof BackpackApiError && (e.status === 404 || e.code === 'RESOURCE_NOT_FOUND' || /not found/i.test(e.message))) return null;
       throw e;
     }
   }
   async openOrders(symbol?: string): Promise<OrderInfo[]> {
-    return this.rows(await this.getJson('/api/v1/orders', { symbol }, true), 'orders', decodeOrder);
+    return this.t.rows(await this.t.getJson(PATHS.orders, { symbol }, true), 'orders', decodeOrder);
   }
   /** Terminal and open orders from history (rows carry expiryReason). */
   async orderHistory(q: HistoryQuery = {}): Promise<Array<OrderInfo & { expiryReason: string | null }>> {
     const query: Query = { symbol: q.symbol, orderId: q.orderId, limit: q.limit, offset: q.offset, sortDirection: q.sortDirection };
-    return this.rows(await this.getJson('/wapi/v1/history/orders', query, true), 'orderHistory', decodeOrder);
+    return this.t.rows(await this.t.getJson(PATHS.orderHistory, query, true), 'orderHistory', decodeOrder);
   }
 
   // ------------------------------------------------------------------ account
 
   async positions(symbol?: string): Promise<PositionInfo[]> {
-    return this.rows(await this.getJson('/api/v1/position', { symbol }, true), 'positions', decodePosition);
+    return this.t.rows(await this.t.getJson(PATHS.position, { symbol }, true), 'positions', decodePosition);
   }
   async capital(): Promise<BalanceInfo[]> {
-    return decodeCapital(await this.getJson('/api/v1/capital', null, true));
+    return decodeCapital(await this.t.getJson(PATHS.capital, null, true));
   }
   async collateral(): Promise<CollateralInfo> {
-    return decodeCollateral(await this.getJson('/api/v1/capital/collateral', null, true));
+    return decodeCollateral(await this.t.getJson(PATHS.collateral, null, true));
   }
   async accountFees(): Promise<AccountFees> {
-    return decodeAccountFees(await this.getJson('/api/v1/account', null, true));
+    return decodeAccountFees(await this.t.getJson(PATHS.account, null, true));
   }
   /** Own fills only (fillType=User). */
   async fills(q: FillQuery = {}): Promise<FillInfo[]> {
@@ -512,7 +181,7 @@ export class BackpackRest {
       fillType: 'User',
       sortDirection: q.sortDirection,
     };
-    return this.getRows('/wapi/v1/history/fills', query, 'fills', decodeFill);
+    return this.t.getRows(PATHS.fillHistory, query, 'fills', decodeFill);
   }
   async fundingHistory(q: HistoryQuery = {}): Promise<FundingInfo[]> {
     return (await this.fundingPage(q)).rows;
@@ -520,7 +189,7 @@ export class BackpackRest {
   /** fundingHistory() with the reply's paging headers. */
   fundingPage(q: HistoryQuery = {}): Promise<Paged<FundingInfo>> {
     const query: Query = { symbol: q.symbol, limit: q.limit, offset: q.offset, sortDirection: q.sortDirection };
-    return this.getRows('/wapi/v1/history/funding', query, 'funding', decodeFunding);
+    return this.t.getRows(PATHS.fundingHistory, query, 'funding', decodeFunding);
   }
 }
 

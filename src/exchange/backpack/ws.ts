@@ -152,13 +152,6 @@ export class BackpackWs {
     };
   }
 
-  /** Drop the socket now (tests, operator); the normal reconnect path follows. */
-  forceReconnect(reason = 'forced'): void {
-    if (!this.ws) return;
-    this.closeReason = reason;
-    this.ws.terminate();
-  }
-
   private closeReason: string | null = null;
   /** Why the last connection ended (diagnostics). */
   lastCloseReason: string | null = null;

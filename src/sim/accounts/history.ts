@@ -1,6 +1,6 @@
 // An account's history as the history endpoints page it: fills (packed, see FillStore) and funding
 // payments, filtered, sorted, offset-paged, with the number of matching rows (the X-TOTAL header).
-import type { FillQuery } from '../../exchange/backpack/rest.js';
+import type { FillQuery } from '../../protocol/backpack/requests.js';
 import type { PageHeaders } from '../../exchange/types.js';
 import type { Account, FillRecord, FundingRecord } from './account.js';
 

@@ -11,7 +11,8 @@
 // - signature does not verify (bad signature, or signed by another key) -> 400 INVALID_CLIENT_REQUEST
 //   "Invalid signature" (the FAQ pairs this message with INVALID_CLIENT_REQUEST).
 import type { KeyObject } from 'node:crypto';
-import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS, signingString, verifySignature, type SignParams } from '../../exchange/backpack/signing.js';
+import { verifySignature } from '../../protocol/backpack/ed25519.js';
+import { DEFAULT_WINDOW_MS, MAX_WINDOW_MS, signingString, type SignParams } from '../../protocol/backpack/signing-string.js';
 import type { ApiError } from '../matching/validate.js';
 
 export type AuthResult = { ok: true; apiKey: string } | ({ ok: false } & ApiError);

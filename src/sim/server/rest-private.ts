@@ -1,5 +1,6 @@
 // Backpack's private REST endpoints on the paper exchange (signed; rest.ts authenticates): orders,
 // account, capital, collateral, positions, and the fill / order / funding history pages (reference §4).
+import { endpointKey, PATHS } from '../../protocol/backpack/endpoints.js';
 import { apiErr, intParam, isReply, obj, ok, paged, text, userId, type Handler, type RestContext, type Reply } from './rest-reply.js';
 import { accountWire, balancesWire, collateralWire, fillWire, fundingWire, orderHistoryWire, orderWire, positionWire } from './wire.js';
 
@@ -14,8 +15,8 @@ async function placeOne(ctx: RestContext, key: string, body: Record<string, unkn
 }
 
 export const PRIVATE: Record<string, Handler> = {
-  'POST /api/v1/order': (ctx, _q, body, key) => placeOne(ctx, key, obj(body)),
-  'POST /api/v1/orders': async (ctx, _q, body, key) => {
+  [endpointKey('POST', PATHS.order)]: (ctx, _q, body, key) => placeOne(ctx, key, obj(body)),
+  [endpointKey('POST', PATHS.orders)]: async (ctx, _q, body, key) => {
     if (!Array.isArray(body)) return text(400, 'Json deserialize error: expected a JSON array of orders');
     if (body.length > 50) return apiErr(400, 'INVALID_CLIENT_REQUEST', 'Too many orders in batch (max 50)');
     const out: unknown[] = [];
@@ -26,33 +27,33 @@ export const PRIVATE: Record<string, Handler> = {
     }
     return ok(out);
   },
-  'DELETE /api/v1/order': (ctx, _q, body, key) => {
+  [endpointKey('DELETE', PATHS.order)]: (ctx, _q, body, key) => {
     const b = obj(body);
     const r = ctx.ex.cancelOrder(key, b['symbol'], { orderId: b['orderId'], clientId: b['clientId'] });
     return r.ok ? ok(orderWire(r.value)) : apiErr(r.status, r.code, r.message);
   },
-  'DELETE /api/v1/orders': (ctx, _q, body, key) => {
+  [endpointKey('DELETE', PATHS.orders)]: (ctx, _q, body, key) => {
     const r = ctx.ex.cancelAll(key, obj(body)['symbol']);
     return r.ok ? ok(r.value.map(orderWire)) : apiErr(r.status, r.code, r.message);
   },
-  'GET /api/v1/order': (ctx, q, _b, key) => {
+  [endpointKey('GET', PATHS.order)]: (ctx, q, _b, key) => {
     const r = ctx.ex.getOrder(key, q.get('symbol'), { orderId: q.get('orderId'), clientId: q.get('clientId') });
     return r.ok ? ok(orderWire(r.value)) : apiErr(r.status, r.code, r.message);
   },
-  'GET /api/v1/orders': (ctx, q, _b, key) => {
+  [endpointKey('GET', PATHS.orders)]: (ctx, q, _b, key) => {
     const s = q.get('symbol') ?? undefined;
     const mt = q.get('marketType');
     return ok(ctx.ex.openOrders(key, s).filter((o) => !mt || ctx.ex.market(o.symbol)?.spec.marketType === mt).map(orderWire));
   },
-  'GET /api/v1/account': (ctx, _q, _b, key) => ok(accountWire(ctx.ex.accountInfo(key))),
-  'GET /api/v1/capital': (ctx, _q, _b, key) => ok(balancesWire(ctx.ex.balances(key))),
-  'GET /api/v1/capital/collateral': (ctx, _q, _b, key) => ok(collateralWire(ctx.ex.collateral(key))),
-  'GET /api/v1/position': (ctx, q, _b, key) => {
+  [endpointKey('GET', PATHS.account)]: (ctx, _q, _b, key) => ok(accountWire(ctx.ex.accountInfo(key))),
+  [endpointKey('GET', PATHS.capital)]: (ctx, _q, _b, key) => ok(balancesWire(ctx.ex.balances(key))),
+  [endpointKey('GET', PATHS.collateral)]: (ctx, _q, _b, key) => ok(collateralWire(ctx.ex.collateral(key))),
+  [endpointKey('GET', PATHS.position)]: (ctx, q, _b, key) => {
     const mt = q.get('marketType');
     if (mt && mt !== 'PERP') return ok([]);
     return ok(ctx.ex.positions(key, q.get('symbol') ?? undefined).map((p) => positionWire(p, userId(key))));
   },
-  'GET /wapi/v1/history/fills': (ctx, q, _b, key) => {
+  [endpointKey('GET', PATHS.fillHistory)]: (ctx, q, _b, key) => {
     const fillType = q.get('fillType');
     if (fillType && fillType !== 'User') return ok([]); // the sim has no liquidations/ADL/conversions
     const limit = intParam(q, 'limit', 100, 1000);
@@ -72,7 +73,7 @@ export const PRIVATE: Record<string, Handler> = {
     });
     return paged(page.rows.map(fillWire), page.total, limit as number, offset as number);
   },
-  'GET /wapi/v1/history/orders': (ctx, q, _b, key) => {
+  [endpointKey('GET', PATHS.orderHistory)]: (ctx, q, _b, key) => {
     const limit = intParam(q, 'limit', 100, 1000);
     const offset = intParam(q, 'offset', 0);
     if (isReply(limit)) return limit;
@@ -86,7 +87,7 @@ export const PRIVATE: Record<string, Handler> = {
     });
     return paged(all.slice(offset, offset + limit).map(orderHistoryWire), all.length, limit, offset);
   },
-  'GET /wapi/v1/history/funding': (ctx, q, _b, key) => {
+  [endpointKey('GET', PATHS.fundingHistory)]: (ctx, q, _b, key) => {
     const limit = intParam(q, 'limit', 100, 1000);
     const offset = intParam(q, 'offset', 0);
     if (isReply(limit)) return limit;

@@ -1,5 +1,6 @@
 // Backpack's public REST endpoints on the paper exchange: status, assets, markets, tickers, depth,
 // trades, klines, mark prices, funding rates, open interest (reference §2). No authentication.
+import { endpointKey, PATHS } from '../../protocol/backpack/endpoints.js';
 import { apiErr, intParam, isReply, ok, symbolOr400, text, type Handler } from './rest-reply.js';
 import { marketWire, tickerWire } from './wire.js';
 
@@ -11,10 +12,10 @@ const KLINE_MS: Record<string, number> = {
 };
 
 export const PUBLIC: Record<string, Handler> = {
-  'GET /api/v1/status': () => ok({ status: 'Ok', message: null }),
-  'GET /api/v1/ping': () => text(200, 'pong'),
-  'GET /api/v1/time': (ctx) => text(200, String(Math.floor(ctx.ex.clock.now()))),
-  'GET /api/v1/assets': (ctx) => {
+  [endpointKey('GET', PATHS.status)]: () => ok({ status: 'Ok', message: null }),
+  [endpointKey('GET', PATHS.ping)]: () => text(200, 'pong'),
+  [endpointKey('GET', PATHS.time)]: (ctx) => text(200, String(Math.floor(ctx.ex.clock.now()))),
+  [endpointKey('GET', PATHS.assets)]: (ctx) => {
     const assets = new Set<string>();
     for (const m of ctx.ex.markets.values()) {
       assets.add(m.spec.baseSymbol);
@@ -25,20 +26,20 @@ export const PUBLIC: Record<string, Handler> = {
       tokens: [{ blockchain: 'Solana', contractAddress: null, depositEnabled: true, minimumDeposit: '0', withdrawEnabled: true, minimumWithdrawal: '0', maximumWithdrawal: null, withdrawalFee: '0' }],
     })));
   },
-  'GET /api/v1/markets': (ctx, q) => {
+  [endpointKey('GET', PATHS.markets)]: (ctx, q) => {
     const types = q.getAll('marketType');
     return ok([...ctx.ex.markets.values()].filter((m) => types.length === 0 || types.includes(m.spec.marketType)).map(marketWire));
   },
-  'GET /api/v1/market': (ctx, q) => {
+  [endpointKey('GET', PATHS.market)]: (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     return isReply(s) ? s : ok(marketWire(ctx.ex.market(s)!));
   },
-  'GET /api/v1/ticker': (ctx, q) => {
+  [endpointKey('GET', PATHS.ticker)]: (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     return isReply(s) ? s : ok(tickerWire(ctx.ex.ticker(s)!, ctx.ex.market(s)!));
   },
-  'GET /api/v1/tickers': (ctx) => ok([...ctx.ex.markets.values()].map((m) => tickerWire(ctx.ex.ticker(m.symbol)!, m))),
-  'GET /api/v1/depth': (ctx, q) => {
+  [endpointKey('GET', PATHS.tickers)]: (ctx) => ok([...ctx.ex.markets.values()].map((m) => tickerWire(ctx.ex.ticker(m.symbol)!, m))),
+  [endpointKey('GET', PATHS.depth)]: (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     if (isReply(s)) return s;
     const l = q.get('limit');
@@ -47,14 +48,14 @@ export const PUBLIC: Record<string, Handler> = {
     }
     return ok(ctx.ex.depth(s, l === null ? 100_000 : Number(l)));
   },
-  'GET /api/v1/trades': (ctx, q) => {
+  [endpointKey('GET', PATHS.trades)]: (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     if (isReply(s)) return s;
     const limit = intParam(q, 'limit', 100, 1000);
     if (isReply(limit)) return limit;
     return ok(ctx.ex.market(s)!.recentTrades(limit).map(tradeRest));
   },
-  'GET /api/v1/trades/history': (ctx, q) => {
+  [endpointKey('GET', PATHS.tradesHistory)]: (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     if (isReply(s)) return s;
     const limit = intParam(q, 'limit', 100, 1000);
@@ -63,7 +64,7 @@ export const PUBLIC: Record<string, Handler> = {
     if (isReply(offset)) return offset;
     return ok(ctx.ex.market(s)!.recentTrades(limit, offset).map(tradeRest));
   },
-  'GET /api/v1/klines': (ctx, q) => {
+  [endpointKey('GET', PATHS.klines)]: (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     if (isReply(s)) return s;
     const iv = q.get('interval') ?? '';
@@ -96,7 +97,7 @@ export const PUBLIC: Record<string, Handler> = {
       volume: m.qty(r.volume), quoteVolume: m.notionalDec(r.quoteVolume).toString(), trades: String(r.trades),
     })));
   },
-  'GET /api/v1/markPrices': (ctx, q) => {
+  [endpointKey('GET', PATHS.markPrices)]: (ctx, q) => {
     const s = q.get('symbol');
     if (s && !ctx.ex.market(s)) return apiErr(400, 'INVALID_CLIENT_REQUEST', 'Symbol not found');
     const mt = q.get('marketType');
@@ -110,7 +111,7 @@ export const PUBLIC: Record<string, Handler> = {
       return row;
     }));
   },
-  'GET /api/v1/fundingRates': (ctx, q) => {
+  [endpointKey('GET', PATHS.fundingRates)]: (ctx, q) => {
     const s = symbolOr400(ctx.ex, q);
     if (isReply(s)) return s;
     const limit = intParam(q, 'limit', 100, 10000);
@@ -119,7 +120,7 @@ export const PUBLIC: Record<string, Handler> = {
     if (isReply(offset)) return offset;
     return ok(ctx.ex.fundingRates(s, limit, offset));
   },
-  'GET /api/v1/openInterest': (ctx, q) => {
+  [endpointKey('GET', PATHS.openInterest)]: (ctx, q) => {
     const s = q.get('symbol');
     const ms = [...ctx.ex.markets.values()].filter((m) => m.isPerp && (!s || m.symbol === s));
     return ok(ms.map((m) => ({ symbol: m.symbol, openInterest: ctx.ex.openInterest(m.symbol), timestamp: Math.floor(ctx.ex.clock.now()) })));

@@ -3,6 +3,7 @@
 // real exchange's error texts. Shared by the public, private and admin routes.
 import type { ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
+import { PAGE_HEADERS } from '../../protocol/backpack/paging.js';
 import type { SimExchange } from '../exchange.js';
 import { pageHeadersFor } from '../accounts/history.js';
 import { hashString } from '../model/prng.js';
@@ -34,11 +35,11 @@ export function paged(json: unknown, total: number, limit: number, offset: numbe
     status: 200,
     json,
     headers: {
-      'X-TOTAL': String(p.total),
-      'X-PAGE-SIZE': String(p.pageSize),
-      'X-PAGE-COUNT': String(p.pageCount),
-      'X-CURRENT-PAGE': String(p.currentPage),
-      'Access-Control-Expose-Headers': 'X-PAGE-COUNT, X-CURRENT-PAGE, X-PAGE-SIZE, X-TOTAL',
+      [PAGE_HEADERS.total]: String(p.total),
+      [PAGE_HEADERS.pageSize]: String(p.pageSize),
+      [PAGE_HEADERS.pageCount]: String(p.pageCount),
+      [PAGE_HEADERS.currentPage]: String(p.currentPage),
+      'Access-Control-Expose-Headers': [PAGE_HEADERS.pageCount, PAGE_HEADERS.currentPage, PAGE_HEADERS.pageSize, PAGE_HEADERS.total].join(', '),
     },
   };
 }

@@ -3,7 +3,8 @@
 // rest-private.ts); also the admin path /_sim/... (faults, websocket disconnect, speed bump, fill seeding)
 // which is deliberately NOT under /api/.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { INSTRUCTIONS, type SignParams } from '../../exchange/backpack/signing.js';
+import { INSTRUCTIONS } from '../../protocol/backpack/endpoints.js';
+import type { SignParams } from '../../protocol/backpack/signing-string.js';
 import type { SimExchange } from '../exchange.js';
 import { authenticate } from './auth.js';
 import { parseFaults } from './faults.js';

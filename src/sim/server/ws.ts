@@ -9,7 +9,9 @@
 import type { Server } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import { WebSocketServer, WebSocket } from 'ws';
-import { MAX_WINDOW_MS, signingString, verifySignature } from '../../exchange/backpack/signing.js';
+import { verifySignature } from '../../protocol/backpack/ed25519.js';
+import { SUBSCRIBE_INSTRUCTION } from '../../protocol/backpack/endpoints.js';
+import { MAX_WINDOW_MS, signingString } from '../../protocol/backpack/signing-string.js';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { SimExchange } from '../exchange.js';
 import { isValidApiKey } from './auth.js';
@@ -287,7 +289,7 @@ export class WsHub {
       this.error(c, 4003, 'Request has expired');
       return null;
     }
-    if (!verifySignature(key, signingString('subscribe', null, timestamp, window), signature, this.keyCache)) {
+    if (!verifySignature(key, signingString(SUBSCRIBE_INSTRUCTION, null, timestamp, window), signature, this.keyCache)) {
       this.error(c, 4003, 'Invalid signature');
       return null;
     }

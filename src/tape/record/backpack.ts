@@ -6,7 +6,7 @@
 // client's codec rounds them to ms, so it is not used here). A payload that does not read is a
 // WireError naming the field; a value with more decimals than the tape's scale is a ScaleError (the
 // recorder reopens the file at a finer scale).
-import type { DepthSnapshot } from '../../exchange/backpack/codec.js';
+import type { DepthSnapshot } from '../../exchange/backpack/codec/rest-rows.js';
 import { parseUnits } from '../../sim/matching/units.js';
 import { bestFirst } from '../levels.js';
 import type { BboEvent, DiffEvent, MarkEvent, SnapshotEvent, TradeEvent } from '../types.js';

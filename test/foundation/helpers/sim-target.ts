@@ -5,7 +5,8 @@
 // Faults are switched through the sim's admin path (/_sim/...) over HTTP, exactly as an operator would.
 import type { Server } from 'node:http';
 import { startSim, type Faults, type RunningSim, type StartSimOptions } from '../../../src/sim/index.js';
-import { BackpackRest, type RestOptions } from '../../../src/exchange/backpack/rest.js';
+import { BackpackRest } from '../../../src/exchange/backpack/rest.js';
+import type { RestOptions } from '../../../src/exchange/backpack/rest-transport.js';
 import { BackpackAdapter, type AdapterOptions } from '../../../src/exchange/backpack/adapter.js';
 import { generateKeyPair, loadKeyPair, type KeyPair } from '../../../src/exchange/backpack/signing.js';
 import { defaultSettings, type Settings } from '../../../src/config/settings.js';

@@ -2,12 +2,14 @@
 // exchange to run the same checks there).
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BackpackApiError, BackpackRest, TransportError, type RestOptions } from '../../src/exchange/backpack/rest.js';
-import { loadKeyPair } from '../../src/exchange/backpack/signing.js';
-import { VirtualClock } from '../../src/util/clock.js';
-import { D } from '../../src/util/decimal.js';
-import { FakeExchange } from './helpers/fake-exchange.js';
-import type { OrderRequest } from '../../src/exchange/types.js';
+import { BackpackRest } from '../../../src/exchange/backpack/rest.js';
+import { BackpackApiError, TransportError } from '../../../src/exchange/backpack/rest-errors.js';
+import type { RestOptions } from '../../../src/exchange/backpack/rest-transport.js';
+import { loadKeyPair } from '../../../src/exchange/backpack/signing.js';
+import { VirtualClock } from '../../../src/util/clock.js';
+import { D } from '../../../src/util/decimal.js';
+import { FakeExchange } from '../../foundation/helpers/fake-exchange.js';
+import type { OrderRequest } from '../../../src/exchange/types.js';
 
 const SECRET = '4odxgSUxFrC/zsKWZF4OQwYAgnNu9hnWH3NxWfLAPz4=';
 const KEYS = loadKeyPair(SECRET);

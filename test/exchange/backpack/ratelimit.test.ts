@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VirtualClock } from '../../src/util/clock.js';
-import { LatencyRing, MinuteCounter, RateLimiter, RestStats } from '../../src/exchange/backpack/ratelimit.js';
-import { ClockSync, isTimestampError } from '../../src/exchange/backpack/clock-sync.js';
+import { VirtualClock } from '../../../src/util/clock.js';
+import { LatencyRing, MinuteCounter, RateLimiter, RestStats } from '../../../src/exchange/backpack/ratelimit.js';
+import { ClockSync, isTimestampError } from '../../../src/exchange/backpack/clock-sync.js';
 
 const flush = () => new Promise((r) => setImmediate(r));
 

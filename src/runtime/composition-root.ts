@@ -1,12 +1,13 @@
-// Builds a running core from the environment: config -> (paper: in-process paper exchange on loopback
-// + a kept paper key pair | live: the operator's keys and BPX_* urls) -> BackpackAdapter -> Engine with
-// the file edges -> control socket -> start. The control socket is bound BEFORE the engine starts: if
-// another core owns it we stop there, before this one cancels "orphaned" orders that are really the
-// other core's working orders.
+// The composition root: the one place that builds a running core from the environment: config ->
+// (paper: in-process paper exchange on loopback + a kept paper key pair | live: the operator's keys and
+// BPX_* urls) -> BackpackAdapter -> Engine with the file edges -> control socket -> start. The control
+// socket is bound BEFORE the engine starts: if another core owns it we stop there, before this one
+// cancels "orphaned" orders that are really the other core's working orders.
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
-import { ControlServer, defaultSocketPath } from '../control/server.js';
+import { ControlServer } from '../control/server.js';
+import { defaultSocketPath } from '../control/socket-file.js';
 import { MIN_PUSH_INTERVAL_MS } from '../control/protocol.js';
 import { Engine } from '../core/engine.js';
 import { BackpackAdapter } from '../exchange/backpack/adapter.js';

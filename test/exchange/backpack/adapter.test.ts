@@ -1,11 +1,11 @@
 // BackpackAdapter (REST + websocket + books) against a real HTTP/WS server on loopback.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { BackpackAdapter } from '../../src/exchange/backpack/adapter.js';
-import { loadKeyPair } from '../../src/exchange/backpack/signing.js';
-import { defaultSettings, type Settings } from '../../src/config/settings.js';
-import type { ExchangeEvent } from '../../src/exchange/types.js';
-import { FakeExchange } from './helpers/fake-exchange.js';
+import { BackpackAdapter } from '../../../src/exchange/backpack/adapter.js';
+import { loadKeyPair } from '../../../src/exchange/backpack/signing.js';
+import { defaultSettings, type Settings } from '../../../src/config/settings.js';
+import type { ExchangeEvent } from '../../../src/exchange/types.js';
+import { FakeExchange } from '../../foundation/helpers/fake-exchange.js';
 
 const KEYS = loadKeyPair('4odxgSUxFrC/zsKWZF4OQwYAgnNu9hnWH3NxWfLAPz4=');
 const SYM = 'SOL_USDC_PERP';

@@ -1,26 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CodecError, decodeRows } from '../../../src/exchange/backpack/codec/fields.js';
 import {
-  CodecError,
   decodeAccountFees,
   decodeCapital,
   decodeCollateral,
-  decodeDepthDelta,
   decodeDepthSnapshot,
   decodeFill,
   decodeFunding,
   decodeMarket,
-  decodeMarkPriceEvent,
   decodeMarkPriceRow,
   decodeOrder,
-  decodeOrderUpdate,
   decodePosition,
-  decodePositionUpdate,
-  decodeRows,
   decodeTime,
+} from '../../../src/exchange/backpack/codec/rest-rows.js';
+import {
+  decodeDepthDelta,
+  decodeMarkPriceEvent,
+  decodeOrderUpdate,
+  decodePositionUpdate,
   decodeTrade,
-} from '../../src/exchange/backpack/codec.js';
-import { EXAMPLE_MARKET } from './helpers/fake-exchange.js';
+} from '../../../src/exchange/backpack/codec/stream-frames.js';
+import { EXAMPLE_MARKET } from '../../foundation/helpers/fake-exchange.js';
 
 const isCodec = (e: unknown) => e instanceof CodecError;
 

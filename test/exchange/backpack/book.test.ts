@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LevelBook, SyncedBook } from '../../src/exchange/backpack/book.js';
-import type { DepthDelta, DepthSnapshot, WireLevel } from '../../src/exchange/backpack/codec.js';
-import { D } from '../../src/util/decimal.js';
+import { LevelBook, SyncedBook } from '../../../src/exchange/backpack/book.js';
+import type { DepthSnapshot } from '../../../src/exchange/backpack/codec/rest-rows.js';
+import type { DepthDelta } from '../../../src/exchange/backpack/codec/stream-frames.js';
+import type { WireLevel } from '../../../src/protocol/backpack/wire-types.js';
+import { D } from '../../../src/util/decimal.js';
 
 const S = 'SOL_USDC_PERP';
 const snap = (L: number, bids: WireLevel[], asks: WireLevel[]): DepthSnapshot => ({ lastUpdateId: L, bids, asks, ts: 0 });

@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { HttpLane, LANE_SENT_CHANNEL, LaneError } from '../../src/exchange/backpack/http-lane.js';
+import { HttpLane } from '../../../src/exchange/backpack/http-lane.js';
+import { LANE_SENT_CHANNEL } from '../../../src/exchange/backpack/lane-connection.js';
+import { LaneError } from '../../../src/exchange/backpack/lane-error.js';
 
 interface RawServer {
   url: string;
@@ -530,7 +532,7 @@ test('nothing holds the process open: after replies, a timeout and a failed conn
     if (!req.startsWith('POST /hang')) ok(s, '{}');
   });
   const script = `
-    import { HttpLane } from ${JSON.stringify(new URL('../../src/exchange/backpack/http-lane.ts', import.meta.url).href)};
+    import { HttpLane } from ${JSON.stringify(new URL('../../../src/exchange/backpack/http-lane.ts', import.meta.url).href)};
     const lane = new HttpLane(${JSON.stringify(srv.url)}, { connections: 3 });
     lane.warm();
     await lane.request('POST', '/a', {}, '{}', 2000);
@@ -602,7 +604,7 @@ test('https: replies over TLS with keep-alive (hostname and IP), and an untruste
       await lane.close();
       // Trusted in a child process (NODE_EXTRA_CA_CERTS is read at start-up).
       const script = `
-        import { HttpLane } from ${JSON.stringify(new URL('../../src/exchange/backpack/http-lane.ts', import.meta.url).href)};
+        import { HttpLane } from ${JSON.stringify(new URL('../../../src/exchange/backpack/http-lane.ts', import.meta.url).href)};
         const out = [];
         for (const origin of ['https://localhost:${port}', 'https://127.0.0.1:${port}']) {
           const lane = new HttpLane(origin, { connections: 1 });

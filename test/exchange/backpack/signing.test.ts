@@ -7,11 +7,11 @@ import {
   Signer,
   loadKeyPair,
   signWithTweetnacl,
-  signingString,
-  verifySignature,
-} from '../../src/exchange/backpack/signing.js';
-import { orderBody } from '../../src/exchange/backpack/rest.js';
-import { D } from '../../src/util/decimal.js';
+} from '../../../src/exchange/backpack/signing.js';
+import { verifySignature } from '../../../src/protocol/backpack/ed25519.js';
+import { orderBody } from '../../../src/protocol/backpack/requests.js';
+import { signingString } from '../../../src/protocol/backpack/signing-string.js';
+import { D } from '../../../src/util/decimal.js';
 
 // Backpack's published example key pair (public documentation material).
 const PUBLIC = 'zDIJj9qneWIY0IYZ5aXoHcNMCm+XDhVcTssiT0HyY0A=';
