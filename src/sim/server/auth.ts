@@ -1,5 +1,5 @@
 // Real request authentication for the paper exchange: the ED25519 signature over the canonical signing
-// string (src/exchange/backpack/signing.ts, the same builder the bot uses) is verified against X-API-Key.
+// string (src/protocol/backpack/signing-string.ts, the same builder the bot uses) is verified against X-API-Key.
 //
 // Error choices (the reference marks the exact codes UNCONFIRMED, §4.3/§8):
 // - a missing X-API-Key / X-Signature / X-Timestamp header -> 401 UNAUTHORIZED "Missing <header> header"
