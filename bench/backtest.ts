@@ -37,11 +37,11 @@ export async function benchBacktest(hours = Number(process.env['BENCH_BACKTEST_H
 
 /** The paper exchange's model alone, driven the same way (events delivered to a no-op handler). */
 async function modelOnly(hours: number): Promise<number> {
-  const { DirectExchange } = await import('../src/sim/direct.js');
+  const { BacktestPort } = await import('../src/sim/backtest-port/port.js');
   const { VirtualClock } = await import('../src/util/clock.js');
   const { BACKTEST_START_MS, DEFAULT_SYMBOLS } = await import('../src/backtest/run.js');
   const clock = new VirtualClock(BACKTEST_START_MS);
-  const x = new DirectExchange({ clock, seed: 1, markets: DEFAULT_SYMBOLS });
+  const x = new BacktestPort({ clock, seed: 1, markets: DEFAULT_SYMBOLS });
   await x.start(DEFAULT_SYMBOLS, () => undefined);
   const t0 = performance.now();
   const end = clock.now() + hours * 3_600_000;

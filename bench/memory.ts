@@ -1,4 +1,4 @@
-// Memory of the core trading 3 symbols over 24 simulated hours: the real Engine on DirectExchange (the
+// Memory of the core trading 3 symbols over 24 simulated hours: the real Engine on BacktestPort (the
 // paper exchange's matching engine and market model in-process, virtual time) through the backtest
 // runner. Runs in a child process started with --expose-gc; RSS and heap are sampled after a full GC
 // right after start (first simulated minute), at hour 1 and at the end. The paper exchange shares the
@@ -7,7 +7,7 @@
 import { BACKTEST_START_MS, DEFAULT_SYMBOLS } from '../src/backtest/run.js';
 import { backtestSettings } from '../src/backtest/settings.js';
 import { Engine } from '../src/core/engine.js';
-import { DirectExchange } from '../src/sim/direct.js';
+import { BacktestPort } from '../src/sim/backtest-port/port.js';
 import { VirtualClock } from '../src/util/clock.js';
 import { LastBlockLog, MemoryRunState } from '../src/backtest/sinks.js';
 import { BenchJournal, BenchLogger, isChild, runChild } from './util.js';
@@ -50,7 +50,7 @@ function sample(simMs: number): MemSample {
 export async function measureMemory(hours = 24): Promise<MemoryResult> {
   const clock = new VirtualClock(BACKTEST_START_MS);
   const settings = backtestSettings({}, DEFAULT_SYMBOLS);
-  const exchange = new DirectExchange({ clock, seed: 1, markets: [...settings.symbols] });
+  const exchange = new BacktestPort({ clock, seed: 1, markets: [...settings.symbols] });
   const engine = new Engine({
     port: exchange, clock, settings, runMode: 'paper', journal: new BenchJournal(), stats: new LastBlockLog(), logger: new BenchLogger(),
     runState: new MemoryRunState(), coreVersion: 'bench', logFile: '(memory)',
@@ -98,7 +98,7 @@ export async function measureMemory(hours = 24): Promise<MemoryResult> {
  * The paper exchange keeps every fill and order of every account forever (as an exchange does); that is
  * not the core's memory. Keep only the newest records (the core may look an order up in history).
  */
-function trimExchangeRecords(x: DirectExchange): void {
+function trimExchangeRecords(x: BacktestPort): void {
   for (const a of x.exchange.accounts.values()) {
     a.fills.keepNewest(KEEP_RECORDS);
     if (a.history.length > KEEP_RECORDS) a.history.splice(0, a.history.length - KEEP_RECORDS);
@@ -106,7 +106,7 @@ function trimExchangeRecords(x: DirectExchange): void {
 }
 
 /** Deliver queued events and let promise chains settle (as the backtest runner does). */
-async function pump(x: DirectExchange): Promise<void> {
+async function pump(x: BacktestPort): Promise<void> {
   x.drain();
   await new Promise<void>((r) => setImmediate(r));
   x.drain();

@@ -1,5 +1,5 @@
 // Prints the README's settings table from the one source of truth, src/config/settings.ts; with --write,
-// replaces the table in README.md (test/foundation/readme-settings.test.ts fails while they differ).
+// replaces the table in README.md (test/config/readme-settings.test.ts fails while they differ).
 // Usage: node --import tsx scripts/settings-table.ts [--write]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { settingsTable, withGeneratedTable } from '../src/config/settings-table.js';

@@ -1,5 +1,5 @@
 // runBacktest: the REAL trading core (strategy, order tracker, risk gate, ledger: the Engine) or the
-// symmetric baseline, on the paper exchange's matching engine and market model through DirectExchange,
+// symmetric baseline, on the paper exchange's matching engine and market model through BacktestPort,
 // in virtual time, as fast as the CPU allows. Deterministic: everything is driven by one VirtualClock
 // and the sim's seeded PRNG; only `report.perf` depends on the machine.
 //
@@ -12,7 +12,7 @@ import type { Settings } from '../config/settings.js';
 import { renderSetting } from '../config/settings.js';
 import { Engine } from '../core/engine.js';
 import type { AccountFees, ExchangeEvent } from '../exchange/types.js';
-import { DirectExchange, type DirectExchangeOptions } from '../sim/direct.js';
+import { BacktestPort, type BacktestPortOptions } from '../sim/backtest-port/port.js';
 import { findMarketSpec } from '../sim/model/markets.js';
 import { ZERO } from '../util/decimal.js';
 import { LatencyModel, VPS_LATENCY, type LatencySettings } from '../sim/latency.js';
@@ -80,10 +80,10 @@ export const REPORTED: ReadonlyArray<keyof Settings> = [
   'sessionLossLimit',
 ];
 
-/** A DirectExchange that lets an observer see each event right after the strategy handled it. */
-class ObservedExchange extends DirectExchange {
+/** A BacktestPort that lets an observer see each event right after the strategy handled it. */
+class ObservedExchange extends BacktestPort {
   observer: ((e: ExchangeEvent) => void) | null = null;
-  constructor(o: DirectExchangeOptions) {
+  constructor(o: BacktestPortOptions) {
     super(o);
   }
   override start(symbols: string[], onEvent: (e: ExchangeEvent) => void): Promise<void> {
@@ -97,7 +97,7 @@ class ObservedExchange extends DirectExchange {
 /** Everything a run produced, for tests that check the report against the exchange's own records. */
 export interface BacktestRun {
   report: BacktestReport;
-  exchange: DirectExchange;
+  exchange: BacktestPort;
   journal: MemoryJournal;
   logger: CountingLogger;
   engine: Engine | null;
@@ -238,7 +238,7 @@ export function spotStartingBalances(settings: Readonly<Settings>, specMarkets: 
 }
 
 /** The spot figures a report shows: the base held at the end (by the exchange) and the target. */
-function spotEnd(exchange: DirectExchange, settings: Readonly<Settings>, specMarkets: readonly MarketFilters[] | null): Record<string, { baseAsset: string; endBaseBalance: string; target: string }> {
+function spotEnd(exchange: BacktestPort, settings: Readonly<Settings>, specMarkets: readonly MarketFilters[] | null): Record<string, { baseAsset: string; endBaseBalance: string; target: string }> {
   const out: Record<string, { baseAsset: string; endBaseBalance: string; target: string }> = {};
   const balances = exchange.exchange.balances(exchange.apiKey);
   for (const sym of settings.symbols) {
@@ -259,7 +259,7 @@ function simFees(f: AccountFees): Record<'futuresMaker' | 'futuresTaker' | 'spot
   return { futuresMaker: f.futuresMakerFeeBps.toFixed(), futuresTaker: f.futuresTakerFeeBps.toFixed(), spotMaker: f.spotMakerFeeBps.toFixed(), spotTaker: f.spotTakerFeeBps.toFixed() };
 }
 
-async function openMarketTapes(x: DirectExchange, symbols: readonly string[], dir: string): Promise<Map<string, TapeWriter>> {
+async function openMarketTapes(x: BacktestPort, symbols: readonly string[], dir: string): Promise<Map<string, TapeWriter>> {
   const out = new Map<string, TapeWriter>();
   for (const s of symbols) {
     const m = x.exchange.market(s)!;
@@ -273,7 +273,7 @@ async function openMarketTapes(x: DirectExchange, symbols: readonly string[], di
  * Await `p` while keeping virtual time moving: with latency, requests made while starting are answered
  * only as the clock advances. Gives up (throws) after 60 simulated seconds.
  */
-async function drive<T>(clock: VirtualClock, x: DirectExchange, p: Promise<T>): Promise<T> {
+async function drive<T>(clock: VirtualClock, x: BacktestPort, p: Promise<T>): Promise<T> {
   let done = false;
   const settled = p.finally(() => {
     done = true;
@@ -289,7 +289,7 @@ async function drive<T>(clock: VirtualClock, x: DirectExchange, p: Promise<T>): 
 }
 
 /** Deliver queued events and let the handlers' promise chains settle. */
-async function pump(x: DirectExchange): Promise<void> {
+async function pump(x: BacktestPort): Promise<void> {
   x.drain();
   await new Promise<void>((r) => setImmediate(r));
   x.drain();

@@ -1,7 +1,3 @@
-// src/runtime/: the I/O edges of one running core: its home directory (this file), the journal and its
-// checkpoint, log.txt, the logger, run-state persistence, the paper key, pm2 integration, live pre-flight
-// checks, the version line, and wiring.ts, which assembles a core from settings.
-//
 // Where Tier Hunter keeps its state (journal, run state, paper key, control socket), and the helper that
 // makes those directories private. Everything under the home is the operator's alone: 0700 directories,
 // 0600 files, because the journal holds trading history and the paper key is a signing key.

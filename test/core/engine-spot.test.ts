@@ -1,11 +1,11 @@
 // Spot through the real Engine on a quiet paper exchange (matching engine, spot balances with locks, fees
-// in the received asset) over the backtest's DirectExchange, liquidity placed by hand so every figure is
+// in the received asset) over the backtest's BacktestPort, liquidity placed by hand so every figure is
 // exact: the side a flat symbol can fund, sizes inside the free balance, a base-asset fee booked so the
 // round trip closes, and the core's ledger equal to the exchange's balances and fills.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Engine } from '../../src/core/engine.js';
-import { DirectExchange } from '../../src/sim/direct.js';
+import { BacktestPort } from '../../src/sim/backtest-port/port.js';
 import { SimExchange } from '../../src/sim/exchange.js';
 import { DEFAULT_MARKETS } from '../../src/sim/model/markets.js';
 import { VirtualClock } from '../../src/util/clock.js';
@@ -20,7 +20,7 @@ const KEY = 'spot-test';
 interface Rig {
   clock: VirtualClock;
   ex: SimExchange;
-  port: DirectExchange;
+  port: BacktestPort;
   engine: Engine;
   logger: MemLogger;
   journal: MemJournal;
@@ -45,7 +45,7 @@ async function rig(o: { quote?: string; base?: string; settings?: Partial<Settin
     ex.addLiquidity(S, 'Bid', '99.99', '50');
     ex.addLiquidity(S, 'Ask', '100.02', '50');
   }
-  const port = new DirectExchange({ clock, exchange: ex, apiKey: KEY });
+  const port = new BacktestPort({ clock, exchange: ex, apiKey: KEY });
   const logger = new MemLogger();
   const journal = o.restartOf?.journal ?? new MemJournal();
   const engine = new Engine({

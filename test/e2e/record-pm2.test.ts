@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { forEachEvent } from '../../src/tape/reader.js';
 import type { TapeFooter } from '../../src/tape/types.js';
-import { startSimTarget } from '../foundation/helpers/sim-target.js';
+import { startSimTarget } from '../helpers/sim-target.js';
 import { Cleanup, ECOSYSTEM, Pm2, cleanEnv, run, tempDir, waitUntil } from './helpers.js';
 
 const APP = 'tierhunter-record';

@@ -1,5 +1,5 @@
 // The soak, in two parts, shared by `npm run soak` (long form) and soak-short.test.ts (npm test):
-//  1. Virtual time: the real Engine on the paper exchange's matching engine (DirectExchange + VirtualClock)
+//  1. Virtual time: the real Engine on the paper exchange's matching engine (BacktestPort + VirtualClock)
 //     for hours of simulated trading, with faults injected at seeded random intervals through FaultyDirect
 //     (lost replies after the exchange acted, 5xx without acting, 429s, post-only rejections, failing
 //     queries, stream outages that drop every event, depth gaps). Invariants are checked after every step.
@@ -8,7 +8,7 @@
 // Both end flat and reconciled exactly against the exchange's records.
 import { Engine } from '../../src/core/engine.js';
 import { resolveSettings, type Settings } from '../../src/config/settings.js';
-import { DirectExchange } from '../../src/sim/direct.js';
+import { BacktestPort } from '../../src/sim/backtest-port/port.js';
 import { Prng } from '../../src/sim/model/prng.js';
 import type { Faults } from '../../src/sim/server/faults.js';
 import type { ExchangeEvent, OrderInfo, OrderRequest, Outcome, PositionInfo } from '../../src/exchange/types.js';
@@ -21,13 +21,13 @@ import { startHarness } from './harness.js';
 export type VirtualFault = 'lostReply' | 'serverError' | 'rateLimited' | 'postOnlyReject' | 'queryFails' | 'streamDown' | 'depthGap';
 const VIRTUAL_FAULTS: VirtualFault[] = ['lostReply', 'serverError', 'rateLimited', 'postOnlyReject', 'queryFails', 'streamDown', 'depthGap'];
 
-/** DirectExchange with switchable, seeded faults on requests and on the event stream. */
-export class FaultyDirect extends DirectExchange {
+/** BacktestPort with switchable, seeded faults on requests and on the event stream. */
+export class FaultyDirect extends BacktestPort {
   active = new Set<VirtualFault>();
   readonly hits: Record<string, number> = {};
   private rng: Prng;
   private handler: ((e: ExchangeEvent) => void) | null = null;
-  constructor(o: ConstructorParameters<typeof DirectExchange>[0] & { faultSeed: number }) {
+  constructor(o: ConstructorParameters<typeof BacktestPort>[0] & { faultSeed: number }) {
     super(o);
     this.rng = new Prng(o.faultSeed);
   }
@@ -79,7 +79,7 @@ export class FaultyDirect extends DirectExchange {
     if (this.roll('queryFails')) throw new Error('positions: connection reset');
     return super.getPositions();
   }
-  override async getFills(q: Parameters<DirectExchange['getFills']>[0]): ReturnType<DirectExchange['getFills']> {
+  override async getFills(q: Parameters<BacktestPort['getFills']>[0]): ReturnType<BacktestPort['getFills']> {
     if (this.roll('queryFails')) throw new Error('fills: connection reset');
     return super.getFills(q);
   }

@@ -3,7 +3,7 @@
 // fills arrive after the feed latency showing the book as it was when they left; draws are seeded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DirectExchange } from '../../src/sim/direct.js';
+import { BacktestPort } from '../../src/sim/backtest-port/port.js';
 import { LatencyModel, parseLatency, VPS_LATENCY } from '../../src/sim/latency.js';
 import { SimExchange } from '../../src/sim/exchange.js';
 import type { ExchangeEvent } from '../../src/exchange/types.js';
@@ -18,12 +18,12 @@ function setup(latency: { entryMs: number; responseMs: number; feedMs: number })
   const ex = new SimExchange({ clock, seed: 1, model: false, markets: [SYM] });
   ex.addLiquidity(SYM, 'Bid', '100.00', '10');
   ex.addLiquidity(SYM, 'Ask', '100.10', '10');
-  const port = new DirectExchange({ clock, exchange: ex, latency: new LatencyModel({ ...latency, jitter: 0 }, 1) });
+  const port = new BacktestPort({ clock, exchange: ex, latency: new LatencyModel({ ...latency, jitter: 0 }, 1) });
   return { clock, ex, port };
 }
 
 /** Advance virtual time timer by timer, letting promise chains settle between timers. */
-async function runFor(clock: VirtualClock, port: DirectExchange, ms: number): Promise<void> {
+async function runFor(clock: VirtualClock, port: BacktestPort, ms: number): Promise<void> {
   const end = clock.now() + ms;
   while (clock.now() < end) {
     const next = clock.peek();

@@ -14,7 +14,7 @@ import { TapeBook } from '../../src/tape/book.js';
 import { openTape } from '../../src/tape/reader.js';
 import { Recorder } from '../../src/tape/record/recorder.js';
 import type { GapEvent, TapeEvent, TapeHeader } from '../../src/tape/types.js';
-import { SOL, SOL_SPOT, startSimTarget, waitFor, type SimTarget } from '../foundation/helpers/sim-target.js';
+import { SOL, SOL_SPOT, startSimTarget, waitFor, type SimTarget } from '../helpers/sim-target.js';
 import { tempDir } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../../bin/tierhunter.js', import.meta.url));

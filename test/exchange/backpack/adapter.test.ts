@@ -5,7 +5,7 @@ import { BackpackAdapter } from '../../../src/exchange/backpack/adapter.js';
 import { loadKeyPair } from '../../../src/exchange/backpack/signing.js';
 import { defaultSettings, type Settings } from '../../../src/config/settings.js';
 import type { ExchangeEvent } from '../../../src/exchange/types.js';
-import { FakeExchange } from '../../foundation/helpers/fake-exchange.js';
+import { FakeExchange } from '../../helpers/fake-exchange.js';
 
 const KEYS = loadKeyPair('4odxgSUxFrC/zsKWZF4OQwYAgnNu9hnWH3NxWfLAPz4=');
 const SYM = 'SOL_USDC_PERP';

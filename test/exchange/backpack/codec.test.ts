@@ -21,7 +21,7 @@ import {
   decodePositionUpdate,
   decodeTrade,
 } from '../../../src/exchange/backpack/codec/stream-frames.js';
-import { EXAMPLE_MARKET } from '../../foundation/helpers/fake-exchange.js';
+import { EXAMPLE_MARKET } from '../../helpers/fake-exchange.js';
 
 const isCodec = (e: unknown) => e instanceof CodecError;
 

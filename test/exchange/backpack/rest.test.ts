@@ -1,4 +1,4 @@
-// REST client against a real HTTP server on loopback (helpers/fake-exchange.ts; point `restUrl` at the paper
+// REST client against a real HTTP server on loopback (test/helpers/fake-exchange.ts; point `restUrl` at the paper
 // exchange to run the same checks there).
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import type { RestOptions } from '../../../src/exchange/backpack/rest-transport.
 import { loadKeyPair } from '../../../src/exchange/backpack/signing.js';
 import { VirtualClock } from '../../../src/util/clock.js';
 import { D } from '../../../src/util/decimal.js';
-import { FakeExchange } from '../../foundation/helpers/fake-exchange.js';
+import { FakeExchange } from '../../helpers/fake-exchange.js';
 import type { OrderRequest } from '../../../src/exchange/types.js';
 
 const SECRET = '4odxgSUxFrC/zsKWZF4OQwYAgnNu9hnWH3NxWfLAPz4=';

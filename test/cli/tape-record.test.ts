@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { main as recordMain, parseRecordArgs } from '../../src/cli/record.js';
 import { main as tapeMain } from '../../src/cli/tape.js';
-import { SPOT, tempDir } from './helpers.js';
+import { SPOT, tempDir } from '../tape/helpers.js';
 
 const BIN = fileURLToPath(new URL('../../bin/tierhunter.js', import.meta.url));
 const run = promisify(execFile);

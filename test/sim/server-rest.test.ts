@@ -8,7 +8,7 @@ import { BackpackApiError } from '../../src/exchange/backpack/rest-errors.js';
 import { D, type Decimal } from '../../src/util/decimal.js';
 import { SystemClock, type Clock } from '../../src/util/clock.js';
 import type { OrderRequest } from '../../src/exchange/types.js';
-import { newKeys, SOL, SOL_SPOT, startSimTarget, waitFor, type SimTarget } from './helpers/sim-target.js';
+import { newKeys, SOL, SOL_SPOT, startSimTarget, waitFor, type SimTarget } from '../helpers/sim-target.js';
 
 let t: SimTarget;
 before(async () => {

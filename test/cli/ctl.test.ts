@@ -10,7 +10,7 @@ import { defaultSocketPath } from '../../src/control/socket-file.js';
 import { main } from '../../src/cli/ctl.js';
 import { connectErrorMessage } from '../../src/control/client.js';
 import type { Command } from '../../src/control/protocol.js';
-import { makeSnapshot, tempDir } from './fixtures.js';
+import { makeSnapshot, tempDir } from '../control/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STATS = { total: { fills: 4, makerFills: 3, takerFills: 1, volume: '1234.5', fees: '0.12', realizedPnl: '-0.4' }, symbols: { SOL_USDC_PERP: { fills: 4 } } };

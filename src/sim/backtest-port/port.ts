@@ -1,6 +1,7 @@
-// DirectExchange: an ExchangePort straight onto an in-process SimExchange (no network), for
-// virtual-time backtests. It delivers the same domain events the websocket adapter would (book as a
-// BookView, trade, markPrice, order, position), in order, and resolves requests without I/O.
+// src/sim/backtest-port/port.ts — BacktestPort: the backtest's ExchangePort, straight onto an in-process
+// SimExchange (no network), for virtual-time backtests. It delivers the same domain events the websocket
+// adapter would (book as a BookView, trade, markPrice, order, position), in order, and resolves requests
+// without I/O. What each event and record carries lives beside it (events.ts, records.ts, book-view.ts).
 //
 // Events are queued and delivered from a microtask after the exchange operation that produced them,
 // so a handler may place/cancel orders without re-entering the matching engine mid-match.
@@ -11,52 +12,42 @@
 //
 // How a backtest driver advances time (the clock must be the exchange's VirtualClock):
 //
-//   const direct = new DirectExchange({ clock, seed: 42 });
-//   await direct.start(['SOL_USDC_PERP'], (e) => core.onEvent(e));
+//   const port = new BacktestPort({ clock, seed: 42 });
+//   await port.start(['SOL_USDC_PERP'], (e) => core.onEvent(e));
 //   const end = clock.now() + hours * 3_600_000;
-//   while (clock.now() < end) await direct.advance(100);   // one model step, then drain handlers
+//   while (clock.now() < end) await port.advance(100);   // one model step, then drain handlers
 //
 // advance(ms) runs clock.runUntil() in steps of at most `stepMs` (default 100 = one model step) and after
 // each step awaits setImmediate, which lets queued events reach the handler and lets any promise chains
 // the handler started (placeOrder -> then ...) settle before the simulated time moves on.
-import type { VirtualClock } from '../util/clock.js';
-import { D, Decimal, ZERO } from '../util/decimal.js';
-import { virtualMetrics, type ExchangeMetrics, type ExchangePort, type FillsQuery } from '../exchange/port.js';
+import type { VirtualClock } from '../../util/clock.js';
+import type { Decimal } from '../../util/decimal.js';
+import { virtualMetrics, type ExchangeMetrics, type ExchangePort, type FillsQuery } from '../../exchange/port.js';
 import type {
   AccountFees,
   BalanceInfo,
-  BookView,
   CollateralInfo,
   ExchangeEvent,
   FillInfo,
   FundingInfo,
   MarketInfo,
-  OrderEvent,
-  OrderEventType,
   OrderInfo,
   OrderRequest,
-  OrderStatus,
   Outcome,
   Paged,
   PositionInfo,
-  Side,
-  TradeTick,
-} from '../exchange/types.js';
-import { pageHeadersFor } from './accounts/history.js';
-import type { OrderView } from './accounts/account.js';
-import type { SimOrder } from './matching/types.js';
-import { unrealized } from './accounts/position.js';
-import type { BookSide } from './matching/book.js';
-import { parseUnits, pow10 } from './matching/units.js';
-import type { OrderUpdateEvent, PositionView } from './events.js';
-import { SimExchange, type SimExchangeOptions } from './exchange.js';
-import type { SimMarket } from './market.js';
-import type { SimMarketSpec } from './model/markets.js';
-import { SnapshotBookView } from './book-snapshot.js';
-import type { LatencyModel } from './latency.js';
-import { LatencyLink } from './latency-link.js';
+} from '../../exchange/types.js';
+import { pageHeadersFor } from '../accounts/history.js';
+import { SimExchange, type SimExchangeOptions } from '../exchange.js';
+import type { SimMarketSpec } from '../model/markets.js';
+import { SnapshotBookView } from '../book-snapshot.js';
+import type { LatencyModel } from '../latency.js';
+import { LatencyLink } from '../latency-link.js';
+import { EngineBookView } from './book-view.js';
+import { orderEventOf, positionEventOf, SimTradeTick } from './events.js';
+import { dec, orderInfoOf, toFillInfo, toFundingInfo, toMarketInfo, toOrderInfo, toPositionInfo } from './records.js';
 
-export interface DirectExchangeOptions {
+export interface BacktestPortOptions {
   clock: VirtualClock;
   /** Use an existing exchange (its clock must be `clock`); otherwise one is created. */
   exchange?: SimExchange;
@@ -69,158 +60,7 @@ export interface DirectExchangeOptions {
   latency?: LatencyModel;
 }
 
-/** Live BookView over the engine's book (Decimals built only on demand). */
-class EngineBookView implements BookView {
-  constructor(private readonly m: SimMarket) {}
-  get symbol(): string {
-    return this.m.symbol;
-  }
-  get lastUpdateId(): number {
-    return this.m.book.updateId;
-  }
-  // The touch is read several times per decision and rarely moves between reads: keep the last one.
-  private bidPu: number | undefined = undefined;
-  private bidDec: Decimal | null = null;
-  private askPu: number | undefined = undefined;
-  private askDec: Decimal | null = null;
-  bestBid(): Decimal | null {
-    const b = this.m.book.bids.best();
-    if (b !== this.bidPu) {
-      this.bidPu = b;
-      this.bidDec = b === undefined ? null : this.m.pxDec(b);
-    }
-    return this.bidDec;
-  }
-  bestAsk(): Decimal | null {
-    const a = this.m.book.asks.best();
-    if (a !== this.askPu) {
-      this.askPu = a;
-      this.askDec = a === undefined ? null : this.m.pxDec(a);
-    }
-    return this.askDec;
-  }
-  sizeAt(side: Side, price: Decimal): Decimal {
-    const pu = this.m.pxUnitsOf(price) ?? parseUnits(price.toFixed(), this.m.ps.scale);
-    if (typeof pu !== 'number') return ZERO;
-    return this.m.qtyDec(this.m.book.side(side).totalAt(pu));
-  }
-  levels(side: Side, n: number): Array<[Decimal, Decimal]> {
-    const bs: BookSide = this.m.book.side(side);
-    const out: Array<[Decimal, Decimal]> = [];
-    for (let i = 0; i < bs.prices.length && i < n; i++) {
-      const p = bs.prices[i]!;
-      out.push([this.m.pxDec(p), this.m.qtyDec(bs.totalAt(p))]);
-    }
-    return out;
-  }
-}
-
-/**
- * The exchange's views are strings; the port hands out Decimals. The same strings (prices near the touch,
- * order sizes, "0") recur on almost every event, so parsed values are memoised (Decimals are immutable).
- * Bounded: emptied when full.
- */
-const decMemo = new Map<string, Decimal>();
-function dec(s: string): Decimal {
-  let d = decMemo.get(s);
-  if (d === undefined) {
-    d = D(s);
-    if (decMemo.size >= 8192) decMemo.clear();
-    decMemo.set(s, d);
-  }
-  return d;
-}
-
-/**
- * A public trade whose Decimals are built only when read (the core reads only the float quantity; the
- * model's taker sizes are random, so a memo would rarely hit). toJSON prints it like a plain trade.
- */
-class SimTradeTick implements TradeTick {
-  readonly symbol: string;
-  readonly quantityNum: number;
-  constructor(
-    private readonly m: SimMarket,
-    private readonly pu: number,
-    private readonly qu: number,
-    readonly takerSide: Side,
-    readonly tradeId: number,
-    readonly ts: number,
-  ) {
-    this.symbol = m.symbol;
-    // Both exact integers: the quotient is the double nearest the decimal, as Decimal.toNumber() gives.
-    this.quantityNum = qu / pow10(m.qs.scale);
-  }
-  get price(): Decimal {
-    return this.m.pxDec(this.pu);
-  }
-  get quantity(): Decimal {
-    return this.m.qtyDec(this.qu);
-  }
-  toJSON(): Record<string, unknown> {
-    return { symbol: this.symbol, price: this.price.toString(), quantity: this.quantity.toString(), takerSide: this.takerSide, tradeId: this.tradeId, ts: this.ts, quantityNum: this.quantityNum };
-  }
-}
-
-const EVENT_TYPE: Record<OrderUpdateEvent['type'], OrderEventType> = {
-  orderAccepted: 'accepted',
-  orderFill: 'fill',
-  orderCancelled: 'cancelled',
-  orderExpired: 'expired',
-  orderModified: 'modified',
-};
-
-function toOrderInfo(o: OrderView): OrderInfo {
-  return {
-    id: o.id,
-    clientId: o.clientId,
-    symbol: o.symbol,
-    side: o.side,
-    orderType: o.orderType,
-    price: o.price === null ? null : dec(o.price),
-    quantity: dec(o.quantity ?? '0'),
-    executedQuantity: dec(o.executedQuantity),
-    executedQuoteQuantity: dec(o.executedQuoteQuantity),
-    status: o.status as OrderStatus,
-    postOnly: o.postOnly,
-    reduceOnly: o.reduceOnly,
-    timeInForce: o.timeInForce as OrderInfo['timeInForce'],
-    createdAt: o.createdAt,
-  };
-}
-
-/** toOrderInfo from the engine's own order (units -> memoised Decimals): the same values, no strings. */
-function orderInfoOf(o: SimOrder, m: SimMarket): OrderInfo {
-  return {
-    id: o.id,
-    clientId: o.clientId,
-    symbol: o.symbol,
-    side: o.side,
-    orderType: o.orderType,
-    price: o.price === null ? null : m.pxDec(o.price),
-    quantity: m.qtyDec(o.quantity ?? 0),
-    executedQuantity: m.qtyDec(o.executed),
-    executedQuoteQuantity: m.notionalDec(o.executedQuote),
-    status: o.status,
-    postOnly: o.postOnly,
-    reduceOnly: o.reduceOnly,
-    timeInForce: o.timeInForce,
-    createdAt: o.createdAt,
-  };
-}
-
-function toPositionInfo(p: PositionView): PositionInfo {
-  return {
-    symbol: p.symbol,
-    netQuantity: dec(p.netQuantity),
-    entryPrice: dec(p.entryPrice),
-    markPrice: dec(p.markPrice),
-    pnlRealized: dec(p.pnlRealized),
-    pnlUnrealized: dec(p.pnlUnrealized),
-    cumulativeFunding: dec(p.cumulativeFundingPayment),
-  };
-}
-
-export class DirectExchange implements ExchangePort {
+export class BacktestPort implements ExchangePort {
   readonly host = 'backtest';
   readonly exchange: SimExchange;
   readonly clock: VirtualClock;
@@ -233,7 +73,7 @@ export class DirectExchange implements ExchangePort {
   private readonly views = new Map<string, EngineBookView>();
   private readonly counters = { rest: 0, events: 0 };
 
-  constructor(opts: DirectExchangeOptions) {
+  constructor(opts: BacktestPortOptions) {
     this.clock = opts.clock;
     this.apiKey = opts.apiKey ?? 'backtest';
     this.exchange =
@@ -327,37 +167,11 @@ export class DirectExchange implements ExchangePort {
       },
       orderRaw: (account, type, o, m, fill, ts) => {
         if (account !== key) return;
-        const event: OrderEvent = {
-          type: EVENT_TYPE[type],
-          symbol: o.symbol,
-          orderId: o.id,
-          clientId: o.clientId,
-          side: o.side,
-          orderType: o.orderType,
-          status: o.status as OrderStatus,
-          price: o.price === null ? null : m.pxDec(o.price),
-          quantity: m.qtyDec(o.quantity ?? 0),
-          executedQuantity: m.qtyDec(o.executed),
-          executedQuoteQuantity: m.notionalDec(o.executedQuote),
-          reduceOnly: o.reduceOnly,
-          postOnly: o.postOnly,
-          ts,
-        };
-        if (fill) {
-          event.fill = { tradeId: String(fill.tradeId), price: m.pxDec(fill.price), quantity: m.qtyDec(fill.quantity), isMaker: fill.isMaker, fee: fill.fee, feeSymbol: fill.feeSymbol };
-        }
-        if (type === 'orderExpired' && o.expiryReason) event.reason = o.expiryReason;
-        this.push({ type: 'order', event, recvNs: this.ns() });
+        this.push({ type: 'order', event: orderEventOf(type, o, m, fill, ts), recvNs: this.ns() });
       },
       positionRaw: (account, _type, p, m, ts) => {
         if (account !== key) return;
-        const mark = m.pxDec(m.markPu());
-        // The same values the wire view would carry (net at the step's scale; it always is on the grid).
-        const net = p.net.decimalPlaces() <= m.qs.scale ? p.net : dec(p.net.toFixed(m.qs.scale));
-        this.push({
-          type: 'position',
-          event: { symbol: p.symbol, netQuantity: net, entryPrice: p.entry, markPrice: mark, pnlRealized: p.realized, pnlUnrealized: unrealized(p, mark), snapshot: false, ts },
-        });
+        this.push({ type: 'position', event: positionEventOf(p, m, ts) });
       },
     });
     const now = this.clock.now();
@@ -402,19 +216,7 @@ export class DirectExchange implements ExchangePort {
   }
 
   async getMarkets(): Promise<MarketInfo[]> {
-    return [...this.exchange.markets.values()].map((m) => ({
-      symbol: m.symbol,
-      baseSymbol: m.spec.baseSymbol,
-      quoteSymbol: m.spec.quoteSymbol,
-      marketType: m.spec.marketType,
-      tickSize: D(m.spec.tickSize),
-      stepSize: D(m.spec.stepSize),
-      minQuantity: D(m.spec.minQuantity),
-      maxQuantity: m.spec.maxQuantity === null ? null : D(m.spec.maxQuantity),
-      minPrice: D(m.spec.minPrice),
-      maxPrice: D(m.spec.maxPrice),
-      orderBookState: 'Open',
-    }));
+    return [...this.exchange.markets.values()].map(toMarketInfo);
   }
 
   async placeOrder(req: OrderRequest): Promise<Outcome<OrderInfo>> {
@@ -493,30 +295,13 @@ export class DirectExchange implements ExchangePort {
   async getFills(q: FillsQuery): Promise<Paged<FillInfo>> {
     this.counters.rest++;
     const p = this.exchange.fillPage(this.apiKey, { ...q, sortDirection: 'Asc' });
-    return { rows: p.rows.map((f) => ({
-      tradeId: String(f.tradeId),
-      orderId: f.orderId,
-      clientId: f.clientId,
-      symbol: f.symbol,
-      side: f.side,
-      price: dec(f.price),
-      quantity: dec(f.quantity),
-      fee: dec(f.fee),
-      feeSymbol: f.feeSymbol,
-      isMaker: f.isMaker,
-      timestamp: f.timestamp,
-    })), page: pageHeadersFor(p.total, q.limit ?? 100, q.offset ?? 0) };
+    return { rows: p.rows.map(toFillInfo), page: pageHeadersFor(p.total, q.limit ?? 100, q.offset ?? 0) };
   }
 
   async getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<Paged<FundingInfo>> {
     this.counters.rest++;
     const p = this.exchange.fundingPage(this.apiKey, q);
-    return { rows: p.rows.map((f) => ({
-      symbol: f.symbol,
-      quantity: dec(f.quantity),
-      fundingRate: dec(f.fundingRate),
-      intervalEndTimestamp: f.intervalEndTimestamp,
-    })), page: pageHeadersFor(p.total, q.limit ?? 100, q.offset ?? 0) };
+    return { rows: p.rows.map(toFundingInfo), page: pageHeadersFor(p.total, q.limit ?? 100, q.offset ?? 0) };
   }
 
   async getMarkPrice(symbol: string): Promise<Decimal | null> {

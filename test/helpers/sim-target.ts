@@ -4,12 +4,12 @@
 // status it answered), so "the client did not resend" is checked where it matters: at the exchange.
 // Faults are switched through the sim's admin path (/_sim/...) over HTTP, exactly as an operator would.
 import type { Server } from 'node:http';
-import { startSim, type Faults, type RunningSim, type StartSimOptions } from '../../../src/sim/index.js';
-import { BackpackRest } from '../../../src/exchange/backpack/rest.js';
-import type { RestOptions } from '../../../src/exchange/backpack/rest-transport.js';
-import { BackpackAdapter, type AdapterOptions } from '../../../src/exchange/backpack/adapter.js';
-import { generateKeyPair, loadKeyPair, type KeyPair } from '../../../src/exchange/backpack/signing.js';
-import { defaultSettings, type Settings } from '../../../src/config/settings.js';
+import { startSim, type Faults, type RunningSim, type StartSimOptions } from '../../src/sim/index.js';
+import { BackpackRest } from '../../src/exchange/backpack/rest.js';
+import type { RestOptions } from '../../src/exchange/backpack/rest-transport.js';
+import { BackpackAdapter, type AdapterOptions } from '../../src/exchange/backpack/adapter.js';
+import { generateKeyPair, loadKeyPair, type KeyPair } from '../../src/exchange/backpack/signing.js';
+import { defaultSettings, type Settings } from '../../src/config/settings.js';
 
 export const SOL = 'SOL_USDC_PERP';
 export const SOL_SPOT = 'SOL_USDC';

@@ -9,7 +9,7 @@ import type { BackpackAdapter } from '../../src/exchange/backpack/adapter.js';
 import type { KeyPair } from '../../src/exchange/backpack/signing.js';
 import { D, type Decimal } from '../../src/util/decimal.js';
 import type { ExchangeEvent, OrderEvent, OrderRequest, PositionEvent } from '../../src/exchange/types.js';
-import { newKeys, SOL, SOL_SPOT, startSimTarget, waitFor, type SimTarget } from './helpers/sim-target.js';
+import { newKeys, SOL, SOL_SPOT, startSimTarget, waitFor, type SimTarget } from '../helpers/sim-target.js';
 
 let t: SimTarget;
 before(async () => {

@@ -9,7 +9,7 @@ import { TransportError } from '../../src/exchange/backpack/rest-errors.js';
 import { VirtualClock } from '../../src/util/clock.js';
 import { D } from '../../src/util/decimal.js';
 import type { OrderRequest } from '../../src/exchange/types.js';
-import { newKeys, SOL, startSimTarget, waitFor, type SimTarget } from './helpers/sim-target.js';
+import { newKeys, SOL, startSimTarget, waitFor, type SimTarget } from '../helpers/sim-target.js';
 
 let t: SimTarget;
 before(async () => {

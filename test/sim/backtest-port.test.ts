@@ -1,14 +1,14 @@
-// DirectExchange: the ExchangePort over an in-process SimExchange in virtual time.
+// BacktestPort: the ExchangePort over an in-process SimExchange in virtual time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualClock } from '../../src/util/clock.js';
 import { D } from '../../src/util/decimal.js';
-import { DirectExchange } from '../../src/sim/direct.js';
+import { BacktestPort } from '../../src/sim/backtest-port/port.js';
 import type { ExchangeEvent } from '../../src/exchange/types.js';
 
 test('delivers book, trade, markPrice, order and position events in order; requests resolve without network', async () => {
   const clock = new VirtualClock(Date.UTC(2026, 0, 1));
-  const port = new DirectExchange({ clock, seed: 3, markets: ['SOL_USDC_PERP', 'BTC_USDC_PERP'] });
+  const port = new BacktestPort({ clock, seed: 3, markets: ['SOL_USDC_PERP', 'BTC_USDC_PERP'] });
   const events: ExchangeEvent[] = [];
   await port.start(['SOL_USDC_PERP'], (e) => events.push(e));
   await port.advance(10_000);
@@ -48,7 +48,7 @@ test('delivers book, trade, markPrice, order and position events in order; reque
 
 test('a handler may place orders from inside an event without re-entering the engine', async () => {
   const clock = new VirtualClock(Date.UTC(2026, 0, 1));
-  const port = new DirectExchange({ clock, seed: 8, markets: ['SOL_USDC_PERP'] });
+  const port = new BacktestPort({ clock, seed: 8, markets: ['SOL_USDC_PERP'] });
   let placed = 0;
   let rejected = 0;
   let cid = 1;

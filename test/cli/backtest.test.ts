@@ -50,7 +50,7 @@ test('--json prints the report as parseable JSON with decimal strings', async ()
   assert.equal(typeof j['volume'], 'string');
   assert.ok(Number(j['fills']) > 0);
   assert.ok(typeof j['perf'] === 'object');
-  // The §3 figures at the same place as a tape run's (test/backtest/cli-tape.test.ts).
+  // The §3 figures at the same place as a tape run's (test/cli/backtest-tape.test.ts).
   assert.deepEqual(Object.keys(j['markoutBps'] as object), ['1s', '10s', '60s']);
   const c = j['costPer1M'] as Record<string, string>;
   assert.deepEqual(Object.keys(c), ['fees', 'spread', 'adverse', 'inventory', 'total']);

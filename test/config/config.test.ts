@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { KeyError } from '../../src/exchange/backpack/signing.js';
-import { FakeExchange } from './helpers/fake-exchange.js';
+import { FakeExchange } from '../helpers/fake-exchange.js';
 
 const PUBLIC = 'zDIJj9qneWIY0IYZ5aXoHcNMCm+XDhVcTssiT0HyY0A=';
 const SECRET = '4odxgSUxFrC/zsKWZF4OQwYAgnNu9hnWH3NxWfLAPz4=';

@@ -5,9 +5,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { verifySignature } from '../../../src/protocol/backpack/ed25519.js';
-import { INSTRUCTIONS } from '../../../src/protocol/backpack/endpoints.js';
-import { DEFAULT_WINDOW_MS, signingString, type SignParams } from '../../../src/protocol/backpack/signing-string.js';
+import { verifySignature } from '../../src/protocol/backpack/ed25519.js';
+import { INSTRUCTIONS } from '../../src/protocol/backpack/endpoints.js';
+import { DEFAULT_WINDOW_MS, signingString, type SignParams } from '../../src/protocol/backpack/signing-string.js';
 
 export interface RecordedRequest {
   method: string;
