@@ -32,7 +32,8 @@ import { LogFile } from '../src/runtime/logfile.js';
 import { ControlServer } from '../src/control/server.js';
 import { ControlClient } from '../src/control/client.js';
 import { MIN_PUSH_INTERVAL_MS } from '../src/control/protocol.js';
-import type { ExchangeEvent, OrderInfo, OrderRequest, Outcome } from '../src/exchange/types.js';
+import type { ExchangeEvent, Outcome } from '../src/exchange/types.js';
+import type { OrderInfo, OrderRequest } from '../src/domain/order.js';
 import { MemoryRunState } from '../src/backtest/sinks.js';
 import { BenchJournal, BenchLogger, isChild, percentile } from './util.js';
 

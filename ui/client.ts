@@ -8,7 +8,7 @@ import net from 'node:net';
 import { EventEmitter } from 'node:events';
 import { NdjsonLineReader } from '../src/control/ndjson.js';
 import { buildCommand, PROTOCOL_VERSION, encode } from '../src/control/protocol.js';
-import type { CommandArgs, ServerMessage } from '../src/control/protocol.js';
+import type { CommandArgs, CommandReply, ServerMessage } from '../src/control/protocol.js';
 
 export type ConnState = 'connecting' | 'connected' | 'reconnecting' | 'missing' | 'denied' | 'incompatible';
 
@@ -23,7 +23,6 @@ export interface ConnInfo {
   attempts: number;
 }
 
-export type Reply = { ok: true; message: string; data?: unknown } | { ok: false; error: string };
 
 export type CommandSpec = CommandArgs;
 
@@ -39,7 +38,7 @@ export interface CoreClientOptions {
 }
 
 interface Pending {
-  resolve: (r: Reply) => void;
+  resolve: (r: CommandReply) => void;
   timer: NodeJS.Timeout;
 }
 
@@ -115,14 +114,14 @@ export class CoreClient extends EventEmitter<CoreClientEvents> {
   }
 
   /** Send one command; resolves with the core's reply, or an error reply if offline / no reply in time. */
-  send(spec: CommandSpec): Promise<Reply> {
+  send(spec: CommandSpec): Promise<CommandReply> {
     const sock = this.sock;
     if (!sock || this.info.state !== 'connected') {
       return Promise.resolve({ ok: false, error: `not connected to the core (${this.info.state})` });
     }
     const id = `ui-${this.nextId++}`;
     const cmd = buildCommand(id, spec);
-    return new Promise<Reply>((resolve) => {
+    return new Promise<CommandReply>((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         resolve({ ok: false, error: `no reply from the core within ${Math.round(this.opts.replyTimeoutMs / 1000)}s` });

@@ -4,16 +4,16 @@
 // burst or a chatty core must not make the terminal flicker).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { applyMessage } from '../src/control/protocol.js';
-import type { Snapshot } from '../src/control/protocol.js';
+import type { CommandReply, Snapshot } from '../src/control/protocol.js';
 import { CoreClient } from './client.js';
-import type { CommandSpec, ConnInfo, Reply } from './client.js';
+import type { CommandSpec, ConnInfo } from './client.js';
 
 export const FRAME_MS = 100;
 
 export interface CoreState {
   snapshot: Snapshot | null;
   conn: ConnInfo;
-  send: (cmd: CommandSpec) => Promise<Reply>;
+  send: (cmd: CommandSpec) => Promise<CommandReply>;
 }
 
 export interface UseCoreOptions {

@@ -9,7 +9,10 @@ import { bestExcludingOwn } from '../core/book-math.js';
 import { ClientIdAllocator } from '../core/client-ids.js';
 import { TradingStats } from '../core/stats.js';
 import type { ExchangePort } from '../exchange/port.js';
-import type { BookView, ExchangeEvent, MarketInfo, OrderEvent, Side } from '../exchange/types.js';
+import type { ExchangeEvent } from '../exchange/types.js';
+import type { BookView, MarketInfo } from '../domain/market.js';
+import type { OrderEvent } from '../domain/order.js';
+import type { Side } from '../domain/side.js';
 import type { Clock } from '../util/clock.js';
 import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
 

@@ -12,7 +12,7 @@ import { orderSizeCheck } from '../runtime/preflight.js';
 import { loadKeyPair } from '../exchange/backpack/signing.js';
 import { loadOrCreatePaperKeys } from '../runtime/paper-keys.js';
 import { startSim, type RunningSim } from '../sim/index.js';
-import type { MarketInfo } from '../exchange/types.js';
+import type { MarketInfo } from '../domain/market.js';
 
 type Status = 'ok' | 'warn' | 'FAIL' | 'skip';
 interface Row {

@@ -2,9 +2,8 @@
 // usual failures into sentences an operator can act on, and matches replies to requests by id.
 import { createConnection, type Socket } from 'node:net';
 import { NdjsonLineReader } from './ndjson.js';
-import { applyMessage, buildCommand, encode, type CommandArgs, type CommandName, type ServerMessage, type Snapshot } from './protocol.js';
+import { applyMessage, buildCommand, encode, type CommandArgs, type CommandName, type ReplyMessage, type ServerMessage, type Snapshot } from './protocol.js';
 
-export type Reply = Extract<ServerMessage, { type: 'reply' }>;
 export type Hello = Extract<ServerMessage, { type: 'hello' }>;
 
 /** The core cannot be reached. `code` says why (ENOENT, EACCES, ECONNREFUSED, TIMEOUT, CLOSED, ...). */
@@ -59,7 +58,7 @@ export class ControlClient {
     },
   });
   private nextId = 1;
-  private readonly pending = new Map<string, { resolve: (r: Reply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<string, { resolve: (r: ReplyMessage) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   private readonly listeners = new Set<(m: ServerMessage) => void>();
   private ended = false;
   private endReason = 'connection closed';
@@ -132,7 +131,7 @@ export class ControlClient {
   }
 
   /** Send one command and wait for its reply. */
-  request(name: CommandName, args: Omit<CommandArgs, 'name'> = {}, timeoutMs = 5000): Promise<Reply> {
+  request(name: CommandName, args: Omit<CommandArgs, 'name'> = {}, timeoutMs = 5000): Promise<ReplyMessage> {
     if (this.ended) return Promise.reject(new ControlConnectError('CLOSED', `the core closed the connection: ${this.endReason}`));
     const id = `ctl-${process.pid}-${this.nextId++}`;
     const cmd = buildCommand(id, { ...args, name });

@@ -2,197 +2,40 @@
 // Newline-delimited JSON over a Unix socket (framed by ./ndjson.ts). This module and ndjson.ts are the
 // ONLY things the UI imports from the core: types and pure helpers, no I/O. Decimals travel as strings, times as epoch milliseconds.
 
+import { COMMAND_NAMES, type CommandArgs, type CommandName, type CommandReply } from '../domain/command.js';
+import type { Snapshot } from '../domain/snapshot.js';
+
 export const PROTOCOL_VERSION = 1;
 /** A line longer than this is rejected with an error reply (and the connection is kept). */
 export const MAX_LINE_BYTES = 64 * 1024;
 /** The core never pushes state more often than this. */
 export const MIN_PUSH_INTERVAL_MS = 100;
 
-export type TradingMode = 'ACTIVE' | 'PAUSED' | 'REDUCING' | 'HALTED';
-export type RunMode = 'paper' | 'live';
-export type SideName = 'Bid' | 'Ask';
-/** Why the side: inventory rule, taker flow (fresh or held), exit escalation, or (spot) the only side the balance funds. */
-export type SideReason = 'inventory' | 'flow' | 'hold' | 'none' | 'escalation' | 'funds';
+// The vocabulary the protocol carries is the domain's (src/domain/); it is re-exported here because the
+// UI imports only this module and ndjson.ts.
+export type { AlertLevel, AlertView } from '../domain/alert.js';
+export type { CommandArgs, CommandName, CommandReply } from '../domain/command.js';
+export { COMMAND_NAMES } from '../domain/command.js';
+export type { MarketType } from '../domain/market.js';
+export type { Side } from '../domain/side.js';
+export type {
+  ApiView,
+  FillView,
+  LimitsView,
+  LossLimitView,
+  OrderView,
+  RunMode,
+  Snapshot,
+  SymbolView,
+  TierView,
+  TotalsView,
+} from '../domain/snapshot.js';
+export type { SideReason, TradingMode } from '../domain/trading-mode.js';
 
-export interface OrderView {
-  side: SideName;
-  price: string;
-  quantity: string;
-  executedQuantity: string;
-  reduceOnly: boolean;
-  status: string;
-  clientId: number;
-  ageMs: number;
-}
-
-export interface SymbolView {
-  symbol: string;
-  marketType: 'SPOT' | 'PERP';
-  mode: TradingMode;
-  /** Why the symbol is in its mode when not ACTIVE (e.g. "operator", "book resync", "loss limit"). */
-  modeReason: string | null;
-  side: SideName | null;
-  sideReason: SideReason;
-  /** Smoothed taker buy/sell imbalance ratio (EMA); null until enough trades. */
-  imbalance: number | null;
-  order: OrderView | null;
-  bestBid: string | null;
-  bestAsk: string | null;
-  markPrice: string | null;
-  position: string;
-  positionNotional: string;
-  entryPrice: string | null;
-  unrealizedPnl: string;
-  realizedPnl: string;
-  fees: string;
-  makerFills: number;
-  takerFills: number;
-  volume: string;
-  /** ms the current inventory has been held (null when flat). */
-  inventoryAgeMs: number | null;
-}
-
-export interface TotalsView {
-  fills: number;
-  makerFills: number;
-  takerFills: number;
-  volume: string;
-  makerVolume: string;
-  takerVolume: string;
-  volumeToday: string;
-  volume30d: string;
-  realizedPnl: string;
-  unrealizedPnl: string;
-  funding: string;
-  fees: string;
-  netPnl: string;
-  /** Net cost per $1M of volume (positive = paid); null before any volume. */
-  costPerMillion: string | null;
-  successRate: number | null;
-  longShortRatio: number | null;
-  maxDrawdown: string;
-  winRate: number | null;
-  failedOrders: number;
-  equity: string | null;
-}
-
-export interface TierView {
-  current: string;
-  next: string | null;
-  volume30d: string;
-  nextThreshold: string | null;
-  /** 0..1 progress from the current tier's threshold to the next one. */
-  progress: number;
-  /** ms to reach the next tier at the current pace; null when unknown or at the top. */
-  etaMs: number | null;
-  makerFeeBps: string;
-  takerFeeBps: string;
-  /**
-   * True while the account's fills of the 30 days before this home began are still being read (a new
-   * home's one-time backfill): volume30d is then a lower bound. Absent from older cores.
-   */
-  partial?: boolean;
-}
-
-export interface ApiView {
-  restLastMinute: number;
-  restLimit: number;
-  restTotal: number;
-  wsLastMinute: number;
-  wsTotal: number;
-  wsApiRatio: number | null;
-  http429: number;
-  reconnects: number;
-  wsConnected: boolean;
-  lastMessageAgoMs: number | null;
-  restErrors: number;
-  parseErrors: number;
-}
-
-export interface FillView {
-  ts: number;
-  symbol: string;
-  side: SideName;
-  price: string;
-  quantity: string;
-  isMaker: boolean;
-  fee: string;
-  reduceOnly: boolean;
-  realizedPnl: string;
-}
-
-export interface AlertView {
-  id: string;
-  kind: string;
-  /** info: an event (e.g. a fee rate changed), shown once and never active. */
-  level: 'info' | 'warn' | 'critical';
-  message: string;
-  active: boolean;
-  raisedAt: number;
-  clearedAt: number | null;
-}
-
-export interface LossLimitView {
-  /** The limit in USDC; "0" = disabled. */
-  limit: string;
-  /** Net PnL since the limit's baseline (negative = loss). */
-  pnl: string;
-  /** Latched until the UTC day rolls over or the operator resumes with a reset. */
-  hit: boolean;
-  hitAt: number | null;
-}
-
-export interface LimitsView {
-  /** From the start of this process (or the operator's last reset). */
-  session: LossLimitView;
-  /** From the start of the UTC day `day` (YYYY-MM-DD). */
-  daily: LossLimitView;
-  day: string;
-}
-
-export interface Snapshot {
-  coreVersion: string;
-  runMode: RunMode;
-  exchangeHost: string;
-  pid: number;
-  startedAt: number;
-  now: number;
-  globalMode: TradingMode;
-  forceInventory: boolean;
-  symbols: SymbolView[];
-  totals: TotalsView;
-  tier: TierView;
-  api: ApiView;
-  /** Net PnL samples (one per minute, oldest first, bounded) for the sparkline. */
-  pnlHistory: number[];
-  /** Newest first, bounded. */
-  recentFills: FillView[];
-  alerts: AlertView[];
-  limits: LimitsView;
-  logFile: string;
-}
-
-export type CommandName = 'pause' | 'resume' | 'flatten' | 'forceInventory' | 'flush' | 'stats' | 'snapshot';
-export const COMMAND_NAMES: readonly CommandName[] = ['pause', 'resume', 'flatten', 'forceInventory', 'flush', 'stats', 'snapshot'];
-
-export interface Command {
+/** One command line from a client: the operator's CommandArgs, tagged and with the id its reply echoes. */
+export interface Command extends CommandArgs {
   type: 'cmd';
   id: string;
-  name: CommandName;
-  /** One symbol, or omitted for all. */
-  symbol?: string;
-  /** forceInventory only. */
-  value?: 'on' | 'off' | 'toggle';
-  /** resume only: also reset the loss limits (they count from now; a hit limit is released). */
-  resetLimits?: boolean;
-}
-
-/** What a client asks for; the clients add the id. */
-export interface CommandArgs {
-  name: CommandName;
-  symbol?: string;
-  value?: 'on' | 'off' | 'toggle';
-  resetLimits?: boolean;
 }
 
 /** One Command line's object from a client's request (both clients build it here). */
@@ -204,14 +47,16 @@ export function buildCommand(id: string, a: CommandArgs): Command {
   return cmd;
 }
 
+/** A command's reply on the wire: the CommandReply with the id of the command it answers (null: a line too bad to read one). */
+export type ReplyMessage = { type: 'reply'; id: string | null } & CommandReply;
+
 /** Core -> client messages. */
 export type ServerMessage =
   | { type: 'hello'; protocol: number; coreVersion: string; pid: number }
   | { type: 'snapshot'; seq: number; snapshot: Snapshot }
   /** Top-level Snapshot keys that changed since the previous push, replaced wholesale. */
   | { type: 'patch'; seq: number; changes: Partial<Snapshot> }
-  | { type: 'reply'; id: string | null; ok: true; message: string; data?: unknown }
-  | { type: 'reply'; id: string | null; ok: false; error: string }
+  | ReplyMessage
   | { type: 'bye'; reason: string };
 
 export function encode(msg: ServerMessage | Command): string {

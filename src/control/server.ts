@@ -11,18 +11,18 @@ import {
   parseCommand,
   PROTOCOL_VERSION,
   type Command,
+  type CommandReply,
   type ServerMessage,
   type Snapshot,
 } from './protocol.js';
 import { bindPrivateSocket, prepareSocketPath, removeOwnSocketFile } from './socket-file.js';
 import { NdjsonLineReader } from './ndjson.js';
 
-export type CommandResult = { ok: true; message: string; data?: unknown } | { ok: false; error: string };
 
 export interface ControlServerOptions {
   socketPath: string;
   getSnapshot: () => Snapshot;
-  handleCommand: (cmd: Command) => Promise<CommandResult>;
+  handleCommand: (cmd: Command) => Promise<CommandReply>;
   coreVersion: string;
   /** Problems worth a log line (a throwing snapshot, a dropped client). Never includes client data. */
   log?: (line: string) => void;
@@ -191,7 +191,7 @@ export class ControlServer {
       return;
     }
     c.inFlight++;
-    let result: Promise<CommandResult>;
+    let result: Promise<CommandReply>;
     try {
       result = Promise.resolve(this.opts.handleCommand(cmd));
     } catch (err) {
@@ -224,7 +224,7 @@ export class ControlServer {
     }
   }
 
-  private reply(c: Client, id: string | null, r: CommandResult): void {
+  private reply(c: Client, id: string | null, r: CommandReply): void {
     if (r.ok) {
       const msg: ServerMessage = { type: 'reply', id, ok: true, message: String(r.message) };
       if (r.data !== undefined) msg.data = r.data;
@@ -310,7 +310,7 @@ export class ControlServer {
   }
 }
 
-function isResult(r: unknown): r is CommandResult {
+function isResult(r: unknown): r is CommandReply {
   if (typeof r !== 'object' || r === null) return false;
   const o = r as Record<string, unknown>;
   return (o['ok'] === true && typeof o['message'] === 'string') || (o['ok'] === false && typeof o['error'] === 'string');

@@ -7,7 +7,8 @@
 //    the background, by the backfill (tier volume only, summed per minute into `backfill` records);
 //  - `lastFillTs`, the newest fill counted, where a start looks for fills missed while it was down, and
 //    `fundingTs`, the newest funding interval a read saw, where a funding read stops.
-import type { FillInfo, PageHeaders } from '../exchange/types.js';
+import type { PageHeaders } from '../exchange/types.js';
+import type { Fill } from '../domain/fill.js';
 import { D, type Decimal } from '../util/decimal.js';
 import { isLastPage, PAGE_LIMIT } from './history-pager.js';
 import type { JournalBackfill, JournalFill } from './ports.js';
@@ -84,7 +85,7 @@ export class AccountHistory {
    * One backfill page as a journal record (applied by the caller once journalled): the volume of the fills
    * not already counted (`counted`: our journalled fills), summed per minute and class, and the new cursor.
    */
-  backfillPage(rows: FillInfo[], page: PageHeaders | null, counted: (symbol: string, tradeId: string) => boolean, now: number): JournalFill {
+  backfillPage(rows: Fill[], page: PageHeaders | null, counted: (symbol: string, tradeId: string) => boolean, now: number): JournalFill {
     const b = this.backfill!;
     const sums = new Map<string, [number, 'futures' | 'spot', Decimal]>();
     for (const f of rows) {

@@ -1,6 +1,6 @@
 // Alerts: each condition is logged once when raised and once when cleared (never every tick), queued for
 // the next log.txt block, and kept (bounded) for the snapshot.
-import type { AlertView } from '../control/protocol.js';
+import type { AlertView, RaisedAlertLevel } from '../domain/alert.js';
 import type { Logger } from './ports.js';
 
 const KEEP_CLEARED = 20;
@@ -17,7 +17,7 @@ export class AlertBook {
   ) {}
 
   /** Raise (or keep raised). Logs only on the transition. */
-  raise(id: string, kind: string, level: 'warn' | 'critical', message: string): void {
+  raise(id: string, kind: string, level: RaisedAlertLevel, message: string): void {
     const a = this.byId.get(id);
     if (a && a.active) {
       a.message = message; // keep the latest figure without re-logging
@@ -59,7 +59,7 @@ export class AlertBook {
   }
 
   /** Set the alert to `on`: raise or clear accordingly. */
-  set(on: boolean, id: string, kind: string, level: 'warn' | 'critical', message: string): void {
+  set(on: boolean, id: string, kind: string, level: RaisedAlertLevel, message: string): void {
     if (on) this.raise(id, kind, level, message);
     else this.clear(id);
   }

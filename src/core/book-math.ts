@@ -1,6 +1,7 @@
 // Prices from the book as the market sees it WITHOUT our own order: joining "the best bid" when the best
 // bid is our own order alone would otherwise chase our own price upward (pennying ourselves).
-import type { BookView, Side } from '../exchange/types.js';
+import type { BookView } from '../domain/market.js';
+import type { Side } from '../domain/side.js';
 import type { Decimal } from '../util/decimal.js';
 
 export interface OwnResting {

@@ -2,14 +2,12 @@
 // turned into changes of the modes and the loss limits, and the reply. Views and the stats flush are the
 // engine's (they read everything): for those the plan only names what to answer. Never calls back into
 // the engine: planCommand() returns the reply and what changed, the engine saves, publishes and re-quotes.
-import type { Command } from '../control/protocol.js';
+import type { CommandArgs, CommandReply } from '../domain/command.js';
 import type { LimitChange, LossLimits } from './loss-limits.js';
 import type { Modes } from './modes.js';
 import type { Logger } from './ports.js';
 import type { SymState } from './sym-state.js';
 import type { Decimal } from '../util/decimal.js';
-
-export type CommandReply = { ok: true; message: string; data?: unknown } | { ok: false; error: string };
 
 export type CommandPlan =
   /** Nothing changed (a bad symbol). */
@@ -31,7 +29,7 @@ export interface CommandContext {
   logger: Logger;
 }
 
-export function planCommand(cmd: Command, c: CommandContext): CommandPlan {
+export function planCommand(cmd: CommandArgs, c: CommandContext): CommandPlan {
   const sym = cmd.symbol;
   const targets = sym === undefined ? [...c.syms.values()] : [c.syms.get(sym)].filter((x): x is SymState => !!x);
   if (sym !== undefined && targets.length === 0) return { kind: 'reply', reply: { ok: false, error: `unknown symbol ${sym}; trading ${c.symbols.join(', ')}` } };

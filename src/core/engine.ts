@@ -6,20 +6,15 @@
 // Pure: time from the Clock, I/O only through the ports.
 import { ConfigError } from '../config/errors.js';
 import type { Settings } from '../config/settings.js';
-import type { Command, FillView, RunMode, Snapshot, TradingMode } from '../control/protocol.js';
+import type { CommandArgs } from '../domain/command.js';
+import type { FillView, RunMode, Snapshot } from '../domain/snapshot.js';
+import type { TradingMode } from '../domain/trading-mode.js';
 import type { ExchangeMetrics, ExchangePort } from '../exchange/port.js';
-import type {
-  AccountFees,
-  BalanceInfo,
-  BookView,
-  ExchangeEvent,
-  FillInfo,
-  OrderEvent,
-  OrderInfo,
-  OrderRequest,
-  Outcome,
-  PositionInfo,
-} from '../exchange/types.js';
+import type { AccountFees, BalanceInfo, ExchangeEvent, Outcome } from '../exchange/types.js';
+import type { Fill } from '../domain/fill.js';
+import type { BookView } from '../domain/market.js';
+import type { OrderEvent, OrderInfo, OrderRequest } from '../domain/order.js';
+import type { Position } from '../domain/position.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
 import type { AccountHistory } from './account-history.js';
@@ -29,7 +24,8 @@ import { ClientIdAllocator, isOurClientId } from './client-ids.js';
 import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
 import { fmtMoney, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
 import { OrderTracker, remaining, type TrackedOrder } from './order-tracker.js';
-import type { JournalFill, JournalSink, Logger, OperatorMode, RunStateStore, StatsSink } from './ports.js';
+import type { JournalFill, JournalSink, Logger, RunStateStore, StatsSink } from './ports.js';
+import type { OperatorMode } from '../domain/trading-mode.js';
 import { diffQuote, type WorkingView } from './quote-diff.js';
 import { DenialCounter, gate } from './risk.js';
 import { buildSnapshot, buildStats, shownTier } from './snapshot.js';
@@ -38,12 +34,13 @@ import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
 import { SpotAccount, type SpotHost } from './spot-account.js';
 import { SymState } from './sym-state.js';
 import { pacePerMs, type RollingVolume, tierProgress } from './tiers.js';
-import { normalFill, toJournal, type NormalFill } from './journal-codec.js';
+import { normalFill, toJournal, type LedgerFill } from './journal-codec.js';
 import { HistorySync } from './history-sync.js';
 import { feesLine } from './fee-watch.js';
 import type { LossLimits, LimitChange } from './loss-limits.js';
 import type { LossLimitState } from './loss-limits.js';
-import { planCommand, type CommandReply } from './commands.js';
+import { planCommand } from './commands.js';
+import { type CommandReply } from '../domain/command.js';
 import { Monitoring } from './monitoring.js';
 import { Modes, type EffectiveMode } from './modes.js';
 import { Portfolio } from './portfolio.js';
@@ -542,7 +539,7 @@ export class Engine {
 
   // ------------------------------------------------------------------ fills and ledger
 
-  private onFill(st: SymState, f: FillInfo, live = true): boolean {
+  private onFill(st: SymState, f: Fill, live = true): boolean {
     if (this.portfolio.has(f)) return false;
     this.appendJournal(toJournal(f));
     this.applyFill(st, normalFill(f), live);
@@ -550,7 +547,7 @@ export class Engine {
   }
 
   /** Apply a normalised fill (live, recovered or replayed); a live one moves spot funds and the loss limits. */
-  private applyFill(st: SymState | undefined, f: NormalFill, live: boolean): void {
+  private applyFill(st: SymState | undefined, f: LedgerFill, live: boolean): void {
     const r = this.portfolio.applyFill(st, f, live, () => this.tracker.find(f.clientId, f.orderId)?.reduceOnly ?? false);
     if (!r.live || !st) return;
     // Replayed and start-up fills are in the start-up balance read already.
@@ -593,7 +590,7 @@ export class Engine {
    * read (and whose stream frame we lost) is counted by the second recovery, which moves that symbol's
    * fillSeq and so keeps adoptPositions from adopting a figure our fills already explain.
    */
-  private async positionsAfterFills(): Promise<{ positions: PositionInfo[]; seq: Map<string, number>; spot: { balances: BalanceInfo[]; ctx: ReturnType<SpotAccount['context']> } | null }> {
+  private async positionsAfterFills(): Promise<{ positions: Position[]; seq: Map<string, number>; spot: { balances: BalanceInfo[]; ctx: ReturnType<SpotAccount['context']> } | null }> {
     await this.sync.recoverRecent();
     const seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));
     const ctx = this.spot?.context() ?? null;
@@ -605,7 +602,7 @@ export class Engine {
   }
 
   /** Make our positions agree with the exchange's (REST read). `fillSeqs` guards against racing fills. */
-  private adoptPositions(positions: PositionInfo[], force: boolean, fillSeqs?: Map<string, number>): void {
+  private adoptPositions(positions: Position[], force: boolean, fillSeqs?: Map<string, number>): void {
     for (const st of this.syms.values()) {
       if (st.isSpot) continue;
       if (fillSeqs && fillSeqs.get(st.symbol) !== st.fillSeq) continue;
@@ -1196,7 +1193,7 @@ export class Engine {
 
   // ------------------------------------------------------------------ commands and views
 
-  async command(cmd: Command): Promise<CommandReply> {
+  async command(cmd: CommandArgs): Promise<CommandReply> {
     try {
       const plan = planCommand(cmd, {
         syms: this.syms,

@@ -2,7 +2,7 @@
 // EMA, acted on past a threshold in either direction, and a chosen side held for a minimum time.
 // Floats are fine here: this is a signal, not money. Amortised O(1) per trade, no allocation per trade
 // beyond the ring slots.
-import type { Side } from '../exchange/types.js';
+import type { Side } from '../domain/side.js';
 import type { SideMode } from '../config/settings.js';
 
 /** Ratio bounds when one side of the window is empty (a finite stand-in for infinity). */

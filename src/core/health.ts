@@ -11,6 +11,7 @@
 //                 TIERHUNTER_ALERT_LONG_SHORT_RATIO:1 either way (a side with nothing counts as beyond),
 //                 judged once the run has 10 minutes of samples and at least MIN_FILLS fills in them
 import type { Settings } from '../config/settings.js';
+import type { RaisedAlertLevel } from '../domain/alert.js';
 import type { ExchangeMetrics } from '../exchange/port.js';
 import { type Decimal, ZERO } from '../util/decimal.js';
 import { fmtQty, type NumberFormat } from './number-format.js';
@@ -32,7 +33,7 @@ export interface AlertCondition {
   on: boolean;
   id: string;
   kind: string;
-  level: 'warn' | 'critical';
+  level: RaisedAlertLevel;
   message: string;
 }
 

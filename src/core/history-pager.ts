@@ -3,7 +3,8 @@
 // short page always ends it, so a proxy that drops the headers costs at most one call. No page cap:
 // fills missed while the core was down are read whatever their number.
 import type { ExchangePort } from '../exchange/port.js';
-import type { FillInfo, FundingInfo, PageHeaders } from '../exchange/types.js';
+import type { FundingInfo, PageHeaders } from '../exchange/types.js';
+import type { Fill } from '../domain/fill.js';
 
 /** Rows per history request (the endpoints' maximum). */
 export const PAGE_LIMIT = 1000;
@@ -23,7 +24,7 @@ export function isLastPage(got: number, limit: number, offset: number, page: Pag
  * each page in order before the next is read (a long outage never holds all of them at once). Returns the
  * number of requests made.
  */
-export async function readFillsForward(port: ExchangePort, q: { from: number; to?: number }, onPage: (rows: FillInfo[]) => void): Promise<number> {
+export async function readFillsForward(port: ExchangePort, q: { from: number; to?: number }, onPage: (rows: Fill[]) => void): Promise<number> {
   let calls = 0;
   let prevLast: string | null = null;
   for (let offset = 0; ; offset += PAGE_LIMIT) {

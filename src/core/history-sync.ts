@@ -6,12 +6,13 @@
 // when. Pure: time from the clock, I/O through the port and the journal sink.
 import type { Settings } from '../config/settings.js';
 import type { ExchangePort } from '../exchange/port.js';
-import type { FillInfo, FundingInfo } from '../exchange/types.js';
+import type { FundingInfo } from '../exchange/types.js';
+import type { Fill } from '../domain/fill.js';
 import type { Clock } from '../util/clock.js';
 import { AccountHistory } from './account-history.js';
 import { restoreCheckpoint, takeCheckpoint } from './checkpoint.js';
 import { PAGE_LIMIT, readFillsForward, readFundingBack } from './history-pager.js';
-import { fromJournal, normalFill, toJournal, type NormalFill } from './journal-codec.js';
+import { fromJournal, normalFill, toJournal, type LedgerFill } from './journal-codec.js';
 import type { JournalFill, JournalSink, Logger } from './ports.js';
 import type { TradingStats } from './stats.js';
 
@@ -27,9 +28,9 @@ export interface HistoryHost {
   readonly journal: JournalSink;
   isOurs(symbol: string): boolean;
   /** One of our fills from the account's history: journalled and counted unless already counted. */
-  countOurFill(f: FillInfo, live: boolean): boolean;
+  countOurFill(f: Fill, live: boolean): boolean;
   /** One of our fills replayed from the journal. */
-  replayOurFill(f: NormalFill): void;
+  replayOurFill(f: LedgerFill): void;
   /** Write a journal record (held in memory and retried when the journal is unwritable). */
   append(rec: JournalFill): void;
   /** Records held in memory by a journal outage. */
@@ -210,7 +211,7 @@ export class HistorySync {
    * toward the tier volume once (journalled as a `volume` record); fills older than the home's history are
    * the backfill's. Returns true when it was one of ours, counted now.
    */
-  private countAccountFill(f: FillInfo, live: boolean): boolean {
+  private countAccountFill(f: Fill, live: boolean): boolean {
     if (f.timestamp < (this.history.historyFrom ?? 0)) return false;
     if (this.h.isOurs(f.symbol)) return this.h.countOurFill(f, live);
     if (this.history.volumeOnly.has(f.symbol, f.tradeId)) return false;
@@ -219,11 +220,11 @@ export class HistorySync {
     return false;
   }
 
-  private applyVolumeFill(f: NormalFill): void {
+  private applyVolumeFill(f: LedgerFill): void {
     const hist = this.history;
     if (!hist.volumeOnly.add(f.symbol, f.tradeId)) return;
-    hist.noteFill(f.ts);
-    hist.addVolume(f.symbol, f.ts, f.quantity.mul(f.price), this.h.clock.now());
+    hist.noteFill(f.timestamp);
+    hist.addVolume(f.symbol, f.timestamp, f.quantity.mul(f.price), this.h.clock.now());
   }
 }
 

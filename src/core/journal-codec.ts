@@ -1,24 +1,14 @@
 // JournalFill <-> exact in-memory fills. The journal holds decimal strings; a record that does not parse
 // is counted and skipped by the caller (a torn or hand-edited line must not stop a restart).
-import type { FillInfo, Side } from '../exchange/types.js';
+import type { Fill } from '../domain/fill.js';
 import { type Decimal, parseDecimal } from '../util/decimal.js';
 import type { JournalBackfill, JournalFill } from './ports.js';
 
-/** A fill of ours (`fill`) or another market's fill counted toward the tier volume only (`volume`). */
-export interface NormalFill {
-  kind: 'fill' | 'volume';
-  tradeId: string;
-  orderId: string;
-  clientId: number | null;
-  symbol: string;
-  side: Side;
-  price: Decimal;
-  quantity: Decimal;
-  fee: Decimal;
-  feeSymbol: string;
-  isMaker: boolean;
-  ts: number;
-}
+/**
+ * A fill as the ledger takes it: the domain Fill, tagged as one of ours (`fill`) or another market's fill
+ * counted toward the tier volume only (`volume`).
+ */
+export type LedgerFill = Fill & { kind: 'fill' | 'volume' };
 
 export interface NormalFunding {
   kind: 'funding';
@@ -28,25 +18,12 @@ export interface NormalFunding {
   ts: number;
 }
 
-/** A fill from the exchange as the ledger takes it (exact decimals, as a journal replay gives it). */
-export function normalFill(f: FillInfo, kind: 'fill' | 'volume' = 'fill'): NormalFill {
-  return {
-    kind,
-    tradeId: f.tradeId,
-    orderId: f.orderId,
-    clientId: f.clientId,
-    symbol: f.symbol,
-    side: f.side,
-    price: f.price,
-    quantity: f.quantity,
-    fee: f.fee,
-    feeSymbol: f.feeSymbol,
-    isMaker: f.isMaker,
-    ts: f.timestamp,
-  };
+/** A fill from the exchange, tagged for the ledger (a journal replay gives the same shape). */
+export function normalFill(f: Fill, kind: 'fill' | 'volume' = 'fill'): LedgerFill {
+  return { ...f, kind };
 }
 
-export function toJournal(f: FillInfo, kind: 'fill' | 'volume' = 'fill'): JournalFill {
+export function toJournal(f: Fill, kind: 'fill' | 'volume' = 'fill'): JournalFill {
   return {
     kind,
     tradeId: f.tradeId,
@@ -68,7 +45,7 @@ export interface NormalBackfill {
   backfill: JournalBackfill;
 }
 
-export function fromJournal(r: JournalFill): NormalFill | NormalFunding | NormalBackfill | null {
+export function fromJournal(r: JournalFill): LedgerFill | NormalFunding | NormalBackfill | null {
   if (typeof r !== 'object' || r === null || typeof r.tradeId !== 'string' || typeof r.symbol !== 'string' || typeof r.ts !== 'number') return null;
   if (r.kind === 'backfill') return validBackfill(r.backfill) ? { kind: 'backfill', backfill: r.backfill } : null;
   if (r.kind === 'funding') {
@@ -91,7 +68,7 @@ export function fromJournal(r: JournalFill): NormalFill | NormalFunding | Normal
     fee,
     feeSymbol: typeof r.feeSymbol === 'string' ? r.feeSymbol : '',
     isMaker: r.isMaker === true,
-    ts: r.ts,
+    timestamp: r.ts,
   };
 }
 

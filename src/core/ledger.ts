@@ -12,7 +12,7 @@
 // leaves a residual below the market minimum, which cannot be traded: with a dust rule, a position that
 // floors below the minimum counts as flat for round trips (the trip closes; the residual keeps its cost and
 // rolls into the next trip, whose PnL also takes anything realized while only dust was held).
-import type { Side } from '../exchange/types.js';
+import type { Side } from '../domain/side.js';
 import { type Decimal, floorToStep, minDec, ZERO } from '../util/decimal.js';
 import { decimalOf, intOf, type StateReader } from './state-codec.js';
 

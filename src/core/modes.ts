@@ -3,10 +3,11 @@
 // start/stop), the flatten for a stop, when a flatten is complete, and the run state that keeps the
 // operator's choices across a restart. Pure: it reads the system conditions through `SystemState` and
 // returns what changed (save the run state, publish); the engine re-quotes.
-import type { TradingMode } from '../control/protocol.js';
+import type { TradingMode } from '../domain/trading-mode.js';
 import type { LossLimitState } from './loss-limits.js';
 import { operatorMode } from './operator-mode.js';
-import { emptyRunState, type OperatorMode, type RunState } from './ports.js';
+import { emptyRunState, type RunState } from './ports.js';
+import { type OperatorMode } from '../domain/trading-mode.js';
 import { stricter } from './risk.js';
 import type { SymState } from './sym-state.js';
 

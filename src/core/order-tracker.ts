@@ -4,7 +4,8 @@
 //   a symbol has any tracked order (pending, unknown, cancel in flight) it places nothing new.
 // WS events may arrive before the REST reply: orders are matched by clientId first, then orderId. States
 // only move forward (a late REST "New" never resurrects an order the stream already saw filled).
-import type { OrderInfo, OrderStatus, Side } from '../exchange/types.js';
+import type { OrderInfo, OrderStatus } from '../domain/order.js';
+import type { Side } from '../domain/side.js';
 import { type Decimal, maxDec, ZERO } from '../util/decimal.js';
 
 export type TrackState = 'pending' | 'open' | 'partiallyFilled' | 'filled' | 'cancelled' | 'rejected' | 'expired' | 'unknown';

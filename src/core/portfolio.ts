@@ -2,11 +2,11 @@
 // ledger and the tier volumes, keeps the newest fills for the dashboard and evaluates the loss limits.
 // It does no I/O and never calls back into the engine: applyFill() and checkLossLimits() return what
 // changed (was the fill live, which limits were hit or released) and the engine acts on it.
-import type { FillView } from '../control/protocol.js';
+import type { FillView } from '../domain/snapshot.js';
 import type { Clock } from '../util/clock.js';
 import type { Decimal } from '../util/decimal.js';
 import type { AccountHistory } from './account-history.js';
-import type { NormalFill } from './journal-codec.js';
+import type { LedgerFill } from './journal-codec.js';
 import { LossLimits, type LimitChange } from './loss-limits.js';
 import { fmtMoney, fmtPrice, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
 import type { Logger } from './ports.js';
@@ -65,22 +65,22 @@ export class Portfolio {
    * Apply a normalised fill to the ledger and the volumes. `st` is undefined for another market's fill
    * (tier volume only); `reduceOnly` tells the dashboard whether the order was an exit.
    */
-  applyFill(st: SymState | undefined, f: NormalFill, live: boolean, reduceOnly: () => boolean): FillApplied {
+  applyFill(st: SymState | undefined, f: LedgerFill, live: boolean, reduceOnly: () => boolean): FillApplied {
     const market = st?.market;
     // A spot fee in the base asset: its quote value is a fee, and the base it took leaves the position.
     const baseFee = market && f.feeSymbol === market.baseSymbol ? f.fee : null;
     const feeQuote = baseFee ? baseFee.mul(f.price) : f.fee;
-    const x: Parameters<TradingStats['recordFill']>[4] = { symbol: f.symbol, fee: feeQuote, ts: f.ts, tradeId: f.tradeId };
+    const x: Parameters<TradingStats['recordFill']>[4] = { symbol: f.symbol, fee: feeQuote, ts: f.timestamp, tradeId: f.tradeId };
     if (baseFee) x.baseFee = baseFee;
     const realized = this.stats.recordFill(f.side, f.quantity, f.price, f.isMaker, x);
     if (realized === null) return NOT_LIVE;
     const history = this.d.history();
-    history.noteFill(f.ts);
-    history.addVolume(f.symbol, f.ts, f.quantity.mul(f.price), this.d.clock.now());
+    history.noteFill(f.timestamp);
+    history.addVolume(f.symbol, f.timestamp, f.quantity.mul(f.price), this.d.clock.now());
     if (!st) return NOT_LIVE;
     st.fillSeq++;
     if (!live) return NOT_LIVE;
-    this.recentRaw.unshift({ ts: f.ts, symbol: f.symbol, side: f.side, price: f.price, quantity: f.quantity, isMaker: f.isMaker, fee: feeQuote, reduceOnly: reduceOnly(), realizedPnl: realized });
+    this.recentRaw.unshift({ ts: f.timestamp, symbol: f.symbol, side: f.side, price: f.price, quantity: f.quantity, isMaker: f.isMaker, fee: feeQuote, reduceOnly: reduceOnly(), realizedPnl: realized });
     if (this.recentRaw.length > RECENT_FILLS) this.recentRaw.length = RECENT_FILLS;
     this.recentViews = null;
     const log = this.d.logger;
@@ -122,6 +122,6 @@ function renderFill(r: RecentFill): FillView {
 }
 
 /** The stdout line of a live fill, in the numbers a person reads (the journal keeps the exact ones). */
-function fillLine(f: NormalFill, fee: Decimal, realized: Decimal, position: Decimal, nf: NumberFormat): string {
+function fillLine(f: LedgerFill, fee: Decimal, realized: Decimal, position: Decimal, nf: NumberFormat): string {
   return `[${f.symbol}] FILL ${f.side} ${fmtQty(f.quantity, nf)} @ ${fmtPrice(f.price, nf)} ${f.isMaker ? 'maker' : 'taker'} fee=${fmtMoney(fee)} realized=${fmtMoney(realized)} position=${fmtQty(position, nf)}`;
 }

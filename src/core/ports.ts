@@ -3,9 +3,9 @@
 // (disk full, permissions): the engine catches, raises a loud alert, goes to REDUCING and keeps what it
 // could not write in memory to retry, so nothing is silently dropped.
 
+import type { Side } from '../domain/side.js';
+import type { OperatorMode } from '../domain/trading-mode.js';
 import type { LossLimitState } from './loss-limits.js';
-
-export type OperatorMode = 'ACTIVE' | 'PAUSED' | 'REDUCING';
 
 /**
  * One journal line, JSON-safe (decimals as strings, times as epoch ms). `kind`: a trade `fill` of ours, a
@@ -22,7 +22,7 @@ export interface JournalFill {
   /** fill only */
   orderId?: string;
   clientId?: number | null;
-  side?: 'Bid' | 'Ask';
+  side?: Side;
   price?: string;
   quantity?: string;
   fee?: string;

@@ -2,7 +2,7 @@
 // replacement carries a reason code (counted by the engine). Price drift inside the tolerance is left
 // alone, and a replacement is never sooner than minRequoteMs after the previous placement, except when
 // the inventory rule or a mode change demands it at once.
-import type { Side } from '../exchange/types.js';
+import type { Side } from '../domain/side.js';
 import type { Decimal } from '../util/decimal.js';
 import type { Quote } from './strategy.js';
 

@@ -1,8 +1,8 @@
 // The risk gate between the decision and the wire. Modes per symbol and global; the effective mode is the
 // strictest of the operator's choice and the system's conditions (book resync, exchange down, journal
 // unwritable, loss limit). Denials are counted by reason so the stats show what the gate stopped.
-import type { TradingMode } from '../control/protocol.js';
-import type { Side } from '../exchange/types.js';
+import type { TradingMode } from '../domain/trading-mode.js';
+import type { Side } from '../domain/side.js';
 import type { Decimal } from '../util/decimal.js';
 
 const RANK: Record<TradingMode, number> = { ACTIVE: 0, REDUCING: 1, PAUSED: 2, HALTED: 3 };

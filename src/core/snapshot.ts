@@ -1,6 +1,7 @@
 // Views of the engine for the control socket: the TUI snapshot and the `stats` JSON. Built on demand
 // from the engine's state (cheap: a handful of symbols), decimals as strings.
-import type { AlertView, FillView, LimitsView, OrderView, RunMode, Snapshot, SymbolView } from '../control/protocol.js';
+import type { AlertView } from '../domain/alert.js';
+import type { FillView, LimitsView, OrderView, RunMode, Snapshot, SymbolView } from '../domain/snapshot.js';
 import type { ExchangePort } from '../exchange/port.js';
 import type { AccountFees } from '../exchange/types.js';
 import type { Decimal } from '../util/decimal.js';
@@ -9,7 +10,7 @@ import type { AlertBook } from './alerts.js';
 import type { LossLimits } from './loss-limits.js';
 import type { EffectiveMode } from './modes.js';
 import type { OrderTracker } from './order-tracker.js';
-import type { OperatorMode } from './ports.js';
+import type { OperatorMode } from '../domain/trading-mode.js';
 import type { DenialCounter } from './risk.js';
 import type { TradingStats } from './stats.js';
 import type { SymState } from './sym-state.js';

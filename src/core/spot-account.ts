@@ -6,7 +6,9 @@
 // and only that reconciliation adopts the exchange's figure — never ahead of a fill it has not counted.
 import { ConfigError } from '../config/errors.js';
 import type { ExchangePort } from '../exchange/port.js';
-import type { BalanceInfo, MarketInfo } from '../exchange/types.js';
+import type { BalanceInfo } from '../exchange/types.js';
+import type { MarketInfo } from '../domain/market.js';
+import type { Side } from '../domain/side.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { type Decimal, ZERO } from '../util/decimal.js';
 import type { SymbolLedger } from './ledger.js';
@@ -79,7 +81,7 @@ export class SpotAccount {
   }
 
   /** One of our spot fills arrived live: move the wallet, and read the balances once things settle. */
-  noteFill(st: SymState, side: 'Bid' | 'Ask', quantity: Decimal, price: Decimal, fee: Decimal, feeSymbol: string): void {
+  noteFill(st: SymState, side: Side, quantity: Decimal, price: Decimal, fee: Decimal, feeSymbol: string): void {
     this.wallet.applyFill(st.market, side, quantity, price, fee, feeSymbol);
     this.request();
   }

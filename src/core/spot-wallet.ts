@@ -4,7 +4,9 @@
 // are not ours lock (another program, a manual order) comes from the read: its `locked` less what our own
 // working orders locked then. Inventory itself is the ledger's (exact, fill by fill); the wallet only caps
 // what may be sold or spent. Pure: no I/O, no clock.
-import type { BalanceInfo, MarketInfo, Side } from '../exchange/types.js';
+import type { BalanceInfo } from '../exchange/types.js';
+import type { MarketInfo } from '../domain/market.js';
+import type { Side } from '../domain/side.js';
 import { type Decimal, minDec, ZERO } from '../util/decimal.js';
 import type { SpotFunds } from './strategy.js';
 

@@ -1,7 +1,7 @@
 // TradingStats: the original bot's stats object, now exact and per symbol: one SymbolLedger per market
 // plus the totals, fill dedupe by (symbol, tradeId), drawdown of net PnL and per-minute samples for
 // Sharpe. Rendering the figures is log-format.ts's job (the engine hands it these figures).
-import type { Side } from '../exchange/types.js';
+import type { Side } from '../domain/side.js';
 import { D, Decimal, ZERO } from '../util/decimal.js';
 import { SymbolLedger, type FillInput, type LedgerState } from './ledger.js';
 import type { StateReader } from './state-codec.js';

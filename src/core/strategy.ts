@@ -5,8 +5,9 @@
 // never flip it. Spot orders stay inside the free balance: an exit sells at most the base we can free,
 // a flat symbol quotes only a side it can fund (an Ask needs base above the target, a Bid quote), and
 // takes the other side, or waits, when the flow's side cannot be funded. No I/O, no clock: `now` is an input.
-import { opposite, type BookView, type MarketInfo, type Side } from '../exchange/types.js';
-import type { SideReason } from '../control/protocol.js';
+import { type BookView, type MarketInfo } from '../domain/market.js';
+import { opposite, type Side } from '../domain/side.js';
+import type { SideReason } from '../domain/trading-mode.js';
 import { type Decimal, floorToStep, minDec, ZERO } from '../util/decimal.js';
 import { bestExcludingOwn, midOf, type OwnResting } from './book-math.js';
 

@@ -1,10 +1,11 @@
 // Per-symbol mutable state the engine keeps between events.
-import type { SideReason } from '../control/protocol.js';
-import type { BookView, MarketInfo, Side } from '../exchange/types.js';
+import type { SideReason } from '../domain/trading-mode.js';
+import type { BookView, MarketInfo } from '../domain/market.js';
+import type { Side } from '../domain/side.js';
 import type { TimerHandle } from '../util/clock.js';
 import { type Decimal, ZERO } from '../util/decimal.js';
 import { FlowSignal, type FlowParams } from './flow.js';
-import type { OperatorMode } from './ports.js';
+import type { OperatorMode } from '../domain/trading-mode.js';
 
 export class SymState {
   readonly isSpot: boolean;

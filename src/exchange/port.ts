@@ -1,24 +1,15 @@
-// src/exchange/: the exchange boundary: the port the core trades through (this file), the domain types it
-// speaks (types.ts), and the Backpack client implementing it (backpack/).
+// src/exchange/: the exchange boundary: the port the core trades through (this file), its own types
+// (types.ts; the shared concepts are in src/domain/), and the Backpack client implementing it (backpack/).
 //
 // The exchange port: what the trading core needs from an exchange. Implemented by the Backpack
 // adapter (live and paper server, over REST + websocket) and by the backtest adapter (directly on the
 // paper exchange's matching engine in virtual time). The core depends on nothing else.
 import type { Decimal } from '../util/decimal.js';
-import type {
-  AccountFees,
-  BalanceInfo,
-  CollateralInfo,
-  ExchangeEvent,
-  FillInfo,
-  FundingInfo,
-  MarketInfo,
-  OrderInfo,
-  OrderRequest,
-  Outcome,
-  Paged,
-  PositionInfo,
-} from './types.js';
+import type { AccountFees, BalanceInfo, CollateralInfo, ExchangeEvent, FundingInfo, Outcome, Paged } from './types.js';
+import type { Fill } from '../domain/fill.js';
+import type { MarketInfo } from '../domain/market.js';
+import type { OrderInfo, OrderRequest } from '../domain/order.js';
+import type { Position } from '../domain/position.js';
 
 export interface EndpointStats {
   calls: number;
@@ -104,12 +95,12 @@ export interface ExchangePort {
    * state from order history, else null (the exchange never saw it).
    */
   findOrder(symbol: string, clientId: number): Promise<OrderInfo | null>;
-  getPositions(): Promise<PositionInfo[]>;
+  getPositions(): Promise<Position[]>;
   getBalances(): Promise<BalanceInfo[]>;
   getCollateral(): Promise<CollateralInfo>;
   getAccountFees(): Promise<AccountFees>;
   /** One page of own fills (fillType=User), ascending by time; `from`/`to` in ms, inclusive. */
-  getFills(q: FillsQuery): Promise<Paged<FillInfo>>;
+  getFills(q: FillsQuery): Promise<Paged<Fill>>;
   /** One page of funding payments, newest first (the endpoint has no time filter: page by offset). */
   getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<Paged<FundingInfo>>;
   /** Mid/mark for valuation when no stream is running (check command). */

@@ -2,7 +2,9 @@
 // funding payments, and bounded histories of fills and finished orders for resolve-by-query. Balances are
 // not enforced (no margin or funds checks: a replay measures queue and price dynamics, not collateral), so
 // spot inventory may go below zero; docs/BACKTEST.md lists it among the caveats. Exact Decimals throughout.
-import type { FillInfo, FundingInfo, OrderInfo } from '../exchange/types.js';
+import type { FundingInfo } from '../exchange/types.js';
+import type { Fill } from '../domain/fill.js';
+import type { OrderInfo } from '../domain/order.js';
 import { applyPerpFill, newPosition, unrealized, type PerpPosition } from '../sim/accounts/position.js';
 import { D, Decimal, ZERO } from '../util/decimal.js';
 
@@ -19,7 +21,7 @@ export class ReplayAccount {
   readonly positions = new Map<string, PerpPosition>();
   /** Quote cash spent/received per symbol (spot balances), fees included. */
   private readonly cash = new Map<string, Decimal>();
-  readonly fills: FillInfo[] = [];
+  readonly fills: Fill[] = [];
   readonly history: OrderInfo[] = [];
   readonly funding: FundingInfo[] = [];
   feesPaid: Decimal = ZERO;
@@ -46,7 +48,7 @@ export class ReplayAccount {
   }
 
   /** Book one fill: position, cash, fee, history. */
-  applyFill(f: FillInfo, notional: Decimal): void {
+  applyFill(f: Fill, notional: Decimal): void {
     const p = this.position(f.symbol);
     applyPerpFill(p, f.side, f.quantity, f.price);
     p.fees = p.fees.add(f.fee);

@@ -3,7 +3,10 @@
 // marks, shaped like the real endpoints' answers (pages with the X-TOTAL / X-PAGE-* headers). The port in
 // src/replay/exchange.ts sends each through the latency loop.
 import type { FillsQuery } from '../exchange/port.js';
-import type { BalanceInfo, CollateralInfo, FillInfo, FundingInfo, OrderInfo, Paged, PositionInfo } from '../exchange/types.js';
+import type { BalanceInfo, CollateralInfo, FundingInfo, Paged } from '../exchange/types.js';
+import type { Fill } from '../domain/fill.js';
+import type { OrderInfo } from '../domain/order.js';
+import type { Position } from '../domain/position.js';
 import { pageHeadersFor } from '../sim/accounts/history.js';
 import { unrealized } from '../sim/accounts/position.js';
 import { type Decimal, ZERO } from '../util/decimal.js';
@@ -29,8 +32,8 @@ export class AccountAnswers {
     return null;
   }
 
-  positions(): PositionInfo[] {
-    const out: PositionInfo[] = [];
+  positions(): Position[] {
+    const out: Position[] = [];
     for (const [s, p] of this.account.positions) {
       const mk = this.markets.get(s)!;
       if (!mk.m.isPerp || p.net.isZero()) continue;
@@ -58,7 +61,7 @@ export class AccountAnswers {
   }
 
   /** One page of our fills, oldest first; `from`/`to` in ms, inclusive. */
-  fills(q: FillsQuery): Paged<FillInfo> {
+  fills(q: FillsQuery): Paged<Fill> {
     const rows = this.account.fills.filter((f) => (q.symbol === undefined || f.symbol === q.symbol) && (q.from === undefined || f.timestamp >= q.from) && (q.to === undefined || f.timestamp <= q.to));
     return page(rows, q);
   }

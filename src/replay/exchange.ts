@@ -5,20 +5,11 @@
 // (open orders, findOrder, fills, positions) travel like orders: answered from the venue's state when they
 // arrive, so resolve-by-query sees what a real venue would.
 import { virtualMetrics, type ExchangeMetrics, type ExchangePort, type FillsQuery } from '../exchange/port.js';
-import type {
-  AccountFees,
-  BalanceInfo,
-  CollateralInfo,
-  ExchangeEvent,
-  FillInfo,
-  FundingInfo,
-  MarketInfo,
-  OrderInfo,
-  OrderRequest,
-  Outcome,
-  Paged,
-  PositionInfo,
-} from '../exchange/types.js';
+import type { AccountFees, BalanceInfo, CollateralInfo, ExchangeEvent, FundingInfo, Outcome, Paged } from '../exchange/types.js';
+import type { Fill } from '../domain/fill.js';
+import type { MarketInfo } from '../domain/market.js';
+import type { OrderInfo, OrderRequest } from '../domain/order.js';
+import type { Position } from '../domain/position.js';
 import type { FillMetrics, SymbolFills } from '../backtest/fill-metrics.js';
 import type { LatencyModel } from '../sim/latency.js';
 import { unrealized } from '../sim/accounts/position.js';
@@ -201,7 +192,7 @@ export class ReplayExchange extends ReplayLoop implements ExchangePort {
     const qty = m.qty.get(qtyU);
     const notional = price.mul(qty);
     const fee = this.account.feeFor(m.isPerp, isMaker, notional);
-    const f: FillInfo = {
+    const f: Fill = {
       tradeId: String(this.nextTradeId++),
       orderId: o.id,
       clientId: o.clientId,
@@ -352,7 +343,7 @@ export class ReplayExchange extends ReplayLoop implements ExchangePort {
     });
   }
 
-  getPositions(): Promise<PositionInfo[]> {
+  getPositions(): Promise<Position[]> {
     return this.request(() => this.answers.positions());
   }
 
@@ -368,7 +359,7 @@ export class ReplayExchange extends ReplayLoop implements ExchangePort {
     return this.request(() => this.opts.fees);
   }
 
-  getFills(q: FillsQuery): Promise<Paged<FillInfo>> {
+  getFills(q: FillsQuery): Promise<Paged<Fill>> {
     return this.request(() => this.answers.fills(q));
   }
 

@@ -13,7 +13,7 @@
 //   linear (as if USD-margined), an approximation of the inverse contract's coin PnL for small moves.
 // Overrides (`--tick-size`/`--step-size`) replace the header's or the derived values.
 import { SYMBOL_RE } from '../config/settings.js';
-import type { MarketInfo } from '../exchange/types.js';
+import type { MarketInfo } from '../domain/market.js';
 import { DecCache, parseUnits, pow10 } from '../sim/matching/units.js';
 import type { TapeHeader } from '../tape/types.js';
 import { D, Decimal } from '../util/decimal.js';

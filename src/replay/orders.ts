@@ -1,7 +1,8 @@
 // Translating between the port's types and the replay venue's orders: an OrderRequest into the venue's
 // NewOrder (prices and quantities in the tape's integer units), and back as OrderInfo (answers and
 // queries), OrderEvent (the private stream), and rejections as Outcomes. Pure.
-import type { OrderEvent, OrderEventType, OrderInfo, OrderRequest, Outcome } from '../exchange/types.js';
+import type { Outcome } from '../exchange/types.js';
+import type { OrderEvent, OrderEventType, OrderInfo, OrderRequest } from '../domain/order.js';
 import type { ReplayMarket } from './market.js';
 import type { NewOrder, VenueOrder, VenueReject } from './venue.js';
 

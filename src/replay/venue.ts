@@ -14,7 +14,8 @@
 //             displayed quantity must not fill it twice).
 // While the book is not synced (a gap until the next snapshot) depth does not move queues nor cross
 // orders: the levels are not known. Pure; time comes from the caller.
-import type { OrderStatus, OrderType, Side, TimeInForce } from '../exchange/types.js';
+import type { OrderStatus, OrderType, TimeInForce } from '../domain/order.js';
+import type { Side } from '../domain/side.js';
 import { TapeBook, type BookSide } from '../tape/book.js';
 import { DenseSide } from './dense-side.js';
 import type { DiffEvent, GapEvent, SnapshotEvent, TradeEvent } from '../tape/types.js';

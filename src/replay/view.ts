@@ -8,7 +8,9 @@
 //   mark      'markPrice' with the funding rate; a tape without mark prices gets the mid once a second
 //             (Backpack pushes its mark stream once a second), so the engine values inventory
 // Times handed to the engine are the replay clock's (never the venue's raw exchange clock).
-import type { BookView, ExchangeEvent, Side, TradeTick } from '../exchange/types.js';
+import type { ExchangeEvent } from '../exchange/types.js';
+import type { BookView, TradeTick } from '../domain/market.js';
+import type { Side } from '../domain/side.js';
 import { TapeBook, type BookSide } from '../tape/book.js';
 import { DenseSide } from './dense-side.js';
 import type { TapeEvent, TradeEvent } from '../tape/types.js';

@@ -4,7 +4,7 @@
 import { ConfigError } from '../config/errors.js';
 import { envName, type Settings } from '../config/settings.js';
 import type { BackpackRest } from '../exchange/backpack/rest.js';
-import type { MarketInfo } from '../exchange/types.js';
+import type { MarketInfo } from '../domain/market.js';
 import { floorToStep, type Decimal } from '../util/decimal.js';
 
 export type SizeCheck = { ok: true; qty: Decimal } | { ok: false; reason: string; setting: string };

@@ -7,7 +7,8 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LossLimitState } from '../core/loss-limits.js';
-import type { OperatorMode, RunState, RunStateStore } from '../core/ports.js';
+import type { RunState, RunStateStore } from '../core/ports.js';
+import type { OperatorMode } from '../domain/trading-mode.js';
 import { parseDecimal } from '../util/decimal.js';
 import { ensurePrivateDir } from './home.js';
 

@@ -2,7 +2,8 @@
 // (Decimals built only when read). With feed latency a client must see the book as it was when the event
 // left the exchange, not as it is when the event arrives; the core reads the touch and the level behind
 // it, so a few levels per side are all it can ask for.
-import type { BookView, Side } from '../exchange/types.js';
+import type { BookView } from '../domain/market.js';
+import type { Side } from '../domain/side.js';
 import { Decimal, ZERO } from '../util/decimal.js';
 import { parseUnits } from './matching/units.js';
 import type { SimMarket } from './market.js';

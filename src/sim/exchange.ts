@@ -7,7 +7,8 @@
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { D, type Decimal } from '../util/decimal.js';
 import type { FillQuery } from '../protocol/backpack/requests.js';
-import type { AccountSummary, BalanceInfo, CollateralDetail, Side, TickerInfo } from '../exchange/types.js';
+import type { AccountSummary, BalanceInfo, CollateralDetail, TickerInfo } from '../exchange/types.js';
+import type { Side } from '../domain/side.js';
 import { feesFrom, type Account, type FeeRatesBps, type FillRecord, type FundingRecord, type OrderView } from './accounts/account.js';
 import { DEFAULT_FILL_LIMIT, fillPage, fundingPage, type HistoryPage } from './accounts/history.js';
 import type { SimListener } from './event-bus.js';

@@ -3,17 +3,17 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
-import { ControlServer, type CommandResult } from '../../src/control/server.js';
+import { ControlServer } from '../../src/control/server.js';
 import {
   CoreAlreadyRunningError,
   ControlSocketError,
   defaultSocketPath,
 } from '../../src/control/socket-file.js';
 import { ControlClient } from '../../src/control/client.js';
-import { MAX_LINE_BYTES, type Command, type ServerMessage, type Snapshot } from '../../src/control/protocol.js';
+import { MAX_LINE_BYTES, type Command, type CommandReply, type ServerMessage, type Snapshot } from '../../src/control/protocol.js';
 import { makeSnapshot, tempDir } from './fixtures.js';
 
-type Handler = (cmd: Command) => Promise<CommandResult>;
+type Handler = (cmd: Command) => Promise<CommandReply>;
 
 async function startServer(dir: string, opts: { handler?: Handler; snap?: () => Snapshot; limits?: Record<string, number> } = {}) {
   const state = { snap: makeSnapshot(), received: [] as Command[] };

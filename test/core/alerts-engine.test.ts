@@ -56,9 +56,9 @@ async function assertRaised(h: Harness, id: string, level: 'warn' | 'critical', 
   const v = view(h, id);
   assert.ok(v && v.active && v.level === level, `snapshot: ${JSON.stringify(v)}`);
   assert.match(v.message, message);
-  const stats = await h.engine.command({ type: 'cmd', id: 's', name: 'stats' });
+  const stats = await h.engine.command({ name: 'stats' });
   assert.ok(stats.ok && (stats.data as { alerts: AlertView[] }).alerts.some((a) => a.id === id && a.level === level), 'in ctl stats');
-  await h.engine.command({ type: 'cmd', id: 'f', name: 'flush' });
+  await h.engine.command({ name: 'flush' });
   const log = h.log.blocks.join('');
   assert.equal(log.split(`ALERT ${level.toUpperCase()} [${id}] `).length - 1, 1, 'the raise line is in log.txt, once');
   assert.ok(h.log.blocks.at(-1)!.split('\n').some((l) => l.startsWith('Active alerts: ') && l.includes(v.message)), 'listed as active in log.txt');
@@ -69,10 +69,10 @@ async function assertCleared(h: Harness, id: string): Promise<void> {
   assert.equal(raises(h, id).length, 1, 'still raised only once');
   assert.equal(clears(h, id).length, 1, 'cleared once');
   assert.equal(view(h, id)?.active, false);
-  await h.engine.command({ type: 'cmd', id: 'f', name: 'flush' });
+  await h.engine.command({ name: 'flush' });
   assert.equal(h.log.blocks.join('').split(`ALERT CLEARED [${id}]`).length - 1, 1, 'the clear line is in log.txt, once');
   assert.ok(!h.log.blocks.at(-1)!.split('\n').find((l) => l.startsWith('Active alerts: '))!.includes(`[${id}]`), 'no longer listed as active');
-  const stats = await h.engine.command({ type: 'cmd', id: 's', name: 'stats' });
+  const stats = await h.engine.command({ name: 'stats' });
   assert.ok(stats.ok && !(stats.data as { alerts: AlertView[] }).alerts.some((a) => a.id === id));
 }
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Settings } from '../../src/config/settings.js';
 import type { JournalFill } from '../../src/core/ports.js';
-import type { PositionInfo } from '../../src/exchange/types.js';
+import type { Position } from '../../src/domain/position.js';
 import { D, type Decimal } from '../../src/util/decimal.js';
 import { bookEvent, CheckpointMemJournal, fillEvent, makeHarness, MemJournal, settle, T0, type Harness } from './helpers/harness.js';
 import { perpMarket } from './helpers/fake-port.js';
@@ -18,12 +18,12 @@ function harness(journal: MemJournal, positions: Map<string, Decimal>, over: Par
   const h = makeHarness({ symbols: GEN_SYMBOLS, ...over }, { journal });
   h.port.markets = GEN_SYMBOLS.map((s) => perpMarket(s, s.startsWith('ETH') ? { stepSize: D('0.0001'), minQuantity: D('0.0001') } : {}));
   // The exchange agrees with the journal (no position is adopted, which would change the ledgers).
-  h.port.positions = [...positions].map(([symbol, q]): PositionInfo => ({ symbol, netQuantity: q, entryPrice: D(100), markPrice: D(symbol.startsWith('ETH') ? 3500 : 180), pnlRealized: D(0), pnlUnrealized: D(0), cumulativeFunding: D(0) }));
+  h.port.positions = [...positions].map(([symbol, q]): Position => ({ symbol, netQuantity: q, entryPrice: D(100), markPrice: D(symbol.startsWith('ETH') ? 3500 : 180), pnlRealized: D(0), pnlUnrealized: D(0), cumulativeFunding: D(0) }));
   return h;
 }
 
 async function stats(h: Harness): Promise<string> {
-  const r = await h.engine.command({ type: 'cmd', id: 's', name: 'stats' });
+  const r = await h.engine.command({ name: 'stats' });
   assert.ok(r.ok);
   return JSON.stringify(r.data);
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SETTINGS, envName } from '../../src/config/settings.js';
 import { SYMBOL_LABELS } from '../../src/core/log-format.js';
-import type { FillInfo } from '../../src/exchange/types.js';
+import type { Fill } from '../../src/domain/fill.js';
 import { D } from '../../src/util/decimal.js';
 import { bookEvent, fillEvent, makeHarness, MemJournal, MemRunState, settle, startQuoting, T0 } from './helpers/harness.js';
 
@@ -17,7 +17,7 @@ const cmd = (name: 'pause' | 'resume' | 'flatten' | 'forceInventory' | 'flush' |
   ...(value ? { value } : {}),
 });
 
-function fill(tradeId: string, side: 'Bid' | 'Ask', qty: string, price: string, ts: number, fee = '0.01'): FillInfo {
+function fill(tradeId: string, side: 'Bid' | 'Ask', qty: string, price: string, ts: number, fee = '0.01'): Fill {
   return { tradeId, orderId: 'o-' + tradeId, clientId: null, symbol: S, side, price: D(price), quantity: D(qty), fee: D(fee), feeSymbol: 'USDC', isMaker: true, timestamp: ts };
 }
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from '../../src/control/protocol.js';
-import type { PositionInfo } from '../../src/exchange/types.js';
+import type { Position } from '../../src/domain/position.js';
 import { FileRunStateStore, runStatePath } from '../../src/runtime/run-state.js';
 import { D, type Decimal } from '../../src/util/decimal.js';
 import { VirtualClock } from '../../src/util/clock.js';
@@ -16,7 +16,7 @@ import { fillEvent, makeHarness, MemJournal, MemRunState, settle, startQuoting, 
 const S = 'SOL_USDC_PERP';
 const HOUR = 3_600_000;
 const cmd = (name: Command['name'], extra: Partial<Command> = {}): Command => ({ type: 'cmd', id: 'c', name, ...extra });
-const position = (qty: string): PositionInfo => ({ symbol: S, netQuantity: D(qty), entryPrice: D(100), markPrice: D(100), pnlRealized: D(0), pnlUnrealized: D(0), cumulativeFunding: D(0) });
+const position = (qty: string): Position => ({ symbol: S, netQuantity: D(qty), entryPrice: D(100), markPrice: D(100), pnlRealized: D(0), pnlUnrealized: D(0), cumulativeFunding: D(0) });
 
 /** Fill the working order (or a foreign one) completely at `price`. */
 function fillWorking(h: Harness, tradeId: string, price: Decimal.Value = 100): void {

@@ -7,7 +7,7 @@ import { CLIENT_ID_NAMESPACE, isOurClientId } from '../../src/core/client-ids.js
 import { D } from '../../src/util/decimal.js';
 import { bookEvent, fillEvent, makeHarness, settle, startQuoting, tradeEvent } from './helpers/harness.js';
 import { orderInfo, perpMarket } from './helpers/fake-port.js';
-import type { OrderInfo } from '../../src/exchange/types.js';
+import type { OrderInfo } from '../../src/domain/order.js';
 
 const S = 'SOL_USDC_PERP';
 

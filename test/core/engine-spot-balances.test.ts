@@ -6,7 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/config/errors.js';
 import type { Settings } from '../../src/config/settings.js';
-import type { BalanceInfo, FillInfo, OrderRequest, Side } from '../../src/exchange/types.js';
+import type { BalanceInfo } from '../../src/exchange/types.js';
+import type { Fill } from '../../src/domain/fill.js';
+import type { OrderRequest } from '../../src/domain/order.js';
+import type { Side } from '../../src/domain/side.js';
 import { D, ZERO } from '../../src/util/decimal.js';
 import { FakeBook } from './helpers/fake-book.js';
 import { FakePort, orderInfo, perpMarket } from './helpers/fake-port.js';
@@ -41,7 +44,7 @@ async function advance(h: Harness, ms: number, step = 50): Promise<void> {
 }
 
 /** The fill of `req` the exchange made, as its REST history reports it (base fee 8 bps on a bid). */
-function exchangeFill(req: OrderRequest, orderId: string, qty: string, ts: number): FillInfo {
+function exchangeFill(req: OrderRequest, orderId: string, qty: string, ts: number): Fill {
   const q = D(qty);
   return {
     tradeId: `t-${orderId}`,

@@ -11,7 +11,7 @@ import { DEFAULT_MARKETS } from '../../src/sim/model/markets.js';
 import { VirtualClock } from '../../src/util/clock.js';
 import { D, type Decimal, ZERO } from '../../src/util/decimal.js';
 import type { Settings } from '../../src/config/settings.js';
-import type { Side } from '../../src/exchange/types.js';
+import type { Side } from '../../src/domain/side.js';
 import { MemJournal, MemLog, MemLogger, MemRunState, settingsWith, T0 } from './helpers/harness.js';
 
 const S = 'SOL_USDC';

@@ -4,7 +4,8 @@
 // REST budget, resumable after a restart, done once), and spot inventory not moved by replayed fills.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FillInfo, FundingInfo } from '../../src/exchange/types.js';
+import type { FundingInfo } from '../../src/exchange/types.js';
+import type { Fill } from '../../src/domain/fill.js';
 import { toJournal } from '../../src/core/journal-codec.js';
 import { D } from '../../src/util/decimal.js';
 import { makeHarness, MemJournal, settle, T0 } from './helpers/harness.js';
@@ -13,7 +14,7 @@ import { perpMarket } from './helpers/fake-port.js';
 const S = 'SOL_USDC_PERP';
 const DAY = 86_400_000;
 
-function fill(i: number, ts: number, symbol = S): FillInfo {
+function fill(i: number, ts: number, symbol = S): Fill {
   return { tradeId: String(1000 + i), orderId: `o${i}`, clientId: null, symbol, side: i % 2 ? 'Ask' : 'Bid', price: D('100.5'), quantity: D('0.1'), fee: D('0.001'), feeSymbol: 'USDC', isMaker: true, timestamp: ts };
 }
 
@@ -137,7 +138,7 @@ test('an existing journal (no checkpoint yet): the backfill covers what it lacks
 
 test('spot: replayed and recovered fills do not move the inventory the start-up balance read already includes', async () => {
   const journal = new MemJournal();
-  const buy: FillInfo = { ...fill(1, T0 - 60_000, 'SOL_USDC'), side: 'Bid', quantity: D('1'), fee: D('0') };
+  const buy: Fill = { ...fill(1, T0 - 60_000, 'SOL_USDC'), side: 'Bid', quantity: D('1'), fee: D('0') };
   journal.records = [toJournal(buy)];
   const h = makeHarness({ symbols: ['SOL_USDC'] }, { journal });
   h.port.markets = [perpMarket('SOL_USDC')];

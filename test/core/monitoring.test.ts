@@ -77,7 +77,7 @@ test('monitoring: inventory held too long or too large and consecutive failures 
   const history = new AccountHistory();
   const p = new Portfolio({ clock, logger, symbols: [st.symbol], sessionLossLimit: D(1e9), dailyLossLimit: D(1e9), history: () => history });
   const big = settings.alertInventoryNotional.div(100).mul(2).toDecimalPlaces(0, 0).add(1);
-  p.applyFill(st, { kind: 'fill', tradeId: '1', orderId: 'o', clientId: null, symbol: st.symbol, side: 'Bid', price: D(100), quantity: big, fee: D(0), feeSymbol: 'USDC', isMaker: true, ts: clock.now() }, true, () => false);
+  p.applyFill(st, { kind: 'fill', tradeId: '1', orderId: 'o', clientId: null, symbol: st.symbol, side: 'Bid', price: D(100), quantity: big, fee: D(0), feeSymbol: 'USDC', isMaker: true, timestamp: clock.now() }, true, () => false);
   const health = [{ symbol: st.symbol, format: marketFormat(market) }];
   m.health.begin({ now: clock.now(), metrics: port.metrics(), stats: p.stats, symbols: health });
   m.evaluateAlerts(clock.now(), port.metrics(), [st], p, true, health);

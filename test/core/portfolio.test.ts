@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AccountHistory } from '../../src/core/account-history.js';
-import type { NormalFill } from '../../src/core/journal-codec.js';
+import type { LedgerFill } from '../../src/core/journal-codec.js';
 import { Portfolio } from '../../src/core/portfolio.js';
 import { SymState } from '../../src/core/sym-state.js';
 import { defaultSettings } from '../../src/config/settings.js';
@@ -27,9 +27,9 @@ function setup(sessionLossLimit = '1000') {
 }
 
 let seq = 0;
-function fill(symbol: string, side: 'Bid' | 'Ask', qty: string, price: string, over: Partial<NormalFill> = {}): NormalFill {
+function fill(symbol: string, side: 'Bid' | 'Ask', qty: string, price: string, over: Partial<LedgerFill> = {}): LedgerFill {
   seq++;
-  return { kind: 'fill', tradeId: `t${seq}`, orderId: `o${seq}`, clientId: null, symbol, side, price: D(price), quantity: D(qty), fee: D('0.01'), feeSymbol: 'USDC', isMaker: true, ts: T0 + seq, ...over };
+  return { kind: 'fill', tradeId: `t${seq}`, orderId: `o${seq}`, clientId: null, symbol, side, price: D(price), quantity: D(qty), fee: D('0.01'), feeSymbol: 'USDC', isMaker: true, timestamp: T0 + seq, ...over };
 }
 
 test('portfolio: a live fill moves the ledger, the tier volume and the recent fills, and is logged once', () => {
@@ -43,7 +43,7 @@ test('portfolio: a live fill moves the ledger, the tier volume and the recent fi
   assert.equal(history.futures.total(clock.now()).toString(), '200');
   assert.equal(p.has(f), true);
   assert.equal(p.recentFills.length, 1);
-  assert.deepEqual({ ...p.recentFills[0]! }, { ts: f.ts, symbol: 'SOL_USDC_PERP', side: 'Bid', price: '100', quantity: '2', isMaker: true, fee: '0.01', reduceOnly: true, realizedPnl: '0' });
+  assert.deepEqual({ ...p.recentFills[0]! }, { ts: f.timestamp, symbol: 'SOL_USDC_PERP', side: 'Bid', price: '100', quantity: '2', isMaker: true, fee: '0.01', reduceOnly: true, realizedPnl: '0' });
   assert.equal(logger.lines.filter((l) => l.includes('FILL Bid')).length, 1);
 
   // The same trade again is not counted a second time.

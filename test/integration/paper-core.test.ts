@@ -55,7 +55,7 @@ test('core vs paper exchange: one working order, position limit, flat at the end
     // The core's records equal the exchange's, exactly.
     const exFills = sim.exchange.fills(keys.apiKey, { limit: 100000 });
     assert.ok(exFills.length > 0, 'fills happened');
-    const stats = await engine.command({ type: 'cmd', id: 's', name: 'stats' });
+    const stats = await engine.command({ name: 'stats' });
     assert.equal(stats.ok, true);
     const data = (stats as { data: { total: Record<string, unknown>; symbols: Record<string, Record<string, unknown>> } }).data;
     assert.equal(data.total['fills'], exFills.length);

@@ -103,7 +103,7 @@ test('spot core vs paper exchange: funded quotes only, round trips close, ledger
     const cash = held('USDC').minus(10_000).plus(sol.mul(l.avgCost));
     assert.equal(cash.toDecimalPlaces(12).toString(), f.realizedPnl.minus(f.fees).toDecimalPlaces(12).toString());
     // The stats command (what the TUI and `ctl stats` show) carries the same figures.
-    const stats = await engine.command({ type: 'cmd', id: 's', name: 'stats' });
+    const stats = await engine.command({ name: 'stats' });
     const sym = (stats as { data: { symbols: Record<string, Record<string, unknown>> } }).data.symbols[S]!;
     assert.equal(sym['feesInBaseAsset'], baseFees.toString());
     assert.equal(sym['feesInQuoteAsset'], quoteFees.toString());

@@ -1,5 +1,5 @@
 // The fills and settings the compaction kill -9 child and its test share (both must agree exactly).
-import type { FillInfo } from '../../src/exchange/types.js';
+import type { Fill } from '../../src/domain/fill.js';
 import { D } from '../../src/util/decimal.js';
 import { settingsWith, T0 } from '../core/helpers/harness.js';
 
@@ -8,7 +8,7 @@ export const CHILD_SETTINGS = { journalCompactRecords: 150, backfillPagesPerMin:
 const DAY = 86_400_000;
 
 /** Live fill n: round trips of 0.27 SOL at a walking price, a rebate now and then. */
-export function childFill(n: number): FillInfo {
+export function childFill(n: number): Fill {
   const price = D(180).plus(D(n % 97).div(100));
   return {
     tradeId: String(50_000 + n),
@@ -26,7 +26,7 @@ export function childFill(n: number): FillInfo {
 }
 
 /** Another market's fills in the 30 days before the home began (the backfill reads them). */
-export function childHistory(): FillInfo[] {
+export function childHistory(): Fill[] {
   return Array.from({ length: 20_000 }, (_, i) => ({
     tradeId: String(900_000 + i),
     orderId: `h${i}`,

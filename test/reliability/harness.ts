@@ -190,7 +190,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     fills: () => sim.exchange.fills(keys.apiKey, { limit: 10_000_000 }).length,
     snapshot: () => engine.snapshot(),
     async coreStats() {
-      const r = await engine.command({ type: 'cmd', id: 'stats', name: 'stats' });
+      const r = await engine.command({ name: 'stats' });
       if (!r.ok) throw new Error(`stats command failed: ${r.error}`);
       return r.data as CoreStatsData;
     },
@@ -203,11 +203,11 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       const problems: string[] = [];
       // Flat first: realized PnL is then independent of the order fills were learned in (a fill recovered
       // late is applied after newer ones), so it can be compared exactly with the exchange's.
-      const fl = await engine.command({ type: 'cmd', id: 'flatten', name: 'flatten' });
+      const fl = await engine.command({ name: 'flatten' });
       if (!fl.ok) problems.push(`flatten failed: ${fl.error}`);
       const flat = await h.until(() => sim.exchange.positions(keys.apiKey).every((p) => D(p.netQuantity).isZero()), 25_000);
       if (!flat) problems.push(`not flat after flatten: ${JSON.stringify(sim.exchange.positions(keys.apiKey).map((p) => [p.symbol, p.netQuantity]))}`);
-      const r = await engine.command({ type: 'cmd', id: 'pause', name: 'pause' });
+      const r = await engine.command({ name: 'pause' });
       if (!r.ok) problems.push(`pause failed: ${r.error}`);
       const quiet = await h.until(() => sim.exchange.openOrders(keys.apiKey).length === 0 && symbols.every((s) => engine.tracker.get(s) === null), 15_000);
       if (!quiet) problems.push(`orders still working after pause: exchange ${sim.exchange.openOrders(keys.apiKey).length}, core ${symbols.filter((s) => engine.tracker.get(s) !== null).join(',')}`);

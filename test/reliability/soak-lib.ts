@@ -11,7 +11,9 @@ import { resolveSettings, type Settings } from '../../src/config/settings.js';
 import { BacktestPort } from '../../src/sim/backtest-port/port.js';
 import { Prng } from '../../src/sim/model/prng.js';
 import type { Faults } from '../../src/sim/server/faults.js';
-import type { ExchangeEvent, OrderInfo, OrderRequest, Outcome, PositionInfo } from '../../src/exchange/types.js';
+import type { ExchangeEvent, Outcome } from '../../src/exchange/types.js';
+import type { OrderInfo, OrderRequest } from '../../src/domain/order.js';
+import type { Position } from '../../src/domain/position.js';
 import { VirtualClock } from '../../src/util/clock.js';
 import { D } from '../../src/util/decimal.js';
 import { CountingLogger, LastBlockLog, MemoryJournal, MemoryRunState } from '../../src/backtest/sinks.js';
@@ -75,7 +77,7 @@ export class FaultyDirect extends BacktestPort {
     if (this.roll('queryFails')) throw new Error('openOrders: connection reset');
     return super.getOpenOrders(symbol);
   }
-  override async getPositions(): Promise<PositionInfo[]> {
+  override async getPositions(): Promise<Position[]> {
     if (this.roll('queryFails')) throw new Error('positions: connection reset');
     return super.getPositions();
   }
@@ -204,12 +206,12 @@ export async function virtualSoak(o: { hours: number; seed: number; symbols?: st
     }
   }
   // Settle: flat, then paused, then compare with the exchange's records.
-  await engine.command({ type: 'cmd', id: 'f', name: 'flatten' });
+  await engine.command({ name: 'flatten' });
   for (let i = 0; i < 600 && ex.exchange.positions(ex.apiKey).some((p) => !D(p.netQuantity).isZero()); i++) await step(1000);
-  await engine.command({ type: 'cmd', id: 'p', name: 'pause' });
+  await engine.command({ name: 'pause' });
   for (let i = 0; i < 60 && (ex.exchange.openOrders(ex.apiKey).length > 0 || symbols.some((s) => engine.tracker.get(s) !== null)); i++) await step(1000);
   await step(5000);
-  const stats = (await engine.command({ type: 'cmd', id: 's', name: 'stats' })) as { data: CoreStatsData };
+  const stats = (await engine.command({ name: 'stats' })) as { data: CoreStatsData };
   const positions = Object.fromEntries(symbols.map((s) => [s, engine.stats.ledger(s).position.toString()]));
   const mismatches = [
     ...recordMismatches({ ex: ex.exchange, key: ex.apiKey, symbols, stats: stats.data, positions, journal: journal.load() }),

@@ -2,7 +2,8 @@
 // knew when it did it: for every placement, whether the symbol's book was valid and the streams up.
 // Scenarios use it to prove ordering properties ("no order between a depth gap and the resync").
 import type { ExchangeMetrics, ExchangePort } from '../../src/exchange/port.js';
-import type { ExchangeEvent, OrderInfo, OrderRequest, Outcome } from '../../src/exchange/types.js';
+import type { ExchangeEvent, Outcome } from '../../src/exchange/types.js';
+import type { OrderInfo, OrderRequest } from '../../src/domain/order.js';
 import type { Clock } from '../../src/util/clock.js';
 
 export interface Placement {

@@ -2,7 +2,8 @@
 // the X-TOTAL / X-PAGE-* headers the core's history pager trusts, funding newest first, order history.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FillInfo, OrderInfo } from '../../src/exchange/types.js';
+import type { Fill } from '../../src/domain/fill.js';
+import type { OrderInfo } from '../../src/domain/order.js';
 import { ReplayAccount } from '../../src/replay/account.js';
 import { AccountAnswers } from '../../src/replay/answers.js';
 import { isLastPage } from '../../src/core/history-pager.js';
@@ -11,7 +12,7 @@ import { D } from '../../src/util/decimal.js';
 const FEES = { makerBps: D(2), takerBps: D(5) };
 const SYM = 'TEST_USDC_PERP';
 
-function fill(i: number, timestamp: number, symbol = SYM): FillInfo {
+function fill(i: number, timestamp: number, symbol = SYM): Fill {
   return { tradeId: String(i), orderId: `o${i}`, clientId: i, symbol, side: i % 2 === 0 ? 'Bid' : 'Ask', price: D(100), quantity: D(1), fee: D('0.02'), feeSymbol: 'USDC', isMaker: true, timestamp };
 }
 

@@ -3,7 +3,8 @@
 // reaches the engine a feed latency after the venue saw it (a setting, or from the tape's own timestamps).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ExchangeEvent, OrderInfo, Outcome } from '../../src/exchange/types.js';
+import type { ExchangeEvent, Outcome } from '../../src/exchange/types.js';
+import type { OrderInfo } from '../../src/domain/order.js';
 import { D } from '../../src/util/decimal.js';
 import { diff, exchangeOver, ms, snap, tempDir, trade, writeTape } from './helpers.js';
 

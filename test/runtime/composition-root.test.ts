@@ -83,7 +83,7 @@ test('TIERHUNTER_FLATTEN_ON_STOP against the paper exchange: a stop closes every
     const held = core.sim!.exchange.positions(key);
     assert.ok(held.length > 0, 'the paper market gave the core a position');
     // The operator pauses everything first: a stop flatten still closes the positions.
-    await core.engine.command({ type: 'cmd', id: 'p', name: 'pause' });
+    await core.engine.command({ name: 'pause' });
     const t0 = Date.now();
     await core.stop();
     const took = Date.now() - t0;

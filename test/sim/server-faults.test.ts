@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { TransportError } from '../../src/exchange/backpack/rest-errors.js';
 import { VirtualClock } from '../../src/util/clock.js';
 import { D } from '../../src/util/decimal.js';
-import type { OrderRequest } from '../../src/exchange/types.js';
+import type { OrderRequest } from '../../src/domain/order.js';
 import { newKeys, SOL, startSimTarget, waitFor, type SimTarget } from '../helpers/sim-target.js';
 
 let t: SimTarget;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { BackpackApiError } from '../../src/exchange/backpack/rest-errors.js';
 import { D, type Decimal } from '../../src/util/decimal.js';
 import { SystemClock, type Clock } from '../../src/util/clock.js';
-import type { OrderRequest } from '../../src/exchange/types.js';
+import type { OrderRequest } from '../../src/domain/order.js';
 import { newKeys, SOL, SOL_SPOT, startSimTarget, waitFor, type SimTarget } from '../helpers/sim-target.js';
 
 let t: SimTarget;

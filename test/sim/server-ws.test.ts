@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import type { BackpackAdapter } from '../../src/exchange/backpack/adapter.js';
 import type { KeyPair } from '../../src/exchange/backpack/signing.js';
 import { D, type Decimal } from '../../src/util/decimal.js';
-import type { ExchangeEvent, OrderEvent, OrderRequest, PositionEvent } from '../../src/exchange/types.js';
+import type { ExchangeEvent } from '../../src/exchange/types.js';
+import type { OrderEvent, OrderRequest } from '../../src/domain/order.js';
+import type { PositionUpdate } from '../../src/domain/position.js';
 import { newKeys, SOL, SOL_SPOT, startSimTarget, waitFor, type SimTarget } from '../helpers/sim-target.js';
 
 let t: SimTarget;
@@ -62,7 +64,7 @@ async function nextEvent<E extends ExchangeEvent>(events: ExchangeEvent[], from:
 }
 const orderEv = (type: OrderEvent['type'], clientId: number) => (e: ExchangeEvent): e is Extract<ExchangeEvent, { type: 'order' }> =>
   e.type === 'order' && e.event.type === type && e.event.clientId === clientId;
-const positionEv = (pred: (p: PositionEvent) => boolean) => (e: ExchangeEvent): e is Extract<ExchangeEvent, { type: 'position' }> =>
+const positionEv = (pred: (p: PositionUpdate) => boolean) => (e: ExchangeEvent): e is Extract<ExchangeEvent, { type: 'position' }> =>
   e.type === 'position' && pred(e.event);
 
 /** The local book holds exactly the sim's book (all levels, same update id). Synchronous: same process. */

@@ -2,7 +2,7 @@
 // important columns that fit the terminal width (80 columns: the essentials; 200: everything), so a
 // given width always shows the same columns in the same places.
 import { Box } from 'ink';
-import type { SymbolView } from '../../src/control/protocol.js';
+import type { Side, SymbolView } from '../../src/control/protocol.js';
 import { compact, DASH, duration, grouped, money, sign, signedQty } from '../format.js';
 import { modeColor, pnlColor } from '../theme.js';
 import type { Colour } from '../theme.js';
@@ -26,7 +26,7 @@ export interface Column {
 
 const SIDE_WHY: Record<SymbolView['sideReason'], string> = { inventory: 'inv', flow: 'flow', hold: 'hold', none: '', escalation: 'esc', funds: 'fund' };
 
-function sideColor(side: 'Bid' | 'Ask' | null | undefined): Colour | undefined {
+function sideColor(side: Side | null | undefined): Colour | undefined {
   return side === 'Bid' ? 'green' : side === 'Ask' ? 'red' : undefined;
 }
 

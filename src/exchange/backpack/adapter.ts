@@ -5,20 +5,11 @@ import { SystemClock, type Clock, type TimerHandle } from '../../util/clock.js';
 import type { Decimal } from '../../util/decimal.js';
 import type { Settings } from '../../config/settings.js';
 import type { ExchangeMetrics, ExchangePort, FillsQuery } from '../port.js';
-import type {
-  AccountFees,
-  BalanceInfo,
-  CollateralInfo,
-  ExchangeEvent,
-  FillInfo,
-  FundingInfo,
-  MarketInfo,
-  OrderInfo,
-  OrderRequest,
-  Outcome,
-  Paged,
-  PositionInfo,
-} from '../types.js';
+import type { AccountFees, BalanceInfo, CollateralInfo, ExchangeEvent, FundingInfo, Outcome, Paged } from '../types.js';
+import type { Fill } from '../../domain/fill.js';
+import type { MarketInfo } from '../../domain/market.js';
+import type { OrderInfo, OrderRequest } from '../../domain/order.js';
+import type { Position } from '../../domain/position.js';
 import { SyncedBook } from './book.js';
 import { CodecError } from './codec/fields.js';
 import {
@@ -336,7 +327,7 @@ export class BackpackAdapter implements ExchangePort {
     }
     return best;
   }
-  getPositions(): Promise<PositionInfo[]> {
+  getPositions(): Promise<Position[]> {
     return this.rest.positions();
   }
   getBalances(): Promise<BalanceInfo[]> {
@@ -348,7 +339,7 @@ export class BackpackAdapter implements ExchangePort {
   getAccountFees(): Promise<AccountFees> {
     return this.rest.accountFees();
   }
-  async getFills(q: FillsQuery): Promise<Paged<FillInfo>> {
+  async getFills(q: FillsQuery): Promise<Paged<Fill>> {
     const query: Parameters<BackpackRest['fills']>[0] = { sortDirection: 'Asc' };
     if (q.symbol !== undefined) query.symbol = q.symbol;
     if (q.from !== undefined) query.from = q.from;

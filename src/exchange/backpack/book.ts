@@ -4,7 +4,8 @@
 // price at the END (so the common near-touch inserts/deletes splice few elements) plus a Map of wire
 // quantity strings. Decimals are only built when asked for (and the best prices are cached).
 import { D, ZERO, type Decimal } from '../../util/decimal.js';
-import type { BookView, Side } from '../types.js';
+import type { BookView } from '../../domain/market.js';
+import type { Side } from '../../domain/side.js';
 import type { DepthSnapshot } from './codec/rest-rows.js';
 import type { DepthDelta } from './codec/stream-frames.js';
 import type { WireLevel } from '../../protocol/backpack/wire-types.js';

@@ -2,20 +2,11 @@
 // the codec. State-changing calls return an Outcome: accepted, rejected (4xx with an error body: the
 // exchange proved it did not act) or unknown (timeout, 5xx, dropped connection: resolve by query, never by
 // resending). Transport, signing, budget and retries are rest-transport.ts; the errors rest-errors.ts.
-import type {
-  AccountFees,
-  BalanceInfo,
-  CollateralInfo,
-  FillInfo,
-  FundingInfo,
-  MarketInfo,
-  OrderInfo,
-  OrderRequest,
-  Outcome,
-  Paged,
-  PositionInfo,
-  TradeTick,
-} from '../types.js';
+import type { AccountFees, BalanceInfo, CollateralInfo, FundingInfo, Outcome, Paged } from '../types.js';
+import type { Fill } from '../../domain/fill.js';
+import type { MarketInfo, TradeTick } from '../../domain/market.js';
+import type { OrderInfo, OrderRequest } from '../../domain/order.js';
+import type { Position } from '../../domain/position.js';
 import type { RateLimiter, RestStats } from './ratelimit.js';
 import type { ClockSync } from './clock-sync.js';
 import { CodecError } from './codec/fields.js';
@@ -153,7 +144,7 @@ export class BackpackRest {
 
   // ------------------------------------------------------------------ account
 
-  async positions(symbol?: string): Promise<PositionInfo[]> {
+  async positions(symbol?: string): Promise<Position[]> {
     return this.t.rows(await this.t.getJson(PATHS.position, { symbol }, true), 'positions', decodePosition);
   }
   async capital(): Promise<BalanceInfo[]> {
@@ -166,11 +157,11 @@ export class BackpackRest {
     return decodeAccountFees(await this.t.getJson(PATHS.account, null, true));
   }
   /** Own fills only (fillType=User). */
-  async fills(q: FillQuery = {}): Promise<FillInfo[]> {
+  async fills(q: FillQuery = {}): Promise<Fill[]> {
     return (await this.fillsPage(q)).rows;
   }
   /** fills() with the reply's paging headers. */
-  fillsPage(q: FillQuery = {}): Promise<Paged<FillInfo>> {
+  fillsPage(q: FillQuery = {}): Promise<Paged<Fill>> {
     const query: Query = {
       symbol: q.symbol,
       orderId: q.orderId,

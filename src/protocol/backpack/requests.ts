@@ -1,6 +1,6 @@
 // Request shapes both sides of the wire share: the order body exactly as it is sent and signed, and the
 // query parameters of the history endpoints (the paper exchange answers the same FillQuery it is sent).
-import type { OrderRequest } from '../../exchange/types.js';
+import type { OrderRequest } from '../../domain/order.js';
 import type { SignParams } from './signing-string.js';
 
 /** GET /wapi/v1/history/fills parameters (fillType is always User for the bot). */

@@ -4,6 +4,7 @@ import { D, Decimal, ZERO } from '../../util/decimal.js';
 import type { SimOrder } from '../matching/types.js';
 import { FillStore, type FillRecord } from './fill-store.js';
 import type { PerpPosition } from './position.js';
+import type { Side } from '../../domain/side.js';
 
 // FillRecord lives beside the store that packs it (fill-store.ts); re-exported here, where an account's
 // readers look for it.
@@ -28,7 +29,7 @@ export interface OrderView {
   id: string;
   clientId: number | null;
   symbol: string;
-  side: 'Bid' | 'Ask';
+  side: Side;
   orderType: 'Limit' | 'Market';
   price: string | null;
   quantity: string | null;

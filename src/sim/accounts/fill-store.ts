@@ -6,13 +6,19 @@
 // packing byte for byte (a long mantissa, an exponent, a non-numeric order id) is kept as its string in a
 // side map, so every fill reads back exactly as it was recorded.
 
-/** One private fill as the paper exchange records it (wire strings for decimals, ms timestamp). */
+import type { Side } from '../../domain/side.js';
+
+/**
+ * One private fill as the paper exchange records it (wire strings for decimals, ms timestamp, the
+ * exchange's integer trade id): the exchange's own record, rendered on its wire by sim/server/wire.ts and
+ * turned into the domain Fill (src/domain/fill.ts) only at the in-process port (sim/backtest-port/).
+ */
 export interface FillRecord {
   tradeId: number;
   orderId: string;
   clientId: number | null;
   symbol: string;
-  side: 'Bid' | 'Ask';
+  side: Side;
   price: string;
   quantity: string;
   fee: string;

@@ -2,7 +2,7 @@
 // realises PnL against it; crossing through zero realises the closed part and opens the rest at the
 // fill price. Exact Decimals throughout.
 import { Decimal, ZERO } from '../../util/decimal.js';
-import type { Side } from '../../exchange/types.js';
+import type { Side } from '../../domain/side.js';
 
 export interface PerpPosition {
   symbol: string;

@@ -2,7 +2,8 @@
 // port.ts because it is the one piece that reads the book's integer units directly; it builds Decimals
 // only when the core asks, and keeps the last touch (read several times per decision, rarely moved).
 import { Decimal, ZERO } from '../../util/decimal.js';
-import type { BookView, Side } from '../../exchange/types.js';
+import type { BookView } from '../../domain/market.js';
+import type { Side } from '../../domain/side.js';
 import type { BookSide } from '../matching/book.js';
 import { parseUnits } from '../matching/units.js';
 import type { SimMarket } from '../market.js';

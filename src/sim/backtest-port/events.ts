@@ -3,7 +3,10 @@
 // them. Split from port.ts so the port holds the subscription and the queue, and this file what each
 // event carries; Decimals come straight from the units (memoised per market), no strings in between.
 import type { Decimal } from '../../util/decimal.js';
-import type { OrderEvent, OrderEventType, OrderStatus, PositionEvent, Side, TradeTick } from '../../exchange/types.js';
+import type { TradeTick } from '../../domain/market.js';
+import type { OrderEvent, OrderEventType, OrderStatus } from '../../domain/order.js';
+import type { PositionUpdate } from '../../domain/position.js';
+import type { Side } from '../../domain/side.js';
 import { unrealized, type PerpPosition } from '../accounts/position.js';
 import type { OrderEventType as SimOrderEventType, RawFill } from '../events.js';
 import { pow10 } from '../matching/units.js';
@@ -75,7 +78,7 @@ export function orderEventOf(type: SimOrderEventType, o: SimOrder, m: SimMarket,
 }
 
 /** The port's position event for a change of the account's perp position, marked at the market's mark. */
-export function positionEventOf(p: PerpPosition, m: SimMarket, ts: number): PositionEvent {
+export function positionEventOf(p: PerpPosition, m: SimMarket, ts: number): PositionUpdate {
   const mark = m.pxDec(m.markPu());
   // The same values the wire view would carry (net at the step's scale; it always is on the grid).
   const net = p.net.decimalPlaces() <= m.qs.scale ? p.net : dec(p.net.toFixed(m.qs.scale));

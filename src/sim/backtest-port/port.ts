@@ -23,20 +23,11 @@
 import type { VirtualClock } from '../../util/clock.js';
 import type { Decimal } from '../../util/decimal.js';
 import { virtualMetrics, type ExchangeMetrics, type ExchangePort, type FillsQuery } from '../../exchange/port.js';
-import type {
-  AccountFees,
-  BalanceInfo,
-  CollateralInfo,
-  ExchangeEvent,
-  FillInfo,
-  FundingInfo,
-  MarketInfo,
-  OrderInfo,
-  OrderRequest,
-  Outcome,
-  Paged,
-  PositionInfo,
-} from '../../exchange/types.js';
+import type { AccountFees, BalanceInfo, CollateralInfo, ExchangeEvent, FundingInfo, Outcome, Paged } from '../../exchange/types.js';
+import type { Fill } from '../../domain/fill.js';
+import type { MarketInfo } from '../../domain/market.js';
+import type { OrderInfo, OrderRequest } from '../../domain/order.js';
+import type { Position } from '../../domain/position.js';
 import { pageHeadersFor } from '../accounts/history.js';
 import { SimExchange, type SimExchangeOptions } from '../exchange.js';
 import type { SimMarketSpec } from '../model/markets.js';
@@ -270,7 +261,7 @@ export class BacktestPort implements ExchangePort {
     return null;
   }
 
-  async getPositions(): Promise<PositionInfo[]> {
+  async getPositions(): Promise<Position[]> {
     this.counters.rest++;
     return this.link.request(() => this.exchange.positions(this.apiKey).map(toPositionInfo));
   }
@@ -292,7 +283,7 @@ export class BacktestPort implements ExchangePort {
     return { futuresMakerFeeBps: f.futuresMaker, futuresTakerFeeBps: f.futuresTaker, spotMakerFeeBps: f.spotMaker, spotTakerFeeBps: f.spotTaker };
   }
 
-  async getFills(q: FillsQuery): Promise<Paged<FillInfo>> {
+  async getFills(q: FillsQuery): Promise<Paged<Fill>> {
     this.counters.rest++;
     const p = this.exchange.fillPage(this.apiKey, { ...q, sortDirection: 'Asc' });
     return { rows: p.rows.map(toFillInfo), page: pageHeadersFor(p.total, q.limit ?? 100, q.offset ?? 0) };

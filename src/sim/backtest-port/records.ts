@@ -2,7 +2,11 @@
 // translated into the port's Decimal records (orders, positions, markets, fills, funding). Split from
 // port.ts so the port reads as the event flow and the requests, and the translations sit in one place.
 import { D, Decimal } from '../../util/decimal.js';
-import type { FillInfo, FundingInfo, MarketInfo, OrderInfo, OrderStatus, PositionInfo } from '../../exchange/types.js';
+import type { FundingInfo } from '../../exchange/types.js';
+import type { Fill } from '../../domain/fill.js';
+import type { MarketInfo } from '../../domain/market.js';
+import type { OrderInfo, OrderStatus } from '../../domain/order.js';
+import type { Position } from '../../domain/position.js';
 import type { FillRecord, FundingRecord, OrderView } from '../accounts/account.js';
 import type { SimOrder } from '../matching/types.js';
 import type { PositionView } from '../events.js';
@@ -63,7 +67,7 @@ export function orderInfoOf(o: SimOrder, m: SimMarket): OrderInfo {
   };
 }
 
-export function toPositionInfo(p: PositionView): PositionInfo {
+export function toPositionInfo(p: PositionView): Position {
   return {
     symbol: p.symbol,
     netQuantity: dec(p.netQuantity),
@@ -91,7 +95,7 @@ export function toMarketInfo(m: SimMarket): MarketInfo {
   };
 }
 
-export function toFillInfo(f: FillRecord): FillInfo {
+export function toFillInfo(f: FillRecord): Fill {
   return {
     tradeId: String(f.tradeId),
     orderId: f.orderId,

@@ -1,7 +1,7 @@
 // House liquidity: the orders of the rest of the market (account null), as the market model places,
 // cancels and takes them through its venue, and as tests and tools do by hand. House takers run through
 // the same execute() as users' orders, so a user's resting order is filled by them like by anyone.
-import type { Side } from '../../exchange/types.js';
+import type { Side } from '../../domain/side.js';
 import type { SimMarket } from '../market.js';
 import type { SimOrder } from '../matching/types.js';
 import { parseUnits } from '../matching/units.js';

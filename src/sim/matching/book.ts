@@ -2,7 +2,7 @@
 // best-first array of prices plus a Map; each level is a FIFO queue of orders. The market model's house
 // liquidity is merged into one trailing house order per level where possible so queues stay short.
 // Every level whose total changes is marked dirty; the facade turns dirty levels into one depth delta.
-import type { Side } from '../../exchange/types.js';
+import type { Side } from '../../domain/side.js';
 import type { SimOrder } from './types.js';
 
 export class Level {

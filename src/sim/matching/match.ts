@@ -3,6 +3,7 @@
 // Self-trade prevention applies between two orders of the same (non-house) account, using the taker's mode.
 import type { Book } from './book.js';
 import type { SimOrder } from './types.js';
+import type { Side } from '../../domain/side.js';
 
 export interface MatchHooks {
   /** A trade happened; amounts on both orders are already updated. */
@@ -15,13 +16,13 @@ export interface MatchHooks {
 
 export type MatchEnd = 'filled' | 'exhausted' | 'stpTaker' | 'budget';
 
-export function crosses(takerSide: 'Bid' | 'Ask', limit: number | null, opposite: number): boolean {
+export function crosses(takerSide: Side, limit: number | null, opposite: number): boolean {
   if (limit === null) return true;
   return takerSide === 'Bid' ? opposite <= limit : opposite >= limit;
 }
 
 /** Would a limit order at `price` on `side` take liquidity right now? */
-export function wouldCross(book: Book, side: 'Bid' | 'Ask', price: number | null): boolean {
+export function wouldCross(book: Book, side: Side, price: number | null): boolean {
   const opp = side === 'Bid' ? book.asks.best() : book.bids.best();
   return opp !== undefined && crosses(side, price, opp);
 }

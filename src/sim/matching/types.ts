@@ -1,6 +1,7 @@
 // Order record shared by the book, the matcher and the exchange facade. One mutable object per order;
 // house (market-model) orders have account === null and are never reported privately.
-import type { OrderStatus, OrderType, Side, TimeInForce } from '../../exchange/types.js';
+import type { OrderStatus, OrderType, TimeInForce } from '../../domain/order.js';
+import type { Side } from '../../domain/side.js';
 
 export type SelfTradePrevention = 'RejectTaker' | 'RejectMaker' | 'RejectBoth' | 'Allow';
 

@@ -1,7 +1,8 @@
 // Parse and validate an order payload (REST body or batch item) against a market's filters, returning
 // integer units or the error the real exchange gives. Pure. Error texts follow the reference (§4.2);
 // where the reference is UNCONFIRMED the choice is noted inline.
-import type { OrderType, Side, TimeInForce } from '../../exchange/types.js';
+import type { OrderType, TimeInForce } from '../../domain/order.js';
+import type { Side } from '../../domain/side.js';
 import type { SimMarket } from '../market.js';
 import { parseUnits } from './units.js';
 import type { SelfTradePrevention } from './types.js';

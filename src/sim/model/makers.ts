@@ -6,7 +6,7 @@
 // one level holding most of the near liquidity, a thin gap to the next, and a touch turned over by
 // cancels many times faster than by trades.
 // Pure: integer price and quantity units, randomness from the model's PRNG, acts on the venue only.
-import type { Side } from '../../exchange/types.js';
+import type { Side } from '../../domain/side.js';
 import type { Book } from '../matching/book.js';
 import type { SimOrder } from '../matching/types.js';
 import type { Prng } from './prng.js';

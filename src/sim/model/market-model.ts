@@ -9,7 +9,7 @@
 // happen at their own millisecond and a latency-modelled client can react between the steps of one
 // episode. Background upkeep (joins and cancels, the ladder, the mark price) runs on a 250 ms tick.
 // Pure: acts on the venue, randomness from its own seeded PRNG, time only as arguments.
-import type { Side } from '../../exchange/types.js';
+import type { Side } from '../../domain/side.js';
 import { Episodes, type EpisodeStep } from './episodes.js';
 import { Hawkes } from './hawkes.js';
 import { Makers, type ModelGrid, type ModelVenue } from './makers.js';

@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Settings } from '../../config/settings.js';
 import { BackpackRest } from '../../exchange/backpack/rest.js';
 import { BackpackWs } from '../../exchange/backpack/ws.js';
-import type { MarketInfo } from '../../exchange/types.js';
+import type { MarketInfo } from '../../domain/market.js';
 import { coreVersion } from '../../runtime/version.js';
 import { SystemClock, type TimerHandle } from '../../util/clock.js';
 import { scaleOf } from '../../util/decimal.js';

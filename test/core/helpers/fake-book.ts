@@ -1,5 +1,6 @@
 // A minimal BookView for tests: price levels in two maps, keyed by the price's canonical string.
-import type { BookView, Side } from '../../../src/exchange/types.js';
+import type { BookView } from '../../../src/domain/market.js';
+import type { Side } from '../../../src/domain/side.js';
 import { D, Decimal, ZERO } from '../../../src/util/decimal.js';
 
 export class FakeBook implements BookView {

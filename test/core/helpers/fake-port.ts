@@ -1,21 +1,11 @@
 // A scriptable ExchangePort for core tests. Every call is recorded in order; outcomes of placements,
 // cancels and queries come from overridable handlers (default: accept / resting New order).
 import type { ExchangeMetrics, ExchangePort, FillsQuery } from '../../../src/exchange/port.js';
-import type {
-  AccountFees,
-  BalanceInfo,
-  CollateralInfo,
-  ExchangeEvent,
-  FillInfo,
-  FundingInfo,
-  MarketInfo,
-  OrderInfo,
-  OrderRequest,
-  Outcome,
-  PageHeaders,
-  Paged,
-  PositionInfo,
-} from '../../../src/exchange/types.js';
+import type { AccountFees, BalanceInfo, CollateralInfo, ExchangeEvent, FundingInfo, Outcome, PageHeaders, Paged } from '../../../src/exchange/types.js';
+import type { Fill } from '../../../src/domain/fill.js';
+import type { MarketInfo } from '../../../src/domain/market.js';
+import type { OrderInfo, OrderRequest } from '../../../src/domain/order.js';
+import type { Position } from '../../../src/domain/position.js';
 import { D, type Decimal, ZERO } from '../../../src/util/decimal.js';
 import { EMPTY_METRICS } from '../../../src/core/stats.js';
 
@@ -65,9 +55,9 @@ export class FakePort implements ExchangePort {
   readonly host = 'fake';
   calls: Call[] = [];
   markets: MarketInfo[] = [perpMarket()];
-  positions: PositionInfo[] = [];
+  positions: Position[] = [];
   openOrders: OrderInfo[] = [];
-  fills: FillInfo[] = [];
+  fills: Fill[] = [];
   funding: FundingInfo[] = [];
   balances: BalanceInfo[] = [];
   fees: AccountFees = { futuresMakerFeeBps: D(2), futuresTakerFeeBps: D(5), spotMakerFeeBps: D(8), spotTakerFeeBps: D(10) };
@@ -144,7 +134,7 @@ export class FakePort implements ExchangePort {
     this.rec('findOrder', symbol, clientId);
     return this.findHandler(symbol, clientId);
   }
-  async getPositions(): Promise<PositionInfo[]> {
+  async getPositions(): Promise<Position[]> {
     this.rec('getPositions');
     return this.positions;
   }
@@ -161,7 +151,7 @@ export class FakePort implements ExchangePort {
     if (this.feesFail) throw new Error('503 Service Unavailable');
     return { ...this.fees };
   }
-  async getFills(q: FillsQuery): Promise<Paged<FillInfo>> {
+  async getFills(q: FillsQuery): Promise<Paged<Fill>> {
     this.rec('getFills', q);
     const all = this.fills.filter((f) => (q.from === undefined || f.timestamp >= q.from) && (q.to === undefined || f.timestamp <= q.to) && (q.symbol === undefined || f.symbol === q.symbol));
     return this.paged(all, q);

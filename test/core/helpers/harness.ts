@@ -2,7 +2,9 @@
 import { Engine } from '../../../src/core/engine.js';
 import { emptyRunState, type JournalFill, type JournalSink, type RunState } from '../../../src/core/ports.js';
 import { defaultSettings, type Settings } from '../../../src/config/settings.js';
-import type { ExchangeEvent, OrderEvent, Side } from '../../../src/exchange/types.js';
+import type { ExchangeEvent } from '../../../src/exchange/types.js';
+import type { OrderEvent } from '../../../src/domain/order.js';
+import type { Side } from '../../../src/domain/side.js';
 import { VirtualClock } from '../../../src/util/clock.js';
 import { D, type Decimal, ZERO } from '../../../src/util/decimal.js';
 import { FakeBook } from './fake-book.js';

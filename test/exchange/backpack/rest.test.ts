@@ -9,7 +9,7 @@ import { loadKeyPair } from '../../../src/exchange/backpack/signing.js';
 import { VirtualClock } from '../../../src/util/clock.js';
 import { D } from '../../../src/util/decimal.js';
 import { FakeExchange } from '../../helpers/fake-exchange.js';
-import type { OrderRequest } from '../../../src/exchange/types.js';
+import type { OrderRequest } from '../../../src/domain/order.js';
 
 const SECRET = '4odxgSUxFrC/zsKWZF4OQwYAgnNu9hnWH3NxWfLAPz4=';
 const KEYS = loadKeyPair(SECRET);

@@ -39,7 +39,7 @@ export function paperCore(sim: RunningSim, clock: Clock, env: Record<string, str
 export async function tradeThenFlatten(engine: Engine, wallMs: number, flat: () => boolean): Promise<boolean> {
   await engine.start();
   await sleep(wallMs);
-  const r = await engine.command({ type: 'cmd', id: 'f', name: 'flatten' });
+  const r = await engine.command({ name: 'flatten' });
   if (!r.ok) throw new Error(`flatten failed: ${r.error}`);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && !flat()) await sleep(100);

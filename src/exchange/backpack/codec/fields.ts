@@ -3,7 +3,8 @@
 // (stream-frames.ts, rest-rows.ts) are built from these, so every field is checked the same way wherever
 // it arrives. Malformed input throws CodecError; callers count it and skip the message.
 import { Decimal, parseDecimal } from '../../../util/decimal.js';
-import type { OrderStatus, OrderType, Side, TimeInForce } from '../../types.js';
+import type { OrderStatus, OrderType, TimeInForce } from '../../../domain/order.js';
+import type { Side } from '../../../domain/side.js';
 import type { WireLevel } from '../../../protocol/backpack/wire-types.js';
 
 export class CodecError extends Error {

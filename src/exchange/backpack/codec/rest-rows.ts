@@ -3,18 +3,11 @@
 // (reference §2). History rows carry naive-UTC datetimes; list replies are decoded row by row with
 // decodeRows (fields.ts) so one malformed row is counted and skipped, not fatal.
 import { Decimal, ZERO } from '../../../util/decimal.js';
-import type {
-  AccountFees,
-  BalanceInfo,
-  CollateralInfo,
-  FillInfo,
-  FundingInfo,
-  MarketInfo,
-  MarketType,
-  OrderInfo,
-  PositionInfo,
-  TradeTick,
-} from '../../types.js';
+import type { AccountFees, BalanceInfo, CollateralInfo, FundingInfo } from '../../types.js';
+import type { Fill } from '../../../domain/fill.js';
+import type { MarketInfo, MarketType, TradeTick } from '../../../domain/market.js';
+import type { OrderInfo } from '../../../domain/order.js';
+import type { Position } from '../../../domain/position.js';
 import type { WireLevel } from '../../../protocol/backpack/wire-types.js';
 import type { MarkPriceUpdate } from './stream-frames.js';
 import { bool, clientId, dec, decOrNull, fail, idStr, int, levels, obj, orderType, side, status, str, symbol, tif, usToMs, utcMs, type Obj } from './fields.js';
@@ -92,7 +85,7 @@ export function decodeBatchItem(x: unknown): BatchItem {
 }
 
 /** GET /api/v1/position row. */
-export function decodePosition(x: unknown): PositionInfo {
+export function decodePosition(x: unknown): Position {
   const W = 'position';
   const o = obj(x, W);
   return {
@@ -232,7 +225,7 @@ export function decodeAccountFees(x: unknown): AccountFees {
 }
 
 /** GET /wapi/v1/history/fills row: naive-UTC `timestamp`, `clientId` as a string. */
-export function decodeFill(x: unknown): FillInfo {
+export function decodeFill(x: unknown): Fill {
   const W = 'fill';
   const o = obj(x, W);
   if (typeof o.isMaker !== 'boolean') fail(W, 'isMaker', o.isMaker);

@@ -2,7 +2,10 @@
 // depth and markPrice payloads (reference §3). Wire times here are microseconds. The trade decoder is on
 // the hot path (every public trade) and defers its Decimals (LazyTrade).
 import { Decimal, ZERO } from '../../../util/decimal.js';
-import type { OrderEvent, OrderEventType, PositionEvent, Side, TradeTick } from '../../types.js';
+import type { TradeTick } from '../../../domain/market.js';
+import type { OrderEvent, OrderEventType } from '../../../domain/order.js';
+import type { PositionUpdate } from '../../../domain/position.js';
+import type { Side } from '../../../domain/side.js';
 import type { WireLevel } from '../../../protocol/backpack/wire-types.js';
 import { bool, clientId, dec, decOrNull, fail, idStr, int, levels, obj, orderType, side, status, symbol, usToMs } from './fields.js';
 
@@ -58,7 +61,7 @@ export function decodeOrderUpdate(x: unknown): OrderEvent {
 
 
 /** account.positionUpdate payload (the subscribe-time snapshot has no `e`). Values: strings or numbers. */
-export function decodePositionUpdate(x: unknown): PositionEvent {
+export function decodePositionUpdate(x: unknown): PositionUpdate {
   const W = 'positionUpdate';
   const o = obj(x, W);
   if (o.e !== undefined && typeof o.e !== 'string') fail(W, 'e', o.e);
