@@ -4,7 +4,7 @@
 // and the original bot's health rules: WS/API over 5 minutes, success rate, long/short over 10 minutes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AlertView } from '../../src/control/protocol.js';
+import type { AlertView } from '../../src/domain/alert.js';
 import type { Settings } from '../../src/config/settings.js';
 import { D } from '../../src/util/decimal.js';
 import { orderInfo } from './helpers/fake-port.js';

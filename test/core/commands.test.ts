@@ -8,7 +8,7 @@ import { LossLimits } from '../../src/core/loss-limits.js';
 import { Modes, type SystemState } from '../../src/core/modes.js';
 import { SymState } from '../../src/core/sym-state.js';
 import { defaultSettings } from '../../src/config/settings.js';
-import type { Command } from '../../src/control/protocol.js';
+import type { CommandArgs } from '../../src/domain/command.js';
 import { D } from '../../src/util/decimal.js';
 import { perpMarket } from './helpers/fake-port.js';
 import { MemLogger, T0 } from './helpers/harness.js';
@@ -23,7 +23,7 @@ function ctx(): CommandContext & { logger: MemLogger } {
   return { syms, symbols: [...syms.keys()], modes: new Modes(system, false), limits, netPnl: D(0), now: T0, logger: new MemLogger() };
 }
 
-const cmd = (name: Command['name'], over: Partial<Command> = {}): Command => ({ type: 'cmd', id: '1', name, ...over });
+const cmd = (name: CommandArgs['name'], over: Partial<CommandArgs> = {}): CommandArgs => ({ name, ...over });
 
 test('commands: pause, flatten and resume change the named level only', () => {
   const c = ctx();

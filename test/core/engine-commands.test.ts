@@ -5,13 +5,12 @@ import assert from 'node:assert/strict';
 import { SETTINGS, envName } from '../../src/config/settings.js';
 import { SYMBOL_LABELS } from '../../src/core/log-format.js';
 import type { Fill } from '../../src/domain/fill.js';
+import type { CommandName } from '../../src/domain/command.js';
 import { D } from '../../src/util/decimal.js';
 import { bookEvent, fillEvent, makeHarness, MemJournal, MemRunState, settle, startQuoting, T0 } from './helpers/harness.js';
 
 const S = 'SOL_USDC_PERP';
-const cmd = (name: 'pause' | 'resume' | 'flatten' | 'forceInventory' | 'flush' | 'stats' | 'snapshot', symbol?: string, value?: 'on' | 'off' | 'toggle') => ({
-  type: 'cmd' as const,
-  id: 'c1',
+const cmd = (name: CommandName, symbol?: string, value?: 'on' | 'off' | 'toggle') => ({
   name,
   ...(symbol ? { symbol } : {}),
   ...(value ? { value } : {}),

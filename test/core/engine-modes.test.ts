@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command } from '../../src/control/protocol.js';
+import type { CommandArgs } from '../../src/domain/command.js';
 import type { Position } from '../../src/domain/position.js';
 import { FileRunStateStore, runStatePath } from '../../src/runtime/run-state.js';
 import { D, type Decimal } from '../../src/util/decimal.js';
@@ -15,7 +15,7 @@ import { fillEvent, makeHarness, MemJournal, MemRunState, settle, startQuoting, 
 
 const S = 'SOL_USDC_PERP';
 const HOUR = 3_600_000;
-const cmd = (name: Command['name'], extra: Partial<Command> = {}): Command => ({ type: 'cmd', id: 'c', name, ...extra });
+const cmd = (name: CommandArgs['name'], extra: Partial<CommandArgs> = {}): CommandArgs => ({ name, ...extra });
 const position = (qty: string): Position => ({ symbol: S, netQuantity: D(qty), entryPrice: D(100), markPrice: D(100), pnlRealized: D(0), pnlUnrealized: D(0), cumulativeFunding: D(0) });
 
 /** Fill the working order (or a foreign one) completely at `price`. */
