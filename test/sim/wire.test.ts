@@ -129,7 +129,9 @@ test('websocket: envelope, depth U/u sequence, trade m flag, µs E/T, private or
   for (let i = 1; i < depth.length; i++) assert.equal(depth[i].U, depth[i - 1].u + 1);
   // Fill history over REST: naive UTC timestamp, clientId string.
   const fills = (await call(sim.restUrl, 'GET', '/wapi/v1/history/fills', { key, instruction: 'fillHistoryQueryAll', params: { fillType: 'User', limit: 10 } })).body as any[];
-  assert.equal(fills.length, 2);
+  // Two orders, each one fill or more: a market order may sweep two levels of the calibrated book.
+  assert.equal(new Set(fills.map((f) => f.orderId)).size, 2, JSON.stringify(fills.map((f) => [f.orderId, f.quantity])));
+  assert.ok(fills.length >= 2);
   assert.match(fills[0].timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/);
   assert.equal(fills[0].clientId, '77');
   const hist = (await call(sim.restUrl, 'GET', '/wapi/v1/history/orders', { key, instruction: 'orderHistoryQueryAll', params: { limit: 10 } })).body as any[];
