@@ -15,9 +15,6 @@ import type {
   ExchangeEvent,
   FillInfo,
   OrderEvent,
-  OrderInfo,
-  OrderRequest,
-  Outcome,
   PositionInfo,
 } from '../exchange/types.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
@@ -25,13 +22,13 @@ import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
 import type { AccountHistory } from './account-history.js';
 import { AlertBook } from './alerts.js';
 import { midOf } from './book-math.js';
-import { ClientIdAllocator, isOurClientId } from './client-ids.js';
+import { isOurClientId } from './client-ids.js';
 import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
 import { fmtMoney, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
-import { OrderTracker, remaining, type TrackedOrder } from './order-tracker.js';
+import { type OrderTracker, remaining } from './order-tracker.js';
 import type { JournalFill, JournalSink, Logger, OperatorMode, RunStateStore, StatsSink } from './ports.js';
 import { diffQuote, type WorkingView } from './quote-diff.js';
-import { DenialCounter, gate } from './risk.js';
+import type { DenialCounter } from './risk.js';
 import { buildSnapshot, buildStats, shownTier } from './snapshot.js';
 import type { TradingStats } from './stats.js';
 import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
@@ -48,6 +45,7 @@ import { Monitoring } from './monitoring.js';
 import { Modes, type EffectiveMode } from './modes.js';
 import { Portfolio } from './portfolio.js';
 import { RetryingSink, type SinkTransition } from './retrying-sink.js';
+import { Execution, type Effect } from './execution.js';
 
 export interface EngineDeps {
   port: ExchangePort;
@@ -65,9 +63,6 @@ export interface EngineDeps {
 }
 
 
-/** Retry delays for findOrder resolution of unknown outcomes. */
-const RESOLVE_DELAYS_MS = [250, 500, 1000, 2000, 5000];
-const MAX_REJECT_BACKOFF_MS = 10_000;
 /** A position disagreement with the exchange is adopted when it persists this long. */
 const DRIFT_ADOPT_MS = 3000;
 const HOUSEKEEPING_MS = 1000;
@@ -96,9 +91,21 @@ export class Engine {
   get stats(): TradingStats {
     return this.portfolio.stats;
   }
-  readonly tracker = new OrderTracker();
+  /** Placements, cancels, their outcomes and the working-order tracker. */
+  readonly execution: Execution;
+  get tracker(): OrderTracker {
+    return this.execution.tracker;
+  }
+  get denials(): DenialCounter {
+    return this.execution.denials;
+  }
+  get ordersPlaced(): number {
+    return this.execution.ordersPlaced;
+  }
+  get cancelsSent(): number {
+    return this.execution.cancelsSent;
+  }
   readonly alerts: AlertBook;
-  readonly denials = new DenialCounter();
   readonly replacements: Record<string, number> = {};
   readonly syms = new Map<string, SymState>();
   /** Spot balances and their REST refresh; null without spot symbols. */
@@ -117,8 +124,6 @@ export class Engine {
   get recentFills(): FillView[] {
     return this.portfolio.recentFills;
   }
-  ordersPlaced = 0;
-  cancelsSent = 0;
   startedAt: number;
   /** Operator and system modes, flatten completion and the persisted run state. */
   readonly modes: Modes;
@@ -169,7 +174,6 @@ export class Engine {
 
   private readonly logger: Logger;
   private readonly runState: RunStateStore;
-  private readonly ids: ClientIdAllocator;
   private readonly timers: TimerHandle[] = [];
   private readonly inflight = new Set<Promise<unknown>>();
   /** The fill journal's and log.txt's writes, retried in order while their disk refuses them. */
@@ -202,7 +206,15 @@ export class Engine {
       history: () => this.sync.history,
     });
     this.alerts = new AlertBook(d.logger, () => this.clock.now());
-    this.ids = new ClientIdAllocator(d.clock.now());
+    this.execution = new Execution({
+      port: d.port,
+      clock: d.clock,
+      logger: d.logger,
+      settings: d.settings,
+      stats: this.stats,
+      inflight: (p) => this.inflightRequest(p),
+      settled: (st, effect) => this.onExecutionSettled(st, effect),
+    });
     this.monitoring = new Monitoring({ port: d.port, clock: d.clock, logger: d.logger, settings: d.settings, alerts: this.alerts, inflight: (p) => this.inflightRequest(p) });
     this.journalQueue = new RetryingSink({ write: (rec) => d.journal.append(rec), written: () => this.sync.noteWritten() });
     // Only the newest stats blocks are worth memory while log.txt is unwritable.
@@ -479,7 +491,6 @@ export class Engine {
 
   private onOrderEvent(ev: OrderEvent): void {
     const st = this.syms.get(ev.symbol);
-    const t = this.tracker.find(ev.clientId, ev.orderId);
     if (ev.fill && st) {
       this.onFill(st, {
         tradeId: ev.fill.tradeId,
@@ -495,30 +506,11 @@ export class Engine {
         timestamp: ev.ts,
       });
     }
-    if (!t) {
-      // Ours by namespace but not tracked: an orphan (e.g. a placement that was resolved as lost). Cancel it.
-      if (st && isOurClientId(ev.clientId) && (ev.status === 'New' || ev.status === 'PartiallyFilled') && !this.stopping) {
-        this.logger.warn(`[${ev.symbol}] untracked order ${ev.orderId} (clientId ${ev.clientId}) is resting: cancelling it`);
-        this.inflightRequest(this.port.cancelOrder(ev.symbol, { orderId: ev.orderId }));
-      }
-      return;
-    }
-    if (t.orderId === null && ev.orderId) this.tracker.setOrderId(t, ev.orderId);
-    if (ev.executedQuantity.gt(t.executed)) t.executed = ev.executedQuantity;
-    if (ev.type === 'modified' && ev.quantity.gt(0)) t.quantity = ev.quantity;
-    const was = t.state;
-    const done = this.tracker.advance(t, stateOfEvent(ev));
-    if (was === 'pending' || was === 'unknown') this.clearFailureStreak(st);
-    if (done && ev.type === 'expired' && st) this.onExpired(st, t, ev.reason ?? '');
+    const effect = this.execution.onOrderEvent(st, ev, this.stopping);
+    if (effect === null) return;
+    if (st) this.applyEffect(st, effect);
     this.touch();
     if (st) this.requote(st);
-  }
-
-  private onExpired(st: SymState, t: TrackedOrder, reason: string): void {
-    if (/PostOnly/i.test(reason)) this.onFailure(st, 'post-only', true);
-    else if (/ReduceOnly/i.test(reason)) this.onFailure(st, 'reduce-only', true);
-    else if (/ImmediateOrCancel|FillOrKill/i.test(reason) || t.ioc) return; // an IOC remainder is normal
-    else this.onFailure(st, `expired:${reason || 'unknown'}`, true);
   }
 
   private onPositionEvent(symbol: string, qty: Decimal, entry: Decimal, mark: Decimal): void {
@@ -665,7 +657,7 @@ export class Engine {
     if (t && (t.state === 'pending' || t.state === 'unknown' || t.cancelInFlight || t.resolving)) return;
     const { mode } = this.effectiveMode(st);
     if (mode === 'HALTED' || mode === 'PAUSED' || st.book === null) {
-      if (t) this.sendCancel(st, t);
+      if (t) this.execution.cancel(st, t);
       return;
     }
     const stopFlatten = this.modes.stopFlattenSince !== null;
@@ -728,12 +720,30 @@ export class Engine {
         return;
       case 'cancel':
         this.replacements[a.reason] = (this.replacements[a.reason] ?? 0) + 1;
-        if (t) this.sendCancel(st, t);
+        if (t) this.execution.cancel(st, t);
         return;
       case 'place':
-        if (q) this.tryPlace(st, q, mode, inv, now);
+        if (q) this.place(st, q, mode, inv, now);
         return;
     }
+  }
+
+  private place(st: SymState, q: Quote, mode: TradingMode, inv: Decimal, now: number): void {
+    const r = this.execution.place(st, q, mode, inv, now, this.lossLimitHit);
+    if (r.placed) this.touch();
+    if (r.wakeAt !== null) this.wakeAt(st, r.wakeAt);
+  }
+
+  /** A placement's, cancel's or query's outcome was applied: back-off, re-read, publish, re-quote. */
+  private onExecutionSettled(st: SymState, effect: Effect): void {
+    this.applyEffect(st, effect);
+    this.touch();
+    this.requote(st);
+  }
+
+  private applyEffect(st: SymState, effect: Effect): void {
+    if (effect.readPosition) this.requestPositionRead(st);
+    if (effect.wakeAt !== null) this.wakeAt(st, effect.wakeAt);
   }
 
   private noteSide(st: SymState, q: Quote | null, inv: Decimal): void {
@@ -751,181 +761,6 @@ export class Engine {
     st.quotedSide = q.side;
     st.quotedExit = q.exit;
     st.sideReason = q.reason;
-  }
-
-  private tryPlace(st: SymState, q: Quote, mode: TradingMode, inv: Decimal, now: number): void {
-    if (now < st.blockedUntil) {
-      this.wakeAt(st, st.blockedUntil);
-      return;
-    }
-    if (st.positionReadPending) return;
-    const deny = gate(
-      { side: q.side, price: q.price, quantity: q.quantity, exit: q.exit },
-      {
-        mode,
-        position: inv,
-        maxPositionNotional: this.settings.maxPositionNotional,
-        lossLimitHit: this.lossLimitHit,
-        hasWorkingOrder: this.tracker.get(st.symbol) !== null,
-      },
-    );
-    if (deny !== null) {
-      this.denials.add(deny);
-      // Cool down so a standing denial is not re-evaluated on every tick.
-      st.blockedUntil = now + Math.max(this.settings.minRequoteMs, 250);
-      this.wakeAt(st, st.blockedUntil);
-      return;
-    }
-    const clientId = this.ids.next();
-    const req: OrderRequest = {
-      symbol: st.symbol,
-      side: q.side,
-      orderType: 'Limit',
-      price: q.price,
-      quantity: q.quantity,
-      timeInForce: q.ioc ? 'IOC' : 'GTC',
-      clientId,
-    };
-    if (q.postOnly) req.postOnly = true;
-    if (q.reduceOnly) req.reduceOnly = true;
-    const t = this.tracker.add({
-      clientId,
-      symbol: st.symbol,
-      side: q.side,
-      price: q.price,
-      quantity: q.quantity,
-      reduceOnly: q.reduceOnly,
-      postOnly: q.postOnly,
-      ioc: q.ioc,
-      exit: q.exit,
-      placedAt: now,
-    });
-    this.ordersPlaced++;
-    this.touch();
-    this.inflightRequest(
-      this.port.placeOrder(req).then(
-        (o) => this.onPlaceOutcome(st, t, o),
-        (e: unknown) => this.onPlaceOutcome(st, t, { kind: 'unknown', reason: msg(e) }),
-      ),
-    );
-  }
-
-  private onPlaceOutcome(st: SymState, t: TrackedOrder, o: Outcome<OrderInfo>): void {
-    try {
-      if (o.kind === 'accepted') {
-        this.tracker.applyInfo(t, o.value);
-        if (t.state === 'pending') t.state = 'open';
-        this.clearFailureStreak(st);
-      } else if (o.kind === 'rejected') {
-        if (t.state === 'pending') {
-          this.tracker.finishAs(t, 'rejected');
-          this.onFailure(st, classifyReject(o.code, o.message), true);
-          this.logger.warn(`[${st.symbol}] order rejected: ${o.code} ${o.message}`);
-        }
-      } else if (t.state === 'pending') {
-        t.state = 'unknown';
-        t.resolving = true;
-        this.logger.warn(`[${st.symbol}] order ${t.clientId} outcome unknown (${o.reason}): resolving by query`);
-        this.scheduleResolve(st, t, 0);
-      }
-    } catch (e) {
-      this.logger.warn(`[${st.symbol}] place outcome: ${msg(e)}`);
-    }
-    this.touch();
-    this.requote(st);
-  }
-
-  /** The exchange took an order (accepted, or seen working after an unknown outcome): the reject back-off starts over. */
-  private clearFailureStreak(st: SymState | undefined): void {
-    if (!st) return;
-    st.rejectStreak = 0;
-    st.consecutiveFailures = 0;
-  }
-
-  private onFailure(st: SymState, reason: string, backoff: boolean): void {
-    this.stats.recordFailure(st.symbol, reason);
-    st.consecutiveFailures++;
-    // Re-read before retrying: a reduce-only rejection (perps) or a refusal for funds (spot) usually means
-    // a fill or a balance change we have not counted.
-    if (reason === 'reduce-only' || (st.isSpot && reason === 'INSUFFICIENT_FUNDS')) this.requestPositionRead(st);
-    if (backoff) {
-      const delay = Math.min(MAX_REJECT_BACKOFF_MS, this.settings.rejectBackoffMs * 2 ** Math.min(st.rejectStreak, 10));
-      st.rejectStreak++;
-      st.blockedUntil = this.clock.now() + delay;
-      this.wakeAt(st, st.blockedUntil);
-    }
-    this.touch();
-  }
-
-  private sendCancel(st: SymState, t: TrackedOrder): void {
-    if (t.cancelInFlight || t.ioc) return;
-    t.cancelInFlight = true;
-    this.cancelsSent++;
-    const id = t.orderId !== null ? { orderId: t.orderId } : { clientId: t.clientId };
-    this.inflightRequest(
-      this.port.cancelOrder(st.symbol, id).then(
-        (o) => this.onCancelOutcome(st, t, o),
-        (e: unknown) => this.onCancelOutcome(st, t, { kind: 'unknown', reason: msg(e) }),
-      ),
-    );
-  }
-
-  private onCancelOutcome(st: SymState, t: TrackedOrder, o: Outcome<OrderInfo>): void {
-    try {
-      if (o.kind === 'accepted') {
-        this.tracker.applyInfo(t, o.value);
-        if (this.tracker.get(st.symbol) === t) this.tracker.finishAs(t, 'cancelled');
-      } else if (this.tracker.get(st.symbol) === t) {
-        // Rejected (e.g. already filled/cancelled) or unknown: find out what happened, never guess.
-        t.resolving = true;
-        this.scheduleResolve(st, t, 0);
-      }
-    } catch (e) {
-      this.logger.warn(`[${st.symbol}] cancel outcome: ${msg(e)}`);
-    }
-    this.touch();
-    this.requote(st);
-  }
-
-  private scheduleResolve(st: SymState, t: TrackedOrder, attempt: number): void {
-    const delay = RESOLVE_DELAYS_MS[Math.min(attempt, RESOLVE_DELAYS_MS.length - 1)]!;
-    this.clock.setTimeout(() => {
-      if (this.tracker.get(st.symbol) !== t) return; // resolved meanwhile by the stream
-      this.inflightRequest(
-        this.port.findOrder(st.symbol, t.clientId).then(
-          (info) => this.onResolved(st, t, info, attempt),
-          (e: unknown) => {
-            this.logger.warn(`[${st.symbol}] findOrder ${t.clientId} failed: ${msg(e)}`);
-            if (this.tracker.get(st.symbol) === t) this.scheduleResolve(st, t, attempt + 1);
-          },
-        ),
-      );
-    }, delay);
-  }
-
-  private onResolved(st: SymState, t: TrackedOrder, info: OrderInfo | null, attempt: number): void {
-    if (this.tracker.get(st.symbol) !== t) return;
-    if (info === null) {
-      t.notFoundCount++;
-      if (t.notFoundCount >= 2) {
-        // Asked twice, apart: the exchange never saw it. Safe to consider it gone (nothing is resent).
-        const wasPlace = t.state === 'unknown' || t.state === 'pending';
-        this.tracker.finishAs(t, wasPlace ? 'rejected' : 'cancelled');
-        if (wasPlace) this.onFailure(st, 'lost', true);
-      } else {
-        this.scheduleResolve(st, t, attempt + 1);
-      }
-    } else {
-      if (info.id && t.orderId === null) this.tracker.setOrderId(t, info.id);
-      const done = this.tracker.applyInfo(t, info);
-      if (!done) {
-        if (t.state === 'unknown' || t.state === 'pending') t.state = 'open';
-        t.resolving = false;
-        t.cancelInFlight = false; // a cancel that did not take: requote() may cancel again
-      }
-    }
-    this.touch();
-    this.requote(st);
   }
 
   private requestPositionRead(st: SymState): void {
@@ -1139,7 +974,7 @@ export class Engine {
     // we missed must not be adopted ahead of that fill (it would be counted twice when recovered later).
     try {
       const open = await this.inflightRequest(this.port.getOpenOrders());
-      this.reconcileOrders(open);
+      this.execution.matchOpenOrders(this.syms.values(), open);
       const { positions, seq, spot } = await this.inflightRequest(this.positionsAfterFills());
       this.adoptPositions(positions, true, seq);
       if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
@@ -1157,27 +992,6 @@ export class Engine {
       this.reconciling = false;
       this.touch();
       for (const st of this.syms.values()) this.requote(st);
-    }
-  }
-
-  private reconcileOrders(open: OrderInfo[]): void {
-    for (const st of this.syms.values()) {
-      const t = this.tracker.get(st.symbol);
-      const mine = open.filter((o) => o.symbol === st.symbol && isOurClientId(o.clientId));
-      for (const o of mine) {
-        if (t && (o.clientId === t.clientId || o.id === t.orderId)) {
-          this.tracker.applyInfo(t, o);
-          continue;
-        }
-        if (t && (t.state === 'pending' || t.state === 'unknown')) continue; // may be ours in flight
-        this.logger.warn(`[${st.symbol}] orphan order ${o.id} (clientId ${o.clientId}): cancelling`);
-        this.inflightRequest(this.port.cancelOrder(st.symbol, { orderId: o.id }));
-      }
-      if (t && (t.state === 'open' || t.state === 'partiallyFilled') && !t.resolving && !mine.some((o) => o.clientId === t.clientId || o.id === t.orderId)) {
-        // It ended while we were not looking: ask the exchange how.
-        t.resolving = true;
-        this.scheduleResolve(st, t, 0);
-      }
     }
   }
 
@@ -1286,36 +1100,6 @@ export class Engine {
     p.then(done, done);
     return p;
   }
-}
-
-function stateOfEvent(ev: OrderEvent): import('./order-tracker.js').TrackState {
-  switch (ev.type) {
-    case 'cancelled':
-      return 'cancelled';
-    case 'expired':
-      return 'expired';
-    default:
-      switch (ev.status) {
-        case 'Filled':
-          return 'filled';
-        case 'PartiallyFilled':
-          return 'partiallyFilled';
-        case 'Cancelled':
-          return 'cancelled';
-        case 'Expired':
-        case 'TriggerFailed':
-          return 'expired';
-        default:
-          return 'open';
-      }
-  }
-}
-
-function classifyReject(code: string, message: string): string {
-  const m = message.toLowerCase();
-  if (m.includes('immediately match') || m.includes('post only') || m.includes('postonly')) return 'post-only';
-  if (m.includes('reduce only') || m.includes('reduceonly')) return 'reduce-only';
-  return code || 'rejected';
 }
 
 function eqOrNull(a: Decimal | null, b: Decimal | null): boolean {
