@@ -10,19 +10,16 @@ import type { Command, FillView, RunMode, Snapshot, TradingMode } from '../contr
 import type { ExchangeMetrics, ExchangePort } from '../exchange/port.js';
 import type {
   AccountFees,
-  BalanceInfo,
   BookView,
   ExchangeEvent,
   FillInfo,
   OrderEvent,
-  PositionInfo,
 } from '../exchange/types.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
 import type { AccountHistory } from './account-history.js';
 import { AlertBook } from './alerts.js';
 import { midOf } from './book-math.js';
-import { isOurClientId } from './client-ids.js';
 import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
 import { fmtMoney, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
 import { type OrderTracker, remaining } from './order-tracker.js';
@@ -46,6 +43,7 @@ import { Modes, type EffectiveMode } from './modes.js';
 import { Portfolio } from './portfolio.js';
 import { RetryingSink, type SinkTransition } from './retrying-sink.js';
 import { Execution, type Effect } from './execution.js';
+import { Recovery } from './recovery.js';
 
 export interface EngineDeps {
   port: ExchangePort;
@@ -63,8 +61,6 @@ export interface EngineDeps {
 }
 
 
-/** A position disagreement with the exchange is adopted when it persists this long. */
-const DRIFT_ADOPT_MS = 3000;
 const HOUSEKEEPING_MS = 1000;
 const STOP_BUDGET_MS = 7000;
 /**
@@ -106,6 +102,8 @@ export class Engine {
     return this.execution.cancelsSent;
   }
   readonly alerts: AlertBook;
+  /** Start-up recovery, reconciliation with the exchange and position re-reads. */
+  private readonly recovery: Recovery;
   readonly replacements: Record<string, number> = {};
   readonly syms = new Map<string, SymState>();
   /** Spot balances and their REST refresh; null without spot symbols. */
@@ -181,7 +179,6 @@ export class Engine {
   private readonly logQueue: RetryingSink<string>;
   /** Replay, history reads, the backfill and the journal's compaction (see history-sync.ts). */
   private readonly sync: HistorySync;
-  private reconciling = false;
   private dirty = false;
   private readonly listeners = new Set<() => void>();
 
@@ -237,6 +234,23 @@ export class Engine {
       changed: () => this.touch(),
       inflight: (p) => this.inflightRequest(p),
     });
+    this.recovery = new Recovery({
+      port: d.port,
+      clock: d.clock,
+      logger: d.logger,
+      settings: d.settings,
+      stats: this.stats,
+      sync: this.sync,
+      execution: this.execution,
+      syms: this.syms,
+      spot: () => this.spot,
+      inflight: (p) => this.inflightRequest(p),
+      reconciled: (streamsBack) => this.onReconciled(streamsBack),
+      positionRead: (st, changed) => {
+        if (changed) this.touch();
+        this.requote(st);
+      },
+    });
   }
 
   get lossLimitHit(): boolean {
@@ -266,17 +280,7 @@ export class Engine {
     this.restoreRunState();
     await this.readFees();
 
-    // Orphans first: nothing of ours may rest from a previous run before we place anything new.
-    await this.cancelOrphans();
-
-    const positions = await this.port.getPositions();
-    const spotBalances = this.spot ? await this.port.getBalances() : null;
-
-    const replayed = this.sync.replay();
-    await this.sync.recoverAtStart();
-    this.adoptPositions(positions, true);
-    // The replayed and recovered fills are all in this read (no order of ours was live since it).
-    if (this.spot && spotBalances) await this.spot.adoptAtStart(spotBalances);
+    const replayed = await this.recovery.atStart();
     const carried = this.limits.restore(this.savedLimits, this.stats.netPnl(), this.clock.now());
     this.stats.observe();
     this.stats.peakNet = this.stats.netPnl();
@@ -520,15 +524,7 @@ export class Engine {
       st.mark = mark;
       this.stats.setMark(symbol, mark);
     }
-    const l = this.stats.ledger(symbol);
-    if (qty.eq(l.position)) {
-      st.driftQty = null;
-    } else if (st.driftQty === null || !st.driftQty.eq(qty)) {
-      // Fills and position updates race; give our fills a moment to catch up before adopting.
-      st.driftQty = qty;
-      st.driftEntry = entry;
-      st.driftSince = this.clock.now();
-    }
+    this.recovery.notePosition(st, qty, entry);
     this.touch();
   }
 
@@ -578,44 +574,6 @@ export class Engine {
       this.alerts.clear('logfile', 'log file writable again');
     }
     this.touch();
-  }
-
-  /**
-   * The exchange's positions, read between two fill recoveries. A fill that lands around the position
-   * read (and whose stream frame we lost) is counted by the second recovery, which moves that symbol's
-   * fillSeq and so keeps adoptPositions from adopting a figure our fills already explain.
-   */
-  private async positionsAfterFills(): Promise<{ positions: PositionInfo[]; seq: Map<string, number>; spot: { balances: BalanceInfo[]; ctx: ReturnType<SpotAccount['context']> } | null }> {
-    await this.sync.recoverRecent();
-    const seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));
-    const ctx = this.spot?.context() ?? null;
-    const positions = await this.port.getPositions();
-    // Spot balances inside the same window: the second fill recovery guards them like the positions.
-    const balances = ctx ? await this.port.getBalances() : null;
-    await this.sync.recoverRecent();
-    return { positions, seq, spot: ctx && balances ? { balances, ctx } : null };
-  }
-
-  /** Make our positions agree with the exchange's (REST read). `fillSeqs` guards against racing fills. */
-  private adoptPositions(positions: PositionInfo[], force: boolean, fillSeqs?: Map<string, number>): void {
-    for (const st of this.syms.values()) {
-      if (st.isSpot) continue;
-      if (fillSeqs && fillSeqs.get(st.symbol) !== st.fillSeq) continue;
-      const p = positions.find((x) => x.symbol === st.symbol);
-      const qty = p ? p.netQuantity : ZERO;
-      if (p && p.markPrice.gt(0)) {
-        st.mark = p.markPrice;
-        this.stats.setMark(st.symbol, p.markPrice);
-      }
-      const l = this.stats.ledger(st.symbol);
-      if (!qty.eq(l.position)) {
-        this.logger.warn(`[${st.symbol}] position ${l.position} disagrees with the exchange's ${qty}: adopting the exchange's`);
-        l.adopt(qty, p ? p.entryPrice : ZERO, this.clock.now());
-        this.touch();
-      }
-      st.driftQty = null;
-      if (force) st.positionReadPending = false;
-    }
   }
 
   private spotHost(): SpotHost {
@@ -742,7 +700,7 @@ export class Engine {
   }
 
   private applyEffect(st: SymState, effect: Effect): void {
-    if (effect.readPosition) this.requestPositionRead(st);
+    if (effect.readPosition) this.recovery.requestPositionRead(st);
     if (effect.wakeAt !== null) this.wakeAt(st, effect.wakeAt);
   }
 
@@ -761,32 +719,6 @@ export class Engine {
     st.quotedSide = q.side;
     st.quotedExit = q.exit;
     st.sideReason = q.reason;
-  }
-
-  private requestPositionRead(st: SymState): void {
-    st.positionReadPending = true;
-    const now = this.clock.now();
-    const wait = Math.max(0, st.lastPositionReadAt + this.settings.positionRefreshSec * 1000 - now);
-    this.clock.setTimeout(() => {
-      st.lastPositionReadAt = this.clock.now();
-      // Recent fills first: a reduce-only rejection often means a fill we missed, and adopting a position
-      // that includes it before counting it would count it twice once it is recovered.
-      this.inflightRequest(
-        this.positionsAfterFills().then(
-          ({ positions, seq, spot }) => {
-            this.adoptPositions(positions, false, seq);
-            if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
-            st.positionReadPending = false;
-            this.requote(st);
-          },
-          (e: unknown) => {
-            this.logger.warn(`[${st.symbol}] position read failed: ${msg(e)}`);
-            st.positionReadPending = false;
-            this.requote(st);
-          },
-        ),
-      );
-    }, wait);
   }
 
   private wakeAt(st: SymState, at: number): void {
@@ -846,19 +778,7 @@ export class Engine {
       if (this.logQueue.pending > 0) this.onLogTransition(this.logQueue.flush());
       void this.sync.compact(false);
       for (const st of this.syms.values()) {
-        // A lasting disagreement with the position stream usually means a fill we have not heard of (lost
-        // frame, late REST recovery). Adopting the stream's figure and then counting the recovered fill would
-        // count it twice, so reconcile instead: fills first, then the REST position (adopted only if it
-        // still disagrees). Not while a reconciliation runs; retried every DRIFT_ADOPT_MS while it persists.
-        if (st.driftQty !== null && now - st.driftSince >= DRIFT_ADOPT_MS && !this.reconciling) {
-          if (st.driftQty.eq(this.stats.ledger(st.symbol).position)) st.driftQty = null;
-          else {
-            const theirs = st.isSpot ? `exchange's balance (inventory ${st.driftQty})` : `stream's ${st.driftQty}`;
-            this.logger.warn(`[${st.symbol}] position ${this.stats.ledger(st.symbol).position} disagrees with the ${theirs}: reconciling with the exchange`);
-            st.driftSince = now;
-            void this.reconcile(false);
-          }
-        }
+        if (this.recovery.driftDue(st, now)) void this.reconcile(false);
         if (st.flow.evaluate(now)) this.touch();
         this.requote(st);
       }
@@ -868,7 +788,7 @@ export class Engine {
       // One metrics read per tick (a port may build per-endpoint latency percentiles for it).
       const m = this.port.metrics();
       this.evaluateAlerts(now, m);
-      if (this.monitoring.noteMalformedInput(m, this.reconciling)) void this.reconcile(true);
+      if (this.monitoring.noteMalformedInput(m, this.recovery.reconciling)) void this.reconcile(true);
     } catch (e) {
       this.logger.warn(`housekeeping: ${msg(e)}`);
     }
@@ -966,46 +886,19 @@ export class Engine {
     return tierProgress(this.futuresVolume.total(now), pacePerMs(this.futuresVolume, now, this.startedAt));
   }
 
-  /** REST reconciliation: open orders (+ orphans), fills after a resync, positions, funding. */
-  async reconcile(afterResync: boolean): Promise<void> {
-    if (this.reconciling || !this.started || this.stopping) return;
-    this.reconciling = true;
-    // Every reconciliation recovers fills before it reads positions: a position read that includes a fill
-    // we missed must not be adopted ahead of that fill (it would be counted twice when recovered later).
-    try {
-      const open = await this.inflightRequest(this.port.getOpenOrders());
-      this.execution.matchOpenOrders(this.syms.values(), open);
-      const { positions, seq, spot } = await this.inflightRequest(this.positionsAfterFills());
-      this.adoptPositions(positions, true, seq);
-      if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
-      await this.sync.recoverFunding();
-      // Only with the streams really back (this reconciliation was started by their reconnect, or the port
-      // reports them connected): a periodic REST reconciliation that succeeds during a websocket outage
-      // must not resume quoting blind to fills and order updates.
-      if (this.connDown && (afterResync || this.port.metrics().wsConnected)) {
-        this.connDown = false;
-        this.logger.info('exchange streams back and reconciled: quoting resumes');
-      }
-    } catch (e) {
-      this.logger.warn(`reconcile failed: ${msg(e)}`);
-    } finally {
-      this.reconciling = false;
-      this.touch();
-      for (const st of this.syms.values()) this.requote(st);
-    }
+  /** REST reconciliation (see Recovery.reconcile); the loop then publishes and re-quotes every symbol. */
+  reconcile(afterResync: boolean): Promise<void> {
+    if (!this.started || this.stopping) return Promise.resolve();
+    return this.recovery.reconcile(afterResync, () => this.connDown);
   }
 
-  private async cancelOrphans(): Promise<void> {
-    const open = await this.port.getOpenOrders();
-    const ours = open.filter((o) => isOurClientId(o.clientId));
-    if (ours.length === 0) return;
-    this.logger.warn(`cancelling ${ours.length} orphaned order(s) from a previous run`);
-    const results = await Promise.allSettled(ours.map((o) => this.port.cancelOrder(o.symbol, { orderId: o.id })));
-    results.forEach((r, i) => {
-      if (r.status === 'rejected' || r.value.kind === 'unknown') {
-        this.logger.warn(`orphan ${ours[i]!.id} cancel outcome unknown; the next reconciliation retries`);
-      }
-    });
+  private onReconciled(streamsBack: boolean): void {
+    if (streamsBack) {
+      this.connDown = false;
+      this.logger.info('exchange streams back and reconciled: quoting resumes');
+    }
+    this.touch();
+    for (const st of this.syms.values()) this.requote(st);
   }
 
   // ------------------------------------------------------------------ commands and views
