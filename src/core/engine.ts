@@ -44,6 +44,7 @@ import { Portfolio } from './portfolio.js';
 import { RetryingSink, type SinkTransition } from './retrying-sink.js';
 import { Execution, type Effect } from './execution.js';
 import { Recovery } from './recovery.js';
+import { EventBatch } from './event-batch.js';
 
 export interface EngineDeps {
   port: ExchangePort;
@@ -181,6 +182,11 @@ export class Engine {
   private readonly sync: HistorySync;
   private dirty = false;
   private readonly listeners = new Set<() => void>();
+  /** The current event's re-quotes and publish, done once when it ends. */
+  private readonly batch = new EventBatch<SymState>(
+    (st) => this.requote(st),
+    () => this.publish(),
+  );
 
   constructor(d: EngineDeps) {
     this.port = d.port;
@@ -246,10 +252,11 @@ export class Engine {
       spot: () => this.spot,
       inflight: (p) => this.inflightRequest(p),
       reconciled: (streamsBack) => this.onReconciled(streamsBack),
-      positionRead: (st, changed) => {
-        if (changed) this.touch();
-        this.requote(st);
-      },
+      positionRead: (st, changed) =>
+        this.batch.run(() => {
+          if (changed) this.touch();
+          this.batch.requoteLater(st);
+        }),
     });
   }
 
@@ -408,6 +415,15 @@ export class Engine {
   /** THE event handler: every exchange event, in arrival order. Never throws. */
   handle(e: ExchangeEvent): void {
     try {
+      this.batch.run(() => this.route(e));
+    } catch (err) {
+      this.malformedEvents++;
+      this.logger.warn(`event ${e.type} skipped: ${msg(err)}`);
+    }
+  }
+
+  private route(e: ExchangeEvent): void {
+    {
       switch (e.type) {
         case 'book':
           return this.onBook(e.symbol, e.book);
@@ -419,7 +435,7 @@ export class Engine {
           const qty = e.trade.quantityNum ?? e.trade.quantity.toNumber();
           if (st.flow.onTrade(e.trade.takerSide === 'Bid', qty, e.trade.ts)) {
             this.touch();
-            this.requote(st);
+            this.batch.requoteLater(st);
           }
           return;
         }
@@ -442,9 +458,6 @@ export class Engine {
         case 'balance':
           return this.spot?.request();
       }
-    } catch (err) {
-      this.malformedEvents++;
-      this.logger.warn(`event ${e.type} skipped: ${msg(err)}`);
     }
   }
 
@@ -469,7 +482,7 @@ export class Engine {
       }
     }
     this.touch();
-    this.requote(st);
+    this.batch.requoteLater(st);
   }
 
   private onBookInvalid(symbol: string, reason: string): void {
@@ -478,7 +491,7 @@ export class Engine {
     if (st.bookValid) this.logger.warn(`[${symbol}] book invalid (${reason}): quoting stopped until resync`);
     st.bookValid = false;
     this.touch();
-    this.requote(st);
+    this.batch.requoteLater(st);
   }
 
   private onConnection(state: 'up' | 'down' | 'resynced', detail?: string): void {
@@ -486,7 +499,7 @@ export class Engine {
       if (!this.connDown) this.logger.warn(`exchange stream down${detail ? ': ' + detail : ''}: quoting stopped`);
       this.connDown = true;
       this.touch();
-      for (const st of this.syms.values()) this.requote(st);
+      for (const st of this.syms.values()) this.batch.requoteLater(st);
       return;
     }
     // 'up' or 'resynced': reconcile orders, fills and positions by REST before quoting again.
@@ -514,7 +527,7 @@ export class Engine {
     if (effect === null) return;
     if (st) this.applyEffect(st, effect);
     this.touch();
-    if (st) this.requote(st);
+    if (st) this.batch.requoteLater(st);
   }
 
   private onPositionEvent(symbol: string, qty: Decimal, entry: Decimal, mark: Decimal): void {
@@ -586,8 +599,10 @@ export class Engine {
       ordersPlaced: () => this.ordersPlaced,
       inflight: (p) => this.inflightRequest(p),
       changed: () => {
-        this.touch();
-        for (const st of this.spot?.syms ?? []) this.requote(st);
+        this.batch.run(() => {
+          this.touch();
+          for (const st of this.spot?.syms ?? []) this.batch.requoteLater(st);
+        });
       },
     };
   }
@@ -694,9 +709,11 @@ export class Engine {
 
   /** A placement's, cancel's or query's outcome was applied: back-off, re-read, publish, re-quote. */
   private onExecutionSettled(st: SymState, effect: Effect): void {
-    this.applyEffect(st, effect);
-    this.touch();
-    this.requote(st);
+    this.batch.run(() => {
+      this.applyEffect(st, effect);
+      this.touch();
+      this.batch.requoteLater(st);
+    });
   }
 
   private applyEffect(st: SymState, effect: Effect): void {
@@ -728,7 +745,7 @@ export class Engine {
     st.wake = this.clock.setTimeout(() => {
       st.wake = null;
       st.wakeAt = Infinity;
-      this.requote(st);
+      this.batch.requoteLater(st);
     }, Math.max(0, at - this.clock.now()));
   }
 
@@ -765,7 +782,7 @@ export class Engine {
     }
     this.saveRunState();
     this.touch();
-    for (const st of this.syms.values()) this.requote(st);
+    for (const st of this.syms.values()) this.batch.requoteLater(st);
   }
 
   // ------------------------------------------------------------------ timers
@@ -893,17 +910,23 @@ export class Engine {
   }
 
   private onReconciled(streamsBack: boolean): void {
-    if (streamsBack) {
-      this.connDown = false;
-      this.logger.info('exchange streams back and reconciled: quoting resumes');
-    }
-    this.touch();
-    for (const st of this.syms.values()) this.requote(st);
+    this.batch.run(() => {
+      if (streamsBack) {
+        this.connDown = false;
+        this.logger.info('exchange streams back and reconciled: quoting resumes');
+      }
+      this.touch();
+      for (const st of this.syms.values()) this.batch.requoteLater(st);
+    });
   }
 
   // ------------------------------------------------------------------ commands and views
 
   async command(cmd: Command): Promise<CommandReply> {
+    return this.batch.run(() => this.runCommand(cmd));
+  }
+
+  private runCommand(cmd: Command): CommandReply {
     try {
       const plan = planCommand(cmd, {
         syms: this.syms,
@@ -942,7 +965,7 @@ export class Engine {
       this.clock.clear(st.wake);
       st.wake = null;
       st.wakeAt = Infinity;
-      this.requote(st);
+      this.batch.requoteLater(st);
     }
   }
 
@@ -974,9 +997,14 @@ export class Engine {
     return this.clock.now();
   }
 
+  /** Something a dashboard shows changed: listeners are told when the current event ends. */
   private touch(): void {
     if (this.dirty) return;
     this.dirty = true;
+    this.batch.publishLater();
+  }
+
+  private publish(): void {
     for (const l of this.listeners) {
       try {
         l();
