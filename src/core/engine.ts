@@ -20,13 +20,14 @@ import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
 import type { AccountHistory } from './account-history.js';
 import { AlertBook } from './alerts.js';
 import { midOf } from './book-math.js';
-import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
+import { renderHeader } from './log-format.js';
 import { fmtMoney, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
 import { type OrderTracker, remaining } from './order-tracker.js';
 import type { JournalFill, JournalSink, Logger, OperatorMode, RunStateStore, StatsSink } from './ports.js';
 import { diffQuote, type WorkingView } from './quote-diff.js';
 import type { DenialCounter } from './risk.js';
-import { buildSnapshot, buildStats, shownTier } from './snapshot.js';
+import { buildSnapshot, buildStats } from './snapshot.js';
+import { statsBlock, summaryLine } from './stats-report.js';
 import type { TradingStats } from './stats.js';
 import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
 import { SpotAccount, type SpotHost } from './spot-account.js';
@@ -853,49 +854,11 @@ export class Engine {
   }
 
   renderStatsBlock(): string {
-    const now = this.clock.now();
-    const net = this.stats.netPnl();
-    const lines = this.alerts.drainLines();
-    const symbols: SymbolLine[] = [...this.syms.values()].map((st) => ({
-      symbol: st.symbol,
-      mode: this.effectiveMode(st).mode,
-      mark: st.mark,
-      f: this.stats.figures(st.symbol),
-      format: marketFormat(st.market),
-    }));
-    return renderBlock({
-      now,
-      startedAt: this.startedAt,
-      symbols,
-      total: this.stats.figures(),
-      equity: this.equity,
-      equityAgeMs: this.equityAt === null ? null : now - this.equityAt,
-      maxDrawdown: this.stats.maxDrawdown,
-      drawdown: this.stats.currentDrawdown(),
-      sharpe: this.stats.sharpe(),
-      denials: { ...this.denials.byReason },
-      replacements: { ...this.replacements },
-      ordersPlaced: this.ordersPlaced,
-      cancelsSent: this.cancelsSent,
-      tier: this.tier(),
-      tierShown: shownTier(this),
-      limits: { session: this.limits.figure('session', net), daily: this.limits.figure('daily', net), day: this.limits.state().day },
-      tierPartial: this.history.partial(),
-      spotVolume30d: this.spotVolume.total(now),
-      metrics: this.port.metrics(),
-      alerts: lines,
-      activeAlerts: this.alerts.active().map((a) => a.message),
-    });
+    return statsBlock(this, this.equityAt);
   }
 
   summaryTick(): void {
-    const f = this.stats.figures();
-    const t = this.tier();
-    this.logger.info(
-      `summary: fills=${f.fills} (maker ${f.makerFills}/taker ${f.takerFills}) volume=${fmtMoney(f.volume)} fees=${fmtMoney(f.fees)} realized=${fmtMoney(f.realizedPnl)} net=${fmtMoney(f.netPnl)} cost/$1M=${
-        f.costPerMillion === null ? 'n/a' : fmtMoney(f.costPerMillion)
-      } tier=${shownTier(this).name} 30d=${fmtMoney(t.volume30d)} equity=${this.equity === null ? 'n/a' : fmtMoney(this.equity)} alerts=${this.alerts.active().length}`,
-    );
+    this.logger.info(summaryLine(this));
   }
 
   tier() {
