@@ -10,25 +10,24 @@ import type { CommandArgs } from '../domain/command.js';
 import type { FillView, RunMode, Snapshot } from '../domain/snapshot.js';
 import type { TradingMode } from '../domain/trading-mode.js';
 import type { ExchangeMetrics, ExchangePort } from '../exchange/port.js';
-import type { AccountFees, BalanceInfo, ExchangeEvent, Outcome } from '../exchange/types.js';
+import type { AccountFees, ExchangeEvent } from '../exchange/types.js';
 import type { Fill } from '../domain/fill.js';
 import type { BookView } from '../domain/market.js';
-import type { OrderEvent, OrderInfo, OrderRequest } from '../domain/order.js';
-import type { Position } from '../domain/position.js';
+import type { OrderEvent } from '../domain/order.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
 import type { AccountHistory } from './account-history.js';
 import { AlertBook } from './alerts.js';
 import { midOf } from './book-math.js';
-import { ClientIdAllocator, isOurClientId } from './client-ids.js';
-import { renderHeader, renderBlock, type SymbolLine } from './log-format.js';
+import { renderHeader } from './log-format.js';
 import { fmtMoney, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
-import { OrderTracker, remaining, type TrackedOrder } from './order-tracker.js';
+import { type OrderTracker, remaining } from './order-tracker.js';
 import type { JournalFill, JournalSink, Logger, RunStateStore, StatsSink } from './ports.js';
 import type { OperatorMode } from '../domain/trading-mode.js';
 import { diffQuote, type WorkingView } from './quote-diff.js';
-import { DenialCounter, gate } from './risk.js';
-import { buildSnapshot, buildStats, shownTier } from './snapshot.js';
+import type { DenialCounter } from './risk.js';
+import { buildSnapshot, buildStats } from './snapshot.js';
+import { statsBlock, summaryLine } from './stats-report.js';
 import type { TradingStats } from './stats.js';
 import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
 import { SpotAccount, type SpotHost } from './spot-account.js';
@@ -45,6 +44,9 @@ import { Monitoring } from './monitoring.js';
 import { Modes, type EffectiveMode } from './modes.js';
 import { Portfolio } from './portfolio.js';
 import { RetryingSink, type SinkTransition } from './retrying-sink.js';
+import { Execution, type Effect } from './execution.js';
+import { Recovery } from './recovery.js';
+import { EventBatch } from './event-batch.js';
 
 export interface EngineDeps {
   port: ExchangePort;
@@ -62,11 +64,6 @@ export interface EngineDeps {
 }
 
 
-/** Retry delays for findOrder resolution of unknown outcomes. */
-const RESOLVE_DELAYS_MS = [250, 500, 1000, 2000, 5000];
-const MAX_REJECT_BACKOFF_MS = 10_000;
-/** A position disagreement with the exchange is adopted when it persists this long. */
-const DRIFT_ADOPT_MS = 3000;
 const HOUSEKEEPING_MS = 1000;
 const STOP_BUDGET_MS = 7000;
 /**
@@ -93,9 +90,23 @@ export class Engine {
   get stats(): TradingStats {
     return this.portfolio.stats;
   }
-  readonly tracker = new OrderTracker();
+  /** Placements, cancels, their outcomes and the working-order tracker. */
+  readonly execution: Execution;
+  get tracker(): OrderTracker {
+    return this.execution.tracker;
+  }
+  get denials(): DenialCounter {
+    return this.execution.denials;
+  }
+  get ordersPlaced(): number {
+    return this.execution.ordersPlaced;
+  }
+  get cancelsSent(): number {
+    return this.execution.cancelsSent;
+  }
   readonly alerts: AlertBook;
-  readonly denials = new DenialCounter();
+  /** Start-up recovery, reconciliation with the exchange and position re-reads. */
+  private readonly recovery: Recovery;
   readonly replacements: Record<string, number> = {};
   readonly syms = new Map<string, SymState>();
   /** Spot balances and their REST refresh; null without spot symbols. */
@@ -114,8 +125,6 @@ export class Engine {
   get recentFills(): FillView[] {
     return this.portfolio.recentFills;
   }
-  ordersPlaced = 0;
-  cancelsSent = 0;
   startedAt: number;
   /** Operator and system modes, flatten completion and the persisted run state. */
   readonly modes: Modes;
@@ -166,7 +175,6 @@ export class Engine {
 
   private readonly logger: Logger;
   private readonly runState: RunStateStore;
-  private readonly ids: ClientIdAllocator;
   private readonly timers: TimerHandle[] = [];
   private readonly inflight = new Set<Promise<unknown>>();
   /** The fill journal's and log.txt's writes, retried in order while their disk refuses them. */
@@ -174,9 +182,13 @@ export class Engine {
   private readonly logQueue: RetryingSink<string>;
   /** Replay, history reads, the backfill and the journal's compaction (see history-sync.ts). */
   private readonly sync: HistorySync;
-  private reconciling = false;
   private dirty = false;
   private readonly listeners = new Set<() => void>();
+  /** The current event's re-quotes and publish, done once when it ends. */
+  private readonly batch = new EventBatch<SymState>(
+    (st) => this.requote(st),
+    () => this.publish(),
+  );
 
   constructor(d: EngineDeps) {
     this.port = d.port;
@@ -199,7 +211,15 @@ export class Engine {
       history: () => this.sync.history,
     });
     this.alerts = new AlertBook(d.logger, () => this.clock.now());
-    this.ids = new ClientIdAllocator(d.clock.now());
+    this.execution = new Execution({
+      port: d.port,
+      clock: d.clock,
+      logger: d.logger,
+      settings: d.settings,
+      stats: this.stats,
+      inflight: (p) => this.inflightRequest(p),
+      settled: (st, effect) => this.onExecutionSettled(st, effect),
+    });
     this.monitoring = new Monitoring({ port: d.port, clock: d.clock, logger: d.logger, settings: d.settings, alerts: this.alerts, inflight: (p) => this.inflightRequest(p) });
     this.journalQueue = new RetryingSink({ write: (rec) => d.journal.append(rec), written: () => this.sync.noteWritten() });
     // Only the newest stats blocks are worth memory while log.txt is unwritable.
@@ -221,6 +241,24 @@ export class Engine {
       unreadable: (reason) => this.alerts.raise('journal-read', 'journal unreadable', 'critical', `fill journal unreadable (${reason}); trading REDUCING until it is repaired and the core restarted`),
       changed: () => this.touch(),
       inflight: (p) => this.inflightRequest(p),
+    });
+    this.recovery = new Recovery({
+      port: d.port,
+      clock: d.clock,
+      logger: d.logger,
+      settings: d.settings,
+      stats: this.stats,
+      sync: this.sync,
+      execution: this.execution,
+      syms: this.syms,
+      spot: () => this.spot,
+      inflight: (p) => this.inflightRequest(p),
+      reconciled: (streamsBack) => this.onReconciled(streamsBack),
+      positionRead: (st, changed) =>
+        this.batch.run(() => {
+          if (changed) this.touch();
+          this.batch.requoteLater(st);
+        }),
     });
   }
 
@@ -251,17 +289,7 @@ export class Engine {
     this.restoreRunState();
     await this.readFees();
 
-    // Orphans first: nothing of ours may rest from a previous run before we place anything new.
-    await this.cancelOrphans();
-
-    const positions = await this.port.getPositions();
-    const spotBalances = this.spot ? await this.port.getBalances() : null;
-
-    const replayed = this.sync.replay();
-    await this.sync.recoverAtStart();
-    this.adoptPositions(positions, true);
-    // The replayed and recovered fills are all in this read (no order of ours was live since it).
-    if (this.spot && spotBalances) await this.spot.adoptAtStart(spotBalances);
+    const replayed = await this.recovery.atStart();
     const carried = this.limits.restore(this.savedLimits, this.stats.netPnl(), this.clock.now());
     this.stats.observe();
     this.stats.peakNet = this.stats.netPnl();
@@ -389,6 +417,15 @@ export class Engine {
   /** THE event handler: every exchange event, in arrival order. Never throws. */
   handle(e: ExchangeEvent): void {
     try {
+      this.batch.run(() => this.route(e));
+    } catch (err) {
+      this.malformedEvents++;
+      this.logger.warn(`event ${e.type} skipped: ${msg(err)}`);
+    }
+  }
+
+  private route(e: ExchangeEvent): void {
+    {
       switch (e.type) {
         case 'book':
           return this.onBook(e.symbol, e.book);
@@ -400,7 +437,7 @@ export class Engine {
           const qty = e.trade.quantityNum ?? e.trade.quantity.toNumber();
           if (st.flow.onTrade(e.trade.takerSide === 'Bid', qty, e.trade.ts)) {
             this.touch();
-            this.requote(st);
+            this.batch.requoteLater(st);
           }
           return;
         }
@@ -423,9 +460,6 @@ export class Engine {
         case 'balance':
           return this.spot?.request();
       }
-    } catch (err) {
-      this.malformedEvents++;
-      this.logger.warn(`event ${e.type} skipped: ${msg(err)}`);
     }
   }
 
@@ -450,7 +484,7 @@ export class Engine {
       }
     }
     this.touch();
-    this.requote(st);
+    this.batch.requoteLater(st);
   }
 
   private onBookInvalid(symbol: string, reason: string): void {
@@ -459,7 +493,7 @@ export class Engine {
     if (st.bookValid) this.logger.warn(`[${symbol}] book invalid (${reason}): quoting stopped until resync`);
     st.bookValid = false;
     this.touch();
-    this.requote(st);
+    this.batch.requoteLater(st);
   }
 
   private onConnection(state: 'up' | 'down' | 'resynced', detail?: string): void {
@@ -467,7 +501,7 @@ export class Engine {
       if (!this.connDown) this.logger.warn(`exchange stream down${detail ? ': ' + detail : ''}: quoting stopped`);
       this.connDown = true;
       this.touch();
-      for (const st of this.syms.values()) this.requote(st);
+      for (const st of this.syms.values()) this.batch.requoteLater(st);
       return;
     }
     // 'up' or 'resynced': reconcile orders, fills and positions by REST before quoting again.
@@ -476,7 +510,6 @@ export class Engine {
 
   private onOrderEvent(ev: OrderEvent): void {
     const st = this.syms.get(ev.symbol);
-    const t = this.tracker.find(ev.clientId, ev.orderId);
     if (ev.fill && st) {
       this.onFill(st, {
         tradeId: ev.fill.tradeId,
@@ -492,30 +525,11 @@ export class Engine {
         timestamp: ev.ts,
       });
     }
-    if (!t) {
-      // Ours by namespace but not tracked: an orphan (e.g. a placement that was resolved as lost). Cancel it.
-      if (st && isOurClientId(ev.clientId) && (ev.status === 'New' || ev.status === 'PartiallyFilled') && !this.stopping) {
-        this.logger.warn(`[${ev.symbol}] untracked order ${ev.orderId} (clientId ${ev.clientId}) is resting: cancelling it`);
-        this.inflightRequest(this.port.cancelOrder(ev.symbol, { orderId: ev.orderId }));
-      }
-      return;
-    }
-    if (t.orderId === null && ev.orderId) this.tracker.setOrderId(t, ev.orderId);
-    if (ev.executedQuantity.gt(t.executed)) t.executed = ev.executedQuantity;
-    if (ev.type === 'modified' && ev.quantity.gt(0)) t.quantity = ev.quantity;
-    const was = t.state;
-    const done = this.tracker.advance(t, stateOfEvent(ev));
-    if (was === 'pending' || was === 'unknown') this.clearFailureStreak(st);
-    if (done && ev.type === 'expired' && st) this.onExpired(st, t, ev.reason ?? '');
+    const effect = this.execution.onOrderEvent(st, ev, this.stopping);
+    if (effect === null) return;
+    if (st) this.applyEffect(st, effect);
     this.touch();
-    if (st) this.requote(st);
-  }
-
-  private onExpired(st: SymState, t: TrackedOrder, reason: string): void {
-    if (/PostOnly/i.test(reason)) this.onFailure(st, 'post-only', true);
-    else if (/ReduceOnly/i.test(reason)) this.onFailure(st, 'reduce-only', true);
-    else if (/ImmediateOrCancel|FillOrKill/i.test(reason) || t.ioc) return; // an IOC remainder is normal
-    else this.onFailure(st, `expired:${reason || 'unknown'}`, true);
+    if (st) this.batch.requoteLater(st);
   }
 
   private onPositionEvent(symbol: string, qty: Decimal, entry: Decimal, mark: Decimal): void {
@@ -525,15 +539,7 @@ export class Engine {
       st.mark = mark;
       this.stats.setMark(symbol, mark);
     }
-    const l = this.stats.ledger(symbol);
-    if (qty.eq(l.position)) {
-      st.driftQty = null;
-    } else if (st.driftQty === null || !st.driftQty.eq(qty)) {
-      // Fills and position updates race; give our fills a moment to catch up before adopting.
-      st.driftQty = qty;
-      st.driftEntry = entry;
-      st.driftSince = this.clock.now();
-    }
+    this.recovery.notePosition(st, qty, entry);
     this.touch();
   }
 
@@ -585,44 +591,6 @@ export class Engine {
     this.touch();
   }
 
-  /**
-   * The exchange's positions, read between two fill recoveries. A fill that lands around the position
-   * read (and whose stream frame we lost) is counted by the second recovery, which moves that symbol's
-   * fillSeq and so keeps adoptPositions from adopting a figure our fills already explain.
-   */
-  private async positionsAfterFills(): Promise<{ positions: Position[]; seq: Map<string, number>; spot: { balances: BalanceInfo[]; ctx: ReturnType<SpotAccount['context']> } | null }> {
-    await this.sync.recoverRecent();
-    const seq = new Map([...this.syms.values()].map((x) => [x.symbol, x.fillSeq]));
-    const ctx = this.spot?.context() ?? null;
-    const positions = await this.port.getPositions();
-    // Spot balances inside the same window: the second fill recovery guards them like the positions.
-    const balances = ctx ? await this.port.getBalances() : null;
-    await this.sync.recoverRecent();
-    return { positions, seq, spot: ctx && balances ? { balances, ctx } : null };
-  }
-
-  /** Make our positions agree with the exchange's (REST read). `fillSeqs` guards against racing fills. */
-  private adoptPositions(positions: Position[], force: boolean, fillSeqs?: Map<string, number>): void {
-    for (const st of this.syms.values()) {
-      if (st.isSpot) continue;
-      if (fillSeqs && fillSeqs.get(st.symbol) !== st.fillSeq) continue;
-      const p = positions.find((x) => x.symbol === st.symbol);
-      const qty = p ? p.netQuantity : ZERO;
-      if (p && p.markPrice.gt(0)) {
-        st.mark = p.markPrice;
-        this.stats.setMark(st.symbol, p.markPrice);
-      }
-      const l = this.stats.ledger(st.symbol);
-      if (!qty.eq(l.position)) {
-        this.logger.warn(`[${st.symbol}] position ${l.position} disagrees with the exchange's ${qty}: adopting the exchange's`);
-        l.adopt(qty, p ? p.entryPrice : ZERO, this.clock.now());
-        this.touch();
-      }
-      st.driftQty = null;
-      if (force) st.positionReadPending = false;
-    }
-  }
-
   private spotHost(): SpotHost {
     return {
       port: this.port,
@@ -633,8 +601,10 @@ export class Engine {
       ordersPlaced: () => this.ordersPlaced,
       inflight: (p) => this.inflightRequest(p),
       changed: () => {
-        this.touch();
-        for (const st of this.spot?.syms ?? []) this.requote(st);
+        this.batch.run(() => {
+          this.touch();
+          for (const st of this.spot?.syms ?? []) this.batch.requoteLater(st);
+        });
       },
     };
   }
@@ -662,7 +632,7 @@ export class Engine {
     if (t && (t.state === 'pending' || t.state === 'unknown' || t.cancelInFlight || t.resolving)) return;
     const { mode } = this.effectiveMode(st);
     if (mode === 'HALTED' || mode === 'PAUSED' || st.book === null) {
-      if (t) this.sendCancel(st, t);
+      if (t) this.execution.cancel(st, t);
       return;
     }
     const stopFlatten = this.modes.stopFlattenSince !== null;
@@ -725,12 +695,32 @@ export class Engine {
         return;
       case 'cancel':
         this.replacements[a.reason] = (this.replacements[a.reason] ?? 0) + 1;
-        if (t) this.sendCancel(st, t);
+        if (t) this.execution.cancel(st, t);
         return;
       case 'place':
-        if (q) this.tryPlace(st, q, mode, inv, now);
+        if (q) this.place(st, q, mode, inv, now);
         return;
     }
+  }
+
+  private place(st: SymState, q: Quote, mode: TradingMode, inv: Decimal, now: number): void {
+    const r = this.execution.place(st, q, mode, inv, now, this.lossLimitHit);
+    if (r.placed) this.touch();
+    if (r.wakeAt !== null) this.wakeAt(st, r.wakeAt);
+  }
+
+  /** A placement's, cancel's or query's outcome was applied: back-off, re-read, publish, re-quote. */
+  private onExecutionSettled(st: SymState, effect: Effect): void {
+    this.batch.run(() => {
+      this.applyEffect(st, effect);
+      this.touch();
+      this.batch.requoteLater(st);
+    });
+  }
+
+  private applyEffect(st: SymState, effect: Effect): void {
+    if (effect.readPosition) this.recovery.requestPositionRead(st);
+    if (effect.wakeAt !== null) this.wakeAt(st, effect.wakeAt);
   }
 
   private noteSide(st: SymState, q: Quote | null, inv: Decimal): void {
@@ -750,207 +740,6 @@ export class Engine {
     st.sideReason = q.reason;
   }
 
-  private tryPlace(st: SymState, q: Quote, mode: TradingMode, inv: Decimal, now: number): void {
-    if (now < st.blockedUntil) {
-      this.wakeAt(st, st.blockedUntil);
-      return;
-    }
-    if (st.positionReadPending) return;
-    const deny = gate(
-      { side: q.side, price: q.price, quantity: q.quantity, exit: q.exit },
-      {
-        mode,
-        position: inv,
-        maxPositionNotional: this.settings.maxPositionNotional,
-        lossLimitHit: this.lossLimitHit,
-        hasWorkingOrder: this.tracker.get(st.symbol) !== null,
-      },
-    );
-    if (deny !== null) {
-      this.denials.add(deny);
-      // Cool down so a standing denial is not re-evaluated on every tick.
-      st.blockedUntil = now + Math.max(this.settings.minRequoteMs, 250);
-      this.wakeAt(st, st.blockedUntil);
-      return;
-    }
-    const clientId = this.ids.next();
-    const req: OrderRequest = {
-      symbol: st.symbol,
-      side: q.side,
-      orderType: 'Limit',
-      price: q.price,
-      quantity: q.quantity,
-      timeInForce: q.ioc ? 'IOC' : 'GTC',
-      clientId,
-    };
-    if (q.postOnly) req.postOnly = true;
-    if (q.reduceOnly) req.reduceOnly = true;
-    const t = this.tracker.add({
-      clientId,
-      symbol: st.symbol,
-      side: q.side,
-      price: q.price,
-      quantity: q.quantity,
-      reduceOnly: q.reduceOnly,
-      postOnly: q.postOnly,
-      ioc: q.ioc,
-      exit: q.exit,
-      placedAt: now,
-    });
-    this.ordersPlaced++;
-    this.touch();
-    this.inflightRequest(
-      this.port.placeOrder(req).then(
-        (o) => this.onPlaceOutcome(st, t, o),
-        (e: unknown) => this.onPlaceOutcome(st, t, { kind: 'unknown', reason: msg(e) }),
-      ),
-    );
-  }
-
-  private onPlaceOutcome(st: SymState, t: TrackedOrder, o: Outcome<OrderInfo>): void {
-    try {
-      if (o.kind === 'accepted') {
-        this.tracker.applyInfo(t, o.value);
-        if (t.state === 'pending') t.state = 'open';
-        this.clearFailureStreak(st);
-      } else if (o.kind === 'rejected') {
-        if (t.state === 'pending') {
-          this.tracker.finishAs(t, 'rejected');
-          this.onFailure(st, classifyReject(o.code, o.message), true);
-          this.logger.warn(`[${st.symbol}] order rejected: ${o.code} ${o.message}`);
-        }
-      } else if (t.state === 'pending') {
-        t.state = 'unknown';
-        t.resolving = true;
-        this.logger.warn(`[${st.symbol}] order ${t.clientId} outcome unknown (${o.reason}): resolving by query`);
-        this.scheduleResolve(st, t, 0);
-      }
-    } catch (e) {
-      this.logger.warn(`[${st.symbol}] place outcome: ${msg(e)}`);
-    }
-    this.touch();
-    this.requote(st);
-  }
-
-  /** The exchange took an order (accepted, or seen working after an unknown outcome): the reject back-off starts over. */
-  private clearFailureStreak(st: SymState | undefined): void {
-    if (!st) return;
-    st.rejectStreak = 0;
-    st.consecutiveFailures = 0;
-  }
-
-  private onFailure(st: SymState, reason: string, backoff: boolean): void {
-    this.stats.recordFailure(st.symbol, reason);
-    st.consecutiveFailures++;
-    // Re-read before retrying: a reduce-only rejection (perps) or a refusal for funds (spot) usually means
-    // a fill or a balance change we have not counted.
-    if (reason === 'reduce-only' || (st.isSpot && reason === 'INSUFFICIENT_FUNDS')) this.requestPositionRead(st);
-    if (backoff) {
-      const delay = Math.min(MAX_REJECT_BACKOFF_MS, this.settings.rejectBackoffMs * 2 ** Math.min(st.rejectStreak, 10));
-      st.rejectStreak++;
-      st.blockedUntil = this.clock.now() + delay;
-      this.wakeAt(st, st.blockedUntil);
-    }
-    this.touch();
-  }
-
-  private sendCancel(st: SymState, t: TrackedOrder): void {
-    if (t.cancelInFlight || t.ioc) return;
-    t.cancelInFlight = true;
-    this.cancelsSent++;
-    const id = t.orderId !== null ? { orderId: t.orderId } : { clientId: t.clientId };
-    this.inflightRequest(
-      this.port.cancelOrder(st.symbol, id).then(
-        (o) => this.onCancelOutcome(st, t, o),
-        (e: unknown) => this.onCancelOutcome(st, t, { kind: 'unknown', reason: msg(e) }),
-      ),
-    );
-  }
-
-  private onCancelOutcome(st: SymState, t: TrackedOrder, o: Outcome<OrderInfo>): void {
-    try {
-      if (o.kind === 'accepted') {
-        this.tracker.applyInfo(t, o.value);
-        if (this.tracker.get(st.symbol) === t) this.tracker.finishAs(t, 'cancelled');
-      } else if (this.tracker.get(st.symbol) === t) {
-        // Rejected (e.g. already filled/cancelled) or unknown: find out what happened, never guess.
-        t.resolving = true;
-        this.scheduleResolve(st, t, 0);
-      }
-    } catch (e) {
-      this.logger.warn(`[${st.symbol}] cancel outcome: ${msg(e)}`);
-    }
-    this.touch();
-    this.requote(st);
-  }
-
-  private scheduleResolve(st: SymState, t: TrackedOrder, attempt: number): void {
-    const delay = RESOLVE_DELAYS_MS[Math.min(attempt, RESOLVE_DELAYS_MS.length - 1)]!;
-    this.clock.setTimeout(() => {
-      if (this.tracker.get(st.symbol) !== t) return; // resolved meanwhile by the stream
-      this.inflightRequest(
-        this.port.findOrder(st.symbol, t.clientId).then(
-          (info) => this.onResolved(st, t, info, attempt),
-          (e: unknown) => {
-            this.logger.warn(`[${st.symbol}] findOrder ${t.clientId} failed: ${msg(e)}`);
-            if (this.tracker.get(st.symbol) === t) this.scheduleResolve(st, t, attempt + 1);
-          },
-        ),
-      );
-    }, delay);
-  }
-
-  private onResolved(st: SymState, t: TrackedOrder, info: OrderInfo | null, attempt: number): void {
-    if (this.tracker.get(st.symbol) !== t) return;
-    if (info === null) {
-      t.notFoundCount++;
-      if (t.notFoundCount >= 2) {
-        // Asked twice, apart: the exchange never saw it. Safe to consider it gone (nothing is resent).
-        const wasPlace = t.state === 'unknown' || t.state === 'pending';
-        this.tracker.finishAs(t, wasPlace ? 'rejected' : 'cancelled');
-        if (wasPlace) this.onFailure(st, 'lost', true);
-      } else {
-        this.scheduleResolve(st, t, attempt + 1);
-      }
-    } else {
-      if (info.id && t.orderId === null) this.tracker.setOrderId(t, info.id);
-      const done = this.tracker.applyInfo(t, info);
-      if (!done) {
-        if (t.state === 'unknown' || t.state === 'pending') t.state = 'open';
-        t.resolving = false;
-        t.cancelInFlight = false; // a cancel that did not take: requote() may cancel again
-      }
-    }
-    this.touch();
-    this.requote(st);
-  }
-
-  private requestPositionRead(st: SymState): void {
-    st.positionReadPending = true;
-    const now = this.clock.now();
-    const wait = Math.max(0, st.lastPositionReadAt + this.settings.positionRefreshSec * 1000 - now);
-    this.clock.setTimeout(() => {
-      st.lastPositionReadAt = this.clock.now();
-      // Recent fills first: a reduce-only rejection often means a fill we missed, and adopting a position
-      // that includes it before counting it would count it twice once it is recovered.
-      this.inflightRequest(
-        this.positionsAfterFills().then(
-          ({ positions, seq, spot }) => {
-            this.adoptPositions(positions, false, seq);
-            if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
-            st.positionReadPending = false;
-            this.requote(st);
-          },
-          (e: unknown) => {
-            this.logger.warn(`[${st.symbol}] position read failed: ${msg(e)}`);
-            st.positionReadPending = false;
-            this.requote(st);
-          },
-        ),
-      );
-    }, wait);
-  }
-
   private wakeAt(st: SymState, at: number): void {
     if (st.wake !== null && st.wakeAt <= at) return;
     this.clock.clear(st.wake);
@@ -958,7 +747,7 @@ export class Engine {
     st.wake = this.clock.setTimeout(() => {
       st.wake = null;
       st.wakeAt = Infinity;
-      this.requote(st);
+      this.batch.requoteLater(st);
     }, Math.max(0, at - this.clock.now()));
   }
 
@@ -995,7 +784,7 @@ export class Engine {
     }
     this.saveRunState();
     this.touch();
-    for (const st of this.syms.values()) this.requote(st);
+    for (const st of this.syms.values()) this.batch.requoteLater(st);
   }
 
   // ------------------------------------------------------------------ timers
@@ -1008,19 +797,7 @@ export class Engine {
       if (this.logQueue.pending > 0) this.onLogTransition(this.logQueue.flush());
       void this.sync.compact(false);
       for (const st of this.syms.values()) {
-        // A lasting disagreement with the position stream usually means a fill we have not heard of (lost
-        // frame, late REST recovery). Adopting the stream's figure and then counting the recovered fill would
-        // count it twice, so reconcile instead: fills first, then the REST position (adopted only if it
-        // still disagrees). Not while a reconciliation runs; retried every DRIFT_ADOPT_MS while it persists.
-        if (st.driftQty !== null && now - st.driftSince >= DRIFT_ADOPT_MS && !this.reconciling) {
-          if (st.driftQty.eq(this.stats.ledger(st.symbol).position)) st.driftQty = null;
-          else {
-            const theirs = st.isSpot ? `exchange's balance (inventory ${st.driftQty})` : `stream's ${st.driftQty}`;
-            this.logger.warn(`[${st.symbol}] position ${this.stats.ledger(st.symbol).position} disagrees with the ${theirs}: reconciling with the exchange`);
-            st.driftSince = now;
-            void this.reconcile(false);
-          }
-        }
+        if (this.recovery.driftDue(st, now)) void this.reconcile(false);
         if (st.flow.evaluate(now)) this.touch();
         this.requote(st);
       }
@@ -1030,7 +807,7 @@ export class Engine {
       // One metrics read per tick (a port may build per-endpoint latency percentiles for it).
       const m = this.port.metrics();
       this.evaluateAlerts(now, m);
-      if (this.monitoring.noteMalformedInput(m, this.reconciling)) void this.reconcile(true);
+      if (this.monitoring.noteMalformedInput(m, this.recovery.reconciling)) void this.reconcile(true);
     } catch (e) {
       this.logger.warn(`housekeeping: ${msg(e)}`);
     }
@@ -1078,49 +855,11 @@ export class Engine {
   }
 
   renderStatsBlock(): string {
-    const now = this.clock.now();
-    const net = this.stats.netPnl();
-    const lines = this.alerts.drainLines();
-    const symbols: SymbolLine[] = [...this.syms.values()].map((st) => ({
-      symbol: st.symbol,
-      mode: this.effectiveMode(st).mode,
-      mark: st.mark,
-      f: this.stats.figures(st.symbol),
-      format: marketFormat(st.market),
-    }));
-    return renderBlock({
-      now,
-      startedAt: this.startedAt,
-      symbols,
-      total: this.stats.figures(),
-      equity: this.equity,
-      equityAgeMs: this.equityAt === null ? null : now - this.equityAt,
-      maxDrawdown: this.stats.maxDrawdown,
-      drawdown: this.stats.currentDrawdown(),
-      sharpe: this.stats.sharpe(),
-      denials: { ...this.denials.byReason },
-      replacements: { ...this.replacements },
-      ordersPlaced: this.ordersPlaced,
-      cancelsSent: this.cancelsSent,
-      tier: this.tier(),
-      tierShown: shownTier(this),
-      limits: { session: this.limits.figure('session', net), daily: this.limits.figure('daily', net), day: this.limits.state().day },
-      tierPartial: this.history.partial(),
-      spotVolume30d: this.spotVolume.total(now),
-      metrics: this.port.metrics(),
-      alerts: lines,
-      activeAlerts: this.alerts.active().map((a) => a.message),
-    });
+    return statsBlock(this, this.equityAt);
   }
 
   summaryTick(): void {
-    const f = this.stats.figures();
-    const t = this.tier();
-    this.logger.info(
-      `summary: fills=${f.fills} (maker ${f.makerFills}/taker ${f.takerFills}) volume=${fmtMoney(f.volume)} fees=${fmtMoney(f.fees)} realized=${fmtMoney(f.realizedPnl)} net=${fmtMoney(f.netPnl)} cost/$1M=${
-        f.costPerMillion === null ? 'n/a' : fmtMoney(f.costPerMillion)
-      } tier=${shownTier(this).name} 30d=${fmtMoney(t.volume30d)} equity=${this.equity === null ? 'n/a' : fmtMoney(this.equity)} alerts=${this.alerts.active().length}`,
-    );
+    this.logger.info(summaryLine(this));
   }
 
   tier() {
@@ -1128,72 +867,30 @@ export class Engine {
     return tierProgress(this.futuresVolume.total(now), pacePerMs(this.futuresVolume, now, this.startedAt));
   }
 
-  /** REST reconciliation: open orders (+ orphans), fills after a resync, positions, funding. */
-  async reconcile(afterResync: boolean): Promise<void> {
-    if (this.reconciling || !this.started || this.stopping) return;
-    this.reconciling = true;
-    // Every reconciliation recovers fills before it reads positions: a position read that includes a fill
-    // we missed must not be adopted ahead of that fill (it would be counted twice when recovered later).
-    try {
-      const open = await this.inflightRequest(this.port.getOpenOrders());
-      this.reconcileOrders(open);
-      const { positions, seq, spot } = await this.inflightRequest(this.positionsAfterFills());
-      this.adoptPositions(positions, true, seq);
-      if (spot) this.spot?.apply(spot.balances, spot.ctx, true);
-      await this.sync.recoverFunding();
-      // Only with the streams really back (this reconciliation was started by their reconnect, or the port
-      // reports them connected): a periodic REST reconciliation that succeeds during a websocket outage
-      // must not resume quoting blind to fills and order updates.
-      if (this.connDown && (afterResync || this.port.metrics().wsConnected)) {
+  /** REST reconciliation (see Recovery.reconcile); the loop then publishes and re-quotes every symbol. */
+  reconcile(afterResync: boolean): Promise<void> {
+    if (!this.started || this.stopping) return Promise.resolve();
+    return this.recovery.reconcile(afterResync, () => this.connDown);
+  }
+
+  private onReconciled(streamsBack: boolean): void {
+    this.batch.run(() => {
+      if (streamsBack) {
         this.connDown = false;
         this.logger.info('exchange streams back and reconciled: quoting resumes');
       }
-    } catch (e) {
-      this.logger.warn(`reconcile failed: ${msg(e)}`);
-    } finally {
-      this.reconciling = false;
       this.touch();
-      for (const st of this.syms.values()) this.requote(st);
-    }
-  }
-
-  private reconcileOrders(open: OrderInfo[]): void {
-    for (const st of this.syms.values()) {
-      const t = this.tracker.get(st.symbol);
-      const mine = open.filter((o) => o.symbol === st.symbol && isOurClientId(o.clientId));
-      for (const o of mine) {
-        if (t && (o.clientId === t.clientId || o.id === t.orderId)) {
-          this.tracker.applyInfo(t, o);
-          continue;
-        }
-        if (t && (t.state === 'pending' || t.state === 'unknown')) continue; // may be ours in flight
-        this.logger.warn(`[${st.symbol}] orphan order ${o.id} (clientId ${o.clientId}): cancelling`);
-        this.inflightRequest(this.port.cancelOrder(st.symbol, { orderId: o.id }));
-      }
-      if (t && (t.state === 'open' || t.state === 'partiallyFilled') && !t.resolving && !mine.some((o) => o.clientId === t.clientId || o.id === t.orderId)) {
-        // It ended while we were not looking: ask the exchange how.
-        t.resolving = true;
-        this.scheduleResolve(st, t, 0);
-      }
-    }
-  }
-
-  private async cancelOrphans(): Promise<void> {
-    const open = await this.port.getOpenOrders();
-    const ours = open.filter((o) => isOurClientId(o.clientId));
-    if (ours.length === 0) return;
-    this.logger.warn(`cancelling ${ours.length} orphaned order(s) from a previous run`);
-    const results = await Promise.allSettled(ours.map((o) => this.port.cancelOrder(o.symbol, { orderId: o.id })));
-    results.forEach((r, i) => {
-      if (r.status === 'rejected' || r.value.kind === 'unknown') {
-        this.logger.warn(`orphan ${ours[i]!.id} cancel outcome unknown; the next reconciliation retries`);
-      }
+      for (const st of this.syms.values()) this.batch.requoteLater(st);
     });
   }
 
   // ------------------------------------------------------------------ commands and views
 
   async command(cmd: CommandArgs): Promise<CommandReply> {
+    return this.batch.run(() => this.runCommand(cmd));
+  }
+
+  private runCommand(cmd: CommandArgs): CommandReply {
     try {
       const plan = planCommand(cmd, {
         syms: this.syms,
@@ -1232,7 +929,7 @@ export class Engine {
       this.clock.clear(st.wake);
       st.wake = null;
       st.wakeAt = Infinity;
-      this.requote(st);
+      this.batch.requoteLater(st);
     }
   }
 
@@ -1264,9 +961,14 @@ export class Engine {
     return this.clock.now();
   }
 
+  /** Something a dashboard shows changed: listeners are told when the current event ends. */
   private touch(): void {
     if (this.dirty) return;
     this.dirty = true;
+    this.batch.publishLater();
+  }
+
+  private publish(): void {
     for (const l of this.listeners) {
       try {
         l();
@@ -1283,36 +985,6 @@ export class Engine {
     p.then(done, done);
     return p;
   }
-}
-
-function stateOfEvent(ev: OrderEvent): import('./order-tracker.js').TrackState {
-  switch (ev.type) {
-    case 'cancelled':
-      return 'cancelled';
-    case 'expired':
-      return 'expired';
-    default:
-      switch (ev.status) {
-        case 'Filled':
-          return 'filled';
-        case 'PartiallyFilled':
-          return 'partiallyFilled';
-        case 'Cancelled':
-          return 'cancelled';
-        case 'Expired':
-        case 'TriggerFailed':
-          return 'expired';
-        default:
-          return 'open';
-      }
-  }
-}
-
-function classifyReject(code: string, message: string): string {
-  const m = message.toLowerCase();
-  if (m.includes('immediately match') || m.includes('post only') || m.includes('postonly')) return 'post-only';
-  if (m.includes('reduce only') || m.includes('reduceonly')) return 'reduce-only';
-  return code || 'rejected';
 }
 
 function eqOrNull(a: Decimal | null, b: Decimal | null): boolean {

@@ -1,0 +1,324 @@
+// Order execution: the one working order per symbol from the request to its end. It owns the order
+// tracker and the client ids, sends placements (after the risk gate) and cancels, applies their outcomes
+// (accepted, rejected, unknown) and the stream's order events, resolves an unknown outcome by querying the
+// exchange (never by resending), and backs a symbol off after a failure. It never calls back into the
+// engine to re-quote: a synchronous step returns an Effect, and an asynchronous outcome is handed to
+// `settled` with its Effect, so the loop alone re-quotes and publishes.
+import type { Settings } from '../config/settings.js';
+import type { TradingMode } from '../domain/trading-mode.js';
+import type { ExchangePort } from '../exchange/port.js';
+import type { Outcome } from '../exchange/types.js';
+import type { OrderEvent, OrderInfo, OrderRequest } from '../domain/order.js';
+import type { Clock } from '../util/clock.js';
+import type { Decimal } from '../util/decimal.js';
+import { ClientIdAllocator, isOurClientId } from './client-ids.js';
+import { OrderTracker, type TrackedOrder, type TrackState } from './order-tracker.js';
+import type { Logger } from './ports.js';
+import { DenialCounter, gate } from './risk.js';
+import type { TradingStats } from './stats.js';
+import type { Quote } from './strategy.js';
+import type { SymState } from './sym-state.js';
+
+/** Retry delays for findOrder resolution of unknown outcomes. */
+export const RESOLVE_DELAYS_MS = [250, 500, 1000, 2000, 5000];
+export const MAX_REJECT_BACKOFF_MS = 10_000;
+
+/** What an execution step asks of the loop (besides re-quoting the symbol and publishing). */
+export interface Effect {
+  /** Nothing is placed for the symbol before this time: wake its re-quote then. */
+  wakeAt: number | null;
+  /** The failure hints at a fill or balance change we have not counted: re-read before placing again. */
+  readPosition: boolean;
+}
+
+export const NO_EFFECT: Readonly<Effect> = Object.freeze({ wakeAt: null, readPosition: false });
+
+/** A placement attempt: whether an order was sent (the dashboard's state changed), and the back-off. */
+export interface PlaceResult extends Effect {
+  placed: boolean;
+}
+
+export interface ExecutionDeps {
+  port: ExchangePort;
+  clock: Clock;
+  logger: Logger;
+  settings: Readonly<Settings>;
+  /** Failures are counted per symbol and reason. */
+  stats: Pick<TradingStats, 'recordFailure'>;
+  /** Registers a request so a stop waits for it. */
+  inflight<T>(p: Promise<T>): Promise<T>;
+  /** An asynchronous outcome (place, cancel, query) was applied to `st`: the loop re-quotes it and publishes. */
+  settled(st: SymState, effect: Effect): void;
+}
+
+export class Execution {
+  readonly tracker = new OrderTracker();
+  readonly denials = new DenialCounter();
+  ordersPlaced = 0;
+  cancelsSent = 0;
+  private readonly ids: ClientIdAllocator;
+
+  constructor(private readonly d: ExecutionDeps) {
+    this.ids = new ClientIdAllocator(d.clock.now());
+  }
+
+  /** Gate and send a placement for the wanted quote (fire-and-track: the outcome arrives via `settled`). */
+  place(st: SymState, q: Quote, mode: TradingMode, inv: Decimal, now: number, lossLimitHit: boolean): PlaceResult {
+    if (now < st.blockedUntil) return { placed: false, wakeAt: st.blockedUntil, readPosition: false };
+    if (st.positionReadPending) return { placed: false, ...NO_EFFECT };
+    const deny = gate(
+      { side: q.side, price: q.price, quantity: q.quantity, exit: q.exit },
+      {
+        mode,
+        position: inv,
+        maxPositionNotional: this.d.settings.maxPositionNotional,
+        lossLimitHit,
+        hasWorkingOrder: this.tracker.get(st.symbol) !== null,
+      },
+    );
+    if (deny !== null) {
+      this.denials.add(deny);
+      // Cool down so a standing denial is not re-evaluated on every tick.
+      st.blockedUntil = now + Math.max(this.d.settings.minRequoteMs, 250);
+      return { placed: false, wakeAt: st.blockedUntil, readPosition: false };
+    }
+    const clientId = this.ids.next();
+    const req: OrderRequest = {
+      symbol: st.symbol,
+      side: q.side,
+      orderType: 'Limit',
+      price: q.price,
+      quantity: q.quantity,
+      timeInForce: q.ioc ? 'IOC' : 'GTC',
+      clientId,
+    };
+    if (q.postOnly) req.postOnly = true;
+    if (q.reduceOnly) req.reduceOnly = true;
+    const t = this.tracker.add({
+      clientId,
+      symbol: st.symbol,
+      side: q.side,
+      price: q.price,
+      quantity: q.quantity,
+      reduceOnly: q.reduceOnly,
+      postOnly: q.postOnly,
+      ioc: q.ioc,
+      exit: q.exit,
+      placedAt: now,
+    });
+    this.ordersPlaced++;
+    this.d.inflight(
+      this.d.port.placeOrder(req).then(
+        (o) => this.d.settled(st, this.onPlaceOutcome(st, t, o)),
+        (e: unknown) => this.d.settled(st, this.onPlaceOutcome(st, t, { kind: 'unknown', reason: msg(e) })),
+      ),
+    );
+    return { placed: true, ...NO_EFFECT };
+  }
+
+  /** Send a cancel for the working order unless one is in flight (an IOC ends by itself). */
+  cancel(st: SymState, t: TrackedOrder): void {
+    if (t.cancelInFlight || t.ioc) return;
+    t.cancelInFlight = true;
+    this.cancelsSent++;
+    const id = t.orderId !== null ? { orderId: t.orderId } : { clientId: t.clientId };
+    this.d.inflight(
+      this.d.port.cancelOrder(st.symbol, id).then(
+        (o) => this.d.settled(st, this.onCancelOutcome(st, t, o)),
+        (e: unknown) => this.d.settled(st, this.onCancelOutcome(st, t, { kind: 'unknown', reason: msg(e) })),
+      ),
+    );
+  }
+
+  /**
+   * A stream order event (its fill, if any, is the portfolio's). An order of ours that we do not track
+   * (e.g. a placement resolved as lost) and that rests is cancelled, unless the engine is stopping.
+   * Null when the event is not about a tracked order (nothing the loop needs to re-quote).
+   */
+  onOrderEvent(st: SymState | undefined, ev: OrderEvent, stopping: boolean): Effect | null {
+    const t = this.tracker.find(ev.clientId, ev.orderId);
+    if (!t) {
+      if (st && isOurClientId(ev.clientId) && (ev.status === 'New' || ev.status === 'PartiallyFilled') && !stopping) {
+        this.d.logger.warn(`[${ev.symbol}] untracked order ${ev.orderId} (clientId ${ev.clientId}) is resting: cancelling it`);
+        this.d.inflight(this.d.port.cancelOrder(ev.symbol, { orderId: ev.orderId }));
+      }
+      return null;
+    }
+    if (t.orderId === null && ev.orderId) this.tracker.setOrderId(t, ev.orderId);
+    if (ev.executedQuantity.gt(t.executed)) t.executed = ev.executedQuantity;
+    if (ev.type === 'modified' && ev.quantity.gt(0)) t.quantity = ev.quantity;
+    const was = t.state;
+    const done = this.tracker.advance(t, stateOfEvent(ev));
+    if (was === 'pending' || was === 'unknown') clearFailureStreak(st);
+    if (done && ev.type === 'expired' && st) return this.onExpired(st, t, ev.reason ?? '');
+    return NO_EFFECT;
+  }
+
+  /**
+   * Match the tracker against the exchange's open orders (a reconciliation): a working order is updated,
+   * an order of ours we do not track is cancelled (unless ours may be in flight), and a working order the
+   * exchange no longer lists is resolved by query.
+   */
+  matchOpenOrders(syms: Iterable<SymState>, open: OrderInfo[]): void {
+    for (const st of syms) {
+      const t = this.tracker.get(st.symbol);
+      const mine = open.filter((o) => o.symbol === st.symbol && isOurClientId(o.clientId));
+      for (const o of mine) {
+        if (t && (o.clientId === t.clientId || o.id === t.orderId)) {
+          this.tracker.applyInfo(t, o);
+          continue;
+        }
+        if (t && (t.state === 'pending' || t.state === 'unknown')) continue; // may be ours in flight
+        this.d.logger.warn(`[${st.symbol}] orphan order ${o.id} (clientId ${o.clientId}): cancelling`);
+        this.d.inflight(this.d.port.cancelOrder(st.symbol, { orderId: o.id }));
+      }
+      if (t && (t.state === 'open' || t.state === 'partiallyFilled') && !t.resolving && !mine.some((o) => o.clientId === t.clientId || o.id === t.orderId)) {
+        // It ended while we were not looking: ask the exchange how.
+        t.resolving = true;
+        this.scheduleResolve(st, t, 0);
+      }
+    }
+  }
+
+  private onExpired(st: SymState, t: TrackedOrder, reason: string): Effect {
+    if (/PostOnly/i.test(reason)) return this.onFailure(st, 'post-only');
+    if (/ReduceOnly/i.test(reason)) return this.onFailure(st, 'reduce-only');
+    if (/ImmediateOrCancel|FillOrKill/i.test(reason) || t.ioc) return NO_EFFECT; // an IOC remainder is normal
+    return this.onFailure(st, `expired:${reason || 'unknown'}`);
+  }
+
+  private onPlaceOutcome(st: SymState, t: TrackedOrder, o: Outcome<OrderInfo>): Effect {
+    let effect: Effect = NO_EFFECT;
+    try {
+      if (o.kind === 'accepted') {
+        this.tracker.applyInfo(t, o.value);
+        if (t.state === 'pending') t.state = 'open';
+        clearFailureStreak(st);
+      } else if (o.kind === 'rejected') {
+        if (t.state === 'pending') {
+          this.tracker.finishAs(t, 'rejected');
+          effect = this.onFailure(st, classifyReject(o.code, o.message));
+          this.d.logger.warn(`[${st.symbol}] order rejected: ${o.code} ${o.message}`);
+        }
+      } else if (t.state === 'pending') {
+        t.state = 'unknown';
+        t.resolving = true;
+        this.d.logger.warn(`[${st.symbol}] order ${t.clientId} outcome unknown (${o.reason}): resolving by query`);
+        this.scheduleResolve(st, t, 0);
+      }
+    } catch (e) {
+      this.d.logger.warn(`[${st.symbol}] place outcome: ${msg(e)}`);
+    }
+    return effect;
+  }
+
+  private onCancelOutcome(st: SymState, t: TrackedOrder, o: Outcome<OrderInfo>): Effect {
+    try {
+      if (o.kind === 'accepted') {
+        this.tracker.applyInfo(t, o.value);
+        if (this.tracker.get(st.symbol) === t) this.tracker.finishAs(t, 'cancelled');
+      } else if (this.tracker.get(st.symbol) === t) {
+        // Rejected (e.g. already filled/cancelled) or unknown: find out what happened, never guess.
+        t.resolving = true;
+        this.scheduleResolve(st, t, 0);
+      }
+    } catch (e) {
+      this.d.logger.warn(`[${st.symbol}] cancel outcome: ${msg(e)}`);
+    }
+    return NO_EFFECT;
+  }
+
+  /** Count a failure and back the symbol off exponentially (capped at MAX_REJECT_BACKOFF_MS). */
+  private onFailure(st: SymState, reason: string): Effect {
+    this.d.stats.recordFailure(st.symbol, reason);
+    st.consecutiveFailures++;
+    // Re-read before retrying: a reduce-only rejection (perps) or a refusal for funds (spot) usually means
+    // a fill or a balance change we have not counted.
+    const readPosition = reason === 'reduce-only' || (st.isSpot && reason === 'INSUFFICIENT_FUNDS');
+    const delay = Math.min(MAX_REJECT_BACKOFF_MS, this.d.settings.rejectBackoffMs * 2 ** Math.min(st.rejectStreak, 10));
+    st.rejectStreak++;
+    st.blockedUntil = this.d.clock.now() + delay;
+    return { wakeAt: st.blockedUntil, readPosition };
+  }
+
+  private scheduleResolve(st: SymState, t: TrackedOrder, attempt: number): void {
+    const delay = RESOLVE_DELAYS_MS[Math.min(attempt, RESOLVE_DELAYS_MS.length - 1)]!;
+    this.d.clock.setTimeout(() => {
+      if (this.tracker.get(st.symbol) !== t) return; // resolved meanwhile by the stream
+      this.d.inflight(
+        this.d.port.findOrder(st.symbol, t.clientId).then(
+          (info) => {
+            if (this.tracker.get(st.symbol) === t) this.d.settled(st, this.onResolved(st, t, info, attempt));
+          },
+          (e: unknown) => {
+            this.d.logger.warn(`[${st.symbol}] findOrder ${t.clientId} failed: ${msg(e)}`);
+            if (this.tracker.get(st.symbol) === t) this.scheduleResolve(st, t, attempt + 1);
+          },
+        ),
+      );
+    }, delay);
+  }
+
+  private onResolved(st: SymState, t: TrackedOrder, info: OrderInfo | null, attempt: number): Effect {
+    if (info === null) {
+      t.notFoundCount++;
+      if (t.notFoundCount < 2) {
+        this.scheduleResolve(st, t, attempt + 1);
+        return NO_EFFECT;
+      }
+      // Asked twice, apart: the exchange never saw it. Safe to consider it gone (nothing is resent).
+      const wasPlace = t.state === 'unknown' || t.state === 'pending';
+      this.tracker.finishAs(t, wasPlace ? 'rejected' : 'cancelled');
+      return wasPlace ? this.onFailure(st, 'lost') : NO_EFFECT;
+    }
+    if (info.id && t.orderId === null) this.tracker.setOrderId(t, info.id);
+    const done = this.tracker.applyInfo(t, info);
+    if (!done) {
+      if (t.state === 'unknown' || t.state === 'pending') t.state = 'open';
+      t.resolving = false;
+      t.cancelInFlight = false; // a cancel that did not take: requote() may cancel again
+    }
+    return NO_EFFECT;
+  }
+}
+
+/** The exchange took an order (accepted, or seen working after an unknown outcome): the reject back-off starts over. */
+function clearFailureStreak(st: SymState | undefined): void {
+  if (!st) return;
+  st.rejectStreak = 0;
+  st.consecutiveFailures = 0;
+}
+
+function stateOfEvent(ev: OrderEvent): TrackState {
+  switch (ev.type) {
+    case 'cancelled':
+      return 'cancelled';
+    case 'expired':
+      return 'expired';
+    default:
+      switch (ev.status) {
+        case 'Filled':
+          return 'filled';
+        case 'PartiallyFilled':
+          return 'partiallyFilled';
+        case 'Cancelled':
+          return 'cancelled';
+        case 'Expired':
+        case 'TriggerFailed':
+          return 'expired';
+        default:
+          return 'open';
+      }
+  }
+}
+
+function classifyReject(code: string, message: string): string {
+  const m = message.toLowerCase();
+  if (m.includes('immediately match') || m.includes('post only') || m.includes('postonly')) return 'post-only';
+  if (m.includes('reduce only') || m.includes('reduceonly')) return 'reduce-only';
+  return code || 'rejected';
+}
+
+function msg(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
