@@ -3,19 +3,15 @@
 // (acceptance 3) every folder's first file says what the folder holds, naming it as `<folder>/`.
 // The checker itself is proven able to fail on fixtures in checker.test.ts.
 //
-// PENDING: named .pending so scripts/run-tests.mjs does not pick it up while the restructuring of issue 13
-// is in flight (today's tree fails both checks). Enable it by renaming to tree.test.ts.
+// The line limits are checked in tree-lines.test.ts.pending until src/core/engine.ts is split under 300
+// (issue 13, still open): rename it to tree-lines.test.ts then.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import {
-  FILE_LINE_LIMITS,
-  MAX_FILE_LINES,
   STRUCTURE_ROOTS,
   describeCycles,
-  describeOversized,
   findImportCycles,
-  findOversizedFiles,
   foldersWithoutHeader,
   listSources,
 } from './structure.js';
@@ -32,11 +28,6 @@ test('the tree the checks read is the real one (not an empty or wrong directory)
 test('no import cycle in src/ or ui/', () => {
   const cycles = findImportCycles(repo, STRUCTURE_ROOTS);
   assert.equal(cycles.length, 0, `import cycles:\n${describeCycles(cycles)}`);
-});
-
-test('no file in src/ or ui/ over 400 lines; src/core/engine.ts at most 300', () => {
-  const oversized = findOversizedFiles(repo, STRUCTURE_ROOTS, MAX_FILE_LINES, FILE_LINE_LIMITS);
-  assert.equal(oversized.length, 0, `files over their line limit:\n${describeOversized(oversized)}`);
 });
 
 test('every folder of src/ and ui/ opens with a file that names it and says what it holds', () => {
