@@ -245,7 +245,7 @@ async function oneRun(f: Frames): Promise<{ rate: number; wallRate: number; plac
   const wall = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
   const cpu = (c.user + c.system) / 1e6;
-  const malformed = engine.malformedEvents + adapter.handlerErrors;
+  const malformed = engine.view.malformedEvents + adapter.handlerErrors;
   await engine.stop().catch(() => undefined);
   return { rate: frames.length / cpu, wallRate: frames.length / wall, placed: port.placed, cancels: port.cancelled, malformed };
 }

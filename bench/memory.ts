@@ -75,7 +75,7 @@ export async function measureMemory(hours = 24): Promise<MemoryResult> {
     while (marks.length > 0 && done >= marks[0]!) samples.push(sample(marks.shift()!));
   }
   const wallSec = (performance.now() - t0) / 1000;
-  const fills = engine.stats.figures().fills;
+  const fills = engine.view.stats.figures().fills;
   await engine.stop().catch(() => undefined);
   const h1 = samples.find((x) => x.simHour === 1) ?? samples[0]!;
   const last = samples[samples.length - 1]!;

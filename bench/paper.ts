@@ -254,7 +254,7 @@ export async function benchPaper(opts: { speed?: number; simMinutes?: number; se
     tick = null;
     clock.clear(minuteTimer);
     const m = adapter.metrics();
-    const fills = engine.stats.figures().fills;
+    const fills = engine.view.stats.figures().fills;
     const byEndpoint: Record<string, number> = {};
     for (const [k, v] of Object.entries(m.byEndpoint)) byEndpoint[k] = v.calls;
     const unexpected = Object.keys(byEndpoint).filter((k) => !ORDER_ENDPOINTS.has(k) && !RECONCILE_ENDPOINTS.has(k));
@@ -311,7 +311,7 @@ export async function benchPaper(opts: { speed?: number; simMinutes?: number; se
     await control.close();
     await adapter.close();
     await sim.stop();
-    if (engine.malformedEvents > 0) logger.warn(`malformed events: ${engine.malformedEvents}`);
+    if (engine.view.malformedEvents > 0) logger.warn(`malformed events: ${engine.view.malformedEvents}`);
     await rm(dir, { recursive: true, force: true });
   }
 }

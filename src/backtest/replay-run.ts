@@ -125,7 +125,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
   const s = started as { error: unknown } | null;
   if (s === null) throw new Error('replay: the engine did not start within 30 s of virtual time');
   if (s.error !== null) throw s.error;
-  const inventory = new InventoryWatch((sym) => engine.stats.ledger(sym).position);
+  const inventory = new InventoryWatch((sym) => engine.view.stats.ledger(sym).position);
   const observe = o.observe;
   exchange.observer = observe ? (ev) => (inventory.after(ev), observe(ev)) : (ev) => inventory.after(ev);
   await exchange.run();
@@ -138,7 +138,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
   const firstUs = Math.min(...facts.map((f) => f.firstUs ?? Infinity));
   const lastUs = Math.max(...facts.map((f) => f.lastUs ?? -Infinity));
   const spanUs = Number.isFinite(firstUs) && Number.isFinite(lastUs) ? lastUs - firstUs : 0;
-  const f = engine.stats.figures();
+  const f = engine.view.stats.figures();
   const fillMetrics = metrics.result(lastUs, spanUs / 1000, { fills: f.fills, volume: f.volume, fees: f.fees, netPnl: f.netPnl });
   const rendered: Record<string, string> = {};
   for (const k of REPORTED) rendered[k] = renderSetting(settings[k]);
@@ -148,9 +148,9 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayRun> {
     hours: spanUs / 3.6e9,
     symbols: [...settings.symbols],
     settings: rendered,
-    stats: engine.stats,
-    ordersPlaced: engine.ordersPlaced,
-    cancelsSent: engine.cancelsSent,
+    stats: engine.view.stats,
+    ordersPlaced: engine.view.ordersPlaced,
+    cancelsSent: engine.view.cancelsSent,
     inventory,
     fillMetrics,
     market: null,

@@ -138,7 +138,7 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
 
   let engine: Engine | null = null;
   let stop: () => Promise<void>;
-  let source: { stats: Engine['stats']; ordersPlaced: number; cancelsSent: number };
+  let source: { stats: Engine['view']['stats']; ordersPlaced: number; cancelsSent: number };
   if (strategy === 'engine') {
     const e = new Engine({
       port: exchange,
@@ -153,7 +153,7 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
       logFile: '(memory)',
     });
     engine = e;
-    source = e;
+    source = e.view;
     exchange.observer = (ev) => inventory.after(ev);
     await drive(clock, exchange, e.start());
     stop = () => e.stop();

@@ -18,6 +18,7 @@ import { DenialCounter, gate } from './risk.js';
 import type { TradingStats } from './stats.js';
 import type { Quote } from './strategy.js';
 import type { SymState } from './sym-state.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** Retry delays for findOrder resolution of unknown outcomes. */
 export const RESOLVE_DELAYS_MS = [250, 500, 1000, 2000, 5000];
@@ -110,7 +111,7 @@ export class Execution {
     this.d.inflight(
       this.d.port.placeOrder(req).then(
         (o) => this.d.settled(st, this.onPlaceOutcome(st, t, o)),
-        (e: unknown) => this.d.settled(st, this.onPlaceOutcome(st, t, { kind: 'unknown', reason: msg(e) })),
+        (e: unknown) => this.d.settled(st, this.onPlaceOutcome(st, t, { kind: 'unknown', reason: errorMessage(e) })),
       ),
     );
     return { placed: true, ...NO_EFFECT };
@@ -125,7 +126,7 @@ export class Execution {
     this.d.inflight(
       this.d.port.cancelOrder(st.symbol, id).then(
         (o) => this.d.settled(st, this.onCancelOutcome(st, t, o)),
-        (e: unknown) => this.d.settled(st, this.onCancelOutcome(st, t, { kind: 'unknown', reason: msg(e) })),
+        (e: unknown) => this.d.settled(st, this.onCancelOutcome(st, t, { kind: 'unknown', reason: errorMessage(e) })),
       ),
     );
   }
@@ -207,7 +208,7 @@ export class Execution {
         this.scheduleResolve(st, t, 0);
       }
     } catch (e) {
-      this.d.logger.warn(`[${st.symbol}] place outcome: ${msg(e)}`);
+      this.d.logger.warn(`[${st.symbol}] place outcome: ${errorMessage(e)}`);
     }
     return effect;
   }
@@ -223,7 +224,7 @@ export class Execution {
         this.scheduleResolve(st, t, 0);
       }
     } catch (e) {
-      this.d.logger.warn(`[${st.symbol}] cancel outcome: ${msg(e)}`);
+      this.d.logger.warn(`[${st.symbol}] cancel outcome: ${errorMessage(e)}`);
     }
     return NO_EFFECT;
   }
@@ -251,7 +252,7 @@ export class Execution {
             if (this.tracker.get(st.symbol) === t) this.d.settled(st, this.onResolved(st, t, info, attempt));
           },
           (e: unknown) => {
-            this.d.logger.warn(`[${st.symbol}] findOrder ${t.clientId} failed: ${msg(e)}`);
+            this.d.logger.warn(`[${st.symbol}] findOrder ${t.clientId} failed: ${errorMessage(e)}`);
             if (this.tracker.get(st.symbol) === t) this.scheduleResolve(st, t, attempt + 1);
           },
         ),
@@ -317,8 +318,4 @@ function classifyReject(code: string, message: string): string {
   if (m.includes('immediately match') || m.includes('post only') || m.includes('postonly')) return 'post-only';
   if (m.includes('reduce only') || m.includes('reduceonly')) return 'reduce-only';
   return code || 'rejected';
-}
-
-function msg(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

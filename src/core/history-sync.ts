@@ -15,6 +15,7 @@ import { PAGE_LIMIT, readFillsForward, readFundingBack } from './history-pager.j
 import { fromJournal, normalFill, toJournal, type LedgerFill } from './journal-codec.js';
 import type { JournalFill, JournalSink, Logger } from './ports.js';
 import type { TradingStats } from './stats.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** After a failed journal compaction (nothing is lost: the records stay), try again this much later. */
 const COMPACT_RETRY_MS = 60_000;
@@ -71,7 +72,7 @@ export class HistorySync {
       recs = h.journal.load();
     } catch (e) {
       this.unreadable = true;
-      h.unreadable(msg(e));
+      h.unreadable(errorMessage(e));
       return 'unreadable';
     }
     this.recordsSinceCheckpoint = recs.length;
@@ -103,7 +104,7 @@ export class HistorySync {
         for (const f of rows) if (this.countAccountFill(f, false)) recovered++;
       });
     } catch (e) {
-      this.h.logger.warn(`fill history unavailable: ${msg(e)}`);
+      this.h.logger.warn(`fill history unavailable: ${errorMessage(e)}`);
     }
     if (recovered > 0) this.h.logger.info(`recovered ${recovered} fill(s) missed while down`);
     await this.recoverFunding();
@@ -137,7 +138,7 @@ export class HistorySync {
       }
       if (newest !== null && newest > hist.fundingTs) hist.fundingTs = newest;
     } catch (e) {
-      this.h.logger.warn(`funding history unavailable: ${msg(e)}`);
+      this.h.logger.warn(`funding history unavailable: ${errorMessage(e)}`);
     }
   }
 
@@ -163,7 +164,7 @@ export class HistorySync {
       this.backfillWarned = false;
       h.changed();
     } catch (e) {
-      if (!this.backfillWarned) h.logger.warn(`tier volume backfill: page read failed (${msg(e)}); retried at its pace`);
+      if (!this.backfillWarned) h.logger.warn(`tier volume backfill: page read failed (${errorMessage(e)}); retried at its pace`);
       this.backfillWarned = true;
     } finally {
       this.backfilling = false;
@@ -190,7 +191,7 @@ export class HistorySync {
     const failed = (e: unknown) => {
       this.recordsSinceCheckpoint += covered;
       this.compactRetryAt = h.clock.now() + COMPACT_RETRY_MS;
-      h.logger.warn(`journal compaction failed (${msg(e)}); nothing is lost (the records stay), retried in ${COMPACT_RETRY_MS / 1000} s`);
+      h.logger.warn(`journal compaction failed (${errorMessage(e)}); nothing is lost (the records stay), retried in ${COMPACT_RETRY_MS / 1000} s`);
     };
     this.recordsSinceCheckpoint = 0;
     let p: Promise<void>;
@@ -230,8 +231,4 @@ export class HistorySync {
 
 function fundingId(r: FundingInfo): string {
   return `funding:${r.symbol}:${r.intervalEndTimestamp}`;
-}
-
-function msg(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

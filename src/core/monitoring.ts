@@ -7,12 +7,14 @@ import type { Settings } from '../config/settings.js';
 import type { ExchangeMetrics, ExchangePort } from '../exchange/port.js';
 import type { AccountFees } from '../exchange/types.js';
 import type { Clock } from '../util/clock.js';
+import { errorMessage } from '../util/error-message.js';
 import { type Decimal, ZERO } from '../util/decimal.js';
 import type { AlertBook } from './alerts.js';
 import { FEE_RETRY_MS, feeChanges, nextFeeReadAt } from './fee-watch.js';
 import { HealthMonitor } from './health.js';
 import { fmtMoney, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
 import type { Logger } from './ports.js';
+import type { LimitChange, LossLimits } from './loss-limits.js';
 import type { Portfolio } from './portfolio.js';
 import type { SymState } from './sym-state.js';
 
@@ -69,7 +71,7 @@ export class Monitoring {
       }
     } catch (e) {
       this.feesReadAt = at + FEE_RETRY_MS;
-      this.d.logger.warn(`could not read account fees: ${msg(e)}`);
+      this.d.logger.warn(`could not read account fees: ${errorMessage(e)}`);
     } finally {
       this.feesReading = false;
     }
@@ -96,7 +98,7 @@ export class Monitoring {
         return true;
       },
       (e: unknown) => {
-        this.d.logger.warn(`equity read failed: ${msg(e)}`);
+        this.d.logger.warn(`equity read failed: ${errorMessage(e)}`);
         return false;
       },
     );
@@ -129,6 +131,21 @@ export class Monitoring {
       log.warn(`malformed REST reply row(s) from the exchange skipped (${rest} so far; counted, logged once)`);
     }
     return reconcile;
+  }
+
+  /** Raise the alert of each loss limit that was hit, clear those released (the loop saves and re-quotes). */
+  alertLimitChanges(changes: LimitChange[], limits: LossLimits, net: Decimal): void {
+    for (const c of changes) {
+      const id = `loss-limit:${c.name}`;
+      if (!c.hit) {
+        this.d.alerts.clear(id, c.why);
+        continue;
+      }
+      const f = limits.figure(c.name, net);
+      const since = c.name === 'session' ? 'since this start (or the last reset)' : 'today (UTC)';
+      const what = c.why === 'loss' ? `${c.name} net PnL ${fmtMoney(f.pnl)} ${since} reached -${f.limit}` : `${c.name} loss limit (-${f.limit}) ${c.why}`;
+      this.d.alerts.raise(id, `${c.name} loss limit`, 'critical', `${what}: opening quotes halted, exits continue, until the UTC day rolls over or \`tierhunter ctl resume --reset-limits\``);
+    }
   }
 
   /** Raise or clear every alert condition for `now`. `streaming`: started and not stopping. */
@@ -177,8 +194,4 @@ export class Monitoring {
       );
     }
   }
-}
-
-function msg(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -4,7 +4,7 @@
 // changed (was the fill live, which limits were hit or released) and the engine acts on it.
 import type { FillView } from '../domain/snapshot.js';
 import type { Clock } from '../util/clock.js';
-import type { Decimal } from '../util/decimal.js';
+import { type Decimal, ZERO } from '../util/decimal.js';
 import type { AccountHistory } from './account-history.js';
 import type { LedgerFill } from './journal-codec.js';
 import { LossLimits, type LimitChange } from './loss-limits.js';
@@ -86,6 +86,13 @@ export class Portfolio {
     const log = this.d.logger;
     log.info(log.discardsInfo ? 'FILL' : fillLine(f, feeQuote, realized, this.inventory(st), marketFormat(st.market)));
     return { live: true, limits: this.checkLossLimits() };
+  }
+
+  /** Start-up is complete (journal replayed, history read): this run's drawdown is measured from here. */
+  beginSession(): void {
+    this.stats.observe();
+    this.stats.peakNet = this.stats.netPnl();
+    this.stats.maxDrawdown = ZERO;
   }
 
   /** Evaluate the loss limits against the net PnL now: the limits hit or released. */

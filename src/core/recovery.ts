@@ -17,6 +17,7 @@ import type { Logger } from './ports.js';
 import type { SpotAccount } from './spot-account.js';
 import type { TradingStats } from './stats.js';
 import type { SymState } from './sym-state.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** A position disagreement with the exchange is reconciled when it persists this long. */
 export const DRIFT_ADOPT_MS = 3000;
@@ -90,7 +91,7 @@ export class Recovery {
       // must not resume quoting blind to fills and order updates.
       streamsBack = streamsDown() && (afterResync || this.d.port.metrics().wsConnected);
     } catch (e) {
-      this.d.logger.warn(`reconcile failed: ${msg(e)}`);
+      this.d.logger.warn(`reconcile failed: ${errorMessage(e)}`);
     } finally {
       this.running = false;
       this.d.reconciled(streamsBack);
@@ -147,7 +148,7 @@ export class Recovery {
             this.d.positionRead(st, changed);
           },
           (e: unknown) => {
-            this.d.logger.warn(`[${st.symbol}] position read failed: ${msg(e)}`);
+            this.d.logger.warn(`[${st.symbol}] position read failed: ${errorMessage(e)}`);
             st.positionReadPending = false;
             this.d.positionRead(st, false);
           },
@@ -208,8 +209,4 @@ export class Recovery {
     }
     return changed;
   }
-}
-
-function msg(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -124,7 +124,7 @@ test('spot backtest (SOL_USDC): no order refused for funds, round trips close, t
   assert.equal(r.perSymbol['SOL_USDC']!.endPosition, held.toFixed(), 'inventory = base held - target (0)');
   // What the account made in USDC plus the SOL it holds at the ledger's cost = realized - fees, to the
   // last digit the average-cost division keeps.
-  const l = run.engine!.stats.ledger('SOL_USDC');
+  const l = run.engine!.view.stats.ledger('SOL_USDC');
   const usdc = ex.balances(key).get('USDC')!;
   const cash = D(usdc.available).plus(usdc.locked).minus(10_000).plus(held.mul(l.avgCost));
   assert.equal(cash.toDecimalPlaces(12).toString(), l.realized.minus(l.fees).toDecimalPlaces(12).toString());

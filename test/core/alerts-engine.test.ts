@@ -198,7 +198,7 @@ test('alert success-rate: fills / (fills + failed orders) over the last 5 minute
   const h = harness({ alertSuccessRatePct: 80, rejectBackoffMs: 10 });
   h.port.placeHandler = () => ({ kind: 'rejected', code: 'INVALID_ORDER', message: 'Order would immediately match and take', status: 400 });
   await startQuoting(h);
-  const failed = () => h.engine.stats.figures().failedOrders;
+  const failed = () => h.engine.view.stats.figures().failedOrders;
   while (failed() < 20) {
     assert.equal(raises(h, 'success-rate').length, 0, `${failed()} attempts: too few to judge`);
     h.clock.advance(100);
@@ -242,5 +242,5 @@ test('alert long-short: fills older than the window no longer count (sold-only i
   // Nothing traded since: once those fills are more than 10 minutes old the window holds too few to judge.
   await tick(h, 10);
   await assertCleared(h, `long-short:${S}`);
-  assert.equal(h.engine.stats.figures(S).longShortRatio, 0, 'since start it is still all sells');
+  assert.equal(h.engine.view.stats.figures(S).longShortRatio, 0, 'since start it is still all sells');
 });

@@ -49,11 +49,11 @@ test('replay-all and checkpoint + tail give byte-identical stats, dedupe, tier b
     await b.engine.start();
 
     assert.equal(await stats(b), await stats(a), `stats JSON, cut at ${cut}`);
-    assert.deepEqual(b.engine.stats.state(), a.engine.stats.state(), 'ledgers and counted trade ids');
+    assert.deepEqual(b.engine.view.stats.state(), a.engine.view.stats.state(), 'ledgers and counted trade ids');
     // As written to disk (a restored bucket stays a string until used; a replayed one is a Decimal).
-    assert.equal(JSON.stringify(b.engine.history.state()), JSON.stringify(a.engine.history.state()), 'tier volume buckets, other markets counted, cursors');
-    assert.equal(b.engine.tier().volume30d.toString(), a.engine.tier().volume30d.toString());
-    assert.ok(a.engine.stats.figures().fills > 20_000 && a.engine.stats.figures().trips > 1000, 'a journal with many fills and round trips');
+    assert.equal(JSON.stringify(b.engine.view.history.state()), JSON.stringify(a.engine.view.history.state()), 'tier volume buckets, other markets counted, cursors');
+    assert.equal(b.engine.view.tier().volume30d.toString(), a.engine.view.tier().volume30d.toString());
+    assert.ok(a.engine.view.stats.figures().fills > 20_000 && a.engine.view.stats.figures().trips > 1000, 'a journal with many fills and round trips');
 
     // The same events afterwards: an old fill re-delivered (below the dedupe's recent window) and a new one.
     const oldFill = recs.find((r) => r.kind === 'fill' && r.symbol === 'SOL_USDC_PERP')!;
@@ -81,13 +81,13 @@ test('a damaged checkpoint is refused loudly: journal alert, REDUCING, nothing r
   const h = harness(j, new Map());
   await h.engine.start();
   assert.ok(h.logger.lines.some((l) => l.includes('checkpoint: stats.ledgers[0].decimals.fees is not a decimal')), h.logger.lines.join(' / '));
-  assert.equal(h.engine.journalUnreadable, true);
+  assert.equal(h.engine.view.journalUnreadable, true);
   h.port.emit(bookEvent(h.book));
   assert.equal(h.engine.snapshot().symbols[0]!.mode, 'REDUCING', 'and stays so after the journal was written to');
   assert.equal(h.engine.snapshot().symbols[0]!.modeReason, 'journal unreadable');
   assert.deepEqual(h.port.calls.filter((c) => c.m === 'getFills'), [], 'no account history read as ours');
-  assert.ok(h.engine.alerts.active().some((a) => a.message.includes('fill journal unreadable')));
-  assert.equal(h.engine.stats.figures().fills, 0);
+  assert.ok(h.engine.view.alerts.active().some((a) => a.message.includes('fill journal unreadable')));
+  assert.equal(h.engine.view.stats.figures().fills, 0);
 });
 
 test('compaction runs past journalCompactRecords (off the hot path), never while records wait in memory', async () => {
@@ -113,12 +113,12 @@ test('compaction runs past journalCompactRecords (off the hot path), never while
   await settle();
   assert.equal(j.compactions, 1);
   assert.equal(j.records.length, 0);
-  assert.equal(h.engine.stats.figures().fills, 100);
+  assert.equal(h.engine.view.stats.figures().fills, 100);
   // Restart from it: the same ledgers, counted ids and tier volume.
-  const again = harness(j, new Map([['SOL_USDC_PERP', h.engine.stats.ledger('SOL_USDC_PERP').position]]));
+  const again = harness(j, new Map([['SOL_USDC_PERP', h.engine.view.stats.ledger('SOL_USDC_PERP').position]]));
   await again.engine.start();
-  assert.deepEqual(again.engine.stats.state(), h.engine.stats.state());
-  assert.equal(JSON.stringify(again.engine.history.state()), JSON.stringify(h.engine.history.state()));
+  assert.deepEqual(again.engine.view.stats.state(), h.engine.view.stats.state());
+  assert.equal(JSON.stringify(again.engine.view.history.state()), JSON.stringify(h.engine.view.history.state()));
 });
 
 // Records of the journal generator are plain JSON: a sanity check that they round-trip (the checkpoint

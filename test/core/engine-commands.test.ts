@@ -28,7 +28,7 @@ test('pause cancels and stops placing; resume quotes again; both persist', async
   assert.equal(r.ok, true);
   await settle();
   assert.ok(h.port.names().includes('cancelOrder'));
-  assert.equal(h.engine.tracker.get(S), null);
+  assert.equal(h.engine.view.tracker.get(S), null);
   h.clock.advance(3000);
   h.port.emit(bookEvent(h.book.set('Bid', '100.01', 1)));
   await settle();
@@ -52,7 +52,7 @@ test('a crash-restart does not silently resume a paused symbol; force-inventory 
   const h2 = makeHarness({}, { runState });
   await startQuoting(h2);
   assert.equal(h2.port.placed().length, 0);
-  assert.equal(h2.engine.forceReduceOnInventory, false);
+  assert.equal(h2.engine.view.forceReduceOnInventory, false);
   assert.match(h2.log.blocks[0]!, /forceInventory=off globalMode=PAUSED/);
   const t = await h2.engine.command(cmd('forceInventory', undefined, 'toggle'));
   assert.deepEqual(t.ok && t.data, { forceInventory: true });
@@ -79,17 +79,17 @@ test('flatten: reduce-only exits, IOC at the touch, then PAUSED when flat', asyn
   assert.equal(last.price?.toString(), '100');
   assert.equal(last.quantity.toString(), '0.3');
   // the IOC fills fully
-  const t = h.engine.tracker.get(S)!;
+  const t = h.engine.view.tracker.get(S)!;
   h.port.emit(fillEvent({ symbol: S, orderId: t.orderId!, clientId: t.clientId, side: 'Ask', price: D(100), quantity: D('0.3') }, { tradeId: 'z1', qty: '0.3', isMaker: false }, D('0.3'), h.clock.now()));
   await settle();
   h.clock.advance(1000);
   await settle();
-  assert.equal(h.engine.stats.ledger(S).position.toString(), '0');
+  assert.equal(h.engine.view.stats.ledger(S).position.toString(), '0');
   assert.equal(h.runState.state.symbolModes[S], 'PAUSED');
   assert.ok(h.port.placed().slice(before).every((r) => r.reduceOnly), 'only reduce-only orders while flattening');
   h.clock.advance(5000);
   await settle();
-  assert.equal(h.engine.tracker.get(S), null, 'flat and paused: nothing works');
+  assert.equal(h.engine.view.tracker.get(S), null, 'flat and paused: nothing works');
 });
 
 test('max position: the engine never sends an order that could exceed it (denial counted)', async () => {
@@ -97,13 +97,13 @@ test('max position: the engine never sends an order that could exceed it (denial
   h.port.positions = [{ symbol: S, netQuantity: D('-0.4'), entryPrice: D(100), markPrice: D(100), pnlRealized: D(0), pnlUnrealized: D(0), cumulativeFunding: D(0) }];
   await startQuoting(h, 'Bid'); // takers buy -> we Ask: short 0.4 + 0.49 would be ~89 > 80
   assert.equal(h.port.placed().length, 0);
-  assert.ok((h.engine.denials.byReason['max-position'] ?? 0) >= 1);
+  assert.ok((h.engine.view.denials.byReason['max-position'] ?? 0) >= 1);
 });
 
 test('stats command: JSON shape with total and symbols, decimal strings', async () => {
   const h = makeHarness();
   await startQuoting(h);
-  const t = h.engine.tracker.get(S)!;
+  const t = h.engine.view.tracker.get(S)!;
   h.port.emit(fillEvent({ symbol: S, orderId: t.orderId!, clientId: t.clientId, side: t.side, price: t.price!, quantity: t.quantity }, { tradeId: 's1', qty: '0.1', fee: '0.002' }, D('0.1'), h.clock.now()));
   const r = await h.engine.command(cmd('stats'));
   assert.equal(r.ok, true);
@@ -157,13 +157,13 @@ test('restart: journal replay + recovery of fills missed while down, nothing cou
   await h1.engine.start();
   // first run with an empty journal: history only feeds the tier volume (read in the background, paced),
   // never the session stats
-  assert.equal(h1.engine.stats.figures().fills, 0);
+  assert.equal(h1.engine.view.stats.figures().fills, 0);
   assert.equal(h1.engine.snapshot().tier.partial, true);
   h1.clock.advance(6000);
   await settle();
-  assert.equal(h1.engine.tier().volume30d.toString(), '201');
+  assert.equal(h1.engine.view.tier().volume30d.toString(), '201');
   assert.equal(h1.engine.snapshot().tier.partial, false);
-  assert.equal(h1.engine.stats.figures().fills, 0);
+  assert.equal(h1.engine.view.stats.figures().fills, 0);
   // simulate the previous run's journal
   journal.records = [
     { kind: 'fill', tradeId: '1', symbol: S, ts: f1.timestamp, side: 'Bid', price: '100', quantity: '1', fee: '0.01', feeSymbol: 'USDC', isMaker: true, orderId: 'o-1', clientId: null },
@@ -173,35 +173,35 @@ test('restart: journal replay + recovery of fills missed while down, nothing cou
   h2.port.fills = [f1, f2, f3];
   h2.port.positions = [{ symbol: S, netQuantity: D('0.5'), entryPrice: D(100), markPrice: D(100), pnlRealized: D(0), pnlUnrealized: D(0), cumulativeFunding: D(0) }];
   await h2.engine.start();
-  const f = h2.engine.stats.figures();
+  const f = h2.engine.view.stats.figures();
   assert.equal(f.fills, 3);
   assert.equal(f.realizedPnl.toString(), '1');
   assert.equal(f.fees.toString(), '0.03');
   assert.equal(f.volume.toString(), '251');
-  assert.equal(h2.engine.stats.ledger(S).position.toString(), '0.5');
+  assert.equal(h2.engine.view.stats.ledger(S).position.toString(), '0.5');
   assert.deepEqual(journal.records.filter((r) => r.kind === 'fill').map((r) => r.tradeId), ['1', '2', '3'], 'the recovered fill is journalled');
-  assert.equal(h2.engine.tier().volume30d.toString(), '251');
+  assert.equal(h2.engine.view.tier().volume30d.toString(), '251');
   // the same fill arriving live afterwards is not counted again
   await settle();
   h2.port.emit(fillEvent({ symbol: S, orderId: 'o-3', clientId: null, side: 'Bid', price: D(100), quantity: D('0.5') }, { tradeId: '3', qty: '0.5' }, D('0.5'), T0));
-  assert.equal(h2.engine.stats.figures().fills, 3);
+  assert.equal(h2.engine.view.stats.figures().fills, 3);
   // a third start from the same journal gives the same figures
   const h3 = makeHarness({}, { journal });
   h3.port.fills = [f1, f2, f3];
   h3.port.positions = h2.port.positions;
   await h3.engine.start();
-  assert.equal(h3.engine.stats.figures().fills, 3);
-  assert.equal(h3.engine.stats.figures().volume.toString(), '251');
+  assert.equal(h3.engine.view.stats.figures().fills, 3);
+  assert.equal(h3.engine.view.stats.figures().volume.toString(), '251');
 });
 
 test('journal unwritable: loud alert, REDUCING, fill kept in memory and written when the disk recovers', async () => {
   const h = makeHarness();
   await startQuoting(h);
   h.journal.failing = true;
-  const t = h.engine.tracker.get(S)!;
+  const t = h.engine.view.tracker.get(S)!;
   h.port.emit(fillEvent({ symbol: S, orderId: t.orderId!, clientId: t.clientId, side: t.side, price: t.price!, quantity: t.quantity }, { tradeId: 'j1', qty: '0.1' }, D('0.1'), h.clock.now()));
   await settle();
-  assert.equal(h.engine.stats.figures().fills, 1, 'the fill still counts');
+  assert.equal(h.engine.view.stats.figures().fills, 1, 'the fill still counts');
   assert.ok(h.logger.lines.some((l) => l.startsWith('W ALERT CRITICAL [journal]')));
   assert.equal(h.engine.snapshot().symbols[0]!.mode, 'REDUCING');
   assert.ok(h.port.placed().slice(1).every((r) => r.reduceOnly));
@@ -218,7 +218,7 @@ test('book invalid cancels and stops quoting; a valid book resumes', async () =>
   await startQuoting(h);
   h.port.emit({ type: 'bookInvalid', symbol: S, reason: 'gap', ts: 0 });
   await settle();
-  assert.equal(h.engine.tracker.get(S), null);
+  assert.equal(h.engine.view.tracker.get(S), null);
   assert.equal(h.engine.snapshot().symbols[0]!.modeReason, 'book resync');
   h.clock.advance(2000);
   await settle();
@@ -246,7 +246,7 @@ test('connection down halts; resynced reconciles orders, fills and positions bef
     const i = after.indexOf(m);
     assert.ok(i >= 0 && i < placeIdx, `${m} before placing: ${after.join(',')}`);
   }
-  assert.equal(h.engine.stats.figures().fills, 1);
+  assert.equal(h.engine.view.stats.figures().fills, 1);
   assert.equal(h.port.placed().at(-1)!.reduceOnly, true);
 });
 
@@ -280,5 +280,5 @@ test('alerts: consecutive failures raised once and cleared once; in the snapshot
     await settle();
   }
   assert.equal(h.logger.lines.filter((l) => l.includes('[failures:SOL_USDC_PERP]')).length, 2);
-  assert.match(h.engine.renderStatsBlock(), /ALERT CLEARED \[failures:SOL_USDC_PERP\]/);
+  assert.match(h.engine.view.statsBlock(), /ALERT CLEARED \[failures:SOL_USDC_PERP\]/);
 });

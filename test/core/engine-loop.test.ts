@@ -43,17 +43,17 @@ test('loop: a fill that hits the loss limit re-quotes after the order event is a
   const h = makeHarness({ sessionLossLimit: D(100), dailyLossLimit: D(500) });
   await startQuoting(h);
   const req = h.port.placed()[0]!;
-  const t = h.engine.tracker.get(S)!;
+  const t = h.engine.view.tracker.get(S)!;
   assert.ok(t.orderId);
   const publishes: number[] = [];
-  h.engine.onChange(() => publishes.push(h.engine.tracker.get(S) === null ? 0 : 1));
+  h.engine.onChange(() => publishes.push(h.engine.view.tracker.get(S) === null ? 0 : 1));
   h.engine.snapshot(); // clean: the next change publishes
   h.port.emit(
     fillEvent({ symbol: S, orderId: t.orderId!, clientId: t.clientId, side: req.side, price: req.price!, quantity: req.quantity }, { tradeId: 'big-fee', qty: req.quantity.toString(), fee: '150' }, req.quantity, h.clock.now()),
   );
-  assert.equal(h.engine.lossLimitHit, true);
+  assert.equal(h.engine.view.lossLimitHit, true);
   assert.equal(h.port.names().filter((n) => n === 'cancelOrder').length, 0, 'the filled order is not cancelled');
-  assert.equal(h.engine.cancelsSent, 0);
+  assert.equal(h.engine.view.cancelsSent, 0);
   assert.deepEqual(publishes, [1], 'published once, after the re-quote placed the exit');
   const exit = h.port.placed()[1];
   assert.ok(exit, 'the exit is placed in the same event');

@@ -20,7 +20,7 @@ const position = (qty: string): Position => ({ symbol: S, netQuantity: D(qty), e
 
 /** Fill the working order (or a foreign one) completely at `price`. */
 function fillWorking(h: Harness, tradeId: string, price: Decimal.Value = 100): void {
-  const t = h.engine.tracker.get(S)!;
+  const t = h.engine.view.tracker.get(S)!;
   h.port.emit(fillEvent({ symbol: S, orderId: t.orderId!, clientId: t.clientId, side: t.side, price: D(price), quantity: t.quantity }, { tradeId, qty: t.quantity.toString(), isMaker: !t.ioc }, t.quantity, h.clock.now()));
 }
 
@@ -55,8 +55,8 @@ test('flatten ALL closes a symbol the operator had paused, then leaves everythin
   assert.equal(h.engine.snapshot().symbols[0]!.mode, 'REDUCING');
   fillWorking(h, 'f1');
   await run(h, 1000);
-  assert.equal(h.engine.stats.ledger(S).position.toString(), '0');
-  assert.equal(h.engine.globalMode, 'PAUSED', 'flatten done: PAUSED');
+  assert.equal(h.engine.view.stats.ledger(S).position.toString(), '0');
+  assert.equal(h.engine.view.globalMode, 'PAUSED', 'flatten done: PAUSED');
   assert.equal(h.runState.state.globalMode, 'PAUSED');
   assert.equal(h.runState.state.symbolModes[S], 'PAUSED');
   const n = h.port.placed().length;
@@ -79,7 +79,7 @@ test('flatten of one symbol works while everything is globally PAUSED, and the s
   assert.equal(exits[0]!.reduceOnly, true);
   fillWorking(h, 'f1');
   await run(h, 1000);
-  assert.equal(h.engine.stats.ledger(S).position.toString(), '0');
+  assert.equal(h.engine.view.stats.ledger(S).position.toString(), '0');
   assert.equal(h.runState.state.symbolModes[S], 'PAUSED');
   assert.equal(h.engine.snapshot().symbols[0]!.mode, 'PAUSED');
 });
@@ -106,7 +106,7 @@ test('TIERHUNTER_FLATTEN_ON_STOP: a stop closes the position (paused or not) wit
   fillWorking(h, 'f1', 100);
   await run(h, 500);
   await stopped;
-  assert.equal(h.engine.stats.ledger(S).position.toString(), '0');
+  assert.equal(h.engine.view.stats.ledger(S).position.toString(), '0');
   assert.ok(h.port.names().includes('cancelAll'), 'then the rest is cancelled');
   assert.equal(h.runState.state.symbolModes[S], 'PAUSED', 'the operator modes are not changed by the stop');
   assert.ok(h.logger.lines.some((l) => l.includes('flatten on stop: flat')));
@@ -142,16 +142,16 @@ test('a hit loss limit survives a kill -9 and a restart; a plain resume keeps it
   await startQuoting(h1);
   payFee(h1, 'a', '120');
   await settle();
-  assert.equal(h1.engine.lossLimitHit, true);
-  assert.ok(h1.engine.alerts.isActive('loss-limit:session'));
+  assert.equal(h1.engine.view.lossLimitHit, true);
+  assert.ok(h1.engine.view.alerts.isActive('loss-limit:session'));
   assert.equal(h1.engine.snapshot().symbols[0]!.mode, 'REDUCING');
   assert.match(h1.engine.snapshot().symbols[0]!.modeReason ?? '', /session loss limit/);
   assert.equal(runState.state.limits?.sessionHit, true);
   // kill -9: no stop(), the next process starts from the same journal and run state
   const h2 = makeHarness({ sessionLossLimit: D(100), dailyLossLimit: D(500) }, { journal, runState, clock: new VirtualClock(T0 + HOUR) });
   await startQuoting(h2);
-  assert.equal(h2.engine.lossLimitHit, true, 'still hit after the restart');
-  assert.ok(h2.engine.alerts.isActive('loss-limit:session'));
+  assert.equal(h2.engine.view.lossLimitHit, true, 'still hit after the restart');
+  assert.ok(h2.engine.view.alerts.isActive('loss-limit:session'));
   assert.equal(h2.port.placed().filter((r) => !r.reduceOnly).length, 0, 'no opening quote after the restart');
   const snap = h2.engine.snapshot();
   assert.equal(snap.limits.session.hit, true);
@@ -163,12 +163,12 @@ test('a hit loss limit survives a kill -9 and a restart; a plain resume keeps it
   assert.match(h2.log.blocks.at(-1)!, /Loss limits: session 0\.000000 of -100 \(HIT at 2026-01-01T00:00:00\.000Z\) \| daily \(UTC 2026-01-01\) -120\.000000 of -500 \(ok\)/);
   const plain = await h2.engine.command(cmd('resume'));
   assert.ok(plain.ok && /session loss limit still hit/.test(plain.message));
-  assert.equal(h2.engine.lossLimitHit, true);
+  assert.equal(h2.engine.view.lossLimitHit, true);
   const reset = await h2.engine.command(cmd('resume', { resetLimits: true }));
   assert.ok(reset.ok && /loss limits reset/.test(reset.message));
   await settle();
-  assert.equal(h2.engine.lossLimitHit, false);
-  assert.equal(h2.engine.alerts.isActive('loss-limit:session'), false);
+  assert.equal(h2.engine.view.lossLimitHit, false);
+  assert.equal(h2.engine.view.alerts.isActive('loss-limit:session'), false);
   assert.equal(runState.state.limits?.sessionHit, false);
   assert.ok(h2.port.placed().some((r) => !r.reduceOnly), 'opening quotes again');
 });
@@ -181,19 +181,19 @@ test('the daily limit counts across restarts (a crash loop gets no fresh budget)
   await startQuoting(h1);
   payFee(h1, 'a', '90');
   await settle();
-  assert.equal(h1.engine.lossLimitHit, false);
+  assert.equal(h1.engine.view.lossLimitHit, false);
   const h2 = makeHarness(limits, { journal, runState, clock: new VirtualClock(T0 + 21 * HOUR) });
   await startQuoting(h2);
   payFee(h2, 'b', '70');
   await settle();
-  assert.ok(h2.engine.alerts.isActive('loss-limit:daily'), 'daily: 160 lost today');
-  assert.equal(h2.engine.alerts.isActive('loss-limit:session'), false, 'session: only 70 since this start');
+  assert.ok(h2.engine.view.alerts.isActive('loss-limit:daily'), 'daily: 160 lost today');
+  assert.equal(h2.engine.view.alerts.isActive('loss-limit:session'), false, 'session: only 70 since this start');
   assert.equal(runState.state.limits?.dailyHit, true);
   // the day rolls over while running
   h2.clock.advance(3 * HOUR);
   await settle();
-  assert.equal(h2.engine.lossLimitHit, false);
-  assert.equal(h2.engine.alerts.isActive('loss-limit:daily'), false);
+  assert.equal(h2.engine.view.lossLimitHit, false);
+  assert.equal(h2.engine.view.alerts.isActive('loss-limit:daily'), false);
   assert.equal(runState.state.limits?.day, '2026-01-02');
   assert.equal(h2.engine.snapshot().limits.daily.pnl, '0');
   // a limit of 0 is off
@@ -201,7 +201,7 @@ test('the daily limit counts across restarts (a crash loop gets no fresh budget)
   await startQuoting(h3);
   payFee(h3, 'c', '10000');
   await settle();
-  assert.equal(h3.engine.lossLimitHit, false);
+  assert.equal(h3.engine.view.lossLimitHit, false);
 });
 
 // ---------------------------------------------------------------- run state
@@ -212,9 +212,9 @@ test('a run state that cannot be read starts PAUSED with a critical alert naming
   const store = new FileRunStateStore(home);
   const h = makeHarness({}, { runState: store as unknown as MemRunState });
   await startQuoting(h);
-  assert.equal(h.engine.globalMode, 'PAUSED');
+  assert.equal(h.engine.view.globalMode, 'PAUSED');
   assert.equal(h.port.placed().length, 0, 'nothing placed');
-  const a = h.engine.alerts.list().find((x) => x.id === 'runstate-invalid')!;
+  const a = h.engine.view.alerts.list().find((x) => x.id === 'runstate-invalid')!;
   assert.equal(a.level, 'critical');
   assert.ok(a.active);
   assert.ok(a.message.includes(runStatePath(home)), a.message);
@@ -243,7 +243,7 @@ test('fee rates are re-read hourly and after UTC midnight; a change is a notice 
   h.port.fees = { ...h.port.fees, futuresMakerFeeBps: D('1.9'), futuresTakerFeeBps: D('4.5') };
   await run(h, 2000, 1000);
   assert.equal(reads(), 2, 'hourly');
-  const notice = h.engine.alerts.list().find((a) => a.id === 'fees')!;
+  const notice = h.engine.view.alerts.list().find((a) => a.id === 'fees')!;
   assert.equal(notice.level, 'info');
   assert.equal(notice.message, 'account fee rates changed: futures maker 2 -> 1.9 bps, futures taker 5 -> 4.5 bps');
   assert.equal(h.engine.snapshot().tier.current, 'Tier 2');

@@ -65,7 +65,7 @@ test('at most one working order: nothing new while a cancel is unconfirmed', asy
   await settle();
   assert.equal(h.port.placed().length, 2);
   assert.equal(h.port.placed()[1]!.price?.toString(), '100.04');
-  assert.equal(h.engine.replacements['price'], 1);
+  assert.equal(h.engine.view.replacements['price'], 1);
 });
 
 test('unknown place outcome: resolved by findOrder, never resent', async () => {
@@ -84,7 +84,7 @@ test('unknown place outcome: resolved by findOrder, never resent', async () => {
   }
   assert.equal(placeCount, 1, 'never resent');
   assert.ok(h.port.names().includes('findOrder'));
-  const t = h.engine.tracker.get(S);
+  const t = h.engine.view.tracker.get(S);
   assert.equal(t?.state, 'open');
   assert.equal(t?.orderId, 'late-1');
 });
@@ -110,7 +110,7 @@ test('unknown place outcome that never reached the exchange: two "not found" ans
   assert.equal(n, 2);
   const [a, b] = h.port.placed();
   assert.notEqual(a!.clientId, b!.clientId, 'a new clientId, never a duplicate');
-  assert.equal(h.engine.stats.figures().failures['lost'], 1);
+  assert.equal(h.engine.view.stats.figures().failures['lost'], 1);
 });
 
 test('post-only rejection: back-off doubling, re-quote from the fresh book', async () => {
@@ -129,14 +129,14 @@ test('post-only rejection: back-off doubling, re-quote from the fresh book', asy
   const gaps = times.slice(1).map((t, i) => t - times[i]!);
   assert.ok(gaps.length >= 3, `gaps ${gaps}`);
   assert.ok(gaps[0]! >= 250 && gaps[1]! >= 500 && gaps[2]! >= 1000, `gaps ${gaps}`);
-  assert.equal(h.engine.stats.figures().failures['post-only'], times.length);
+  assert.equal(h.engine.view.stats.figures().failures['post-only'], times.length);
 });
 
 test('reduce-only rejection re-reads the position before retrying', async () => {
   const h = makeHarness({ rejectBackoffMs: 100 });
   await startQuoting(h);
   // get a long position by a fill on our Ask? Use a Bid fill from the working order's view instead:
-  const t = h.engine.tracker.get(S)!;
+  const t = h.engine.view.tracker.get(S)!;
   h.port.placeHandler = () => ({ kind: 'rejected', code: 'INVALID_ORDER', message: 'Reduce only order not reduced', status: 400 });
   h.port.positions = [];
   // our Ask is hit: short 0.49 -> the engine wants a reduce-only Bid
@@ -154,7 +154,7 @@ test('reduce-only rejection re-reads the position before retrying', async () => 
   const placedBefore = h.port.placed().length;
   h.clock.advance(5000);
   await settle();
-  assert.equal(h.engine.stats.ledger(S).position.toString(), '0');
+  assert.equal(h.engine.view.stats.ledger(S).position.toString(), '0');
   assert.ok(h.port.placed().slice(placedBefore).every((r) => !r.reduceOnly));
 });
 
@@ -166,7 +166,7 @@ test('fill -> inventory switch: log line, cancel first, then a reduce-only exit 
   await settle();
   const bid = h.port.placed()[0]!;
   assert.equal(bid.side, 'Bid');
-  const t = h.engine.tracker.get(S)!;
+  const t = h.engine.view.tracker.get(S)!;
   // partial fill 0.2 of 0.5 (fills may arrive before anything else)
   h.port.emit(fillEvent({ symbol: S, orderId: t.orderId!, clientId: t.clientId, side: 'Bid', price: D('100'), quantity: t.quantity }, { tradeId: 'p1', qty: '0.2', fee: '0.004' }, D('0.2'), h.clock.now()));
   await settle();
@@ -177,7 +177,7 @@ test('fill -> inventory switch: log line, cancel first, then a reduce-only exit 
   assert.equal(exit.reduceOnly, true);
   assert.equal(exit.postOnly, true);
   assert.equal(exit.quantity.toString(), '0.2');
-  assert.equal(h.engine.stats.ledger(S).position.toString(), '0.2');
+  assert.equal(h.engine.view.stats.ledger(S).position.toString(), '0.2');
   assert.ok(h.logger.lines.some((l) => l.includes('FILL Bid 0.20 @ 100.0000 maker fee=0.004000 realized=0.000000 position=0.20')));
 });
 
@@ -191,11 +191,11 @@ test('a fill event before the REST reply is matched by clientId', async () => {
   await startQuoting(h);
   const req = h.port.placed()[0]!;
   h.port.emit(fillEvent({ symbol: S, orderId: 'x9', clientId: req.clientId, side: req.side, price: req.price!, quantity: req.quantity }, { tradeId: 'e1', qty: req.quantity }, req.quantity, h.clock.now()));
-  assert.equal(h.engine.tracker.find(req.clientId, null)?.state, 'filled', 'filled by the stream while the REST call is in flight');
+  assert.equal(h.engine.view.tracker.find(req.clientId, null)?.state, 'filled', 'filled by the stream while the REST call is in flight');
   resolvePlace!(null);
   await settle();
-  assert.equal(h.engine.tracker.find(req.clientId, null)?.state, 'filled', 'a late REST reply does not regress the state');
-  assert.equal(h.engine.stats.figures().fills, 1);
+  assert.equal(h.engine.view.tracker.find(req.clientId, null)?.state, 'filled', 'a late REST reply does not regress the state');
+  assert.equal(h.engine.view.stats.figures().fills, 1);
 });
 
 test('market without the symbol list entry: markets are validated', async () => {

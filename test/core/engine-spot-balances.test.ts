@@ -67,13 +67,13 @@ test('spot sizing: a bid spends only the free quote (orders that are not ours ke
   const [bid] = h.port.placed();
   assert.equal(bid?.side, 'Bid', 'takers buy, but an Ask has no base to sell: the bid it can fund');
   assert.equal(bid?.quantity.toString(), '0.3');
-  assert.equal(h.engine.syms.get(S)!.sideReason, 'funds');
+  assert.equal(h.engine.view.syms.get(S)!.sideReason, 'funds');
   await h.engine.stop();
 
   const poor = await spot([bal('USDC', '0.5')]);
   await advance(poor, 2000);
   assert.equal(poor.port.placed().length, 0, 'no order the balance cannot fund');
-  assert.deepEqual(poor.engine.stats.figures(S).failures, {});
+  assert.deepEqual(poor.engine.view.stats.figures(S).failures, {});
   // A deposit: the balance stream's hint makes the core re-read, and quoting starts.
   poor.port.balances = [bal('USDC', '1000')];
   poor.port.emit({ type: 'balance', ts: poor.clock.now() });
@@ -112,7 +112,7 @@ test('spot balances are re-read from REST after fills, debounced to one read per
   await advance(h, 5000);
   assert.equal(reads(h), 3, 'no fills, no reads (and the exchange agrees: no reconciliation)');
   // Inventory is the base really held: 0.4 bought less 0.00032 of fees.
-  assert.equal(h.engine.inventory(h.engine.syms.get(S)!).toString(), '0.39968');
+  assert.equal(h.engine.view.inventory(h.engine.view.syms.get(S)!).toString(), '0.39968');
   await h.engine.stop();
 });
 
@@ -127,15 +127,15 @@ test('spot: a fill the stream lost shows as a balance disagreement; reconciled f
   h.port.balances = [bal('USDC', '950'), bal('SOL', '0.4996')];
   h.port.emit({ type: 'balance', ts: h.clock.now() });
   await advance(h, 500);
-  assert.equal(h.engine.syms.get(S)!.driftQty?.toString(), '0.4996', 'the read found the disagreement');
-  assert.equal(h.engine.stats.ledger(S).position.toString(), '0', 'not adopted on sight');
+  assert.equal(h.engine.view.syms.get(S)!.driftQty?.toString(), '0.4996', 'the read found the disagreement');
+  assert.equal(h.engine.view.stats.ledger(S).position.toString(), '0', 'not adopted on sight');
   await advance(h, 4000);
-  const l = h.engine.stats.ledger(S);
+  const l = h.engine.view.stats.ledger(S);
   assert.equal(l.position.toString(), '0.4996', 'the recovered fill explains it');
   assert.equal(l.fills, 1);
   assert.equal(h.journal.records.filter((r) => r.kind === 'fill').length, 1, 'journaled once');
   assert.ok(!h.logger.lines.some((x) => /adopting/.test(x)), h.logger.lines.join('\n'));
-  assert.equal(h.engine.syms.get(S)!.driftQty, null);
+  assert.equal(h.engine.view.syms.get(S)!.driftQty, null);
   const exit = h.port.placed().at(-1)!;
   assert.deepEqual([exit.side, exit.quantity.toString()], ['Ask', '0.49'], 'the exit sells what is held, floored to the step');
   await h.engine.stop();
@@ -146,11 +146,11 @@ test('spot: base the ledger never traded (a deposit) is adopted once the disagre
   h.port.balances = [bal('USDC', '1000'), bal('SOL', '1.2')];
   h.port.emit({ type: 'balance', ts: h.clock.now() });
   await advance(h, 1000);
-  assert.equal(h.engine.stats.ledger(S).position.toString(), '0', 'a single read adopts nothing');
+  assert.equal(h.engine.view.stats.ledger(S).position.toString(), '0', 'a single read adopts nothing');
   await advance(h, 4000);
-  assert.equal(h.engine.stats.ledger(S).position.toString(), '1.2');
+  assert.equal(h.engine.view.stats.ledger(S).position.toString(), '1.2');
   assert.ok(h.logger.lines.some((x) => /inventory 0 disagrees with the exchange's SOL balance \(inventory 1\.2\): adopting/.test(x)), h.logger.lines.join('\n'));
-  assert.equal(h.engine.stats.ledger(S).avgCost.toString(), '100.025', 'valued at the mid when found');
+  assert.equal(h.engine.view.stats.ledger(S).avgCost.toString(), '100.025', 'valued at the mid when found');
   const exit = h.port.placed().at(-1)!;
   assert.deepEqual([exit.side, exit.quantity.toString()], ['Ask', '1.2']);
   await h.engine.stop();
@@ -178,7 +178,7 @@ test('spot: INSUFFICIENT_FUNDS re-reads the balances (fills first) before the ne
   assert.ok(between.includes('getFills') && between.includes('getBalances'), `re-read between the rejection and the retry: ${between.join(',')}`);
   assert.ok(between.indexOf('getFills') < between.indexOf('getBalances'), 'fills first');
   assert.equal(h.port.placed()[2]!.quantity.toString(), '0.1', '10 USDC buys 0.1 at 99.99');
-  assert.deepEqual(h.engine.stats.figures(S).failures, { INSUFFICIENT_FUNDS: 1 });
+  assert.deepEqual(h.engine.view.stats.figures(S).failures, { INSUFFICIENT_FUNDS: 1 });
   await h.engine.stop();
 });
 
@@ -202,15 +202,15 @@ test('spot: a fill that lands while a reconciliation reads the balances is not u
   };
   await h.engine.reconcile(false);
   await settle();
-  assert.equal(h.engine.stats.ledger(S).position.toString(), '0.4996', 'the fill stands');
+  assert.equal(h.engine.view.stats.ledger(S).position.toString(), '0.4996', 'the fill stands');
   assert.ok(!h.logger.lines.some((x) => /adopting/.test(x)), h.logger.lines.join('\n'));
   // The wallet kept the fill too (the read predates it): the base it may sell is what the fill left.
-  assert.equal(h.engine.spot!.funds(h.engine.syms.get(S)!).base.toString(), '0.4996');
+  assert.equal(h.engine.view.spot!.funds(h.engine.view.syms.get(S)!).base.toString(), '0.4996');
   const exit = h.port.placed().at(-1)!;
   assert.deepEqual([exit.side, exit.quantity.toString()], ['Ask', '0.49']);
   await advance(h, 5000);
-  assert.equal(h.engine.stats.ledger(S).position.toString(), '0.4996');
-  assert.equal(h.engine.stats.ledger(S).fills, 1);
+  assert.equal(h.engine.view.stats.ledger(S).position.toString(), '0.4996');
+  assert.equal(h.engine.view.stats.ledger(S).fills, 1);
   await h.engine.stop();
 });
 
@@ -230,7 +230,7 @@ test('spot: a resting exit counts its own lock as free (it would be replaced), s
   await advance(h, 5000);
   const later = h.port.names().slice(before);
   assert.ok(!later.includes('cancelOrder') && !later.includes('placeOrder'), later.join(','));
-  assert.equal(h.engine.spot!.funds(h.engine.syms.get(S)!).base.toString(), '0.4996', 'own lock counted free for its own symbol');
+  assert.equal(h.engine.view.spot!.funds(h.engine.view.syms.get(S)!).base.toString(), '0.4996', 'own lock counted free for its own symbol');
   await h.engine.stop();
 });
 
@@ -241,7 +241,7 @@ test('spot start-up: base the journal does not explain is adopted at the market 
   port.getMarkPrice = async () => D('100.02');
   const h = makeHarness({ symbols: [S] }, { port, book: new FakeBook(S, [['100.00', 5]], [['100.05', 5]]) });
   await h.engine.start();
-  const l = h.engine.stats.ledger(S);
+  const l = h.engine.view.stats.ledger(S);
   assert.deepEqual([l.position.toString(), l.avgCost.toString(), l.realized.toString()], ['1.2', '100.02', '0']);
   assert.ok(h.logger.lines.some((x) => /adopting/.test(x)));
   h.port.emit(bookEvent(h.book));
@@ -255,11 +255,11 @@ test('spot start-up: base the journal does not explain is adopted at the market 
   q.balances = [bal('USDC', '1000'), bal('SOL', '1.2')];
   const g = makeHarness({ symbols: [S] }, { port: q, book: new FakeBook(S, [['100.00', 5]], [['100.05', 5]]) });
   await g.engine.start();
-  assert.equal(g.engine.stats.ledger(S).position.toString(), '0');
-  assert.equal(g.engine.syms.get(S)!.driftQty?.toString(), '1.2');
+  assert.equal(g.engine.view.stats.ledger(S).position.toString(), '0');
+  assert.equal(g.engine.view.syms.get(S)!.driftQty?.toString(), '1.2');
   g.port.emit(bookEvent(g.book));
   await advance(g, 4000);
-  assert.deepEqual([g.engine.stats.ledger(S).position.toString(), g.engine.stats.ledger(S).avgCost.toString()], ['1.2', '100.025']);
+  assert.deepEqual([g.engine.view.stats.ledger(S).position.toString(), g.engine.view.stats.ledger(S).avgCost.toString()], ['1.2', '100.025']);
   await g.engine.stop();
 });
 
@@ -287,7 +287,7 @@ test('spot: an order of ours placed and gone while a read was out is not taken f
   h.port.emit({ type: 'balance', ts: h.clock.now() });
   await advance(h, 400);
   assert.equal(first, false, 'the read ran');
-  assert.equal(h.engine.spot!.wallet.foreignLocked('SOL').toString(), '0', 'our own (gone) ask is nobody else\'s lock');
+  assert.equal(h.engine.view.spot!.wallet.foreignLocked('SOL').toString(), '0', 'our own (gone) ask is nobody else\'s lock');
   await h.engine.stop();
 });
 

@@ -104,9 +104,9 @@ test('spot, flat with quote only: the flow wants an Ask it cannot fund, so it bi
   const r = await rig();
   await r.takersBuy();
   await r.run(2000);
-  const f = r.engine.stats.figures(S);
+  const f = r.engine.view.stats.figures(S);
   assert.deepEqual(f.failures, {}, 'no rejected orders');
-  assert.equal(r.engine.ordersPlaced, 1);
+  assert.equal(r.engine.view.ordersPlaced, 1);
   assert.deepEqual(r.resting(), { side: 'Bid', price: '100.00', quantity: '0.5' });
   await r.engine.stop();
 });
@@ -116,13 +116,13 @@ test('spot round trip with the fee taken in the base asset: the exit sells what 
   await r.takersBuy();
   await r.fillOurs(); // bought 0.5 @ 100.00, fee 8 bps in SOL: 0.0004
   assert.equal(r.balance('SOL').toString(), '0.4996');
-  assert.equal(r.engine.inventory(r.engine.syms.get(S)!).toString(), '0.4996', 'inventory is the base really held');
+  assert.equal(r.engine.view.inventory(r.engine.view.syms.get(S)!).toString(), '0.4996', 'inventory is the base really held');
   // The exit (joining the best ask) closes what is held, floored to the step: 0.49 (0.5 would be
   // refused for funds).
   assert.deepEqual(r.resting(), { side: 'Ask', price: '100.02', quantity: '0.49' });
   await r.fillOurs(); // sold 0.49 @ 100.02, fee 8 bps in USDC
-  const l = r.engine.stats.ledger(S);
-  const f = r.engine.stats.figures(S);
+  const l = r.engine.view.stats.ledger(S);
+  const f = r.engine.view.stats.figures(S);
   // The ledger equals the exchange's balances: base held 0.0096 (below the minimum: dust), trip closed.
   assert.equal(r.balance('SOL').toString(), '0.0096');
   assert.equal(l.position.toString(), '0.0096');
@@ -145,7 +145,7 @@ test('spot round trip with the fee taken in the base asset: the exit sells what 
   await r.takersBuy();
   await r.run(1000);
   assert.equal(r.resting()?.side, 'Bid');
-  assert.deepEqual(r.engine.stats.figures(S).failures, {});
+  assert.deepEqual(r.engine.view.stats.figures(S).failures, {});
   await r.engine.stop();
 });
 
@@ -157,15 +157,15 @@ test('spot restart: the journal replay and the start-up balances agree (nothing 
   assert.equal(a.balance('SOL').toString(), '0.2996');
   await a.engine.stop(); // cancels the rest of the exit
   const b = await rig({ restartOf: a });
-  const l = b.engine.stats.ledger(S);
+  const l = b.engine.view.stats.ledger(S);
   assert.equal(l.position.toString(), '0.2996', 'inventory from the replayed journal');
   assert.equal(l.fills, 2);
   assert.ok(!b.logger.lines.some((x) => /adopting/.test(x)), b.logger.lines.join('\n'));
   await b.run(500);
   assert.deepEqual(b.resting(), { side: 'Ask', price: '100.02', quantity: '0.29' }, 'the exit resumes for what is held');
   await b.fillOurs();
-  assert.equal(b.engine.stats.figures(S).trips, 1);
-  assert.equal(b.engine.stats.ledger(S).position.toString(), b.balance('SOL').toString());
-  assert.deepEqual(b.engine.stats.figures(S).failures, {});
+  assert.equal(b.engine.view.stats.figures(S).trips, 1);
+  assert.equal(b.engine.view.stats.ledger(S).position.toString(), b.balance('SOL').toString());
+  assert.deepEqual(b.engine.view.stats.figures(S).failures, {});
   await b.engine.stop();
 });

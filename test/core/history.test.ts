@@ -32,7 +32,7 @@ for (const headers of [true, false]) {
     const missed = Array.from({ length: 2999 }, (_, i) => fill(100 + i, newest + 1000 + i));
     h.port.fills = [...old, ...missed];
     await h.engine.start();
-    assert.equal(h.engine.stats.figures().fills, 50 + 2999);
+    assert.equal(h.engine.view.stats.figures().fills, 50 + 2999);
     assert.equal(journal.records.filter((r) => r.kind === 'fill').length, 50 + 2999);
     const calls = fillCalls(h);
     assert.equal(calls.length, headers ? 3 : 4, JSON.stringify(calls));
@@ -54,11 +54,11 @@ test('funding: newest first, page after page, until a payment already counted; e
   assert.equal(calls.length, 2, 'the second page reaches a known payment');
   let want = D(0);
   for (const r of rows) want = want.plus(r.quantity);
-  assert.equal(h.engine.stats.figures().funding.toString(), want.toString());
+  assert.equal(h.engine.view.stats.figures().funding.toString(), want.toString());
   assert.equal(journal.records.filter((r) => r.kind === 'funding').length, 2300);
   // A reconciliation reads one page and counts nothing twice.
   await h.engine.reconcile(false);
-  assert.equal(h.engine.stats.figures().funding.toString(), want.toString());
+  assert.equal(h.engine.view.stats.figures().funding.toString(), want.toString());
   assert.equal(h.port.calls.filter((c) => c.m === 'getFundingHistory').length, 3);
 });
 
@@ -75,7 +75,7 @@ test('backfill: a new home reads the 30 days before it once, paced, inside the R
   h1.port.fills = history;
   h1.port.pageHeaders = true;
   await h1.engine.start();
-  assert.equal(h1.engine.stats.figures().fills, 0, 'history before the home is not ours');
+  assert.equal(h1.engine.view.stats.figures().fills, 0, 'history before the home is not ours');
   assert.equal(h1.engine.snapshot().tier.partial, true);
   assert.equal(fillCalls(h1).length, 1, 'start-up reads only fills since the home began');
   // Paced: one page per 6 s at 10 pages a minute, none while REST usage is above half the budget.
@@ -88,7 +88,7 @@ test('backfill: a new home reads the 30 days before it once, paced, inside the R
   await settle();
   const first = fillCalls(h1).at(-1)!;
   assert.deepEqual([first.from, first.to, first.offset], [T0 - 30 * DAY, T0 - 1, 0]);
-  assert.equal(h1.engine.history.backfill!.offset, 1000);
+  assert.equal(h1.engine.view.history.backfill!.offset, 1000);
   await h1.engine.stop();
 
   // Restart: the backfill goes on where it stopped (from the journal), and finishes.
@@ -104,8 +104,8 @@ test('backfill: a new home reads the 30 days before it once, paced, inside the R
   const offsets = fillCalls(h2).slice(1).map((c) => c.offset);
   assert.deepEqual(offsets, [1000, 2000], 'resumed at 1000; headers end the read at the last page');
   assert.equal(h2.engine.snapshot().tier.partial, false);
-  assert.equal(h2.engine.tier().volume30d.toString(), want.toString());
-  assert.equal(h2.engine.stats.figures().fills, 0);
+  assert.equal(h2.engine.view.tier().volume30d.toString(), want.toString());
+  assert.equal(h2.engine.view.stats.figures().fills, 0);
   // Done once: a third start reads no history page.
   await h2.engine.stop();
   const h3 = makeHarness({ backfillPagesPerMin: 10 }, { journal, clock: h2.clock });
@@ -114,7 +114,7 @@ test('backfill: a new home reads the 30 days before it once, paced, inside the R
   h3.clock.advance(60_000);
   await settle();
   assert.ok(fillCalls(h3).every((c) => c.to === undefined), `no backfill page: ${JSON.stringify(fillCalls(h3))}`);
-  assert.equal(h3.engine.tier().volume30d.toString(), want.toString());
+  assert.equal(h3.engine.view.tier().volume30d.toString(), want.toString());
 });
 
 test('an existing journal (no checkpoint yet): the backfill covers what it lacks (other markets, older fills), never its own fills twice', async () => {
@@ -132,8 +132,8 @@ test('an existing journal (no checkpoint yet): the backfill covers what it lacks
   assert.equal(h.engine.snapshot().tier.partial, false);
   let want = D(0);
   for (const f of [...ours, ...other]) want = want.plus(f.quantity.mul(f.price));
-  assert.equal(h.engine.tier().volume30d.toString(), want.toString());
-  assert.equal(h.engine.stats.figures().fills, 300);
+  assert.equal(h.engine.view.tier().volume30d.toString(), want.toString());
+  assert.equal(h.engine.view.stats.figures().fills, 300);
 });
 
 test('spot: replayed and recovered fills do not move the inventory the start-up balance read already includes', async () => {
@@ -144,18 +144,18 @@ test('spot: replayed and recovered fills do not move the inventory the start-up 
   h.port.markets = [perpMarket('SOL_USDC')];
   h.port.balances = [{ asset: 'SOL', available: D('1'), locked: D(0) }];
   await h.engine.start();
-  assert.equal(h.engine.inventory(h.engine.syms.get('SOL_USDC')!).toString(), '1');
+  assert.equal(h.engine.view.inventory(h.engine.view.syms.get('SOL_USDC')!).toString(), '1');
 });
 
 test('a new home writes its first journal record at start: a journal unwritable from the start is caught at once (REDUCING), not at the first fill', async () => {
   const h = makeHarness();
   h.journal.failing = true;
   await h.engine.start();
-  assert.equal(h.engine.journalBroken, true);
+  assert.equal(h.engine.view.journalBroken, true);
   assert.ok(h.logger.lines.some((l) => l.startsWith('W ALERT CRITICAL [journal]')));
   h.journal.failing = false;
   h.clock.advance(1000);
   await settle();
-  assert.equal(h.engine.journalBroken, false);
+  assert.equal(h.engine.view.journalBroken, false);
   assert.deepEqual(h.journal.records.map((r) => r.kind), ['backfill'], 'the held record written once the journal is back');
 });

@@ -51,7 +51,7 @@ test('log.txt block: prices to the tick + 2, quantities to the step, money to 6 
   emitFill(h, 'c', 'Ask', '0.01', '100.03', '0.000200061');
   h.port.emit({ type: 'markPrice', symbol: S, markPrice: D('100.02'), indexPrice: null, fundingRate: null, ts: h.clock.now() });
   await settle();
-  assert.equal(h.engine.stats.ledger(S).avgCost.toString().length > 30, true, 'the exact average runs to many digits');
+  assert.equal(h.engine.view.stats.ledger(S).avgCost.toString().length > 30, true, 'the exact average runs to many digits');
   const r = await h.engine.command({ name: 'flush' });
   assert.equal(r.ok, true);
   const block = h.log.blocks.at(-1)!;

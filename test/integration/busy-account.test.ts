@@ -121,13 +121,13 @@ for (const headers of [true, false]) {
       await h.engine.reconcile(false);
       await h.engine.reconcile(false);
       // The backfill ran alongside (paced: a page per 500 simulated ms here; 10 a minute by default).
-      assert.ok(await h.until(() => !h!.engine.history.partial(), 60_000), `backfill done: ${JSON.stringify(h.engine.history.backfill)}`);
+      assert.ok(await h.until(() => !h!.engine.view.history.partial(), 60_000), `backfill done: ${JSON.stringify(h.engine.view.history.backfill)}`);
       assert.deepEqual(await h.settleAndCheck(), [], tail(h.logger));
 
       // The tier: journal + recovered + live fills, plus the backfilled 30 days before the journal (the
       // other market's fills): equal to the exchange's 30-day futures volume.
       assert.equal(h.engine.snapshot().tier.partial, false);
-      assert.equal(h.engine.tier().volume30d.toString(), exchangeVolume30d(h));
+      assert.equal(h.engine.view.tier().volume30d.toString(), exchangeVolume30d(h));
     } finally {
       await h?.stop();
       journal.close();

@@ -36,7 +36,7 @@ test('spot core vs paper exchange: funded quotes only, round trips close, ledger
   const startedAt = clock.now();
   try {
     // ~3.2 simulated minutes, then flatten: done (PAUSED) once only dust is left.
-    const flat = await tradeThenFlatten(engine, 16_000, () => engine.globalMode === 'PAUSED' && engine.tracker.get(S) === null);
+    const flat = await tradeThenFlatten(engine, 16_000, () => engine.view.globalMode === 'PAUSED' && engine.view.tracker.get(S) === null);
     assert.ok(flat, 'flatten done: only dust left');
     await sleep(3000 / SPEED + 200); // the last balance read lands
     await engine.stop();
@@ -48,7 +48,7 @@ test('spot core vs paper exchange: funded quotes only, round trips close, ledger
     assert.deepEqual(violations, []);
     assert.equal(maxOpen, 1, 'the core quoted, one order at a time');
     assert.deepEqual(ex.openOrders(keys.apiKey), [], 'nothing left resting');
-    const f = engine.stats.figures(S);
+    const f = engine.view.stats.figures(S);
     // Never refused for funds; the only refusals allowed are post-only ones of a moving market.
     assert.equal(f.failures['INSUFFICIENT_FUNDS'], undefined, JSON.stringify(f.failures));
     assert.deepEqual(Object.keys(f.failures).filter((k) => k !== 'post-only'), [], JSON.stringify(f.failures));
@@ -81,7 +81,7 @@ test('spot core vs paper exchange: funded quotes only, round trips close, ledger
     assert.equal(f.fees.toString(), feeValue.toString(), 'fees valued in USDC at their fill prices');
     // Inventory is the base the exchange holds (target 0), exactly; flat at the end means dust.
     const sol = held('SOL');
-    const l = engine.stats.ledger(S);
+    const l = engine.view.stats.ledger(S);
     assert.equal(l.position.toString(), sol.toString());
     assert.ok(sol.lt('0.01'), `flattened to dust, holding ${sol}`);
     // Round trips closed: each entry (a bid, filled in one or more parts) was sold back to dust before the

@@ -62,7 +62,7 @@ async function restartAndCheck(home: string, acked: number): Promise<void> {
   h.port.fills = childHistory();
   if (inJournal % 2 === 1) h.port.positions = [{ symbol: 'SOL_USDC_PERP', netQuantity: D('0.27'), entryPrice: D(180), markPrice: D(180), pnlRealized: ZERO, pnlUnrealized: ZERO, cumulativeFunding: ZERO }];
   await h.engine.start();
-  const counted = h.engine.stats.figures().fills;
+  const counted = h.engine.view.stats.figures().fills;
   assert.ok(counted >= acked, `lost fills: ${counted} counted, ${acked} acknowledged`);
   assert.ok(counted <= acked + 1, `${counted} counted, only ${acked} acknowledged (+1 in flight)`);
   // Exactly the first `counted` fills, each once (ledgers, trip state, the dedupe of their ids).
@@ -73,13 +73,13 @@ async function restartAndCheck(home: string, acked: number): Promise<void> {
     ref.recordFill(f.side, f.quantity, f.price, f.isMaker, { symbol: f.symbol, fee: f.fee, ts: f.timestamp, tradeId: f.tradeId });
     volume = volume.plus(f.quantity.mul(f.price));
   }
-  assert.deepEqual(h.engine.stats.state(), ref.state(), 'ledgers and counted trade ids');
+  assert.deepEqual(h.engine.view.stats.state(), ref.state(), 'ledgers and counted trade ids');
   // Tier volume: those fills plus the backfill pages read so far (each page once).
-  const b = h.engine.history.backfill!;
+  const b = h.engine.view.history.backfill!;
   const window = childHistory().filter((f) => f.timestamp >= b.from && f.timestamp < b.to);
   for (const f of window.slice(0, b.offset)) volume = volume.plus(f.quantity.mul(f.price));
-  assert.equal(h.engine.tier().volume30d.toString(), volume.toString(), `tier volume (backfill at ${b.offset})`);
-  assert.ok(D(h.engine.tier().volume30d).gt(0));
+  assert.equal(h.engine.view.tier().volume30d.toString(), volume.toString(), `tier volume (backfill at ${b.offset})`);
+  assert.ok(D(h.engine.view.tier().volume30d).gt(0));
   journal.close();
 }
 

@@ -196,7 +196,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     },
     corePositions() {
       const out: Record<string, string> = {};
-      for (const s of symbols) out[s] = engine.stats.ledger(s).position.toString();
+      for (const s of symbols) out[s] = engine.view.stats.ledger(s).position.toString();
       return out;
     },
     async settleAndCheck(opts = {}) {
@@ -209,15 +209,15 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
       if (!flat) problems.push(`not flat after flatten: ${JSON.stringify(sim.exchange.positions(keys.apiKey).map((p) => [p.symbol, p.netQuantity]))}`);
       const r = await engine.command({ name: 'pause' });
       if (!r.ok) problems.push(`pause failed: ${r.error}`);
-      const quiet = await h.until(() => sim.exchange.openOrders(keys.apiKey).length === 0 && symbols.every((s) => engine.tracker.get(s) === null), 15_000);
-      if (!quiet) problems.push(`orders still working after pause: exchange ${sim.exchange.openOrders(keys.apiKey).length}, core ${symbols.filter((s) => engine.tracker.get(s) !== null).join(',')}`);
+      const quiet = await h.until(() => sim.exchange.openOrders(keys.apiKey).length === 0 && symbols.every((s) => engine.view.tracker.get(s) === null), 15_000);
+      if (!quiet) problems.push(`orders still working after pause: exchange ${sim.exchange.openOrders(keys.apiKey).length}, core ${symbols.filter((s) => engine.view.tracker.get(s) !== null).join(',')}`);
       // Let the last order/position events and any reconciliation land. On a busy machine the last fill's
       // frame can take longer than that: wait (bounded) until the core has as many fills as the exchange;
       // a fill really lost still shows as a mismatch below, only 10 s later.
       await h.run(3000);
-      await h.until(() => !engine.connDown, 10_000);
+      await h.until(() => !engine.view.connDown, 10_000);
       const exchangeFills = () => symbols.reduce((n, s) => n + sim.exchange.fillPage(keys.apiKey, { symbol: s, limit: 0 }).total, 0);
-      await h.until(() => engine.stats.figures().fills >= exchangeFills(), 10_000);
+      await h.until(() => engine.view.stats.figures().fills >= exchangeFills(), 10_000);
       await sleep(200);
       watcher.sample();
       problems.push(...watcher.violations.map((v) => `invariant: ${v}`));

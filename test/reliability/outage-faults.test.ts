@@ -44,7 +44,7 @@ test('9. the exchange goes away for a minute: quoting stops (mode shows it), not
     assert.ok(placedBefore > 0, 'quoting before the outage');
     h.proxy.goDown();
     const downAt = h.clock.now();
-    assert.ok(await h.until(() => h.engine.connDown, 5000), 'the core noticed');
+    assert.ok(await h.until(() => h.engine.view.connDown, 5000), 'the core noticed');
     const noticedAt = h.clock.now();
     await h.run(15_000);
     const snap = h.snapshot();
@@ -56,7 +56,7 @@ test('9. the exchange goes away for a minute: quoting stops (mode shows it), not
     assert.ok(h.proxy.refusedConnections > 0, 'the core kept trying to reconnect (and was refused)');
     h.proxy.comeBack();
     const backAt = h.clock.now();
-    assert.ok(await h.until(() => !h.engine.connDown, 30_000), `the core came back by itself\n${tail(h.logger)}`);
+    assert.ok(await h.until(() => !h.engine.view.connDown, 30_000), `the core came back by itself\n${tail(h.logger)}`);
     await h.run(15_000);
     assert.ok(h.spy.placements.some((p) => p.t > backAt && p.outcome === 'accepted'), 'quoting resumed');
     assert.ok(h.snapshot().symbols.some((s) => s.mode === 'ACTIVE'), 'mode back to ACTIVE');
@@ -91,7 +91,7 @@ test('10. the disk holding the journal and log.txt is unwritable: loud alert, RE
     writeFileSync(ldir, 'not a directory');
     // A fill arrives at once (same tick as the breakage, so the quote is still there): it cannot be journaled.
     assert.ok(fillResting(h, 1) !== null, 'an order rested and was filled');
-    assert.ok(await h.until(() => h.engine.journalBroken && h.engine.logBroken, 10_000), 'both failures detected');
+    assert.ok(await h.until(() => h.engine.view.journalBroken && h.engine.view.logBroken, 10_000), 'both failures detected');
     const brokenAt = h.clock.now();
     const snap = h.snapshot();
     const alerts = snap.alerts.filter((a) => a.active && a.level === 'critical').map((a) => a.id);
@@ -110,7 +110,7 @@ test('10. the disk holding the journal and log.txt is unwritable: loud alert, RE
     // The disk comes back: the held fills are written, alerts clear, quoting resumes.
     rmSync(jdir);
     rmSync(ldir);
-    assert.ok(await h.until(() => !h.engine.journalBroken && !h.engine.logBroken, 10_000), `recovered\n${tail(h.logger)}`);
+    assert.ok(await h.until(() => !h.engine.view.journalBroken && !h.engine.view.logBroken, 10_000), `recovered\n${tail(h.logger)}`);
     await h.run(15_000);
     assert.ok(h.spy.placements.some((p) => p.t > fixedAt && p.req.reduceOnly !== true), 'opening quotes again');
     const problems = await h.settleAndCheck();

@@ -111,8 +111,8 @@ test('well-formed events for a symbol the core does not trade change nothing and
   });
   h.port.emit({ type: 'bookInvalid', symbol: other, reason: 'x', ts: 0 });
   await new Promise((r) => setImmediate(r));
-  assert.equal(h.engine.malformedEvents, 0);
-  assert.equal(h.engine.stats.figures().fills, 0);
+  assert.equal(h.engine.view.malformedEvents, 0);
+  assert.equal(h.engine.view.stats.figures().fills, 0);
   assert.equal(JSON.stringify(h.engine.snapshot().symbols), before);
   await h.engine.stop();
 });

@@ -157,7 +157,7 @@ export async function virtualSoak(o: { hours: number; seed: number; symbols?: st
       await pump();
       checks++;
       for (const v of liveViolations(ex.exchange, ex.apiKey, limit)) {
-        if (violations.length < 50) violations.push(`${new Date(clock.now()).toISOString()} [${[...ex.active].join(',') || 'no fault'}; core ${symbols.map((s) => engine.stats.ledger(s).position.toString()).join('/')}] ${v}`);
+        if (violations.length < 50) violations.push(`${new Date(clock.now()).toISOString()} [${[...ex.active].join(',') || 'no fault'}; core ${symbols.map((s) => engine.view.stats.ledger(s).position.toString()).join('/')}] ${v}`);
       }
     }
   };
@@ -209,16 +209,16 @@ export async function virtualSoak(o: { hours: number; seed: number; symbols?: st
   await engine.command({ name: 'flatten' });
   for (let i = 0; i < 600 && ex.exchange.positions(ex.apiKey).some((p) => !D(p.netQuantity).isZero()); i++) await step(1000);
   await engine.command({ name: 'pause' });
-  for (let i = 0; i < 60 && (ex.exchange.openOrders(ex.apiKey).length > 0 || symbols.some((s) => engine.tracker.get(s) !== null)); i++) await step(1000);
+  for (let i = 0; i < 60 && (ex.exchange.openOrders(ex.apiKey).length > 0 || symbols.some((s) => engine.view.tracker.get(s) !== null)); i++) await step(1000);
   await step(5000);
   const stats = (await engine.command({ name: 'stats' })) as { data: CoreStatsData };
-  const positions = Object.fromEntries(symbols.map((s) => [s, engine.stats.ledger(s).position.toString()]));
+  const positions = Object.fromEntries(symbols.map((s) => [s, engine.view.stats.ledger(s).position.toString()]));
   const mismatches = [
     ...recordMismatches({ ex: ex.exchange, key: ex.apiKey, symbols, stats: stats.data, positions, journal: journal.load() }),
     ...reduceOnlyFlips(ex.exchange, ex.apiKey),
   ];
   const fills = ex.exchange.fills(ex.apiKey, { limit: 1e9 }).length;
-  const placed = engine.ordersPlaced;
+  const placed = engine.view.ordersPlaced;
   let stopped = false;
   const stopping = engine.stop().then(() => (stopped = true));
   for (let i = 0; i < 200 && !stopped; i++) {
@@ -298,7 +298,7 @@ export async function realtimeSoak(o: { wallMs: number; seed: number; speed?: nu
     }
     const problems = await h.settleAndCheck();
     const fills = h.fills();
-    const placed = h.engine.ordersPlaced;
+    const placed = h.engine.view.ordersPlaced;
     const simulatedMs = h.clock.now() - sim0;
     return {
       part: `real time ${Math.round(o.wallMs / 1000)} s wall at ${speed}x, ${symbols.length} symbols, seed ${o.seed}`,

@@ -15,7 +15,7 @@ test('1. websocket dropped mid-fill: after reconnect orders, positions, fills an
     let lostOverStream = 0;
     let drops = 0;
     for (let i = 0; i < 12 && (lostOverStream < 3 || i < 3); i++) {
-      assert.ok(await h.until(() => h.sim.exchange.openOrders(key).length > 0 && !h.engine.connDown, 15_000), 'an order rests before the drop');
+      assert.ok(await h.until(() => h.sim.exchange.openOrders(key).length > 0 && !h.engine.view.connDown, 15_000), 'an order rests before the drop');
       const reconnects = h.adapter.metrics().reconnects;
       // Part of the order fills while the stream is up, the socket drops, the rest fills while it is down.
       const sym = h.sim.exchange.openOrders(key)[0]!.symbol;
@@ -26,8 +26,8 @@ test('1. websocket dropped mid-fill: after reconnect orders, positions, fills an
       for (const s of h.symbols) if (s !== sym) fillResting(h, 1, s);
       const missed = h.sim.exchange.fills(key, { limit: 10_000_000, sortDirection: 'Asc' }).slice(before);
       // Those fills never reached the core over the stream (it is down): only recovery can count them.
-      lostOverStream += missed.filter((f) => !h.engine.stats.hasTrade(f.symbol, String(f.tradeId))).length;
-      assert.ok(await h.until(() => h.adapter.metrics().reconnects > reconnects && !h.engine.connDown, 20_000), `reconnected\n${tail(h.logger)}`);
+      lostOverStream += missed.filter((f) => !h.engine.view.stats.hasTrade(f.symbol, String(f.tradeId))).length;
+      assert.ok(await h.until(() => h.adapter.metrics().reconnects > reconnects && !h.engine.view.connDown, 20_000), `reconnected\n${tail(h.logger)}`);
       await h.run(6000);
     }
     assert.ok(drops >= 3, `the server dropped the websocket (${drops})`);

@@ -51,8 +51,8 @@ test('paper core end to end: socket, commands, one core per home, clean stop, st
     const again = await startCore({ env, out: (l) => lines.push(l) });
     const snap: Snapshot = again.engine.snapshot();
     // The operator's mode (the snapshot shows the effective one, which may be stricter while books sync).
-    assert.equal(again.engine.syms.get('SOL_USDC_PERP')?.opMode, 'PAUSED');
-    assert.equal(again.engine.syms.get('BTC_USDC_PERP')?.opMode, 'ACTIVE');
+    assert.equal(again.engine.view.syms.get('SOL_USDC_PERP')?.opMode, 'PAUSED');
+    assert.equal(again.engine.view.syms.get('BTC_USDC_PERP')?.opMode, 'ACTIVE');
     assert.ok(snap.totals.fills >= journalled, 'journal replayed');
     await again.stop();
 

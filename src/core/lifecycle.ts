@@ -1,0 +1,144 @@
+// The core's start and stop sequences apart from the loop: opening the configured symbols on the
+// exchange's markets, and the stop (an optional flatten, in-flight placements landing, cancel-all, the
+// final stats block, the streams and a last journal checkpoint), each step inside the shutdown budget.
+import { ConfigError } from '../config/errors.js';
+import type { Settings } from '../config/settings.js';
+import type { MarketInfo } from '../domain/market.js';
+import type { ExchangePort } from '../exchange/port.js';
+import type { Clock } from '../util/clock.js';
+import { ZERO } from '../util/decimal.js';
+import type { HistorySync } from './history-sync.js';
+import type { Modes } from './modes.js';
+import type { Logger } from './ports.js';
+import type { Portfolio } from './portfolio.js';
+import type { Quoting } from './quoting.js';
+import { SymState } from './sym-state.js';
+
+const STOP_BUDGET_MS = 7000;
+/**
+ * TIERHUNTER_FLATTEN_ON_STOP: reduce-only exits for at most this long (post-only at the touch, then IOC
+ * reduce-only, see quoting.ts), then the normal stop. Both stages together with the cancel and the final
+ * block stay inside pm2's kill_timeout (12 s in ecosystem.config.cjs).
+ */
+const STOP_FLATTEN_MS = 5000;
+const STOP_FLATTEN_POLL_MS = 100;
+/** The stop budget left after a flatten on stop (cancel, final block, streams). */
+const STOP_AFTER_FLATTEN_MS = 4500;
+
+/** The configured symbols' state, in settings order; an unknown symbol is a configuration error. */
+export function openSymbols(markets: MarketInfo[], s: Readonly<Settings>, portfolio: Portfolio, host: string): SymState[] {
+  const bySym = new Map(markets.map((m) => [m.symbol, m]));
+  const missing = s.symbols.filter((x) => !bySym.has(x));
+  if (missing.length > 0) {
+    throw new ConfigError('TIERHUNTER_SYMBOLS', `unknown symbol(s) ${missing.join(', ')} on ${host}; check TIERHUNTER_SYMBOLS`);
+  }
+  return s.symbols.map((symbol) => {
+    const st = new SymState(symbol, bySym.get(symbol)!, s);
+    if (st.isSpot) {
+      st.spotTarget = s.spotTargetBase[symbol] ?? ZERO;
+      // A residual below the market minimum (a base fee's leftover) cannot be traded: flat for round trips.
+      portfolio.stats.ledger(symbol).dust = { step: st.market.stepSize, min: st.market.minQuantity };
+    }
+    return st;
+  });
+}
+
+export interface StopContext {
+  clock: Clock;
+  logger: Logger;
+  settings: Readonly<Settings>;
+  port: ExchangePort;
+  syms: ReadonlyMap<string, SymState>;
+  modes: Modes;
+  quoting: Quoting;
+  portfolio: Portfolio;
+  sync: HistorySync;
+  /** The core had started (a flatten on stop needs its streams and state). */
+  started: boolean;
+  connDown: () => boolean;
+  /** The requests still in flight (placements must land before cancel-all). */
+  inflight: () => Promise<unknown>[];
+  /** Re-quote every symbol now (the flatten's exits). */
+  requoteAll: () => void;
+  /** Write the final stats block. */
+  finalBlock: () => void;
+  changed: () => void;
+}
+
+/** The stop sequence after the timers are cleared; every wait is bounded so pm2 never has to kill. */
+export async function stopCore(c: StopContext): Promise<void> {
+  const flatten = c.settings.flattenOnStop && c.started;
+  if (flatten) await flattenForStop(c);
+  const deadline = c.clock.now() + (flatten ? STOP_AFTER_FLATTEN_MS : STOP_BUDGET_MS);
+  const within = <T>(p: Promise<T>, ms: number) => raceTimeout(c.clock, p, Math.max(0, ms));
+  // Let in-flight placements land first so cancelAll cannot miss them.
+  await within(Promise.allSettled(c.inflight()), 1500);
+  await within(
+    Promise.allSettled(
+      c.settings.symbols.map((sym) =>
+        c.port.cancelAll(sym).then((o) => {
+          if (o.kind !== 'accepted') c.logger.warn(`[${sym}] cancelAll on stop: ${o.kind === 'rejected' ? o.message : o.reason}`);
+        }),
+      ),
+    ),
+    deadline - c.clock.now() - 1500,
+  );
+  c.finalBlock();
+  await within(c.port.stop().catch(() => undefined), deadline - c.clock.now());
+  // A checkpoint of everything so far: the next start reads it instead of this run's records.
+  await within(c.sync.compaction ?? Promise.resolve(), deadline - c.clock.now());
+  await within(c.sync.compact(true) ?? Promise.resolve(), Math.max(1000, deadline - c.clock.now()));
+  c.logger.info('Tier Hunter stopped');
+  c.changed();
+}
+
+/**
+ * TIERHUNTER_FLATTEN_ON_STOP: every symbol (paused ones too) gets reduce-only exits until flat or
+ * STOP_FLATTEN_MS, post-only at the touch first, then IOC reduce-only at the touch. The operator's
+ * modes are not changed (nothing of this is saved in the run state).
+ */
+async function flattenForStop(c: StopContext): Promise<void> {
+  const since = c.clock.now();
+  const syms = [...c.syms.values()];
+  const holding = () => syms.filter((x) => !c.quoting.isFlat(x)).map((x) => `${x.symbol} ${c.portfolio.inventory(x)}`);
+  const held = holding();
+  if (held.length === 0) return;
+  c.logger.info(`flatten on stop: closing ${held.join(', ')} with reduce-only orders (at most ${STOP_FLATTEN_MS / 1000} s)`);
+  c.modes.stopFlattenSince = since;
+  c.changed();
+  while (c.clock.now() - since < STOP_FLATTEN_MS) {
+    c.requoteAll();
+    if (c.quoting.allFlat(syms)) break;
+    if (c.connDown()) {
+      c.logger.warn('flatten on stop: the exchange stream is down; cancelling instead');
+      break;
+    }
+    await sleep(c.clock, STOP_FLATTEN_POLL_MS);
+  }
+  c.modes.stopFlattenSince = null;
+  const left = holding();
+  if (left.length > 0) c.logger.warn(`flatten on stop: still holding ${left.join(', ')}`);
+  else c.logger.info('flatten on stop: flat');
+  c.changed();
+}
+
+function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimeout(resolve, ms));
+}
+
+/** `p`'s value, or undefined when it fails or `ms` passes first (on the injected clock). */
+export function raceTimeout<T>(clock: Clock, p: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const h = clock.setTimeout(() => resolve(undefined), ms);
+    p.then(
+      (v) => {
+        clock.clear(h);
+        resolve(v);
+      },
+      () => {
+        clock.clear(h);
+        resolve(undefined);
+      },
+    );
+  });
+}
