@@ -31,7 +31,6 @@ import { ScaledClock } from '../src/util/clock.js';
 import { LogFile } from '../src/runtime/logfile.js';
 import { ControlServer } from '../src/control/server.js';
 import { ControlClient } from '../src/control/client.js';
-import { MIN_PUSH_INTERVAL_MS } from '../src/control/protocol.js';
 import type { ExchangeEvent, Outcome } from '../src/exchange/types.js';
 import type { OrderInfo, OrderRequest } from '../src/domain/order.js';
 import { MemoryRunState } from '../src/backtest/sinks.js';
@@ -214,10 +213,7 @@ export async function benchPaper(opts: { speed?: number; simMinutes?: number; se
     getSnapshot: () => engine.snapshot(),
     handleCommand: (cmd) => engine.command(cmd),
   });
-  engine.onChange(() => control.notifyChanged());
-  const dirtyPoll = setInterval(() => {
-    if (engine.isDirty()) control.notifyChanged();
-  }, MIN_PUSH_INTERVAL_MS);
+  engine.events.subscribe((e) => e.type === 'changed' && control.notifyChanged());
   const probe = new LatencyProbe();
   adapter.probe = probe;
   subscribe('undici:request:bodySent', probe.onSent);
@@ -305,7 +301,6 @@ export async function benchPaper(opts: { speed?: number; simMinutes?: number; se
     clock.clear(minuteTimer);
     unsubscribe('undici:request:bodySent', probe.onSent);
     unsubscribe(LANE_SENT_CHANNEL, probe.onSent);
-    clearInterval(dirtyPoll);
     await engine.stop().catch(() => undefined);
     client?.close();
     await control.close();

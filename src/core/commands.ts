@@ -3,6 +3,7 @@
 // engine's (they read everything): for those the plan only names what to answer. Never calls back into
 // the engine: planCommand() returns the reply and what changed, the engine saves, publishes and re-quotes.
 import type { CommandArgs, CommandReply } from '../domain/command.js';
+import type { Snapshot } from '../domain/snapshot.js';
 import type { LimitChange, LossLimits } from './loss-limits.js';
 import type { Modes } from './modes.js';
 import type { Logger } from './ports.js';
@@ -82,5 +83,25 @@ export function planCommand(cmd: CommandArgs, c: CommandContext): CommandPlan {
       return { kind: 'stats', symbol: sym };
     case 'snapshot':
       return { kind: 'snapshot' };
+  }
+}
+
+/** What the engine's views answer with, for the plans it answers itself (a flush has been written). */
+export interface ViewAnswers {
+  logFile: string;
+  logBroken: boolean;
+  stats(symbol: string | undefined): unknown;
+  snapshot(): Snapshot;
+}
+
+export function viewReply(plan: Extract<CommandPlan, { kind: 'flush' | 'stats' | 'snapshot' }>, a: ViewAnswers): CommandReply {
+  switch (plan.kind) {
+    case 'flush':
+      if (a.logBroken) return { ok: false, error: `could not write to ${a.logFile}` };
+      return { ok: true, message: `stats written to ${a.logFile}`, data: { logFile: a.logFile } };
+    case 'stats':
+      return { ok: true, message: 'stats', data: a.stats(plan.symbol) };
+    case 'snapshot':
+      return { ok: true, message: 'snapshot', data: a.snapshot() };
   }
 }

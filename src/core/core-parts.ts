@@ -9,6 +9,7 @@ import type { AccountHistory } from './account-history.js';
 import { AlertBook } from './alerts.js';
 import { DurableOutputs } from './durable-outputs.js';
 import { Execution, type Effect } from './execution.js';
+import { FillIntake } from './fill-intake.js';
 import { HistorySync } from './history-sync.js';
 import type { LedgerFill } from './journal-codec.js';
 import type { LoopState } from './loop-state.js';
@@ -64,6 +65,7 @@ export interface CoreParts {
   readonly outputs: DurableOutputs;
   readonly sync: HistorySync;
   readonly recovery: Recovery;
+  readonly fills: FillIntake;
   /** Spot balances and their REST refresh; set at start, null without spot symbols. */
   spot: SpotAccount | null;
 }
@@ -141,6 +143,7 @@ export function assembleCore(d: CoreDeps, loop: LoopState, hooks: LoopHooks): Co
     quoting: new Quoting({ clock, logger, settings, execution, modes, portfolio, spot: () => parts.spot, due: hooks.due }),
     runState: new RunStateKeeper({ store: d.runState, modes, alerts, limits: portfolio.limits, syms }),
     monitoring: new Monitoring({ port, clock, logger, settings, alerts, inflight }),
+    fills: new FillIntake({ portfolio, outputs, execution, spot: () => parts.spot }),
     recovery: new Recovery({
       port,
       clock,

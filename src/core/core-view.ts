@@ -155,6 +155,13 @@ export class CoreView implements ViewSource {
     const now = this.now();
     return tierProgress(this.futuresVolume.total(now), pacePerMs(this.futuresVolume, now, this.startedAt));
   }
+  /** stdout's line once the streams are open. */
+  startedLine(): string {
+    const modes = this.parts.modes;
+    const s = this.settings;
+    return `Tier Hunter ${this.coreVersion} started (${this.runMode}, ${this.port.host}) symbols=${s.symbols.join(',')} forceInventory=${modes.forceReduceOnInventory ? 'on' : 'off'} mode=${modes.globalMode}`;
+  }
+
   /** log.txt's header for this start (`journal`: what the start-up read from the journal). */
   header(journal: string): string {
     const modes = this.parts.modes;

@@ -4,26 +4,23 @@
 // Only the loop re-quotes and publishes. Async REST results re-enter through small `on*` methods that
 // run to completion. Pure: time from the Clock, I/O only through the ports.
 import type { CommandArgs, CommandReply } from '../domain/command.js';
-import type { Fill } from '../domain/fill.js';
+import { type Changes, REQUOTE_ALL, requoteOne } from './changes.js';
 import type { OrderEvent } from '../domain/order.js';
 import type { RunMode, Snapshot } from '../domain/snapshot.js';
 import type { ExchangeEvent } from '../exchange/types.js';
-import type { TimerHandle } from '../util/clock.js';
 import { errorMessage } from '../util/error-message.js';
-import { planCommand } from './commands.js';
+import { planCommand, viewReply } from './commands.js';
 import { assembleCore, type CoreDeps, type CoreParts } from './core-parts.js';
+import { CoreEvents } from './core-events.js';
 import { CoreView } from './core-view.js';
 import { EventBatch } from './event-batch.js';
 import type { Effect } from './execution.js';
-import { normalFill, toJournal, type LedgerFill } from './journal-codec.js';
-import { openSymbols, raceTimeout, stopCore } from './lifecycle.js';
+import { prepareStart, stopCore } from './lifecycle.js';
 import { LoopState } from './loop-state.js';
-import type { LimitChange } from './loss-limits.js';
 import { applyBook, applyBookInvalid, applyMark, applyTrade } from './market-data.js';
-import { marketFormat, type NumberFormat } from './number-format.js';
+import { healthSymbols } from './monitoring.js';
 import { buildSnapshot, buildStats } from './snapshot.js';
-import { SpotAccount, type SpotHost } from './spot-account.js';
-import { summaryLine } from './stats-report.js';
+import { Reporting } from './reporting.js';
 import type { SymState } from './sym-state.js';
 
 export interface EngineDeps extends CoreDeps {
@@ -38,98 +35,81 @@ const HOUSEKEEPING_MS = 1000;
 export class Engine {
   /** Everything a dashboard, log.txt, a test or a benchmark reads. */
   readonly view: CoreView;
+  /** What changed, for the edges (the control socket's pushes); replaces polling the core. */
+  readonly events = new CoreEvents();
   private readonly d: EngineDeps;
   private readonly loop: LoopState;
   private readonly p: CoreParts;
-  private readonly timers: TimerHandle[] = [];
-  private readonly inflight = new Set<Promise<unknown>>();
-  private dirty = false;
-  private readonly listeners = new Set<() => void>();
+  private readonly reporting: Reporting;
   /** The current event's re-quotes and publish, done once when it ends. */
-  private readonly batch = new EventBatch<SymState>(
-    (st) => this.requote(st),
-    () => this.publish(),
-  );
+  private readonly batch = new EventBatch<SymState>((st) => this.requote(st), () => this.events.changed());
 
   constructor(d: EngineDeps) {
     this.d = d;
     this.loop = new LoopState(d.clock.now());
     this.p = assembleCore(d, this.loop, {
-      inflight: (p) => this.inflightRequest(p),
+      inflight: (p) => this.loop.track(p),
       changed: () => this.touch(),
       due: (st) => this.batch.requoteLater(st),
       settled: (st, effect) => this.batch.run(() => this.onEffect(st, effect)),
-      countFill: (f, live) => this.onFill(this.p.syms.get(f.symbol)!, f, live),
-      replayFill: (f) => this.applyFill(this.p.syms.get(f.symbol), f, false),
-      appendJournal: (rec) => this.changedIf(this.p.outputs.appendJournal(rec)),
+      countFill: (f, live) => {
+        const c = this.p.fills.count(this.p.syms.get(f.symbol), f, live);
+        this.apply(c);
+        return c !== null;
+      },
+      replayFill: (f) => this.apply(this.p.fills.book(this.p.syms.get(f.symbol), f, false)),
+      appendJournal: (rec) => this.apply({ publish: this.p.outputs.appendJournal(rec) }),
       reconciled: (streamsBack) => this.batch.run(() => this.onReconciled(streamsBack)),
-      positionRead: (st, changed) => this.batch.run(() => this.onEffect(st, null, changed)),
+      positionRead: (st, changed) => this.batch.run(() => this.apply({ publish: changed, requote: [st] })),
     });
     this.view = new CoreView({ ...d, pid: d.pid ?? 0 }, this.p, this.loop);
-  }
-
-  get started(): boolean {
-    return this.loop.started;
+    this.reporting = new Reporting({ ...d, ...this.p, view: this.view, loop: this.loop, changed: () => this.touch() });
   }
 
   async start(): Promise<void> {
     const { port, clock, settings: s } = this.d;
     const p = this.p;
     this.loop.startedAt = clock.now();
-    const markets = await port.getMarkets();
-    for (const st of openSymbols(markets, s, p.portfolio, port.host)) p.syms.set(st.symbol, st);
-    const spotSyms = [...p.syms.values()].filter((x) => x.isSpot);
-    if (spotSyms.length > 0) p.spot = new SpotAccount(this.spotHost(), spotSyms, markets, s.balanceRefreshSec * 1000);
-    const savedLimits = p.runState.restore(clock.now());
-    await this.readFees();
-    const replayed = await p.recovery.atStart();
-    const carried = p.portfolio.limits.restore(savedLimits, p.portfolio.stats.netPnl(), clock.now());
-    p.portfolio.beginSession();
-    p.monitoring.health.begin({ now: clock.now(), metrics: port.metrics(), stats: p.portfolio.stats, symbols: this.healthSymbols() });
-    this.changedIf(p.outputs.writeBlock(this.view.header(replayed)));
+    const carried = await prepareStart({
+      ...this.d,
+      parts: p,
+      inflight: (q) => this.loop.track(q),
+      spotChanged: () => this.batch.run(() => this.apply({ publish: true, requote: p.spot?.syms ?? [] })),
+      readFees: () => this.reporting.readFees(),
+      header: (journal) => this.apply({ publish: p.outputs.writeBlock(this.view.header(journal)) }),
+    });
     await port.start(s.symbols, (e) => this.handle(e));
-    this.timers.push(
-      clock.setInterval(() => this.housekeeping(), HOUSEKEEPING_MS),
-      clock.setInterval(() => this.statsTick(), s.statsLogIntervalSec * 1000),
-      clock.setInterval(() => this.summaryTick(), s.summaryIntervalSec * 1000),
-      clock.setInterval(() => p.portfolio.stats.sampleMinute(), 60_000),
-      clock.setInterval(() => void this.reconcile(false), s.reconcileIntervalSec * 1000),
-      clock.setInterval(() => void p.sync.backfillStep(), Math.round(60_000 / s.backfillPagesPerMin)),
-    );
+    const every = (ms: number, fn: () => void) => this.loop.every(clock, ms, fn);
+    every(HOUSEKEEPING_MS, () => this.housekeeping());
+    every(s.statsLogIntervalSec * 1000, () => this.reporting.statsTick());
+    every(s.summaryIntervalSec * 1000, () => this.reporting.summaryTick());
+    every(60_000, () => p.portfolio.stats.sampleMinute());
+    every(s.reconcileIntervalSec * 1000, () => void this.reconcile(false));
+    every(Math.round(60_000 / s.backfillPagesPerMin), () => void p.sync.backfillStep());
     this.loop.started = true;
-    const force = p.modes.forceReduceOnInventory ? 'on' : 'off';
-    this.d.logger.info(`Tier Hunter ${this.d.coreVersion} started (${this.d.runMode}, ${port.host}) symbols=${s.symbols.join(',')} forceInventory=${force} mode=${p.modes.globalMode}`);
+    this.d.logger.info(this.view.startedLine());
     p.runState.reportProblem();
     // The limits as restored (a limit hit before a restart is still hit) and saved with today's baseline.
-    if (carried.length > 0) this.onLimitChanges(carried);
-    this.checkLossLimit();
+    this.apply({ limits: carried });
+    this.apply({ limits: p.portfolio.checkLossLimits() });
     p.runState.save();
-    for (const st of p.syms.values()) this.requote(st);
-    this.touch();
+    this.requoteAll();
   }
 
   async stop(): Promise<void> {
     if (this.loop.stopping) return;
     this.loop.stopping = true;
-    const p = this.p;
-    p.spot?.stop();
-    for (const t of this.timers) this.d.clock.clear(t);
-    for (const st of p.syms.values()) this.d.clock.clear(st.wake);
+    this.loop.clearTimers(this.d.clock);
     await stopCore({
       ...this.d,
-      ...p,
+      ...this.p,
       started: this.loop.started,
       connDown: () => this.loop.connDown,
-      inflight: () => [...this.inflight],
+      inflight: () => this.loop.pending(),
       requoteAll: () => this.requoteAll(),
-      finalBlock: () => this.statsTick(true),
+      finalBlock: () => this.reporting.statsTick(true),
       changed: () => this.touch(),
     });
-  }
-
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** THE event handler: every exchange event, in arrival order. Never throws. */
@@ -153,7 +133,7 @@ export class Engine {
         return this.onSymbol(e.trade.symbol, (st) => applyTrade(st, e.trade));
       case 'markPrice':
         // A mark moves valuations (published), not quotes.
-        return this.changedIf(applyMark(p.syms.get(e.symbol), e.markPrice, p.portfolio.stats));
+        return this.apply({ publish: applyMark(p.syms.get(e.symbol), e.markPrice, p.portfolio.stats) });
       case 'order':
         return this.onOrderEvent(e.event);
       case 'position': {
@@ -171,20 +151,16 @@ export class Engine {
   }
 
   /** A market-data event for one of our symbols: when it changed what we quote from, publish and re-quote. */
-  private onSymbol(symbol: string, apply: (st: SymState) => boolean): void {
+  private onSymbol(symbol: string, applyTo: (st: SymState) => boolean): void {
     const st = this.p.syms.get(symbol);
-    if (!st || !apply(st)) return;
-    this.touch();
-    this.batch.requoteLater(st);
+    if (st && applyTo(st)) this.apply(requoteOne(st));
   }
 
   private onConnection(state: 'up' | 'down' | 'resynced', detail?: string): void {
     if (state === 'down') {
       if (!this.loop.connDown) this.d.logger.warn(`exchange stream down${detail ? ': ' + detail : ''}: quoting stopped`);
       this.loop.connDown = true;
-      this.touch();
-      for (const st of this.p.syms.values()) this.batch.requoteLater(st);
-      return;
+      return this.apply(REQUOTE_ALL);
     }
     // 'up' or 'resynced': reconcile orders, fills and positions by REST before quoting again.
     if (this.loop.connDown || state === 'resynced') void this.reconcile(true);
@@ -195,51 +171,32 @@ export class Engine {
     if (ev.fill && st) {
       const f = ev.fill;
       const { tradeId, price, quantity, fee, feeSymbol, isMaker } = f;
-      this.onFill(st, { tradeId, orderId: ev.orderId, clientId: ev.clientId, symbol: ev.symbol, side: ev.side, price, quantity, fee, feeSymbol, isMaker, timestamp: ev.ts });
+      this.apply(this.p.fills.count(st, { tradeId, orderId: ev.orderId, clientId: ev.clientId, symbol: ev.symbol, side: ev.side, price, quantity, fee, feeSymbol, isMaker, timestamp: ev.ts }));
     }
     const effect = this.p.execution.onOrderEvent(st, ev, this.loop.stopping);
     if (effect !== null) this.onEffect(st, effect);
   }
 
-  /** A fill from the stream or a REST read: journalled and booked unless already counted. */
-  private onFill(st: SymState, f: Fill, live = true): boolean {
-    if (this.p.portfolio.has(f)) return false;
-    this.changedIf(this.p.outputs.appendJournal(toJournal(f)));
-    this.applyFill(st, normalFill(f), live);
-    return true;
+  /** What an order outcome asks of the loop: a position re-read, a wake-up, a publish, a re-quote. */
+  private onEffect(st: SymState | undefined, effect: Effect): void {
+    if (st && effect.readPosition) this.p.recovery.requestPositionRead(st);
+    if (st && effect.wakeAt !== null) this.p.quoting.wakeAt(st, effect.wakeAt);
+    this.apply({ publish: true, requote: st ? [st] : [] });
   }
 
-  /** Book a normalised fill (live, recovered or replayed); a live one moves spot funds and the loss limits. */
-  private applyFill(st: SymState | undefined, f: LedgerFill, live: boolean): void {
+  /** Act on what a component changed: limits announced and saved, then the publish and the re-quotes. */
+  private apply(c: Changes | null): void {
+    if (c === null) return;
     const p = this.p;
-    const r = p.portfolio.applyFill(st, f, live, () => p.execution.tracker.find(f.clientId, f.orderId)?.reduceOnly ?? false);
-    if (!r.live || !st) return;
-    // Replayed and start-up fills are in the start-up balance read already.
-    if (st.isSpot) p.spot?.noteFill(st, f.side, f.quantity, f.price, f.fee, f.feeSymbol);
-    if (r.limits.length > 0) this.onLimitChanges(r.limits);
-    this.touch();
-  }
-
-  /** What an order outcome or a position read asks of the loop: a re-read, a wake-up, a publish, a re-quote. */
-  private onEffect(st: SymState | undefined, effect: Effect | null, changed = true): void {
-    if (effect !== null && st) {
-      if (effect.readPosition) this.p.recovery.requestPositionRead(st);
-      if (effect.wakeAt !== null) this.p.quoting.wakeAt(st, effect.wakeAt);
+    let requote = c.requote;
+    if (c.limits !== undefined && c.limits.length > 0) {
+      p.monitoring.alertLimitChanges(c.limits, p.portfolio.limits, p.portfolio.stats.netPnl());
+      p.runState.save();
+      this.touch();
+      requote = 'all';
     }
-    if (changed) this.touch();
-    if (st) this.batch.requoteLater(st);
-  }
-
-  private spotHost(): SpotHost {
-    const { port, clock, logger } = this.d;
-    const { portfolio, execution } = this.p;
-    const changed = () => this.batch.run(() => this.requoteSpot());
-    return { port, clock, logger, ledger: (s) => portfolio.stats.ledger(s), workingOrders: () => execution.tracker.all(), ordersPlaced: () => execution.ordersPlaced, inflight: (p) => this.inflightRequest(p), changed };
-  }
-
-  private requoteSpot(): void {
-    this.touch();
-    for (const st of this.p.spot?.syms ?? []) this.batch.requoteLater(st);
+    if (c.publish) this.touch();
+    for (const st of requote === 'all' ? p.syms.values() : (requote ?? [])) this.batch.requoteLater(st);
   }
 
   /** Re-quote one symbol (the batch calls it once per marked symbol at the end of an event). */
@@ -251,7 +208,7 @@ export class Engine {
   }
 
   private requoteAll(): void {
-    for (const st of this.p.syms.values()) this.requote(st);
+    this.batch.run(() => this.apply(REQUOTE_ALL));
   }
 
   private finishFlatten(st: SymState): void {
@@ -261,81 +218,27 @@ export class Engine {
     if (done.length > 0) p.runState.save();
   }
 
-  private checkLossLimit(): void {
-    const changes = this.p.portfolio.checkLossLimits();
-    if (changes.length > 0) this.onLimitChanges(changes);
-  }
-
-  /** Limits hit or released: alerts, the run state, and every symbol re-quoted. */
-  private onLimitChanges(changes: LimitChange[]): void {
-    const p = this.p;
-    p.monitoring.alertLimitChanges(changes, p.portfolio.limits, p.portfolio.stats.netPnl());
-    p.runState.save();
-    this.touch();
-    for (const st of p.syms.values()) this.batch.requoteLater(st);
-  }
-
   /** Once a second: retries, drift adoption, hold/escalation re-evaluation, alerts. */
   housekeeping(): void {
     const p = this.p;
     try {
       const now = this.d.clock.now();
-      this.changedIf(p.outputs.retry());
+      this.apply({ publish: p.outputs.retry() });
       void p.sync.compact(false);
       for (const st of p.syms.values()) {
         if (p.recovery.driftDue(st, now)) void this.reconcile(false);
-        if (st.flow.evaluate(now)) this.touch();
+        this.apply({ publish: st.flow.evaluate(now) });
         this.requote(st);
       }
-      this.checkLossLimit();
-      if (p.monitoring.feesDue(now)) void this.readFees();
-      if (p.monitoring.equityWanted(now)) void this.refreshEquity();
+      this.apply({ limits: p.portfolio.checkLossLimits() });
+      this.reporting.readsDue(now);
       // One metrics read per tick (a port may build per-endpoint latency percentiles for it).
       const m = this.d.port.metrics();
-      p.monitoring.evaluateAlerts(now, m, p.syms.values(), p.portfolio, this.loop.started && !this.loop.stopping, this.healthSymbols());
+      p.monitoring.evaluateAlerts(now, m, p.syms.values(), p.portfolio, this.loop.started && !this.loop.stopping, healthSymbols(p.syms.values()));
       if (p.monitoring.noteMalformedInput(m, p.recovery.reconciling)) void this.reconcile(true);
     } catch (e) {
       this.d.logger.warn(`housekeeping: ${errorMessage(e)}`);
     }
-  }
-
-  private async readFees(): Promise<void> {
-    this.changedIf(await this.p.monitoring.readFees());
-  }
-
-  private refreshEquity(): Promise<boolean> {
-    const read = this.p.monitoring.refreshEquity();
-    void read.then((changed) => this.changedIf(changed));
-    return read;
-  }
-
-  private healthSymbols(): Array<{ symbol: string; format: NumberFormat }> {
-    return [...this.p.syms.values()].map((st) => ({ symbol: st.symbol, format: marketFormat(st.market) }));
-  }
-
-  /**
-   * Write a stats block. The timer's block reads the equity first and is rendered when the read returns
-   * (or gives up after the request timeout, capped at half the interval), so it shows the figure read
-   * for it; a flush or the shutdown block is written at once with the last figure. Either way the block
-   * prints the figure's age.
-   */
-  statsTick(final = false): void {
-    if (!final && this.loop.stopping) return;
-    if (final) return this.writeStatsBlock();
-    const s = this.d.settings;
-    const wait = Math.min(s.requestTimeoutMs, s.statsLogIntervalSec * 500);
-    void raceTimeout(this.d.clock, this.refreshEquity(), wait).then(() => {
-      if (!this.loop.stopping) this.writeStatsBlock();
-    });
-  }
-
-  private writeStatsBlock(): void {
-    this.p.outputs.writeBlock(this.view.statsBlock());
-    this.touch();
-  }
-
-  summaryTick(): void {
-    this.d.logger.info(summaryLine(this.view));
   }
 
   /** REST reconciliation (see Recovery.reconcile); the loop then publishes and re-quotes every symbol. */
@@ -349,8 +252,7 @@ export class Engine {
       this.loop.connDown = false;
       this.d.logger.info('exchange streams back and reconciled: quoting resumes');
     }
-    this.touch();
-    for (const st of this.p.syms.values()) this.batch.requoteLater(st);
+    this.apply(REQUOTE_ALL);
   }
 
   async command(cmd: CommandArgs): Promise<CommandReply> {
@@ -359,26 +261,18 @@ export class Engine {
 
   private runCommand(cmd: CommandArgs): CommandReply {
     const p = this.p;
-    const logFile = this.d.logFile;
     try {
       const ctx = { syms: p.syms, symbols: this.d.settings.symbols, modes: p.modes, limits: p.portfolio.limits, netPnl: p.portfolio.stats.netPnl(), now: this.d.clock.now(), logger: this.d.logger };
       const plan = planCommand(cmd, ctx);
-      switch (plan.kind) {
-        case 'reply':
-          return plan.reply;
-        case 'modes':
-          if (plan.limits !== null) this.onLimitChanges(plan.limits);
-          this.afterModeChange();
-          return plan.reply;
-        case 'flush':
-          this.statsTick(true);
-          if (p.outputs.logBroken) return { ok: false, error: `could not write to ${logFile}` };
-          return { ok: true, message: `stats written to ${logFile}`, data: { logFile } };
-        case 'stats':
-          return { ok: true, message: 'stats', data: buildStats(this.view, plan.symbol) };
-        case 'snapshot':
-          return { ok: true, message: 'snapshot', data: this.snapshot() };
+      if (plan.kind === 'reply') return plan.reply;
+      if (plan.kind === 'modes') {
+        if (plan.limits !== null) this.apply({ limits: plan.limits });
+        this.afterModeChange();
+        return plan.reply;
       }
+      if (plan.kind === 'flush') this.reporting.statsTick(true);
+      const logFile = this.d.logFile;
+      return viewReply(plan, { logFile, logBroken: p.outputs.logBroken, stats: (sym) => buildStats(this.view, sym), snapshot: () => this.snapshot() });
     } catch (e) {
       return { ok: false, error: errorMessage(e) };
     }
@@ -387,50 +281,17 @@ export class Engine {
   /** A mode changed: save it and re-quote every symbol now (pending wake-ups are moot). */
   private afterModeChange(): void {
     this.p.runState.save();
-    this.touch();
-    for (const st of this.p.syms.values()) {
-      this.p.quoting.clearWake(st);
-      this.batch.requoteLater(st);
-    }
+    for (const st of this.p.syms.values()) this.p.quoting.clearWake(st);
+    this.apply(REQUOTE_ALL);
   }
 
   snapshot(): Snapshot {
     this.p.monitoring.lastSnapshotAt = this.d.clock.now();
-    this.dirty = false;
     return buildSnapshot(this.view);
   }
 
-  /** True when something changed since the last snapshot() (for coalesced pushes). */
-  isDirty(): boolean {
-    return this.dirty;
-  }
-
-  private changedIf(changed: boolean): void {
-    if (changed) this.touch();
-  }
-
-  /** Something a dashboard shows changed: listeners are told when the current event ends. */
+  /** Something a snapshot shows changed: one `changed` event when the current loop event ends. */
   private touch(): void {
-    if (this.dirty) return;
-    this.dirty = true;
     this.batch.publishLater();
   }
-
-  private publish(): void {
-    for (const l of this.listeners) {
-      try {
-        l();
-      } catch {
-        // a listener's failure must never affect trading
-      }
-    }
-  }
-
-  private inflightRequest<T>(p: Promise<T>): Promise<T> {
-    this.inflight.add(p);
-    const done = () => this.inflight.delete(p);
-    p.then(done, done);
-    return p;
-  }
 }
-

@@ -5,13 +5,17 @@ import { ConfigError } from '../config/errors.js';
 import type { Settings } from '../config/settings.js';
 import type { MarketInfo } from '../domain/market.js';
 import type { ExchangePort } from '../exchange/port.js';
-import type { Clock } from '../util/clock.js';
+import { type Clock, raceTimeout, sleep } from '../util/clock.js';
 import { ZERO } from '../util/decimal.js';
+import type { CoreParts } from './core-parts.js';
 import type { HistorySync } from './history-sync.js';
+import type { LimitChange } from './loss-limits.js';
+import { healthSymbols } from './monitoring.js';
 import type { Modes } from './modes.js';
 import type { Logger } from './ports.js';
 import type { Portfolio } from './portfolio.js';
 import type { Quoting } from './quoting.js';
+import { SpotAccount, type SpotHost } from './spot-account.js';
 import { SymState } from './sym-state.js';
 
 const STOP_BUDGET_MS = 7000;
@@ -43,12 +47,62 @@ export function openSymbols(markets: MarketInfo[], s: Readonly<Settings>, portfo
   });
 }
 
+export interface StartContext {
+  clock: Clock;
+  settings: Readonly<Settings>;
+  port: ExchangePort;
+  logger: Logger;
+  parts: CoreParts;
+  inflight<T>(p: Promise<T>): Promise<T>;
+  /** Spot balances changed (a REST read): re-quote the spot symbols. */
+  spotChanged: () => void;
+  readFees: () => Promise<void>;
+  /** Write log.txt's header for this start (`journal`: what was read from the journal). */
+  header: (journal: string) => void;
+}
+
+/**
+ * Everything before the streams open: the symbols on the exchange's markets, spot balances, the operator's
+ * run state, fee rates, the recovery (orphans cancelled, positions read, the journal replayed, the fills
+ * made while down read) and the loss limits carried over. Returns the limits' changes to announce.
+ */
+export async function prepareStart(c: StartContext): Promise<LimitChange[]> {
+  const { clock, settings: s, parts: p } = c;
+  const markets = await c.port.getMarkets();
+  for (const st of openSymbols(markets, s, p.portfolio, c.port.host)) p.syms.set(st.symbol, st);
+  const spotSyms = [...p.syms.values()].filter((x) => x.isSpot);
+  if (spotSyms.length > 0) p.spot = new SpotAccount(spotHost(c), spotSyms, markets, s.balanceRefreshSec * 1000);
+  const savedLimits = p.runState.restore(clock.now());
+  await c.readFees();
+  const replayed = await p.recovery.atStart();
+  const carried = p.portfolio.limits.restore(savedLimits, p.portfolio.stats.netPnl(), clock.now());
+  p.portfolio.beginSession();
+  p.monitoring.health.begin({ now: clock.now(), metrics: c.port.metrics(), stats: p.portfolio.stats, symbols: healthSymbols(p.syms.values()) });
+  c.header(replayed);
+  return carried;
+}
+
+function spotHost(c: StartContext): SpotHost {
+  const { portfolio, execution } = c.parts;
+  return {
+    port: c.port,
+    clock: c.clock,
+    logger: c.logger,
+    ledger: (symbol) => portfolio.stats.ledger(symbol),
+    workingOrders: () => execution.tracker.all(),
+    ordersPlaced: () => execution.ordersPlaced,
+    inflight: c.inflight,
+    changed: c.spotChanged,
+  };
+}
+
 export interface StopContext {
   clock: Clock;
   logger: Logger;
   settings: Readonly<Settings>;
   port: ExchangePort;
   syms: ReadonlyMap<string, SymState>;
+  spot: SpotAccount | null;
   modes: Modes;
   quoting: Quoting;
   portfolio: Portfolio;
@@ -67,6 +121,8 @@ export interface StopContext {
 
 /** The stop sequence after the timers are cleared; every wait is bounded so pm2 never has to kill. */
 export async function stopCore(c: StopContext): Promise<void> {
+  c.spot?.stop();
+  for (const st of c.syms.values()) c.clock.clear(st.wake);
   const flatten = c.settings.flattenOnStop && c.started;
   if (flatten) await flattenForStop(c);
   const deadline = c.clock.now() + (flatten ? STOP_AFTER_FLATTEN_MS : STOP_BUDGET_MS);
@@ -120,25 +176,4 @@ async function flattenForStop(c: StopContext): Promise<void> {
   if (left.length > 0) c.logger.warn(`flatten on stop: still holding ${left.join(', ')}`);
   else c.logger.info('flatten on stop: flat');
   c.changed();
-}
-
-function sleep(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => clock.setTimeout(resolve, ms));
-}
-
-/** `p`'s value, or undefined when it fails or `ms` passes first (on the injected clock). */
-export function raceTimeout<T>(clock: Clock, p: Promise<T>, ms: number): Promise<T | undefined> {
-  return new Promise((resolve) => {
-    const h = clock.setTimeout(() => resolve(undefined), ms);
-    p.then(
-      (v) => {
-        clock.clear(h);
-        resolve(v);
-      },
-      () => {
-        clock.clear(h);
-        resolve(undefined);
-      },
-    );
-  });
 }

@@ -134,7 +134,7 @@ export class Monitoring {
   }
 
   /** Raise the alert of each loss limit that was hit, clear those released (the loop saves and re-quotes). */
-  alertLimitChanges(changes: LimitChange[], limits: LossLimits, net: Decimal): void {
+  alertLimitChanges(changes: readonly LimitChange[], limits: LossLimits, net: Decimal): void {
     for (const c of changes) {
       const id = `loss-limit:${c.name}`;
       if (!c.hit) {
@@ -194,4 +194,9 @@ export class Monitoring {
       );
     }
   }
+}
+
+/** The symbols the health rules watch, with the number format their messages use. */
+export function healthSymbols(syms: Iterable<SymState>): Array<{ symbol: string; format: NumberFormat }> {
+  return [...syms].map((st) => ({ symbol: st.symbol, format: marketFormat(st.market) }));
 }

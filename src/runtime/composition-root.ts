@@ -8,7 +8,6 @@ import { loadConfig, type Config } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { ControlServer } from '../control/server.js';
 import { defaultSocketPath } from '../control/socket-file.js';
-import { MIN_PUSH_INTERVAL_MS } from '../control/protocol.js';
 import { Engine } from '../core/engine.js';
 import { BackpackAdapter } from '../exchange/backpack/adapter.js';
 import { loadKeyPair, type KeyPair } from '../exchange/backpack/signing.js';
@@ -129,19 +128,9 @@ export async function startCore(opts: StartCoreOptions = {}): Promise<RunningCor
     });
     const eng = engine;
     const runningAdapter = adapter;
-    eng.onChange(() => control.notifyChanged());
-    // Some engine paths mark themselves dirty without calling listeners; polling isDirty() at the push
-    // rate makes sure every change reaches the clients (the server coalesces, so this costs nothing extra).
-    const dirtyPoll = setInterval(() => {
-      if (eng.isDirty()) control.notifyChanged();
-    }, MIN_PUSH_INTERVAL_MS);
-    dirtyPoll.unref();
-    try {
-      await eng.start();
-    } catch (err) {
-      clearInterval(dirtyPoll);
-      throw err;
-    }
+    // The core's change events drive the pushes (the server coalesces them to its push rate).
+    eng.events.subscribe((e) => e.type === 'changed' && control.notifyChanged());
+    await eng.start();
     control.notifyChanged();
 
     let stopping: Promise<void> | null = null;
@@ -160,7 +149,6 @@ export async function startCore(opts: StartCoreOptions = {}): Promise<RunningCor
           try {
             await eng.stop();
           } finally {
-            clearInterval(dirtyPoll);
             await control.close();
             runningJournal.close();
             await runningSim?.stop();
@@ -173,7 +161,7 @@ export async function startCore(opts: StartCoreOptions = {}): Promise<RunningCor
     // A failed start must not leave a socket, a paper exchange or an open journal behind.
     // Orders are only placed once the engine has started; before that, just close the streams.
     try {
-      if (engine?.started) await engine.stop();
+      if (engine?.view.started) await engine.stop();
       else await adapter?.stop();
     } catch {
       // already failing; report the original error

@@ -208,3 +208,25 @@ export abstract class DerivedClock implements Clock {
     this.inner.clear(h);
   }
 }
+
+/** Resolves after `ms` on `clock` (virtual time in a backtest). */
+export function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimeout(resolve, ms));
+}
+
+/** `p`'s value, or undefined when it fails or `ms` passes first (on the injected clock). */
+export function raceTimeout<T>(clock: Clock, p: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const h = clock.setTimeout(() => resolve(undefined), ms);
+    p.then(
+      (v) => {
+        clock.clear(h);
+        resolve(v);
+      },
+      () => {
+        clock.clear(h);
+        resolve(undefined);
+      },
+    );
+  });
+}

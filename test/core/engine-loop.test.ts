@@ -46,8 +46,7 @@ test('loop: a fill that hits the loss limit re-quotes after the order event is a
   const t = h.engine.view.tracker.get(S)!;
   assert.ok(t.orderId);
   const publishes: number[] = [];
-  h.engine.onChange(() => publishes.push(h.engine.view.tracker.get(S) === null ? 0 : 1));
-  h.engine.snapshot(); // clean: the next change publishes
+  h.engine.events.subscribe(() => publishes.push(h.engine.view.tracker.get(S) === null ? 0 : 1));
   h.port.emit(
     fillEvent({ symbol: S, orderId: t.orderId!, clientId: t.clientId, side: req.side, price: req.price!, quantity: req.quantity }, { tradeId: 'big-fee', qty: req.quantity.toString(), fee: '150' }, req.quantity, h.clock.now()),
   );

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { CollateralInfo } from '../../src/exchange/types.js';
 import { fmtMoney, fmtPrice, fmtQty, marketFormat } from '../../src/core/number-format.js';
 import { D, ZERO } from '../../src/util/decimal.js';
+import { summaryLine } from '../../src/core/stats-report.js';
 import { perpMarket } from './helpers/fake-port.js';
 import { fillEvent, makeHarness, settle, type Harness } from './helpers/harness.js';
 
@@ -95,8 +96,7 @@ test('stdout lines: FILL, inventory switch and summary in the same formats', asy
     `I [${S}] FILL Bid 0.3 @ 100.00100 maker fee=0.006000 realized=0.000000 position=0.3`,
     `I [${S}] FILL Ask 0.1 @ 100.00400 maker fee=0.002000 realized=0.000300 position=0.2`,
   ]);
-  h.engine.summaryTick();
-  const summary = h.logger.lines.at(-1)!;
+  const summary = summaryLine(h.engine.view);
   assert.match(summary, /summary: fills=2 \(maker 2\/taker 0\) volume=40\.000700 fees=0\.008000 realized=0\.000300 net=-0\.\d{6} cost\/\$1M=\d+\.\d{6} tier=Tier 1 30d=40\.000700 equity=n\/a/);
 });
 
