@@ -48,7 +48,7 @@ export class Engine {
     this.d = d;
     this.loop = new LoopState(d.clock.now());
     this.p = assembleCore(d, this.loop, {
-      inflight: (p) => this.loop.track(p),
+      inflight: (p) => this.loop.keepInFlight(p),
       changed: () => this.touch(),
       due: (st) => this.batch.requoteLater(st),
       settled: (st, effect) => this.batch.run(() => this.onEffect(st, effect)),
@@ -73,7 +73,7 @@ export class Engine {
     const carried = await prepareStart({
       ...this.d,
       parts: p,
-      inflight: (q) => this.loop.track(q),
+      inflight: (q) => this.loop.keepInFlight(q),
       spotChanged: () => this.batch.run(() => this.apply({ publish: true, requote: p.spot?.syms ?? [] })),
       readFees: () => this.reporting.readFees(),
       header: (journal) => this.apply({ publish: p.outputs.writeBlock(this.view.header(journal)) }),

@@ -21,7 +21,7 @@ export class LoopState {
   }
 
   /** Keep a request in the in-flight set until it settles (a stop waits for them). */
-  track<T>(p: Promise<T>): Promise<T> {
+  keepInFlight<T>(p: Promise<T>): Promise<T> {
     this.inflight.add(p);
     const done = () => this.inflight.delete(p);
     p.then(done, done);
