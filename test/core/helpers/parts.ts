@@ -52,6 +52,8 @@ export function makeParts(over: Partial<Settings> = {}, markets?: MarketInfo[]):
     positionRead: () => undefined,
   });
   for (const st of openSymbols(port.markets, settings, parts.portfolio, port.host)) parts.syms.set(st.symbol, st);
+  // As prepareStart does: the loss limits count from here (nothing carried over).
+  parts.portfolio.limits.restore(null, parts.portfolio.stats.netPnl(), clock.now());
   return { parts, loop, settings, clock, port, journal, log, logger, runState, hooks };
 }
 
