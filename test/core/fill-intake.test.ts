@@ -96,7 +96,7 @@ function withSpot(): PartsRig & { spot: SpotAccount } {
       ledger: (s) => parts.portfolio.stats.ledger(s),
       workingOrders: () => parts.execution.tracker.all(),
       ordersPlaced: () => parts.execution.ordersPlaced,
-      inflight: (p) => loop.track(p),
+      inflight: (p) => loop.keepInFlight(p),
       changed: () => undefined,
     },
     [parts.syms.get(sym)!],

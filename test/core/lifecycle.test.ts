@@ -116,7 +116,7 @@ test('lifecycle: a cancel-all that never answers does not hold the stop beyond i
 
 test('lifecycle: an in-flight request and a cancel-all that never answer still end the stop within its budget', async () => {
   const { run, loop, port, finalBlockAt } = stopRig();
-  loop.track(new Promise(() => undefined)); // a placement whose reply never comes
+  loop.keepInFlight(new Promise(() => undefined)); // a placement whose reply never comes
   const took = await run(20_000);
   assert.notEqual(took, null);
   assert.ok(took! <= 7000, `the stop took ${took} ms`);
