@@ -158,14 +158,11 @@ export async function runBacktestDetailed(opts: BacktestOptions): Promise<Backte
     await drive(clock, exchange, e.start());
     stop = () => e.stop();
   } else {
-    const q = new SymmetricQuoter(exchange, clock, settings);
+    const q = new SymmetricQuoter(exchange, clock, settings, logger);
     source = q;
     exchange.observer = (ev) => inventory.after(ev);
     await drive(clock, exchange, q.start());
-    stop = async () => {
-      for (const s of settings.symbols) await exchange.cancelAll(s);
-      await exchange.stop();
-    };
+    stop = () => q.stop();
   }
   const inventory = new InventoryWatch((sym) => source.stats.ledger(sym).position);
 

@@ -1,180 +1,212 @@
 // The comparison baseline: a two-sided join-best quoter. On every top-of-book change it wants a post-only
 // bid at the best bid and a post-only ask at the best ask (the book without its own order), both of the
 // same size (orderNotional, rounded to the step), and replaces an order whose price is no longer the
-// target. It keeps no inventory rule: the only brake is the same per-symbol position cap the core's risk
-// gate uses (a side whose fill would grow |position| past maxPositionNotional is not quoted). Fills go
-// through the core's TradingStats, so its figures are computed exactly like the engine's.
+// target. It keeps no inventory rule: the only brake is the per-symbol position cap (a side whose fill
+// would grow |position| past maxPositionNotional is not quoted) and, on spot, the base it holds (no ask for
+// more than the base above the target: the exchange would refuse it for funds).
+//
+// Everything after that decision is the engine's own: orders go through Execution (a bid and an ask slot
+// per symbol: the same risk gate, tracker, unknown outcomes resolved by query and never resent, and reject
+// back-off, which is the symbol's and so shared by both sides) and fills through the engine's Portfolio
+// (a spot fee in the base asset is a cost valued in quote and leaves the base held). A comparison of the
+// two therefore measures the strategies, not two ways of handling orders. Not the engine's: modes and loss
+// limits (the gate always sees ACTIVE, no limit hit), REST reconciliation and position reads (its ledger
+// is its fills), the minimum re-quote interval.
 import type { Settings } from '../config/settings.js';
-import { bestExcludingOwn } from '../core/book-math.js';
-import { ClientIdAllocator } from '../core/client-ids.js';
-import { TradingStats } from '../core/stats.js';
-import type { ExchangePort } from '../exchange/port.js';
-import type { ExchangeEvent } from '../exchange/types.js';
-import type { BookView, MarketInfo } from '../domain/market.js';
+import { AccountHistory } from '../core/account-history.js';
+import { bestExcludingOwn, midOf } from '../core/book-math.js';
+import { Execution, type Effect } from '../core/execution.js';
+import { fillOfEvent, normalFill } from '../core/journal-codec.js';
+import { remaining } from '../core/order-tracker.js';
+import { Portfolio } from '../core/portfolio.js';
+import type { Logger } from '../core/ports.js';
+import type { TradingStats } from '../core/stats.js';
+import { executionPort, type StrategyPort } from '../core/strategy-port.js';
+import type { Quote } from '../core/strategy.js';
+import { SymState } from '../core/sym-state.js';
+import type { BookView } from '../domain/market.js';
 import type { OrderEvent } from '../domain/order.js';
 import type { Side } from '../domain/side.js';
+import type { ExchangePort } from '../exchange/port.js';
+import type { ExchangeEvent } from '../exchange/types.js';
 import type { Clock } from '../util/clock.js';
 import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
 
-interface Working {
-  clientId: number;
-  side: Side;
-  price: Decimal;
-  quantity: Decimal;
-  executed: Decimal;
-  /** pending: placement in flight; open: resting; cancelling: cancel in flight. */
-  state: 'pending' | 'open' | 'cancelling';
-}
-
-interface Sym {
-  market: MarketInfo;
-  book: BookView | null;
-  lastBid: Decimal | null;
-  lastAsk: Decimal | null;
-  orders: Partial<Record<Side, Working>>;
-}
-
+/** One slot per side: the slot is named by the side it quotes. */
 const SIDES: readonly Side[] = ['Bid', 'Ask'];
 
 export class SymmetricQuoter {
-  readonly stats: TradingStats;
-  ordersPlaced = 0;
-  cancelsSent = 0;
-  private readonly syms = new Map<string, Sym>();
-  private readonly byClientId = new Map<number, { sym: Sym; w: Working }>();
-  private readonly ids: ClientIdAllocator;
+  readonly execution: Execution;
+  private readonly portfolio: Portfolio;
+  private readonly port: StrategyPort;
+  private readonly syms = new Map<string, SymState>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private stopping = false;
 
   constructor(
-    private readonly port: ExchangePort,
-    clock: Clock,
+    private readonly exchange: ExchangePort,
+    private readonly clock: Clock,
     private readonly settings: Readonly<Settings>,
+    logger: Logger,
   ) {
-    this.stats = new TradingStats(settings.symbols);
-    this.ids = new ClientIdAllocator(clock.now());
+    const history = new AccountHistory();
+    // Loss limits 0 = off: the baseline has none (see the header).
+    this.portfolio = new Portfolio({ clock, logger, symbols: settings.symbols, sessionLossLimit: ZERO, dailyLossLimit: ZERO, history: () => history });
+    this.execution = new Execution({
+      port: exchange,
+      clock,
+      logger,
+      settings,
+      stats: this.portfolio.stats,
+      inflight: (p) => this.track(p),
+      settled: (st, effect) => this.onSettled(st, effect),
+    });
+    this.port = executionPort(this.execution, clock, (st) => this.portfolio.inventory(st), { mode: () => 'ACTIVE', lossLimitHit: () => false });
+  }
+
+  get stats(): TradingStats {
+    return this.portfolio.stats;
+  }
+
+  get ordersPlaced(): number {
+    return this.execution.ordersPlaced;
+  }
+
+  get cancelsSent(): number {
+    return this.execution.cancelsSent;
   }
 
   async start(): Promise<void> {
-    const markets = await this.port.getMarkets();
+    const markets = await this.exchange.getMarkets();
     for (const s of this.settings.symbols) {
       const m = markets.find((x) => x.symbol === s);
       if (!m) throw new Error(`unknown symbol ${s}`);
-      this.syms.set(s, { market: m, book: null, lastBid: null, lastAsk: null, orders: {} });
+      this.syms.set(s, new SymState(s, m, this.settings));
     }
     this.stats.observe();
-    await this.port.start(this.settings.symbols, (e) => this.handle(e));
+    await this.exchange.start(this.settings.symbols, (e) => this.handle(e));
+  }
+
+  /** Stop quoting, let the requests in flight end, cancel what rests and close the stream. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const st of this.syms.values()) this.clock.clear(st.wake);
+    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+    for (const s of this.settings.symbols) await this.exchange.cancelAll(s);
+    await this.exchange.stop();
   }
 
   handle(e: ExchangeEvent): void {
     switch (e.type) {
-      case 'book': {
+      case 'book':
+        return this.onBook(e.symbol, e.book);
+      case 'markPrice': {
         const st = this.syms.get(e.symbol);
-        if (!st) return;
-        st.book = e.book;
-        const bid = e.book.bestBid();
-        const ask = e.book.bestAsk();
-        if (eq(bid, st.lastBid) && eq(ask, st.lastAsk)) return;
-        st.lastBid = bid;
-        st.lastAsk = ask;
-        this.requote(st);
-        return;
-      }
-      case 'markPrice':
-        if (!this.syms.has(e.symbol)) return;
+        // Spot has no mark-price stream on Backpack: it is valued at the book's mid (onBook), as the engine does.
+        if (!st || st.isSpot) return;
+        st.mark = e.markPrice;
         this.stats.setMark(e.symbol, e.markPrice);
         this.stats.observe();
         return;
+      }
       case 'order':
-        this.onOrder(e.event);
-        return;
+        return this.onOrder(e.event);
       default:
         return;
     }
   }
 
+  private onBook(symbol: string, book: BookView): void {
+    const st = this.syms.get(symbol);
+    if (!st) return;
+    st.book = book;
+    const bid = book.bestBid();
+    const ask = book.bestAsk();
+    if (eq(bid, st.lastBid) && eq(ask, st.lastAsk)) return;
+    st.lastBid = bid;
+    st.lastAsk = ask;
+    if (st.isSpot) {
+      const mid = midOf(book);
+      if (mid !== null) {
+        st.mark = mid;
+        this.stats.setMark(symbol, mid);
+        this.stats.observe();
+      }
+    }
+    this.requote(st);
+  }
+
   private onOrder(ev: OrderEvent): void {
-    if (ev.fill) {
-      this.stats.recordFill(ev.side, ev.fill.quantity, ev.fill.price, ev.fill.isMaker, {
-        symbol: ev.symbol,
-        fee: ev.fill.fee,
-        ts: ev.ts,
-        tradeId: ev.fill.tradeId,
-      });
-    }
-    const hit = ev.clientId === null ? undefined : this.byClientId.get(ev.clientId);
-    if (!hit) return;
-    if (ev.executedQuantity.gt(hit.w.executed)) hit.w.executed = ev.executedQuantity;
-    if (ev.type === 'cancelled' || ev.type === 'expired' || ev.status === 'Filled') {
-      this.forget(hit.sym, hit.w);
-      this.requote(hit.sym);
-    }
+    const st = this.syms.get(ev.symbol);
+    const fill = fillOfEvent(ev);
+    // Post-only quotes are never reduce-only: every fill is shown as an entry.
+    if (fill && st) this.portfolio.applyFill(st, normalFill(fill), true, () => false);
+    const effect = this.execution.onOrderEvent(st, ev, this.stopping);
+    if (effect !== null && st) this.onSettled(st, effect);
   }
 
-  private forget(st: Sym, w: Working): void {
-    this.byClientId.delete(w.clientId);
-    if (st.orders[w.side] === w) delete st.orders[w.side];
+  /** An execution step or outcome for `st` was applied: honour its back-off and re-quote. */
+  private onSettled(st: SymState, effect: Effect): void {
+    // effect.readPosition is not acted on: the baseline reads no positions, its ledger is its fills.
+    if (effect.wakeAt !== null) this.wakeAt(st, effect.wakeAt);
+    this.requote(st);
   }
 
-  private requote(st: Sym): void {
-    const book = st.book;
-    if (!book) return;
+  private requote(st: SymState): void {
+    if (this.stopping || st.book === null) return;
+    const inv = this.port.inventory(st);
+    for (const side of SIDES) this.quoteSide(st, st.book, side, inv);
+  }
+
+  private quoteSide(st: SymState, book: BookView, side: Side, inv: Decimal): void {
+    const t = this.port.working(st, side);
+    // An order whose fate is being settled (placement or cancel in flight, unknown outcome) is left alone.
+    if (t && (t.state === 'pending' || t.state === 'unknown' || t.cancelInFlight || t.resolving)) return;
+    const own = t && t.price !== null ? { side, price: t.price, remaining: remaining(t) } : null;
+    const target = bestExcludingOwn(book, side, own);
+    const q = target !== null && target.gt(0) ? this.wanted(st, side, target, inv) : null;
+    if (t) {
+      if (q === null || t.price === null || !q.price.eq(t.price)) this.port.cancel(st, t);
+      return;
+    }
+    if (q === null) return;
+    const r = this.port.place(st, q, side);
+    if (r.wakeAt !== null) this.wakeAt(st, r.wakeAt);
+  }
+
+  /** The post-only quote for one side at `price`, or null when the position cap (or, on spot, the base held) rules it out. */
+  private wanted(st: SymState, side: Side, price: Decimal, inv: Decimal): Quote | null {
     const m = st.market;
-    const pos = this.stats.ledger(m.symbol).position;
-    for (const side of SIDES) {
-      const w = st.orders[side];
-      if (w && w.state !== 'open') continue;
-      const own = w ? { side, price: w.price, remaining: w.quantity.minus(w.executed) } : null;
-      const target = bestExcludingOwn(book, side, own);
-      let ok = target !== null && target.gt(0);
-      let qty = ZERO;
-      if (target !== null && ok) {
-        qty = floorToStep(this.settings.orderNotional.div(target), m.stepSize);
-        if (qty.lt(m.minQuantity)) qty = m.minQuantity;
-        const after = side === 'Bid' ? pos.plus(qty) : pos.minus(qty);
-        if (after.abs().gt(pos.abs()) && after.abs().mul(target).gt(this.settings.maxPositionNotional)) ok = false;
-      }
-      if (w) {
-        if (!ok || target === null || !target.eq(w.price)) this.cancel(st, w);
-        continue;
-      }
-      if (ok && target !== null) this.place(st, side, target, qty);
-    }
+    let qty = floorToStep(this.settings.orderNotional.div(price), m.stepSize);
+    if (qty.lt(m.minQuantity)) qty = m.minQuantity;
+    const after = side === 'Bid' ? inv.plus(qty) : inv.minus(qty);
+    const grows = after.abs().gt(inv.abs());
+    if (grows && after.abs().mul(price).gt(this.settings.maxPositionNotional)) return null;
+    if (st.isSpot && side === 'Ask' && inv.lt(qty)) return null;
+    // The gate's notion of an exit (it lets one through whatever the cap) is a fill that shrinks |position|
+    // without crossing zero; one that shrinks it across zero is gated as an entry, on its far side's size.
+    const exit = !grows && (after.isZero() || inv.isNegative() === after.isNegative());
+    // reason: the baseline has no side signal; 'none' is the engine's word for "no reason given".
+    return { side, price, quantity: qty, reduceOnly: false, postOnly: true, ioc: false, reason: 'none', stage: 0, exit };
   }
 
-  private place(st: Sym, side: Side, price: Decimal, quantity: Decimal): void {
-    const clientId = this.ids.next();
-    const w: Working = { clientId, side, price, quantity, executed: ZERO, state: 'pending' };
-    st.orders[side] = w;
-    this.byClientId.set(clientId, { sym: st, w });
-    this.ordersPlaced++;
-    void this.port
-      .placeOrder({ symbol: st.market.symbol, side, orderType: 'Limit', price, quantity, timeInForce: 'GTC', postOnly: true, clientId })
-      .then(
-        (o) => {
-          if (o.kind === 'accepted') {
-            if (st.orders[side] === w && w.state === 'pending') w.state = 'open';
-          } else {
-            // Post-only would have crossed (or any rejection): forget it; the next book change re-quotes.
-            this.stats.recordFailure(st.market.symbol, o.kind === 'rejected' ? 'post-only' : 'unknown');
-            this.forget(st, w);
-          }
-        },
-        () => this.forget(st, w),
-      );
+  /** Re-quote the symbol at `at` (a back-off's end), keeping the earliest wake-up asked for. */
+  private wakeAt(st: SymState, at: number): void {
+    if (st.wake !== null && st.wakeAt <= at) return;
+    this.clock.clear(st.wake);
+    st.wakeAt = at;
+    st.wake = this.clock.setTimeout(() => {
+      st.wake = null;
+      st.wakeAt = Infinity;
+      this.requote(st);
+    }, Math.max(0, at - this.clock.now()));
   }
 
-  private cancel(st: Sym, w: Working): void {
-    w.state = 'cancelling';
-    this.cancelsSent++;
-    void this.port.cancelOrder(st.market.symbol, { clientId: w.clientId }).then(
-      () => {
-        // Accepted, or not found because it filled meanwhile: either way it no longer rests.
-        if (st.orders[w.side] === w) {
-          this.forget(st, w);
-          this.requote(st);
-        }
-      },
-      () => this.forget(st, w),
-    );
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    const done = () => this.inflight.delete(p);
+    p.then(done, done);
+    return p;
   }
 }
 

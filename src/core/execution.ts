@@ -1,5 +1,6 @@
-// Order execution: the one working order per symbol from the request to its end. It owns the order
-// tracker and the client ids, sends placements (after the risk gate) and cancels, applies their outcomes
+// Order execution: working orders from the request to their end, one per slot of a symbol (the engine
+// uses one slot, MAIN_SLOT; the two-sided baseline a bid and an ask slot). It owns the order tracker and
+// the client ids, sends placements (after the risk gate) and cancels, applies their outcomes
 // (accepted, rejected, unknown) and the stream's order events, resolves an unknown outcome by querying the
 // exchange (never by resending), and backs a symbol off after a failure. It never calls back into the
 // engine to re-quote: a synchronous step returns an Effect, and an asynchronous outcome is handed to
@@ -12,7 +13,7 @@ import type { OrderEvent, OrderInfo, OrderRequest } from '../domain/order.js';
 import type { Clock } from '../util/clock.js';
 import type { Decimal } from '../util/decimal.js';
 import { ClientIdAllocator, isOurClientId } from './client-ids.js';
-import { OrderTracker, type TrackedOrder, type TrackState } from './order-tracker.js';
+import { MAIN_SLOT, OrderTracker, type Slot, type TrackedOrder, type TrackState } from './order-tracker.js';
 import type { Logger } from './ports.js';
 import { DenialCounter, gate } from './risk.js';
 import type { TradingStats } from './stats.js';
@@ -63,8 +64,11 @@ export class Execution {
     this.ids = new ClientIdAllocator(d.clock.now());
   }
 
-  /** Gate and send a placement for the wanted quote (fire-and-track: the outcome arrives via `settled`). */
-  place(st: SymState, q: Quote, mode: TradingMode, inv: Decimal, now: number, lossLimitHit: boolean): PlaceResult {
+  /**
+   * Gate and send a placement for the wanted quote into a slot of the symbol (fire-and-track: the outcome
+   * arrives via `settled`). The back-off and the gate's cool-down are the symbol's, shared by its slots.
+   */
+  place(st: SymState, q: Quote, mode: TradingMode, inv: Decimal, now: number, lossLimitHit: boolean, slot: Slot = MAIN_SLOT): PlaceResult {
     if (now < st.blockedUntil) return { placed: false, wakeAt: st.blockedUntil, readPosition: false };
     if (st.positionReadPending) return { placed: false, ...NO_EFFECT };
     const deny = gate(
@@ -74,7 +78,7 @@ export class Execution {
         position: inv,
         maxPositionNotional: this.d.settings.maxPositionNotional,
         lossLimitHit,
-        hasWorkingOrder: this.tracker.get(st.symbol) !== null,
+        hasWorkingOrder: this.tracker.get(st.symbol, slot) !== null,
       },
     );
     if (deny !== null) {
@@ -98,6 +102,7 @@ export class Execution {
     const t = this.tracker.add({
       clientId,
       symbol: st.symbol,
+      slot,
       side: q.side,
       price: q.price,
       quantity: q.quantity,
@@ -157,26 +162,29 @@ export class Execution {
 
   /**
    * Match the tracker against the exchange's open orders (a reconciliation): a working order is updated,
-   * an order of ours we do not track is cancelled (unless ours may be in flight), and a working order the
-   * exchange no longer lists is resolved by query.
+   * an order of ours we do not track is cancelled (unless one of the symbol's may be in flight), and a
+   * working order the exchange no longer lists is resolved by query.
    */
   matchOpenOrders(syms: Iterable<SymState>, open: OrderInfo[]): void {
     for (const st of syms) {
-      const t = this.tracker.get(st.symbol);
+      const working = this.tracker.forSymbol(st.symbol);
       const mine = open.filter((o) => o.symbol === st.symbol && isOurClientId(o.clientId));
       for (const o of mine) {
-        if (t && (o.clientId === t.clientId || o.id === t.orderId)) {
+        const t = working.find((w) => isSame(o, w));
+        if (t) {
           this.tracker.applyInfo(t, o);
           continue;
         }
-        if (t && (t.state === 'pending' || t.state === 'unknown')) continue; // may be ours in flight
+        if (working.some((w) => w.state === 'pending' || w.state === 'unknown')) continue; // may be ours in flight
         this.d.logger.warn(`[${st.symbol}] orphan order ${o.id} (clientId ${o.clientId}): cancelling`);
         this.d.inflight(this.d.port.cancelOrder(st.symbol, { orderId: o.id }));
       }
-      if (t && (t.state === 'open' || t.state === 'partiallyFilled') && !t.resolving && !mine.some((o) => o.clientId === t.clientId || o.id === t.orderId)) {
-        // It ended while we were not looking: ask the exchange how.
-        t.resolving = true;
-        this.scheduleResolve(st, t, 0);
+      for (const t of working) {
+        if ((t.state === 'open' || t.state === 'partiallyFilled') && !t.resolving && !mine.some((o) => isSame(o, t))) {
+          // It ended while we were not looking: ask the exchange how.
+          t.resolving = true;
+          this.scheduleResolve(st, t, 0);
+        }
       }
     }
   }
@@ -217,8 +225,8 @@ export class Execution {
     try {
       if (o.kind === 'accepted') {
         this.tracker.applyInfo(t, o.value);
-        if (this.tracker.get(st.symbol) === t) this.tracker.finishAs(t, 'cancelled');
-      } else if (this.tracker.get(st.symbol) === t) {
+        if (this.tracker.isWorking(t)) this.tracker.finishAs(t, 'cancelled');
+      } else if (this.tracker.isWorking(t)) {
         // Rejected (e.g. already filled/cancelled) or unknown: find out what happened, never guess.
         t.resolving = true;
         this.scheduleResolve(st, t, 0);
@@ -245,15 +253,15 @@ export class Execution {
   private scheduleResolve(st: SymState, t: TrackedOrder, attempt: number): void {
     const delay = RESOLVE_DELAYS_MS[Math.min(attempt, RESOLVE_DELAYS_MS.length - 1)]!;
     this.d.clock.setTimeout(() => {
-      if (this.tracker.get(st.symbol) !== t) return; // resolved meanwhile by the stream
+      if (!this.tracker.isWorking(t)) return; // resolved meanwhile by the stream
       this.d.inflight(
         this.d.port.findOrder(st.symbol, t.clientId).then(
           (info) => {
-            if (this.tracker.get(st.symbol) === t) this.d.settled(st, this.onResolved(st, t, info, attempt));
+            if (this.tracker.isWorking(t)) this.d.settled(st, this.onResolved(st, t, info, attempt));
           },
           (e: unknown) => {
             this.d.logger.warn(`[${st.symbol}] findOrder ${t.clientId} failed: ${errorMessage(e)}`);
-            if (this.tracker.get(st.symbol) === t) this.scheduleResolve(st, t, attempt + 1);
+            if (this.tracker.isWorking(t)) this.scheduleResolve(st, t, attempt + 1);
           },
         ),
       );
@@ -288,6 +296,11 @@ function clearFailureStreak(st: SymState | undefined): void {
   if (!st) return;
   st.rejectStreak = 0;
   st.consecutiveFailures = 0;
+}
+
+/** The exchange's order is this tracked one (by client id, or by order id once known). */
+function isSame(o: OrderInfo, t: TrackedOrder): boolean {
+  return o.clientId === t.clientId || o.id === t.orderId;
 }
 
 function stateOfEvent(ev: OrderEvent): TrackState {

@@ -1,6 +1,7 @@
 // JournalFill <-> exact in-memory fills. The journal holds decimal strings; a record that does not parse
 // is counted and skipped by the caller (a torn or hand-edited line must not stop a restart).
 import type { Fill } from '../domain/fill.js';
+import type { OrderEvent } from '../domain/order.js';
 import { type Decimal, parseDecimal } from '../util/decimal.js';
 import type { JournalBackfill, JournalFill } from './ports.js';
 
@@ -21,6 +22,25 @@ export interface NormalFunding {
 /** A fill from the exchange, tagged for the ledger (a journal replay gives the same shape). */
 export function normalFill(f: Fill, kind: 'fill' | 'volume' = 'fill'): LedgerFill {
   return { ...f, kind };
+}
+
+/** The Fill a stream order event carries (its execution part plus the order's ids, side and time), or null. */
+export function fillOfEvent(ev: OrderEvent): Fill | null {
+  const x = ev.fill;
+  if (x === undefined) return null;
+  return {
+    tradeId: x.tradeId,
+    orderId: ev.orderId,
+    clientId: ev.clientId,
+    symbol: ev.symbol,
+    side: ev.side,
+    price: x.price,
+    quantity: x.quantity,
+    fee: x.fee,
+    feeSymbol: x.feeSymbol,
+    isMaker: x.isMaker,
+    timestamp: ev.ts,
+  };
 }
 
 export function toJournal(f: Fill, kind: 'fill' | 'volume' = 'fill'): JournalFill {

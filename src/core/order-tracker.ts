@@ -1,12 +1,19 @@
-// The one working order per symbol, tracked through its life:
+// Our working orders, one per slot of a symbol, tracked through their life:
 //   pending -> open -> partiallyFilled -> filled | cancelled | rejected | expired, and 'unknown' when a
 //   request's outcome is not known (timeout, 5xx). Unknown is resolved by query, never by resending; while
-//   a symbol has any tracked order (pending, unknown, cancel in flight) it places nothing new.
+//   a slot has any tracked order (pending, unknown, cancel in flight) nothing new is placed into it.
+// A slot names one order stream within a symbol: the engine quotes one order per symbol (MAIN_SLOT); the
+// two-sided comparison baseline keeps a bid and an ask (slots 'Bid' and 'Ask').
 // WS events may arrive before the REST reply: orders are matched by clientId first, then orderId. States
 // only move forward (a late REST "New" never resurrects an order the stream already saw filled).
 import type { OrderInfo, OrderStatus } from '../domain/order.js';
 import type { Side } from '../domain/side.js';
 import { type Decimal, maxDec, ZERO } from '../util/decimal.js';
+
+/** Which of a symbol's working orders (see the header). */
+export type Slot = string;
+/** The slot of the engine's one order per symbol, and the default of every slot parameter. */
+export const MAIN_SLOT: Slot = 'main';
 
 export type TrackState = 'pending' | 'open' | 'partiallyFilled' | 'filled' | 'cancelled' | 'rejected' | 'expired' | 'unknown';
 
@@ -14,6 +21,7 @@ export interface TrackedOrder {
   clientId: number;
   orderId: string | null;
   symbol: string;
+  slot: Slot;
   side: Side;
   price: Decimal | null;
   quantity: Decimal;
@@ -75,29 +83,49 @@ export function remaining(o: TrackedOrder): Decimal {
 /** Remember this many finished orders for late events (fills after a cancel, REST replies after WS). */
 const RECENT_MAX = 256;
 
+/** A new order as add() takes it (slot defaults to MAIN_SLOT). */
+export type NewOrder = Omit<TrackedOrder, 'slot' | 'state' | 'executed' | 'orderId' | 'cancelInFlight' | 'resolving' | 'notFoundCount'> & { slot?: Slot };
+
 export class OrderTracker {
-  private readonly working = new Map<string, TrackedOrder>();
+  /** symbol -> slot -> working order. A symbol's inner map is kept once made (no allocation per order). */
+  private readonly working = new Map<string, Map<Slot, TrackedOrder>>();
   private readonly byClient = new Map<number, TrackedOrder>();
   private readonly byOrderId = new Map<string, TrackedOrder>();
   private readonly recent: TrackedOrder[] = [];
 
-  get(symbol: string): TrackedOrder | null {
-    return this.working.get(symbol) ?? null;
+  /** The working order in a slot of the symbol (by default the engine's one). */
+  get(symbol: string, slot: Slot = MAIN_SLOT): TrackedOrder | null {
+    return this.working.get(symbol)?.get(slot) ?? null;
   }
 
-  all(): IterableIterator<TrackedOrder> {
-    return this.working.values();
+  /** True while `t` holds its slot (it has not ended and nothing replaced it). */
+  isWorking(t: TrackedOrder): boolean {
+    return this.working.get(t.symbol)?.get(t.slot) === t;
   }
 
-  /** Registers a new order as pending. Throws if the symbol already has one (the invariant). */
-  add(o: Omit<TrackedOrder, 'state' | 'executed' | 'orderId' | 'cancelInFlight' | 'resolving' | 'notFoundCount'>): TrackedOrder {
-    if (this.working.has(o.symbol)) throw new Error(`invariant: ${o.symbol} already has a working order`);
+  /** Every working order of one symbol, whatever its slot. */
+  forSymbol(symbol: string): TrackedOrder[] {
+    const slots = this.working.get(symbol);
+    return slots ? [...slots.values()] : [];
+  }
+
+  *all(): IterableIterator<TrackedOrder> {
+    for (const slots of this.working.values()) yield* slots.values();
+  }
+
+  /** Registers a new order as pending. Throws if its slot already has one (the invariant). */
+  add(o: NewOrder): TrackedOrder {
+    const slot = o.slot ?? MAIN_SLOT;
+    let slots = this.working.get(o.symbol);
+    if (slots === undefined) this.working.set(o.symbol, (slots = new Map()));
+    if (slots.has(slot)) throw new Error(`invariant: ${o.symbol} already has a working order in slot ${slot}`);
     // Every field spelled out (not `...o`): one fixed object shape keeps the hot paths that read tracked
     // orders monomorphic, and the spread was the tracker's largest cost in a backtest profile.
     const t: TrackedOrder = {
       clientId: o.clientId,
       orderId: null,
       symbol: o.symbol,
+      slot,
       side: o.side,
       price: o.price,
       quantity: o.quantity,
@@ -112,7 +140,7 @@ export class OrderTracker {
       resolving: false,
       notFoundCount: 0,
     };
-    this.working.set(o.symbol, t);
+    slots.set(slot, t);
     this.byClient.set(t.clientId, t);
     this.remember(t);
     return t;
@@ -158,18 +186,19 @@ export class OrderTracker {
     this.byOrderId.set(id, t);
   }
 
-  /** Drop the working slot for a symbol (e.g. reconciliation proved nothing rests). */
+  /** Free the order's slot (it ended, or reconciliation proved nothing rests). */
   private finish(t: TrackedOrder): void {
     t.cancelInFlight = false;
     t.resolving = false;
-    if (this.working.get(t.symbol) === t) this.working.delete(t.symbol);
+    const slots = this.working.get(t.symbol);
+    if (slots?.get(t.slot) === t) slots.delete(t.slot);
   }
 
   private remember(t: TrackedOrder): void {
     this.recent.push(t);
     if (this.recent.length > RECENT_MAX) {
       const old = this.recent.shift()!;
-      if (this.working.get(old.symbol) === old) {
+      if (this.isWorking(old)) {
         this.recent.push(old); // never forget a live one
         return;
       }
