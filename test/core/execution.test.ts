@@ -254,3 +254,50 @@ test('execution: matching open orders cancels our orphans and queries a working 
   assert.equal(r.ex.tracker.get(S), null, 'not found twice: gone');
   assert.deepEqual(r.failures, [], 'a working order that ended is no placement failure');
 });
+
+test('execution: two slots of one symbol (bid and ask) are placed, gated and resolved independently', async () => {
+  const r = setup();
+  const bidQ = quote({ side: 'Bid', price: D('99.99') });
+  const askQ = quote({ side: 'Ask', price: D('100.01') });
+  // The ask's placement is answered "unknown" although the exchange took it; the bid's is accepted.
+  r.port.placeHandler = (req) => {
+    const info = orderInfo(req, req.side === 'Bid' ? 'b-1' : 'a-1');
+    r.port.resting.set(req.clientId, info);
+    return req.side === 'Bid' ? { kind: 'accepted', value: info } : { kind: 'unknown', reason: 'timeout' };
+  };
+  assert.equal(r.ex.place(r.st, bidQ, 'ACTIVE', ZERO, r.clock.now(), false, 'Bid').placed, true);
+  assert.equal(r.ex.place(r.st, askQ, 'ACTIVE', ZERO, r.clock.now(), false, 'Ask').placed, true, 'the bid slot does not block the ask slot');
+  // A slot holding an order (even pending) is the gate's "working order".
+  const again = r.ex.place(r.st, bidQ, 'ACTIVE', ZERO, r.clock.now(), false, 'Bid');
+  assert.equal(again.placed, false);
+  assert.equal(r.ex.denials.byReason['working-order'], 1);
+  r.st.blockedUntil = 0; // the denial's cool-down is the symbol's; lift it for what follows
+  await settle();
+  const bid = r.ex.tracker.get(S, 'Bid')!;
+  const ask = r.ex.tracker.get(S, 'Ask')!;
+  assert.equal(bid.state, 'open');
+  assert.equal(ask.state, 'unknown');
+  assert.equal(r.ex.tracker.get(S), null, 'nothing in the engine slot');
+  await run(r.clock, 300);
+  assert.equal(ask.state, 'open', 'the unknown ask was found by query and adopted');
+  assert.equal(ask.orderId, 'a-1');
+  assert.equal(r.port.placed().length, 2, 'nothing resent');
+  // Reconciliation: both are listed, so both stay and nothing is an orphan.
+  r.ex.matchOpenOrders([r.st], [...r.port.resting.values()]);
+  assert.equal(r.port.calls.filter((c) => c.m === 'cancelOrder').length, 0);
+  assert.equal(r.ex.tracker.get(S, 'Bid'), bid);
+  assert.equal(r.ex.tracker.get(S, 'Ask'), ask);
+  // Cancelling the bid frees its slot only.
+  r.ex.cancel(r.st, bid);
+  await settle();
+  assert.equal(r.ex.tracker.get(S, 'Bid'), null);
+  assert.equal(r.ex.tracker.get(S, 'Ask'), ask);
+  // The ask ends unseen: a reconciliation that no longer lists it queries it, and the bid slot is free to place.
+  r.port.resting.clear();
+  r.ex.matchOpenOrders([r.st], []);
+  assert.equal(ask.resolving, true);
+  assert.equal(r.ex.place(r.st, bidQ, 'ACTIVE', ZERO, r.clock.now(), false, 'Bid').placed, true);
+  await run(r.clock, 1000);
+  assert.equal(r.ex.tracker.get(S, 'Ask'), null, 'not found twice: gone');
+  assert.notEqual(r.ex.tracker.get(S, 'Bid'), null, 'the new bid is untouched by the ask resolution');
+});
