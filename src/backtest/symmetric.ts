@@ -14,16 +14,18 @@
 // is its fills), the minimum re-quote interval.
 import type { Settings } from '../config/settings.js';
 import { AccountHistory } from '../core/account-history.js';
-import { bestExcludingOwn, midOf } from '../core/book-math.js';
+import { bestExcludingOwn } from '../core/book-math.js';
 import { Execution, type Effect } from '../core/execution.js';
 import { fillOfEvent, normalFill } from '../core/journal-codec.js';
+import { LoopState } from '../core/loop-state.js';
+import { applyBook, applyMark } from '../core/market-data.js';
 import { remaining } from '../core/order-tracker.js';
 import { Portfolio } from '../core/portfolio.js';
 import type { Logger } from '../core/ports.js';
 import type { TradingStats } from '../core/stats.js';
 import { executionPort, type StrategyPort } from '../core/strategy-port.js';
 import type { Quote } from '../core/strategy.js';
-import { SymState } from '../core/sym-state.js';
+import { scheduleWake, SymState } from '../core/sym-state.js';
 import type { BookView } from '../domain/market.js';
 import type { OrderEvent } from '../domain/order.js';
 import type { Side } from '../domain/side.js';
@@ -40,8 +42,8 @@ export class SymmetricQuoter {
   private readonly portfolio: Portfolio;
   private readonly port: StrategyPort;
   private readonly syms = new Map<string, SymState>();
-  private readonly inflight = new Set<Promise<unknown>>();
-  private stopping = false;
+  /** Its requests in flight (a stop lets them land) and whether it is stopping. */
+  private readonly loop: LoopState;
 
   constructor(
     private readonly exchange: ExchangePort,
@@ -49,6 +51,7 @@ export class SymmetricQuoter {
     private readonly settings: Readonly<Settings>,
     logger: Logger,
   ) {
+    this.loop = new LoopState(clock.now());
     const history = new AccountHistory();
     // Loss limits 0 = off: the baseline has none (see the header).
     this.portfolio = new Portfolio({ clock, logger, symbols: settings.symbols, sessionLossLimit: ZERO, dailyLossLimit: ZERO, history: () => history });
@@ -58,7 +61,7 @@ export class SymmetricQuoter {
       logger,
       settings,
       stats: this.portfolio.stats,
-      inflight: (p) => this.track(p),
+      inflight: (p) => this.loop.keepInFlight(p),
       settled: (st, effect) => this.onSettled(st, effect),
     });
     this.port = executionPort(this.execution, clock, (st) => this.portfolio.inventory(st), { mode: () => 'ACTIVE', lossLimitHit: () => false });
@@ -89,26 +92,23 @@ export class SymmetricQuoter {
 
   /** Stop quoting, let the requests in flight end, cancel what rests and close the stream. */
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.loop.stopping = true;
     for (const st of this.syms.values()) this.clock.clear(st.wake);
-    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+    for (let p = this.loop.pending(); p.length > 0; p = this.loop.pending()) await Promise.all(p);
     for (const s of this.settings.symbols) await this.exchange.cancelAll(s);
     await this.exchange.stop();
   }
 
   handle(e: ExchangeEvent): void {
     switch (e.type) {
-      case 'book':
-        return this.onBook(e.symbol, e.book);
-      case 'markPrice': {
+      case 'book': {
         const st = this.syms.get(e.symbol);
-        // Spot has no mark-price stream on Backpack: it is valued at the book's mid (onBook), as the engine does.
-        if (!st || st.isSpot) return;
-        st.mark = e.markPrice;
-        this.stats.setMark(e.symbol, e.markPrice);
-        this.stats.observe();
+        if (st && applyBook(st, e.book, this.stats)) this.requote(st);
         return;
       }
+      case 'markPrice':
+        applyMark(this.syms.get(e.symbol), e.markPrice, this.stats);
+        return;
       case 'order':
         return this.onOrder(e.event);
       default:
@@ -116,44 +116,24 @@ export class SymmetricQuoter {
     }
   }
 
-  private onBook(symbol: string, book: BookView): void {
-    const st = this.syms.get(symbol);
-    if (!st) return;
-    st.book = book;
-    const bid = book.bestBid();
-    const ask = book.bestAsk();
-    if (eq(bid, st.lastBid) && eq(ask, st.lastAsk)) return;
-    st.lastBid = bid;
-    st.lastAsk = ask;
-    if (st.isSpot) {
-      const mid = midOf(book);
-      if (mid !== null) {
-        st.mark = mid;
-        this.stats.setMark(symbol, mid);
-        this.stats.observe();
-      }
-    }
-    this.requote(st);
-  }
-
   private onOrder(ev: OrderEvent): void {
     const st = this.syms.get(ev.symbol);
     const fill = fillOfEvent(ev);
     // Post-only quotes are never reduce-only: every fill is shown as an entry.
     if (fill && st) this.portfolio.applyFill(st, normalFill(fill), true, () => false);
-    const effect = this.execution.onOrderEvent(st, ev, this.stopping);
+    const effect = this.execution.onOrderEvent(st, ev, this.loop.stopping);
     if (effect !== null && st) this.onSettled(st, effect);
   }
 
   /** An execution step or outcome for `st` was applied: honour its back-off and re-quote. */
   private onSettled(st: SymState, effect: Effect): void {
     // effect.readPosition is not acted on: the baseline reads no positions, its ledger is its fills.
-    if (effect.wakeAt !== null) this.wakeAt(st, effect.wakeAt);
+    if (effect.wakeAt !== null) scheduleWake(this.clock, st, effect.wakeAt, () => this.requote(st));
     this.requote(st);
   }
 
   private requote(st: SymState): void {
-    if (this.stopping || st.book === null) return;
+    if (this.loop.stopping || st.book === null) return;
     const inv = this.port.inventory(st);
     for (const side of SIDES) this.quoteSide(st, st.book, side, inv);
   }
@@ -171,7 +151,7 @@ export class SymmetricQuoter {
     }
     if (q === null) return;
     const r = this.port.place(st, q, side);
-    if (r.wakeAt !== null) this.wakeAt(st, r.wakeAt);
+    if (r.wakeAt !== null) scheduleWake(this.clock, st, r.wakeAt, () => this.requote(st));
   }
 
   /** The post-only quote for one side at `price`, or null when the position cap (or, on spot, the base held) rules it out. */
@@ -189,27 +169,4 @@ export class SymmetricQuoter {
     // reason: the baseline has no side signal; 'none' is the engine's word for "no reason given".
     return { side, price, quantity: qty, reduceOnly: false, postOnly: true, ioc: false, reason: 'none', stage: 0, exit };
   }
-
-  /** Re-quote the symbol at `at` (a back-off's end), keeping the earliest wake-up asked for. */
-  private wakeAt(st: SymState, at: number): void {
-    if (st.wake !== null && st.wakeAt <= at) return;
-    this.clock.clear(st.wake);
-    st.wakeAt = at;
-    st.wake = this.clock.setTimeout(() => {
-      st.wake = null;
-      st.wakeAt = Infinity;
-      this.requote(st);
-    }, Math.max(0, at - this.clock.now()));
-  }
-
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.inflight.add(p);
-    const done = () => this.inflight.delete(p);
-    p.then(done, done);
-    return p;
-  }
-}
-
-function eq(a: Decimal | null, b: Decimal | null): boolean {
-  return a === null ? b === null : b !== null && a.eq(b);
 }

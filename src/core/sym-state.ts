@@ -2,7 +2,7 @@
 import type { SideReason } from '../domain/trading-mode.js';
 import type { BookView, MarketInfo } from '../domain/market.js';
 import type { Side } from '../domain/side.js';
-import type { TimerHandle } from '../util/clock.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
 import { type Decimal, ZERO } from '../util/decimal.js';
 import { FlowSignal, type FlowParams } from './flow.js';
 import type { OperatorMode } from '../domain/trading-mode.js';
@@ -48,4 +48,16 @@ export class SymState {
     this.isSpot = market.marketType === 'SPOT';
     this.flow = new FlowSignal(flowParams);
   }
+}
+
+/** Call `due` at `at` (a wait's or a back-off's end) through the symbol's one wake-up; an earlier one already set wins. */
+export function scheduleWake(clock: Clock, st: SymState, at: number, due: () => void): void {
+  if (st.wake !== null && st.wakeAt <= at) return;
+  clock.clear(st.wake);
+  st.wakeAt = at;
+  st.wake = clock.setTimeout(() => {
+    st.wake = null;
+    st.wakeAt = Infinity;
+    due();
+  }, Math.max(0, at - clock.now()));
 }
