@@ -1,9 +1,9 @@
 // Quoting: the re-quote of one symbol. It assembles what the strategy decides from (book, own order,
 // inventory, flow, modes, funds), asks strategy.decide for the wanted quote, diffs it against the working
-// order (quote-diff.ts) and acts through Execution: cancel, place, or wait (a wake-up timer per symbol).
+// order (quote-diff.ts) and acts through Execution's strategy port (strategy-port.ts; the comparison
+// baseline drives the same): cancel, place, or wait (a wake-up timer per symbol).
 // It returns what changed; the loop publishes, and finishes a flatten the re-quote found complete.
 import type { Settings } from '../config/settings.js';
-import type { TradingMode } from '../domain/trading-mode.js';
 import type { Clock } from '../util/clock.js';
 import { type Decimal, floorToStep, ZERO } from '../util/decimal.js';
 import type { Execution } from './execution.js';
@@ -13,9 +13,10 @@ import { remaining } from './order-tracker.js';
 import type { Logger } from './ports.js';
 import type { Portfolio } from './portfolio.js';
 import { diffQuote, type WorkingView } from './quote-diff.js';
+import { executionPort, type StrategyPort } from './strategy-port.js';
 import type { SpotAccount } from './spot-account.js';
 import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
-import type { SymState } from './sym-state.js';
+import { scheduleWake, type SymState } from './sym-state.js';
 
 /** TIERHUNTER_FLATTEN_ON_STOP: a stop's exits turn IOC reduce-only after this long at the touch. */
 export const STOP_FLATTEN_IOC_AFTER_MS = 2000;
@@ -45,22 +46,30 @@ export class Quoting {
   /** Cancels of a working order by their reason (the snapshot's replacement counts). */
   readonly replacements: Record<string, number> = {};
 
-  constructor(private readonly d: QuotingDeps) {}
+  private readonly port: StrategyPort;
+
+  constructor(private readonly d: QuotingDeps) {
+    this.port = executionPort(d.execution, d.clock, (st) => d.portfolio.inventory(st), {
+      mode: (st) => d.modes.effectiveMode(st).mode,
+      lossLimitHit: () => d.portfolio.limits.anyHit,
+    });
+  }
 
   /** Decide and act for one symbol: cancel, place or wait. Synchronous; sends are fire-and-track. */
   requote(st: SymState): QuoteResult {
-    const { clock, settings: s, execution, modes, portfolio } = this.d;
+    const { clock, settings: s, modes, portfolio } = this.d;
+    const port = this.port;
     const now = clock.now();
-    const t = execution.tracker.get(st.symbol);
+    const t = port.working(st);
     if (t && (t.state === 'pending' || t.state === 'unknown' || t.cancelInFlight || t.resolving)) return NOTHING;
     const { mode } = modes.effectiveMode(st);
     if (mode === 'HALTED' || mode === 'PAUSED' || st.book === null) {
-      if (t) execution.cancel(st, t);
+      if (t) port.cancel(st, t);
       return NOTHING;
     }
     const stopFlatten = modes.stopFlattenSince !== null;
     const operatorFlatten = modes.isOperatorFlatten(st);
-    const inv = portfolio.inventory(st);
+    const inv = port.inventory(st);
     const l = portfolio.stats.ledger(st.symbol);
     st.flow.evaluate(now);
     const rem = t ? remaining(t) : ZERO;
@@ -114,10 +123,10 @@ export class Quoting {
         break;
       case 'cancel':
         this.replacements[a.reason] = (this.replacements[a.reason] ?? 0) + 1;
-        if (t) execution.cancel(st, t);
+        if (t) port.cancel(st, t);
         break;
       case 'place':
-        if (q) changed = this.place(st, q, mode, inv, now) || changed;
+        if (q) changed = this.place(st, q) || changed;
         break;
     }
     return changed ? { changed, flat: false } : NOTHING;
@@ -137,15 +146,7 @@ export class Quoting {
 
   /** Re-quote `st` at `at` (an earlier wake-up already set wins). */
   wakeAt(st: SymState, at: number): void {
-    const clock = this.d.clock;
-    if (st.wake !== null && st.wakeAt <= at) return;
-    clock.clear(st.wake);
-    st.wakeAt = at;
-    st.wake = clock.setTimeout(() => {
-      st.wake = null;
-      st.wakeAt = Infinity;
-      this.d.due(st);
-    }, Math.max(0, at - clock.now()));
+    scheduleWake(this.d.clock, st, at, () => this.d.due(st));
   }
 
   /** Drop a symbol's wake-up (a mode change re-quotes every symbol at once). */
@@ -155,8 +156,8 @@ export class Quoting {
     st.wakeAt = Infinity;
   }
 
-  private place(st: SymState, q: Quote, mode: TradingMode, inv: Decimal, now: number): boolean {
-    const r = this.d.execution.place(st, q, mode, inv, now, this.d.portfolio.limits.anyHit);
+  private place(st: SymState, q: Quote): boolean {
+    const r = this.port.place(st, q);
     if (r.wakeAt !== null) this.wakeAt(st, r.wakeAt);
     return r.placed;
   }
