@@ -16,6 +16,7 @@ import { CoreView } from './core-view.js';
 import { EventBatch } from './event-batch.js';
 import type { Effect } from './execution.js';
 import { prepareStart, stopCore } from './lifecycle.js';
+import { fillOfEvent } from './journal-codec.js';
 import { LoopState } from './loop-state.js';
 import { applyBook, applyBookInvalid, applyMark, applyTrade } from './market-data.js';
 import { healthSymbols } from './monitoring.js';
@@ -168,11 +169,8 @@ export class Engine {
 
   private onOrderEvent(ev: OrderEvent): void {
     const st = this.p.syms.get(ev.symbol);
-    if (ev.fill && st) {
-      const f = ev.fill;
-      const { tradeId, price, quantity, fee, feeSymbol, isMaker } = f;
-      this.apply(this.p.fills.count(st, { tradeId, orderId: ev.orderId, clientId: ev.clientId, symbol: ev.symbol, side: ev.side, price, quantity, fee, feeSymbol, isMaker, timestamp: ev.ts }));
-    }
+    const fill = fillOfEvent(ev);
+    if (fill && st) this.apply(this.p.fills.count(st, fill));
     const effect = this.p.execution.onOrderEvent(st, ev, this.loop.stopping);
     if (effect !== null) this.onEffect(st, effect);
   }
