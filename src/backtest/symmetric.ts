@@ -25,7 +25,7 @@ import type { Logger } from '../core/ports.js';
 import type { TradingStats } from '../core/stats.js';
 import { executionPort, type StrategyPort } from '../core/strategy-port.js';
 import type { Quote } from '../core/strategy.js';
-import { scheduleWake, SymState } from '../core/sym-state.js';
+import { scheduleWake, SymbolState } from '../core/symbol-state.js';
 import type { BookView } from '../domain/market.js';
 import type { OrderEvent } from '../domain/order.js';
 import type { Side } from '../domain/side.js';
@@ -41,7 +41,7 @@ export class SymmetricQuoter {
   readonly execution: Execution;
   private readonly portfolio: Portfolio;
   private readonly port: StrategyPort;
-  private readonly syms = new Map<string, SymState>();
+  private readonly syms = new Map<string, SymbolState>();
   /** Its requests in flight (a stop lets them land) and whether it is stopping. */
   private readonly loop: LoopState;
 
@@ -62,9 +62,9 @@ export class SymmetricQuoter {
       settings,
       stats: this.portfolio.stats,
       inflight: (p) => this.loop.keepInFlight(p),
-      settled: (st, effect) => this.onSettled(st, effect),
+      settled: (sym, effect) => this.onSettled(sym, effect),
     });
-    this.port = executionPort(this.execution, clock, (st) => this.portfolio.inventory(st), { mode: () => 'ACTIVE', lossLimitHit: () => false });
+    this.port = executionPort(this.execution, clock, (sym) => this.portfolio.inventory(sym), { mode: () => 'ACTIVE', lossLimitHit: () => false });
   }
 
   get stats(): TradingStats {
@@ -84,7 +84,7 @@ export class SymmetricQuoter {
     for (const s of this.settings.symbols) {
       const m = markets.find((x) => x.symbol === s);
       if (!m) throw new Error(`unknown symbol ${s}`);
-      this.syms.set(s, new SymState(s, m, this.settings));
+      this.syms.set(s, new SymbolState(s, m, this.settings));
     }
     this.stats.observe();
     await this.exchange.start(this.settings.symbols, (e) => this.handle(e));
@@ -93,7 +93,7 @@ export class SymmetricQuoter {
   /** Stop quoting, let the requests in flight end, cancel what rests and close the stream. */
   async stop(): Promise<void> {
     this.loop.stopping = true;
-    for (const st of this.syms.values()) this.clock.clear(st.wake);
+    for (const sym of this.syms.values()) this.clock.clear(sym.wake);
     for (let p = this.loop.pending(); p.length > 0; p = this.loop.pending()) await Promise.all(p);
     for (const s of this.settings.symbols) await this.exchange.cancelAll(s);
     await this.exchange.stop();
@@ -102,8 +102,8 @@ export class SymmetricQuoter {
   handle(e: ExchangeEvent): void {
     switch (e.type) {
       case 'book': {
-        const st = this.syms.get(e.symbol);
-        if (st && applyBook(st, e.book, this.stats)) this.requote(st);
+        const sym = this.syms.get(e.symbol);
+        if (sym && applyBook(sym, e.book, this.stats)) this.requote(sym);
         return;
       }
       case 'markPrice':
@@ -117,52 +117,52 @@ export class SymmetricQuoter {
   }
 
   private onOrder(ev: OrderEvent): void {
-    const st = this.syms.get(ev.symbol);
+    const sym = this.syms.get(ev.symbol);
     const fill = fillOfEvent(ev);
     // Post-only quotes are never reduce-only: every fill is shown as an entry.
-    if (fill && st) this.portfolio.applyFill(st, normalFill(fill), true, () => false);
-    const effect = this.execution.onOrderEvent(st, ev, this.loop.stopping);
-    if (effect !== null && st) this.onSettled(st, effect);
+    if (fill && sym) this.portfolio.applyFill(sym, normalFill(fill), true, () => false);
+    const effect = this.execution.onOrderEvent(sym, ev, this.loop.stopping);
+    if (effect !== null && sym) this.onSettled(sym, effect);
   }
 
-  /** An execution step or outcome for `st` was applied: honour its back-off and re-quote. */
-  private onSettled(st: SymState, effect: Effect): void {
+  /** An execution step or outcome for `sym` was applied: honour its back-off and re-quote. */
+  private onSettled(sym: SymbolState, effect: Effect): void {
     // effect.readPosition is not acted on: the baseline reads no positions, its ledger is its fills.
-    if (effect.wakeAt !== null) scheduleWake(this.clock, st, effect.wakeAt, () => this.requote(st));
-    this.requote(st);
+    if (effect.wakeAt !== null) scheduleWake(this.clock, sym, effect.wakeAt, () => this.requote(sym));
+    this.requote(sym);
   }
 
-  private requote(st: SymState): void {
-    if (this.loop.stopping || st.book === null) return;
-    const inv = this.port.inventory(st);
-    for (const side of SIDES) this.quoteSide(st, st.book, side, inv);
+  private requote(sym: SymbolState): void {
+    if (this.loop.stopping || sym.book === null) return;
+    const inv = this.port.inventory(sym);
+    for (const side of SIDES) this.quoteSide(sym, sym.book, side, inv);
   }
 
-  private quoteSide(st: SymState, book: BookView, side: Side, inv: Decimal): void {
-    const t = this.port.working(st, side);
+  private quoteSide(sym: SymbolState, book: BookView, side: Side, inv: Decimal): void {
+    const t = this.port.working(sym, side);
     // An order whose fate is being settled (placement or cancel in flight, unknown outcome) is left alone.
     if (t && (t.state === 'pending' || t.state === 'unknown' || t.cancelInFlight || t.resolving)) return;
     const own = t && t.price !== null ? { side, price: t.price, remaining: remaining(t) } : null;
     const target = bestExcludingOwn(book, side, own);
-    const q = target !== null && target.gt(0) ? this.wanted(st, side, target, inv) : null;
+    const q = target !== null && target.gt(0) ? this.wanted(sym, side, target, inv) : null;
     if (t) {
-      if (q === null || t.price === null || !q.price.eq(t.price)) this.port.cancel(st, t);
+      if (q === null || t.price === null || !q.price.eq(t.price)) this.port.cancel(sym, t);
       return;
     }
     if (q === null) return;
-    const r = this.port.place(st, q, side);
-    if (r.wakeAt !== null) scheduleWake(this.clock, st, r.wakeAt, () => this.requote(st));
+    const r = this.port.place(sym, q, side);
+    if (r.wakeAt !== null) scheduleWake(this.clock, sym, r.wakeAt, () => this.requote(sym));
   }
 
   /** The post-only quote for one side at `price`, or null when the position cap (or, on spot, the base held) rules it out. */
-  private wanted(st: SymState, side: Side, price: Decimal, inv: Decimal): Quote | null {
-    const m = st.market;
+  private wanted(sym: SymbolState, side: Side, price: Decimal, inv: Decimal): Quote | null {
+    const m = sym.market;
     let qty = floorToStep(this.settings.orderNotional.div(price), m.stepSize);
     if (qty.lt(m.minQuantity)) qty = m.minQuantity;
     const after = side === 'Bid' ? inv.plus(qty) : inv.minus(qty);
     const grows = after.abs().gt(inv.abs());
     if (grows && after.abs().mul(price).gt(this.settings.maxPositionNotional)) return null;
-    if (st.isSpot && side === 'Ask' && inv.lt(qty)) return null;
+    if (sym.isSpot && side === 'Ask' && inv.lt(qty)) return null;
     // The gate's notion of an exit (it lets one through whatever the cap) is a fill that shrinks |position|
     // without crossing zero; one that shrinks it across zero is gated as an entry, on its far side's size.
     const exit = !grows && (after.isZero() || inv.isNegative() === after.isNegative());

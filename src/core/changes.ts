@@ -2,18 +2,18 @@
 // publish (a snapshot shows something new), symbols to re-quote, loss limits hit or released (announced,
 // saved, and every symbol re-quoted). Components return it; only the loop acts on it.
 import type { LimitChange } from './loss-limits.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 
 export interface Changes {
   publish?: boolean;
   /** The symbols to re-quote, or every symbol. */
-  requote?: Iterable<SymState> | 'all';
+  requote?: Iterable<SymbolState> | 'all';
   limits?: readonly LimitChange[];
 }
 
-/** Published, and `st` re-quoted. */
-export function requoteOne(st: SymState): Changes {
-  return { publish: true, requote: [st] };
+/** Published, and `sym` re-quoted. */
+export function requoteOne(sym: SymbolState): Changes {
+  return { publish: true, requote: [sym] };
 }
 
 export const REQUOTE_ALL: Readonly<Changes> = Object.freeze({ publish: true, requote: 'all' });

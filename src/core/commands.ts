@@ -7,7 +7,7 @@ import type { Snapshot } from '../domain/snapshot.js';
 import type { LimitChange, LossLimits } from './loss-limits.js';
 import type { Modes } from './modes.js';
 import type { Logger } from './ports.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 import type { Decimal } from '../util/decimal.js';
 
 export type CommandPlan =
@@ -21,7 +21,7 @@ export type CommandPlan =
   | { kind: 'snapshot' };
 
 export interface CommandContext {
-  syms: ReadonlyMap<string, SymState>;
+  syms: ReadonlyMap<string, SymbolState>;
   symbols: readonly string[];
   modes: Modes;
   limits: LossLimits;
@@ -31,26 +31,26 @@ export interface CommandContext {
 }
 
 export function planCommand(cmd: CommandArgs, c: CommandContext): CommandPlan {
-  const sym = cmd.symbol;
-  const targets = sym === undefined ? [...c.syms.values()] : [c.syms.get(sym)].filter((x): x is SymState => !!x);
-  if (sym !== undefined && targets.length === 0) return { kind: 'reply', reply: { ok: false, error: `unknown symbol ${sym}; trading ${c.symbols.join(', ')}` } };
-  const where = sym ?? 'all symbols';
+  const symbol = cmd.symbol;
+  const targets = symbol === undefined ? [...c.syms.values()] : [c.syms.get(symbol)].filter((x): x is SymbolState => !!x);
+  if (symbol !== undefined && targets.length === 0) return { kind: 'reply', reply: { ok: false, error: `unknown symbol ${symbol}; trading ${c.symbols.join(', ')}` } };
+  const where = symbol ?? 'all symbols';
   const m = c.modes;
   switch (cmd.name) {
     case 'pause':
-      if (sym === undefined) m.globalMode = 'PAUSED';
+      if (symbol === undefined) m.globalMode = 'PAUSED';
       else targets[0]!.opMode = 'PAUSED';
       return { kind: 'modes', reply: { ok: true, message: `paused ${where}` }, limits: null };
     case 'resume': {
-      if (sym === undefined) {
+      if (symbol === undefined) {
         m.globalMode = 'ACTIVE';
         m.globalReducingSince = null;
       }
-      for (const st of targets) {
-        st.opMode = 'ACTIVE';
-        st.reducingSince = null;
-        st.blockedUntil = 0;
-        st.rejectStreak = 0;
+      for (const sym of targets) {
+        sym.opMode = 'ACTIVE';
+        sym.reducingSince = null;
+        sym.blockedUntil = 0;
+        sym.rejectStreak = 0;
       }
       // A hit loss limit is only released by an explicit reset, never by a plain resume.
       let released: LimitChange[] | null = null;
@@ -63,7 +63,7 @@ export function planCommand(cmd: CommandArgs, c: CommandContext): CommandPlan {
       return { kind: 'modes', reply: { ok: true, message: `resumed ${where}${note}` }, limits: released };
     }
     case 'flatten':
-      if (sym === undefined) {
+      if (symbol === undefined) {
         m.globalMode = 'REDUCING';
         m.globalReducingSince = c.now;
       } else {
@@ -80,7 +80,7 @@ export function planCommand(cmd: CommandArgs, c: CommandContext): CommandPlan {
     case 'flush':
       return { kind: 'flush' };
     case 'stats':
-      return { kind: 'stats', symbol: sym };
+      return { kind: 'stats', symbol };
     case 'snapshot':
       return { kind: 'snapshot' };
   }

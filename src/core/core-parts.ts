@@ -21,7 +21,7 @@ import { Quoting } from './quoting.js';
 import { Recovery } from './recovery.js';
 import { RunStateKeeper } from './run-state-keeper.js';
 import type { SpotAccount } from './spot-account.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 
 export interface CoreDeps {
   port: ExchangePort;
@@ -41,20 +41,20 @@ export interface LoopHooks {
   /** Something a dashboard shows changed. */
   changed(): void;
   /** A symbol's wake-up timer fired. */
-  due(st: SymState): void;
+  due(sym: SymbolState): void;
   /** A placement's, cancel's or query's outcome was applied. */
-  settled(st: SymState, effect: Effect): void;
+  settled(sym: SymbolState, effect: Effect): void;
   /** A fill read by REST (start-up, reconciliation): count it unless known; true when it was new. */
   countFill(f: Fill, live: boolean): boolean;
   /** A journalled fill replayed at start. */
   replayFill(f: LedgerFill): void;
   appendJournal(rec: JournalFill): void;
   reconciled(streamsBack: boolean): void;
-  positionRead(st: SymState, changed: boolean): void;
+  positionRead(sym: SymbolState, changed: boolean): void;
 }
 
 export interface CoreParts {
-  readonly syms: Map<string, SymState>;
+  readonly syms: Map<string, SymbolState>;
   readonly alerts: AlertBook;
   readonly portfolio: Portfolio;
   readonly execution: Execution;
@@ -73,7 +73,7 @@ export interface CoreParts {
 export function assembleCore(d: CoreDeps, loop: LoopState, hooks: LoopHooks): CoreParts {
   const { port, clock, logger, settings } = d;
   const inflight = hooks.inflight;
-  const syms = new Map<string, SymState>();
+  const syms = new Map<string, SymbolState>();
   const alerts = new AlertBook(logger, () => clock.now());
   // A closure may name a component built further down: it is only called once all are built.
   const portfolio: Portfolio = new Portfolio({

@@ -22,7 +22,7 @@ import type { ViewSource } from './snapshot.js';
 import type { SpotAccount } from './spot-account.js';
 import { statsBlock } from './stats-report.js';
 import type { TradingStats } from './stats.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 import { pacePerMs, type RollingVolume, type TierProgress, tierProgress } from './tiers.js';
 
 /** Who this core is (fixed for its life). */
@@ -68,7 +68,7 @@ export class CoreView implements ViewSource {
   get malformedEvents(): number {
     return this.loop.malformedEvents;
   }
-  get syms(): ReadonlyMap<string, SymState> {
+  get syms(): ReadonlyMap<string, SymbolState> {
     return this.parts.syms;
   }
   get spot(): SpotAccount | null {
@@ -90,8 +90,8 @@ export class CoreView implements ViewSource {
   get lossLimitHit(): boolean {
     return this.limits.anyHit;
   }
-  inventory(st: SymState): Decimal {
-    return this.parts.portfolio.inventory(st);
+  inventory(sym: SymbolState): Decimal {
+    return this.parts.portfolio.inventory(sym);
   }
   // Execution's: the working orders and what was sent.
   get tracker(): OrderTracker {
@@ -116,8 +116,8 @@ export class CoreView implements ViewSource {
   get forceReduceOnInventory(): boolean {
     return this.parts.modes.forceReduceOnInventory;
   }
-  effectiveMode(st: SymState): EffectiveMode {
-    return this.parts.modes.effectiveMode(st);
+  effectiveMode(sym: SymbolState): EffectiveMode {
+    return this.parts.modes.effectiveMode(sym);
   }
   // Monitoring's: equity and fee rates.
   get equity(): Decimal | null {

@@ -22,7 +22,7 @@ import { applyBook, applyBookInvalid, applyMark, applyTrade } from './market-dat
 import { healthSymbols } from './monitoring.js';
 import { buildSnapshot, buildStats } from './snapshot.js';
 import { Reporting } from './reporting.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 
 export interface EngineDeps extends CoreDeps {
   runMode: RunMode;
@@ -43,7 +43,7 @@ export class Engine {
   private readonly p: CoreParts;
   private readonly reporting: Reporting;
   /** The current event's re-quotes and publish, done once when it ends. */
-  private readonly batch = new EventBatch<SymState>((st) => this.requote(st), () => this.events.changed());
+  private readonly batch = new EventBatch<SymbolState>((sym) => this.requote(sym), () => this.events.changed());
 
   constructor(d: EngineDeps) {
     this.d = d;
@@ -51,8 +51,8 @@ export class Engine {
     this.p = assembleCore(d, this.loop, {
       inflight: (p) => this.loop.keepInFlight(p),
       changed: () => this.touch(),
-      due: (st) => this.batch.requoteLater(st),
-      settled: (st, effect) => this.batch.run(() => this.onEffect(st, effect)),
+      due: (sym) => this.batch.requoteLater(sym),
+      settled: (sym, effect) => this.batch.run(() => this.onEffect(sym, effect)),
       countFill: (f, live) => {
         const c = this.p.fills.count(this.p.syms.get(f.symbol), f, live);
         this.apply(c);
@@ -61,7 +61,7 @@ export class Engine {
       replayFill: (f) => this.apply(this.p.fills.book(this.p.syms.get(f.symbol), f, false)),
       appendJournal: (rec) => this.apply({ publish: this.p.outputs.appendJournal(rec) }),
       reconciled: (streamsBack) => this.batch.run(() => this.onReconciled(streamsBack)),
-      positionRead: (st, changed) => this.batch.run(() => this.apply({ publish: changed, requote: [st] })),
+      positionRead: (sym, changed) => this.batch.run(() => this.apply({ publish: changed, requote: [sym] })),
     });
     this.view = new CoreView({ ...d, pid: d.pid ?? 0 }, this.p, this.loop);
     this.reporting = new Reporting({ ...d, ...this.p, view: this.view, loop: this.loop, changed: () => this.touch() });
@@ -127,21 +127,21 @@ export class Engine {
     const p = this.p;
     switch (e.type) {
       case 'book':
-        return this.onSymbol(e.symbol, (st) => applyBook(st, e.book, p.portfolio.stats));
+        return this.onSymbol(e.symbol, (sym) => applyBook(sym, e.book, p.portfolio.stats));
       case 'bookInvalid':
-        return this.onSymbol(e.symbol, (st) => applyBookInvalid(st, e.reason, this.d.logger));
+        return this.onSymbol(e.symbol, (sym) => applyBookInvalid(sym, e.reason, this.d.logger));
       case 'trade':
-        return this.onSymbol(e.trade.symbol, (st) => applyTrade(st, e.trade));
+        return this.onSymbol(e.trade.symbol, (sym) => applyTrade(sym, e.trade));
       case 'markPrice':
         // A mark moves valuations (published), not quotes.
         return this.apply({ publish: applyMark(p.syms.get(e.symbol), e.markPrice, p.portfolio.stats) });
       case 'order':
         return this.onOrderEvent(e.event);
       case 'position': {
-        const st = p.syms.get(e.event.symbol);
-        if (!st || st.isSpot) return;
-        if (e.event.markPrice.gt(0)) applyMark(st, e.event.markPrice, p.portfolio.stats, false);
-        p.recovery.notePosition(st, e.event.netQuantity, e.event.entryPrice);
+        const sym = p.syms.get(e.event.symbol);
+        if (!sym || sym.isSpot) return;
+        if (e.event.markPrice.gt(0)) applyMark(sym, e.event.markPrice, p.portfolio.stats, false);
+        p.recovery.notePosition(sym, e.event.netQuantity, e.event.entryPrice);
         return this.touch();
       }
       case 'connection':
@@ -152,9 +152,9 @@ export class Engine {
   }
 
   /** A market-data event for one of our symbols: when it changed what we quote from, publish and re-quote. */
-  private onSymbol(symbol: string, applyTo: (st: SymState) => boolean): void {
-    const st = this.p.syms.get(symbol);
-    if (st && applyTo(st)) this.apply(requoteOne(st));
+  private onSymbol(symbol: string, applyTo: (sym: SymbolState) => boolean): void {
+    const sym = this.p.syms.get(symbol);
+    if (sym && applyTo(sym)) this.apply(requoteOne(sym));
   }
 
   private onConnection(state: 'up' | 'down' | 'resynced', detail?: string): void {
@@ -168,18 +168,18 @@ export class Engine {
   }
 
   private onOrderEvent(ev: OrderEvent): void {
-    const st = this.p.syms.get(ev.symbol);
+    const sym = this.p.syms.get(ev.symbol);
     const fill = fillOfEvent(ev);
-    if (fill && st) this.apply(this.p.fills.count(st, fill));
-    const effect = this.p.execution.onOrderEvent(st, ev, this.loop.stopping);
-    if (effect !== null) this.onEffect(st, effect);
+    if (fill && sym) this.apply(this.p.fills.count(sym, fill));
+    const effect = this.p.execution.onOrderEvent(sym, ev, this.loop.stopping);
+    if (effect !== null) this.onEffect(sym, effect);
   }
 
   /** What an order outcome asks of the loop: a position re-read, a wake-up, a publish, a re-quote. */
-  private onEffect(st: SymState | undefined, effect: Effect): void {
-    if (st && effect.readPosition) this.p.recovery.requestPositionRead(st);
-    if (st && effect.wakeAt !== null) this.p.quoting.wakeAt(st, effect.wakeAt);
-    this.apply({ publish: true, requote: st ? [st] : [] });
+  private onEffect(sym: SymbolState | undefined, effect: Effect): void {
+    if (sym && effect.readPosition) this.p.recovery.requestPositionRead(sym);
+    if (sym && effect.wakeAt !== null) this.p.quoting.wakeAt(sym, effect.wakeAt);
+    this.apply({ publish: true, requote: sym ? [sym] : [] });
   }
 
   /** Act on what a component changed: limits announced and saved, then the publish and the re-quotes. */
@@ -194,14 +194,14 @@ export class Engine {
       requote = 'all';
     }
     if (c.publish) this.touch();
-    for (const st of requote === 'all' ? p.syms.values() : (requote ?? [])) this.batch.requoteLater(st);
+    for (const sym of requote === 'all' ? p.syms.values() : (requote ?? [])) this.batch.requoteLater(sym);
   }
 
   /** Re-quote one symbol (the batch calls it once per marked symbol at the end of an event). */
-  private requote(st: SymState): void {
+  private requote(sym: SymbolState): void {
     if (!this.loop.started || (this.loop.stopping && this.p.modes.stopFlattenSince === null)) return;
-    const r = this.p.quoting.requote(st);
-    if (r.flat) this.finishFlatten(st);
+    const r = this.p.quoting.requote(sym);
+    if (r.flat) this.finishFlatten(sym);
     if (r.changed || r.flat) this.touch();
   }
 
@@ -209,9 +209,9 @@ export class Engine {
     this.batch.run(() => this.apply(REQUOTE_ALL));
   }
 
-  private finishFlatten(st: SymState): void {
+  private finishFlatten(sym: SymbolState): void {
     const p = this.p;
-    const done = p.modes.finishFlatten(st, () => p.quoting.allFlat(p.syms.values()));
+    const done = p.modes.finishFlatten(sym, () => p.quoting.allFlat(p.syms.values()));
     for (const line of done) this.d.logger.info(line);
     if (done.length > 0) p.runState.save();
   }
@@ -223,10 +223,10 @@ export class Engine {
       const now = this.d.clock.now();
       this.apply({ publish: p.outputs.retry() });
       void p.sync.compact(false);
-      for (const st of p.syms.values()) {
-        if (p.recovery.driftDue(st, now)) void this.reconcile(false);
-        this.apply({ publish: st.flow.evaluate(now) });
-        this.requote(st);
+      for (const sym of p.syms.values()) {
+        if (p.recovery.driftDue(sym, now)) void this.reconcile(false);
+        this.apply({ publish: sym.flow.evaluate(now) });
+        this.requote(sym);
       }
       this.apply({ limits: p.portfolio.checkLossLimits() });
       this.reporting.readsDue(now);
@@ -270,7 +270,7 @@ export class Engine {
       }
       if (plan.kind === 'flush') this.reporting.statsTick(true);
       const logFile = this.d.logFile;
-      return viewReply(plan, { logFile, logBroken: p.outputs.logBroken, stats: (sym) => buildStats(this.view, sym), snapshot: () => this.snapshot() });
+      return viewReply(plan, { logFile, logBroken: p.outputs.logBroken, stats: (symbol) => buildStats(this.view, symbol), snapshot: () => this.snapshot() });
     } catch (e) {
       return { ok: false, error: errorMessage(e) };
     }
@@ -279,7 +279,7 @@ export class Engine {
   /** A mode changed: save it and re-quote every symbol now (pending wake-ups are moot). */
   private afterModeChange(): void {
     this.p.runState.save();
-    for (const st of this.p.syms.values()) this.p.quoting.clearWake(st);
+    for (const sym of this.p.syms.values()) this.p.quoting.clearWake(sym);
     this.apply(REQUOTE_ALL);
   }
 

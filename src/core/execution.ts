@@ -18,7 +18,7 @@ import type { Logger } from './ports.js';
 import { DenialCounter, gate } from './risk.js';
 import type { TradingStats } from './stats.js';
 import type { Quote } from './strategy.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 import { errorMessage } from '../util/error-message.js';
 
 /** Retry delays for findOrder resolution of unknown outcomes. */
@@ -49,8 +49,8 @@ export interface ExecutionDeps {
   stats: Pick<TradingStats, 'recordFailure'>;
   /** Registers a request so a stop waits for it. */
   inflight<T>(p: Promise<T>): Promise<T>;
-  /** An asynchronous outcome (place, cancel, query) was applied to `st`: the loop re-quotes it and publishes. */
-  settled(st: SymState, effect: Effect): void;
+  /** An asynchronous outcome (place, cancel, query) was applied to `sym`: the loop re-quotes it and publishes. */
+  settled(sym: SymbolState, effect: Effect): void;
 }
 
 export class Execution {
@@ -68,9 +68,9 @@ export class Execution {
    * Gate and send a placement for the wanted quote into a slot of the symbol (fire-and-track: the outcome
    * arrives via `settled`). The back-off and the gate's cool-down are the symbol's, shared by its slots.
    */
-  place(st: SymState, q: Quote, mode: TradingMode, inv: Decimal, now: number, lossLimitHit: boolean, slot: Slot = MAIN_SLOT): PlaceResult {
-    if (now < st.blockedUntil) return { placed: false, wakeAt: st.blockedUntil, readPosition: false };
-    if (st.positionReadPending) return { placed: false, ...NO_EFFECT };
+  place(sym: SymbolState, q: Quote, mode: TradingMode, inv: Decimal, now: number, lossLimitHit: boolean, slot: Slot = MAIN_SLOT): PlaceResult {
+    if (now < sym.blockedUntil) return { placed: false, wakeAt: sym.blockedUntil, readPosition: false };
+    if (sym.positionReadPending) return { placed: false, ...NO_EFFECT };
     const deny = gate(
       { side: q.side, price: q.price, quantity: q.quantity, exit: q.exit },
       {
@@ -78,18 +78,18 @@ export class Execution {
         position: inv,
         maxPositionNotional: this.d.settings.maxPositionNotional,
         lossLimitHit,
-        hasWorkingOrder: this.tracker.get(st.symbol, slot) !== null,
+        hasWorkingOrder: this.tracker.get(sym.symbol, slot) !== null,
       },
     );
     if (deny !== null) {
       this.denials.add(deny);
       // Cool down so a standing denial is not re-evaluated on every tick.
-      st.blockedUntil = now + Math.max(this.d.settings.minRequoteMs, 250);
-      return { placed: false, wakeAt: st.blockedUntil, readPosition: false };
+      sym.blockedUntil = now + Math.max(this.d.settings.minRequoteMs, 250);
+      return { placed: false, wakeAt: sym.blockedUntil, readPosition: false };
     }
     const clientId = this.ids.next();
     const req: OrderRequest = {
-      symbol: st.symbol,
+      symbol: sym.symbol,
       side: q.side,
       orderType: 'Limit',
       price: q.price,
@@ -101,7 +101,7 @@ export class Execution {
     if (q.reduceOnly) req.reduceOnly = true;
     const t = this.tracker.add({
       clientId,
-      symbol: st.symbol,
+      symbol: sym.symbol,
       slot,
       side: q.side,
       price: q.price,
@@ -115,23 +115,23 @@ export class Execution {
     this.ordersPlaced++;
     this.d.inflight(
       this.d.port.placeOrder(req).then(
-        (o) => this.d.settled(st, this.onPlaceOutcome(st, t, o)),
-        (e: unknown) => this.d.settled(st, this.onPlaceOutcome(st, t, { kind: 'unknown', reason: errorMessage(e) })),
+        (o) => this.d.settled(sym, this.onPlaceOutcome(sym, t, o)),
+        (e: unknown) => this.d.settled(sym, this.onPlaceOutcome(sym, t, { kind: 'unknown', reason: errorMessage(e) })),
       ),
     );
     return { placed: true, ...NO_EFFECT };
   }
 
   /** Send a cancel for the working order unless one is in flight (an IOC ends by itself). */
-  cancel(st: SymState, t: TrackedOrder): void {
+  cancel(sym: SymbolState, t: TrackedOrder): void {
     if (t.cancelInFlight || t.ioc) return;
     t.cancelInFlight = true;
     this.cancelsSent++;
     const id = t.orderId !== null ? { orderId: t.orderId } : { clientId: t.clientId };
     this.d.inflight(
-      this.d.port.cancelOrder(st.symbol, id).then(
-        (o) => this.d.settled(st, this.onCancelOutcome(st, t, o)),
-        (e: unknown) => this.d.settled(st, this.onCancelOutcome(st, t, { kind: 'unknown', reason: errorMessage(e) })),
+      this.d.port.cancelOrder(sym.symbol, id).then(
+        (o) => this.d.settled(sym, this.onCancelOutcome(sym, t, o)),
+        (e: unknown) => this.d.settled(sym, this.onCancelOutcome(sym, t, { kind: 'unknown', reason: errorMessage(e) })),
       ),
     );
   }
@@ -141,10 +141,10 @@ export class Execution {
    * (e.g. a placement resolved as lost) and that rests is cancelled, unless the engine is stopping.
    * Null when the event is not about a tracked order (nothing the loop needs to re-quote).
    */
-  onOrderEvent(st: SymState | undefined, ev: OrderEvent, stopping: boolean): Effect | null {
+  onOrderEvent(sym: SymbolState | undefined, ev: OrderEvent, stopping: boolean): Effect | null {
     const t = this.tracker.find(ev.clientId, ev.orderId);
     if (!t) {
-      if (st && isOurClientId(ev.clientId) && (ev.status === 'New' || ev.status === 'PartiallyFilled') && !stopping) {
+      if (sym && isOurClientId(ev.clientId) && (ev.status === 'New' || ev.status === 'PartiallyFilled') && !stopping) {
         this.d.logger.warn(`[${ev.symbol}] untracked order ${ev.orderId} (clientId ${ev.clientId}) is resting: cancelling it`);
         this.d.inflight(this.d.port.cancelOrder(ev.symbol, { orderId: ev.orderId }));
       }
@@ -155,8 +155,8 @@ export class Execution {
     if (ev.type === 'modified' && ev.quantity.gt(0)) t.quantity = ev.quantity;
     const was = t.state;
     const done = this.tracker.advance(t, stateOfEvent(ev));
-    if (was === 'pending' || was === 'unknown') clearFailureStreak(st);
-    if (done && ev.type === 'expired' && st) return this.onExpired(st, t, ev.reason ?? '');
+    if (was === 'pending' || was === 'unknown') clearFailureStreak(sym);
+    if (done && ev.type === 'expired' && sym) return this.onExpired(sym, t, ev.reason ?? '');
     return NO_EFFECT;
   }
 
@@ -165,10 +165,10 @@ export class Execution {
    * an order of ours we do not track is cancelled (unless one of the symbol's may be in flight), and a
    * working order the exchange no longer lists is resolved by query.
    */
-  matchOpenOrders(syms: Iterable<SymState>, open: OrderInfo[]): void {
-    for (const st of syms) {
-      const working = this.tracker.forSymbol(st.symbol);
-      const mine = open.filter((o) => o.symbol === st.symbol && isOurClientId(o.clientId));
+  matchOpenOrders(syms: Iterable<SymbolState>, open: OrderInfo[]): void {
+    for (const sym of syms) {
+      const working = this.tracker.forSymbol(sym.symbol);
+      const mine = open.filter((o) => o.symbol === sym.symbol && isOurClientId(o.clientId));
       for (const o of mine) {
         const t = working.find((w) => isSame(o, w));
         if (t) {
@@ -176,52 +176,52 @@ export class Execution {
           continue;
         }
         if (working.some((w) => w.state === 'pending' || w.state === 'unknown')) continue; // may be ours in flight
-        this.d.logger.warn(`[${st.symbol}] orphan order ${o.id} (clientId ${o.clientId}): cancelling`);
-        this.d.inflight(this.d.port.cancelOrder(st.symbol, { orderId: o.id }));
+        this.d.logger.warn(`[${sym.symbol}] orphan order ${o.id} (clientId ${o.clientId}): cancelling`);
+        this.d.inflight(this.d.port.cancelOrder(sym.symbol, { orderId: o.id }));
       }
       for (const t of working) {
         if ((t.state === 'open' || t.state === 'partiallyFilled') && !t.resolving && !mine.some((o) => isSame(o, t))) {
           // It ended while we were not looking: ask the exchange how.
           t.resolving = true;
-          this.scheduleResolve(st, t, 0);
+          this.scheduleResolve(sym, t, 0);
         }
       }
     }
   }
 
-  private onExpired(st: SymState, t: TrackedOrder, reason: string): Effect {
-    if (/PostOnly/i.test(reason)) return this.onFailure(st, 'post-only');
-    if (/ReduceOnly/i.test(reason)) return this.onFailure(st, 'reduce-only');
+  private onExpired(sym: SymbolState, t: TrackedOrder, reason: string): Effect {
+    if (/PostOnly/i.test(reason)) return this.onFailure(sym, 'post-only');
+    if (/ReduceOnly/i.test(reason)) return this.onFailure(sym, 'reduce-only');
     if (/ImmediateOrCancel|FillOrKill/i.test(reason) || t.ioc) return NO_EFFECT; // an IOC remainder is normal
-    return this.onFailure(st, `expired:${reason || 'unknown'}`);
+    return this.onFailure(sym, `expired:${reason || 'unknown'}`);
   }
 
-  private onPlaceOutcome(st: SymState, t: TrackedOrder, o: Outcome<OrderInfo>): Effect {
+  private onPlaceOutcome(sym: SymbolState, t: TrackedOrder, o: Outcome<OrderInfo>): Effect {
     let effect: Effect = NO_EFFECT;
     try {
       if (o.kind === 'accepted') {
         this.tracker.applyInfo(t, o.value);
         if (t.state === 'pending') t.state = 'open';
-        clearFailureStreak(st);
+        clearFailureStreak(sym);
       } else if (o.kind === 'rejected') {
         if (t.state === 'pending') {
           this.tracker.finishAs(t, 'rejected');
-          effect = this.onFailure(st, classifyReject(o.code, o.message));
-          this.d.logger.warn(`[${st.symbol}] order rejected: ${o.code} ${o.message}`);
+          effect = this.onFailure(sym, classifyReject(o.code, o.message));
+          this.d.logger.warn(`[${sym.symbol}] order rejected: ${o.code} ${o.message}`);
         }
       } else if (t.state === 'pending') {
         t.state = 'unknown';
         t.resolving = true;
-        this.d.logger.warn(`[${st.symbol}] order ${t.clientId} outcome unknown (${o.reason}): resolving by query`);
-        this.scheduleResolve(st, t, 0);
+        this.d.logger.warn(`[${sym.symbol}] order ${t.clientId} outcome unknown (${o.reason}): resolving by query`);
+        this.scheduleResolve(sym, t, 0);
       }
     } catch (e) {
-      this.d.logger.warn(`[${st.symbol}] place outcome: ${errorMessage(e)}`);
+      this.d.logger.warn(`[${sym.symbol}] place outcome: ${errorMessage(e)}`);
     }
     return effect;
   }
 
-  private onCancelOutcome(st: SymState, t: TrackedOrder, o: Outcome<OrderInfo>): Effect {
+  private onCancelOutcome(sym: SymbolState, t: TrackedOrder, o: Outcome<OrderInfo>): Effect {
     try {
       if (o.kind === 'accepted') {
         this.tracker.applyInfo(t, o.value);
@@ -229,56 +229,56 @@ export class Execution {
       } else if (this.tracker.isWorking(t)) {
         // Rejected (e.g. already filled/cancelled) or unknown: find out what happened, never guess.
         t.resolving = true;
-        this.scheduleResolve(st, t, 0);
+        this.scheduleResolve(sym, t, 0);
       }
     } catch (e) {
-      this.d.logger.warn(`[${st.symbol}] cancel outcome: ${errorMessage(e)}`);
+      this.d.logger.warn(`[${sym.symbol}] cancel outcome: ${errorMessage(e)}`);
     }
     return NO_EFFECT;
   }
 
   /** Count a failure and back the symbol off exponentially (capped at MAX_REJECT_BACKOFF_MS). */
-  private onFailure(st: SymState, reason: string): Effect {
-    this.d.stats.recordFailure(st.symbol, reason);
-    st.consecutiveFailures++;
+  private onFailure(sym: SymbolState, reason: string): Effect {
+    this.d.stats.recordFailure(sym.symbol, reason);
+    sym.consecutiveFailures++;
     // Re-read before retrying: a reduce-only rejection (perps) or a refusal for funds (spot) usually means
     // a fill or a balance change we have not counted.
-    const readPosition = reason === 'reduce-only' || (st.isSpot && reason === 'INSUFFICIENT_FUNDS');
-    const delay = Math.min(MAX_REJECT_BACKOFF_MS, this.d.settings.rejectBackoffMs * 2 ** Math.min(st.rejectStreak, 10));
-    st.rejectStreak++;
-    st.blockedUntil = this.d.clock.now() + delay;
-    return { wakeAt: st.blockedUntil, readPosition };
+    const readPosition = reason === 'reduce-only' || (sym.isSpot && reason === 'INSUFFICIENT_FUNDS');
+    const delay = Math.min(MAX_REJECT_BACKOFF_MS, this.d.settings.rejectBackoffMs * 2 ** Math.min(sym.rejectStreak, 10));
+    sym.rejectStreak++;
+    sym.blockedUntil = this.d.clock.now() + delay;
+    return { wakeAt: sym.blockedUntil, readPosition };
   }
 
-  private scheduleResolve(st: SymState, t: TrackedOrder, attempt: number): void {
+  private scheduleResolve(sym: SymbolState, t: TrackedOrder, attempt: number): void {
     const delay = RESOLVE_DELAYS_MS[Math.min(attempt, RESOLVE_DELAYS_MS.length - 1)]!;
     this.d.clock.setTimeout(() => {
       if (!this.tracker.isWorking(t)) return; // resolved meanwhile by the stream
       this.d.inflight(
-        this.d.port.findOrder(st.symbol, t.clientId).then(
+        this.d.port.findOrder(sym.symbol, t.clientId).then(
           (info) => {
-            if (this.tracker.isWorking(t)) this.d.settled(st, this.onResolved(st, t, info, attempt));
+            if (this.tracker.isWorking(t)) this.d.settled(sym, this.onResolved(sym, t, info, attempt));
           },
           (e: unknown) => {
-            this.d.logger.warn(`[${st.symbol}] findOrder ${t.clientId} failed: ${errorMessage(e)}`);
-            if (this.tracker.isWorking(t)) this.scheduleResolve(st, t, attempt + 1);
+            this.d.logger.warn(`[${sym.symbol}] findOrder ${t.clientId} failed: ${errorMessage(e)}`);
+            if (this.tracker.isWorking(t)) this.scheduleResolve(sym, t, attempt + 1);
           },
         ),
       );
     }, delay);
   }
 
-  private onResolved(st: SymState, t: TrackedOrder, info: OrderInfo | null, attempt: number): Effect {
+  private onResolved(sym: SymbolState, t: TrackedOrder, info: OrderInfo | null, attempt: number): Effect {
     if (info === null) {
       t.notFoundCount++;
       if (t.notFoundCount < 2) {
-        this.scheduleResolve(st, t, attempt + 1);
+        this.scheduleResolve(sym, t, attempt + 1);
         return NO_EFFECT;
       }
       // Asked twice, apart: the exchange never saw it. Safe to consider it gone (nothing is resent).
       const wasPlace = t.state === 'unknown' || t.state === 'pending';
       this.tracker.finishAs(t, wasPlace ? 'rejected' : 'cancelled');
-      return wasPlace ? this.onFailure(st, 'lost') : NO_EFFECT;
+      return wasPlace ? this.onFailure(sym, 'lost') : NO_EFFECT;
     }
     if (info.id && t.orderId === null) this.tracker.setOrderId(t, info.id);
     const done = this.tracker.applyInfo(t, info);
@@ -292,10 +292,10 @@ export class Execution {
 }
 
 /** The exchange took an order (accepted, or seen working after an unknown outcome): the reject back-off starts over. */
-function clearFailureStreak(st: SymState | undefined): void {
-  if (!st) return;
-  st.rejectStreak = 0;
-  st.consecutiveFailures = 0;
+function clearFailureStreak(sym: SymbolState | undefined): void {
+  if (!sym) return;
+  sym.rejectStreak = 0;
+  sym.consecutiveFailures = 0;
 }
 
 /** The exchange's order is this tracked one (by client id, or by order id once known). */

@@ -8,7 +8,7 @@ import type { Execution } from './execution.js';
 import { normalFill, toJournal, type LedgerFill } from './journal-codec.js';
 import type { Portfolio } from './portfolio.js';
 import type { SpotAccount } from './spot-account.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 
 export interface FillIntakeDeps {
   portfolio: Portfolio;
@@ -21,20 +21,20 @@ export class FillIntake {
   constructor(private readonly d: FillIntakeDeps) {}
 
   /** A fill from the stream or a REST read: null when it was counted already. */
-  count(st: SymState | undefined, f: Fill, live = true): Changes | null {
+  count(sym: SymbolState | undefined, f: Fill, live = true): Changes | null {
     if (this.d.portfolio.has(f)) return null;
     const journalChanged = this.d.outputs.appendJournal(toJournal(f));
-    const c = this.book(st, normalFill(f), live);
+    const c = this.book(sym, normalFill(f), live);
     return journalChanged ? { ...c, publish: true } : c;
   }
 
   /** Book a normalised fill (live, recovered or replayed); a live one moves spot funds and the loss limits. */
-  book(st: SymState | undefined, f: LedgerFill, live: boolean): Changes {
+  book(sym: SymbolState | undefined, f: LedgerFill, live: boolean): Changes {
     const { portfolio, execution } = this.d;
-    const r = portfolio.applyFill(st, f, live, () => execution.tracker.find(f.clientId, f.orderId)?.reduceOnly ?? false);
-    if (!r.live || !st) return {};
+    const r = portfolio.applyFill(sym, f, live, () => execution.tracker.find(f.clientId, f.orderId)?.reduceOnly ?? false);
+    if (!r.live || !sym) return {};
     // Replayed and start-up fills are in the start-up balance read already.
-    if (st.isSpot) this.d.spot()?.noteFill(st, f.side, f.quantity, f.price, f.fee, f.feeSymbol);
+    if (sym.isSpot) this.d.spot()?.noteFill(sym, f.side, f.quantity, f.price, f.fee, f.feeSymbol);
     return { publish: true, limits: r.limits };
   }
 }

@@ -16,7 +16,7 @@ import type { Logger } from './ports.js';
 import type { Portfolio } from './portfolio.js';
 import type { Quoting } from './quoting.js';
 import { SpotAccount, type SpotHost } from './spot-account.js';
-import { SymState } from './sym-state.js';
+import { SymbolState } from './symbol-state.js';
 
 const STOP_BUDGET_MS = 7000;
 /**
@@ -30,20 +30,20 @@ const STOP_FLATTEN_POLL_MS = 100;
 const STOP_AFTER_FLATTEN_MS = 4500;
 
 /** The configured symbols' state, in settings order; an unknown symbol is a configuration error. */
-export function openSymbols(markets: MarketInfo[], s: Readonly<Settings>, portfolio: Portfolio, host: string): SymState[] {
+export function openSymbols(markets: MarketInfo[], s: Readonly<Settings>, portfolio: Portfolio, host: string): SymbolState[] {
   const bySym = new Map(markets.map((m) => [m.symbol, m]));
   const missing = s.symbols.filter((x) => !bySym.has(x));
   if (missing.length > 0) {
     throw new ConfigError('TIERHUNTER_SYMBOLS', `unknown symbol(s) ${missing.join(', ')} on ${host}; check TIERHUNTER_SYMBOLS`);
   }
   return s.symbols.map((symbol) => {
-    const st = new SymState(symbol, bySym.get(symbol)!, s);
-    if (st.isSpot) {
-      st.spotTarget = s.spotTargetBase[symbol] ?? ZERO;
+    const sym = new SymbolState(symbol, bySym.get(symbol)!, s);
+    if (sym.isSpot) {
+      sym.spotTarget = s.spotTargetBase[symbol] ?? ZERO;
       // A residual below the market minimum (a base fee's leftover) cannot be traded: flat for round trips.
-      portfolio.stats.ledger(symbol).dust = { step: st.market.stepSize, min: st.market.minQuantity };
+      portfolio.stats.ledger(symbol).dust = { step: sym.market.stepSize, min: sym.market.minQuantity };
     }
-    return st;
+    return sym;
   });
 }
 
@@ -69,7 +69,7 @@ export interface StartContext {
 export async function prepareStart(c: StartContext): Promise<LimitChange[]> {
   const { clock, settings: s, parts: p } = c;
   const markets = await c.port.getMarkets();
-  for (const st of openSymbols(markets, s, p.portfolio, c.port.host)) p.syms.set(st.symbol, st);
+  for (const sym of openSymbols(markets, s, p.portfolio, c.port.host)) p.syms.set(sym.symbol, sym);
   const spotSyms = [...p.syms.values()].filter((x) => x.isSpot);
   if (spotSyms.length > 0) p.spot = new SpotAccount(spotHost(c), spotSyms, markets, s.balanceRefreshSec * 1000);
   const savedLimits = p.runState.restore(clock.now());
@@ -101,7 +101,7 @@ export interface StopContext {
   logger: Logger;
   settings: Readonly<Settings>;
   port: ExchangePort;
-  syms: ReadonlyMap<string, SymState>;
+  syms: ReadonlyMap<string, SymbolState>;
   spot: SpotAccount | null;
   modes: Modes;
   quoting: Quoting;
@@ -122,7 +122,7 @@ export interface StopContext {
 /** The stop sequence after the timers are cleared; every wait is bounded so pm2 never has to kill. */
 export async function stopCore(c: StopContext): Promise<void> {
   c.spot?.stop();
-  for (const st of c.syms.values()) c.clock.clear(st.wake);
+  for (const sym of c.syms.values()) c.clock.clear(sym.wake);
   const flatten = c.settings.flattenOnStop && c.started;
   if (flatten) await flattenForStop(c);
   const deadline = c.clock.now() + (flatten ? STOP_AFTER_FLATTEN_MS : STOP_BUDGET_MS);
@@ -131,9 +131,9 @@ export async function stopCore(c: StopContext): Promise<void> {
   await within(Promise.allSettled(c.inflight()), 1500);
   await within(
     Promise.allSettled(
-      c.settings.symbols.map((sym) =>
-        c.port.cancelAll(sym).then((o) => {
-          if (o.kind !== 'accepted') c.logger.warn(`[${sym}] cancelAll on stop: ${o.kind === 'rejected' ? o.message : o.reason}`);
+      c.settings.symbols.map((symbol) =>
+        c.port.cancelAll(symbol).then((o) => {
+          if (o.kind !== 'accepted') c.logger.warn(`[${symbol}] cancelAll on stop: ${o.kind === 'rejected' ? o.message : o.reason}`);
         }),
       ),
     ),

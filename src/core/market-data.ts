@@ -6,24 +6,24 @@ import type { Decimal } from '../util/decimal.js';
 import { midOf } from './book-math.js';
 import type { Logger } from './ports.js';
 import type { TradingStats } from './stats.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 
 /** A new book: true when its top changed (or it just became usable). Spot is valued at the mid. */
-export function applyBook(st: SymState, book: BookView, stats: TradingStats): boolean {
-  st.book = book;
+export function applyBook(sym: SymbolState, book: BookView, stats: TradingStats): boolean {
+  sym.book = book;
   const bid = book.bestBid();
   const ask = book.bestAsk();
-  const wasValid = st.bookValid;
-  st.bookValid = true;
-  if (wasValid && eqOrNull(bid, st.lastBid) && eqOrNull(ask, st.lastAsk)) return false;
-  st.lastBid = bid;
-  st.lastAsk = ask;
-  if (st.isSpot) {
+  const wasValid = sym.bookValid;
+  sym.bookValid = true;
+  if (wasValid && eqOrNull(bid, sym.lastBid) && eqOrNull(ask, sym.lastAsk)) return false;
+  sym.lastBid = bid;
+  sym.lastAsk = ask;
+  if (sym.isSpot) {
     // Spot has no mark-price stream on Backpack.
     const mid = midOf(book);
     if (mid !== null) {
-      st.mark = mid;
-      stats.setMark(st.symbol, mid);
+      sym.mark = mid;
+      stats.setMark(sym.symbol, mid);
       stats.observe();
     }
   }
@@ -31,26 +31,26 @@ export function applyBook(st: SymState, book: BookView, stats: TradingStats): bo
 }
 
 /** The book cannot be trusted until it is resynced: quoting stops (always a change). */
-export function applyBookInvalid(st: SymState, reason: string, logger: Logger): boolean {
-  if (st.bookValid) logger.warn(`[${st.symbol}] book invalid (${reason}): quoting stopped until resync`);
-  st.bookValid = false;
+export function applyBookInvalid(sym: SymbolState, reason: string, logger: Logger): boolean {
+  if (sym.bookValid) logger.warn(`[${sym.symbol}] book invalid (${reason}): quoting stopped until resync`);
+  sym.bookValid = false;
   return true;
 }
 
 /** A public trade into the taker-flow signal: true when the signal's side changed. */
-export function applyTrade(st: SymState, trade: TradeTick): boolean {
+export function applyTrade(sym: SymbolState, trade: TradeTick): boolean {
   const qty = trade.quantityNum ?? trade.quantity.toNumber();
-  return st.flow.onTrade(trade.takerSide === 'Bid', qty, trade.ts);
+  return sym.flow.onTrade(trade.takerSide === 'Bid', qty, trade.ts);
 }
 
 /**
  * A perp's mark price (from the mark stream, or with `observe` false from a position update): it values
  * the position. Spot has none (it is valued at the mid, above). True when applied.
  */
-export function applyMark(st: SymState | undefined, mark: Decimal, stats: TradingStats, observe = true): boolean {
-  if (!st || st.isSpot) return false;
-  st.mark = mark;
-  stats.setMark(st.symbol, mark);
+export function applyMark(sym: SymbolState | undefined, mark: Decimal, stats: TradingStats, observe = true): boolean {
+  if (!sym || sym.isSpot) return false;
+  sym.mark = mark;
+  stats.setMark(sym.symbol, mark);
   if (observe) stats.observe();
   return true;
 }

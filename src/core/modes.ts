@@ -9,7 +9,7 @@ import { operatorMode } from './operator-mode.js';
 import { emptyRunState, type RunState } from './ports.js';
 import { type OperatorMode } from '../domain/trading-mode.js';
 import { stricter } from './risk.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 
 /** The system conditions a trading mode depends on (the engine's live flags). */
 export interface SystemState {
@@ -48,19 +48,19 @@ export class Modes {
     this.forceReduceOnInventory = settingForceReduceOnInventory;
   }
 
-  effectiveMode(st: SymState): EffectiveMode {
+  effectiveMode(sym: SymbolState): EffectiveMode {
     // Runs on every decision: no closure per call, and the common case (all ACTIVE) returns a constant.
     const s = this.system;
     const global = this.globalMode;
     if (
       global === 'ACTIVE' &&
-      st.opMode === 'ACTIVE' &&
+      sym.opMode === 'ACTIVE' &&
       !s.lossLimitHit &&
       !s.journalBroken &&
       !s.journalUnreadable &&
       !s.logBroken &&
       !s.connDown &&
-      st.bookValid &&
+      sym.bookValid &&
       s.started &&
       !s.stopping
     ) {
@@ -68,33 +68,33 @@ export class Modes {
     }
     // A flatten for a stop overrides the operator's pause like the operator's own flatten does.
     const flattenForStop = this.stopFlattenSince !== null;
-    const op = flattenForStop ? 'REDUCING' : operatorMode(global, st.opMode);
+    const op = flattenForStop ? 'REDUCING' : operatorMode(global, sym.opMode);
     const r: EffectiveMode = { mode: op, reason: flattenForStop ? 'stopping: flatten' : op === 'ACTIVE' ? null : 'operator' };
     if (s.lossLimitHit) raiseMode(r, 'REDUCING', `${s.hitLimitNames().join(' and ')} loss limit`);
     if (s.journalBroken || s.logBroken) raiseMode(r, 'REDUCING', 'journal/log unwritable');
     if (s.journalUnreadable) raiseMode(r, 'REDUCING', 'journal unreadable');
     // The outage first: it is the cause when both hold (the streams' going down also invalidates books).
     if (s.connDown) raiseMode(r, 'HALTED', 'exchange down');
-    if (!st.bookValid) raiseMode(r, 'HALTED', 'book resync');
+    if (!sym.bookValid) raiseMode(r, 'HALTED', 'book resync');
     if (!s.started || (s.stopping && !flattenForStop)) raiseMode(r, 'HALTED', s.stopping ? 'stopping' : 'starting');
     return r;
   }
 
   /** The operator asked this symbol (or every symbol) to get flat: reduce-only exits, then PAUSED. */
-  isOperatorFlatten(st: SymState): boolean {
-    return this.stopFlattenSince !== null || this.globalMode === 'REDUCING' || st.opMode === 'REDUCING';
+  isOperatorFlatten(sym: SymbolState): boolean {
+    return this.stopFlattenSince !== null || this.globalMode === 'REDUCING' || sym.opMode === 'REDUCING';
   }
 
   /**
    * A flattening symbol is flat: it is PAUSED; when every symbol is (`allFlat`), the global flatten ends
    * PAUSED too. Returns the log lines of what ended (empty: nothing changed, nothing to save).
    */
-  finishFlatten(st: SymState, allFlat: () => boolean): string[] {
+  finishFlatten(sym: SymbolState, allFlat: () => boolean): string[] {
     const done: string[] = [];
-    if (st.opMode === 'REDUCING') {
-      st.opMode = 'PAUSED';
-      st.reducingSince = null;
-      done.push(`[${st.symbol}] flat: flatten done, symbol PAUSED`);
+    if (sym.opMode === 'REDUCING') {
+      sym.opMode = 'PAUSED';
+      sym.reducingSince = null;
+      done.push(`[${sym.symbol}] flat: flatten done, symbol PAUSED`);
     }
     if (this.globalMode === 'REDUCING' && allFlat()) {
       this.globalMode = 'PAUSED';
@@ -108,7 +108,7 @@ export class Modes {
    * The operator's choices from the run state at start (a state that cannot be read starts PAUSED: never
    * guess ACTIVE, the operator may have paused or flattened). Returns the loss limits' saved state.
    */
-  restore(load: () => RunState, syms: ReadonlyMap<string, SymState>, now: number): LossLimitState | null {
+  restore(load: () => RunState, syms: ReadonlyMap<string, SymbolState>, now: number): LossLimitState | null {
     let rs: RunState;
     try {
       rs = load();
@@ -119,19 +119,19 @@ export class Modes {
     if (rs.forceInventory !== null) this.forceReduceOnInventory = rs.forceInventory;
     this.globalMode = rs.globalMode;
     if (rs.globalMode === 'REDUCING') this.globalReducingSince = now;
-    for (const [sym, mode] of Object.entries(rs.symbolModes)) {
-      const st = syms.get(sym);
-      if (!st) continue;
-      st.opMode = mode;
-      if (mode === 'REDUCING') st.reducingSince = now;
+    for (const [symbol, mode] of Object.entries(rs.symbolModes)) {
+      const sym = syms.get(symbol);
+      if (!sym) continue;
+      sym.opMode = mode;
+      if (mode === 'REDUCING') sym.reducingSince = now;
     }
     return rs.limits;
   }
 
   /** The run state to save: only what differs from the settings and the defaults. */
-  runState(syms: Iterable<SymState>, limits: LossLimitState): RunState {
+  runState(syms: Iterable<SymbolState>, limits: LossLimitState): RunState {
     const symbolModes: Record<string, OperatorMode> = {};
-    for (const st of syms) if (st.opMode !== 'ACTIVE') symbolModes[st.symbol] = st.opMode;
+    for (const sym of syms) if (sym.opMode !== 'ACTIVE') symbolModes[sym.symbol] = sym.opMode;
     return {
       forceInventory: this.forceReduceOnInventory === this.settingForceReduceOnInventory ? null : this.forceReduceOnInventory,
       globalMode: this.globalMode,

@@ -16,7 +16,7 @@ import { fmtMoney, fmtQty, marketFormat, type NumberFormat } from './number-form
 import type { Logger } from './ports.js';
 import type { LimitChange, LossLimits } from './loss-limits.js';
 import type { Portfolio } from './portfolio.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 
 export interface MonitoringDeps {
   port: ExchangePort;
@@ -149,7 +149,7 @@ export class Monitoring {
   }
 
   /** Raise or clear every alert condition for `now`. `streaming`: started and not stopping. */
-  evaluateAlerts(now: number, m: ExchangeMetrics, syms: Iterable<SymState>, portfolio: Portfolio, streaming: boolean, healthSymbols: Array<{ symbol: string; format: NumberFormat }>): void {
+  evaluateAlerts(now: number, m: ExchangeMetrics, syms: Iterable<SymbolState>, portfolio: Portfolio, streaming: boolean, healthSymbols: Array<{ symbol: string; format: NumberFormat }>): void {
     const s = this.d.settings;
     const alerts = this.d.alerts;
     const stats = portfolio.stats;
@@ -171,32 +171,32 @@ export class Monitoring {
     const dd = stats.currentDrawdown();
     alerts.set(dd.gt(s.alertDrawdown), 'drawdown', 'drawdown', 'critical', `net PnL drawdown ${fmtMoney(dd)} beyond ${s.alertDrawdown}`);
     for (const c of this.health.evaluate({ now, metrics: m, stats, symbols: healthSymbols, settings: s })) alerts.set(c.on, c.id, c.kind, c.level, c.message);
-    for (const st of syms) {
-      const l = stats.ledger(st.symbol);
-      const inv = portfolio.inventory(st);
-      const nf = marketFormat(st.market);
+    for (const sym of syms) {
+      const l = stats.ledger(sym.symbol);
+      const inv = portfolio.inventory(sym);
+      const nf = marketFormat(sym.market);
       const age = l.inventorySince === null || inv.isZero() ? 0 : now - l.inventorySince;
-      alerts.set(age > s.alertInventoryAgeSec * 1000, `inventory-age:${st.symbol}`, 'inventory age', 'warn', `[${st.symbol}] inventory ${fmtQty(inv, nf)} held for ${Math.round(age / 1000)} s`);
-      const notional = st.mark ? inv.abs().mul(st.mark) : ZERO;
+      alerts.set(age > s.alertInventoryAgeSec * 1000, `inventory-age:${sym.symbol}`, 'inventory age', 'warn', `[${sym.symbol}] inventory ${fmtQty(inv, nf)} held for ${Math.round(age / 1000)} s`);
+      const notional = sym.mark ? inv.abs().mul(sym.mark) : ZERO;
       alerts.set(
         notional.gt(s.alertInventoryNotional),
-        `inventory-notional:${st.symbol}`,
+        `inventory-notional:${sym.symbol}`,
         'inventory notional',
         'warn',
-        `[${st.symbol}] inventory notional ${fmtMoney(notional)} above ${s.alertInventoryNotional}`,
+        `[${sym.symbol}] inventory notional ${fmtMoney(notional)} above ${s.alertInventoryNotional}`,
       );
       alerts.set(
-        st.consecutiveFailures >= s.alertConsecutiveFailures,
-        `failures:${st.symbol}`,
+        sym.consecutiveFailures >= s.alertConsecutiveFailures,
+        `failures:${sym.symbol}`,
         'consecutive failures',
         'critical',
-        `[${st.symbol}] ${st.consecutiveFailures} consecutive failed orders`,
+        `[${sym.symbol}] ${sym.consecutiveFailures} consecutive failed orders`,
       );
     }
   }
 }
 
 /** The symbols the health rules watch, with the number format their messages use. */
-export function healthSymbols(syms: Iterable<SymState>): Array<{ symbol: string; format: NumberFormat }> {
-  return [...syms].map((st) => ({ symbol: st.symbol, format: marketFormat(st.market) }));
+export function healthSymbols(syms: Iterable<SymbolState>): Array<{ symbol: string; format: NumberFormat }> {
+  return [...syms].map((sym) => ({ symbol: sym.symbol, format: marketFormat(sym.market) }));
 }

@@ -11,7 +11,7 @@ import { LossLimits, type LimitChange } from './loss-limits.js';
 import { fmtMoney, fmtPrice, fmtQty, marketFormat, type NumberFormat } from './number-format.js';
 import type { Logger } from './ports.js';
 import { TradingStats } from './stats.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 
 const RECENT_FILLS = 50;
 
@@ -52,8 +52,8 @@ export class Portfolio {
   }
 
   /** Signed inventory: the perp position, or on spot the base held minus the target (the ledger counts both). */
-  inventory(st: SymState): Decimal {
-    return this.stats.ledger(st.symbol).position;
+  inventory(sym: SymbolState): Decimal {
+    return this.stats.ledger(sym.symbol).position;
   }
 
   /** True when this trade was counted already (live, recovered or replayed). */
@@ -62,11 +62,11 @@ export class Portfolio {
   }
 
   /**
-   * Apply a normalised fill to the ledger and the volumes. `st` is undefined for another market's fill
+   * Apply a normalised fill to the ledger and the volumes. `sym` is undefined for another market's fill
    * (tier volume only); `reduceOnly` tells the dashboard whether the order was an exit.
    */
-  applyFill(st: SymState | undefined, f: LedgerFill, live: boolean, reduceOnly: () => boolean): FillApplied {
-    const market = st?.market;
+  applyFill(sym: SymbolState | undefined, f: LedgerFill, live: boolean, reduceOnly: () => boolean): FillApplied {
+    const market = sym?.market;
     // A spot fee in the base asset: its quote value is a fee, and the base it took leaves the position.
     const baseFee = market && f.feeSymbol === market.baseSymbol ? f.fee : null;
     const feeQuote = baseFee ? baseFee.mul(f.price) : f.fee;
@@ -77,14 +77,14 @@ export class Portfolio {
     const history = this.d.history();
     history.noteFill(f.timestamp);
     history.addVolume(f.symbol, f.timestamp, f.quantity.mul(f.price), this.d.clock.now());
-    if (!st) return NOT_LIVE;
-    st.fillSeq++;
+    if (!sym) return NOT_LIVE;
+    sym.fillSeq++;
     if (!live) return NOT_LIVE;
     this.recentRaw.unshift({ ts: f.timestamp, symbol: f.symbol, side: f.side, price: f.price, quantity: f.quantity, isMaker: f.isMaker, fee: feeQuote, reduceOnly: reduceOnly(), realizedPnl: realized });
     if (this.recentRaw.length > RECENT_FILLS) this.recentRaw.length = RECENT_FILLS;
     this.recentViews = null;
     const log = this.d.logger;
-    log.info(log.discardsInfo ? 'FILL' : fillLine(f, feeQuote, realized, this.inventory(st), marketFormat(st.market)));
+    log.info(log.discardsInfo ? 'FILL' : fillLine(f, feeQuote, realized, this.inventory(sym), marketFormat(sym.market)));
     return { live: true, limits: this.checkLossLimits() };
   }
 

@@ -16,7 +16,7 @@ import { diffQuote, type WorkingView } from './quote-diff.js';
 import { executionPort, type StrategyPort } from './strategy-port.js';
 import type { SpotAccount } from './spot-account.js';
 import { decide, effectiveInventoryThreshold, type Quote } from './strategy.js';
-import { scheduleWake, type SymState } from './sym-state.js';
+import { scheduleWake, type SymbolState } from './symbol-state.js';
 
 /** TIERHUNTER_FLATTEN_ON_STOP: a stop's exits turn IOC reduce-only after this long at the touch. */
 export const STOP_FLATTEN_IOC_AFTER_MS = 2000;
@@ -30,7 +30,7 @@ export interface QuotingDeps {
   portfolio: Portfolio;
   spot: () => SpotAccount | null;
   /** A symbol's wake-up timer fired: it wants a re-quote (the loop's). */
-  due: (st: SymState) => void;
+  due: (sym: SymbolState) => void;
 }
 
 export interface QuoteResult {
@@ -49,135 +49,135 @@ export class Quoting {
   private readonly port: StrategyPort;
 
   constructor(private readonly d: QuotingDeps) {
-    this.port = executionPort(d.execution, d.clock, (st) => d.portfolio.inventory(st), {
-      mode: (st) => d.modes.effectiveMode(st).mode,
+    this.port = executionPort(d.execution, d.clock, (sym) => d.portfolio.inventory(sym), {
+      mode: (sym) => d.modes.effectiveMode(sym).mode,
       lossLimitHit: () => d.portfolio.limits.anyHit,
     });
   }
 
   /** Decide and act for one symbol: cancel, place or wait. Synchronous; sends are fire-and-track. */
-  requote(st: SymState): QuoteResult {
+  requote(sym: SymbolState): QuoteResult {
     const { clock, settings: s, modes, portfolio } = this.d;
     const port = this.port;
     const now = clock.now();
-    const t = port.working(st);
+    const t = port.working(sym);
     if (t && (t.state === 'pending' || t.state === 'unknown' || t.cancelInFlight || t.resolving)) return NOTHING;
-    const { mode } = modes.effectiveMode(st);
-    if (mode === 'HALTED' || mode === 'PAUSED' || st.book === null) {
-      if (t) port.cancel(st, t);
+    const { mode } = modes.effectiveMode(sym);
+    if (mode === 'HALTED' || mode === 'PAUSED' || sym.book === null) {
+      if (t) port.cancel(sym, t);
       return NOTHING;
     }
     const stopFlatten = modes.stopFlattenSince !== null;
-    const operatorFlatten = modes.isOperatorFlatten(st);
-    const inv = port.inventory(st);
-    const l = portfolio.stats.ledger(st.symbol);
-    st.flow.evaluate(now);
+    const operatorFlatten = modes.isOperatorFlatten(sym);
+    const inv = port.inventory(sym);
+    const l = portfolio.stats.ledger(sym.symbol);
+    sym.flow.evaluate(now);
     const rem = t ? remaining(t) : ZERO;
     const own = t && t.price !== null && !t.ioc ? { side: t.side, price: t.price, remaining: rem } : null;
     const spot = this.d.spot();
     const d = decide({
-      market: st.market,
-      book: st.book,
+      market: sym.market,
+      book: sym.book,
       own,
       inventory: inv,
       entryPrice: l.position.isZero() ? null : l.avgCost,
       inventorySince: l.inventorySince,
-      flowSide: st.flow.side,
-      flowFresh: st.flow.fresh,
+      flowSide: sym.flow.side,
+      flowFresh: sym.flow.fresh,
       forceInventory: modes.forceReduceOnInventory,
       reducing: operatorFlatten,
       exitsOnly: mode === 'REDUCING',
-      reducingSince: stopFlatten ? modes.stopFlattenSince : operatorFlatten ? (st.reducingSince ?? modes.globalReducingSince ?? now) : null,
+      reducingSince: stopFlatten ? modes.stopFlattenSince : operatorFlatten ? (sym.reducingSince ?? modes.globalReducingSince ?? now) : null,
       ...(stopFlatten ? { reducingIocAfterMs: STOP_FLATTEN_IOC_AFTER_MS } : {}),
       now,
       p: {
         orderNotional: s.orderNotional,
-        orderQuantity: s.orderQuantity[st.symbol] ?? null,
+        orderQuantity: s.orderQuantity[sym.symbol] ?? null,
         inventoryThreshold: s.inventoryThreshold,
         improveTicks: s.improveTicks,
         exitEscalation: s.exitEscalation,
         exitEscalateAfterSec: s.exitEscalateAfterSec,
         exitAdverseBps: s.exitAdverseBps,
       },
-      funds: spot && st.isSpot ? spot.funds(st) : null,
+      funds: spot && sym.isSpot ? spot.funds(sym) : null,
     });
     const q = d.quote;
-    let changed = this.noteSide(st, q, inv);
+    let changed = this.noteSide(sym, q, inv);
     // A spot residual below one step (a base fee's leftover) is the normal end of a round trip, not news.
-    if (d.dust && !st.dustLogged && (!st.isSpot || floorToStep(d.dust, st.market.stepSize).gt(0))) {
-      st.dustLogged = true;
-      this.d.logger.warn(`[${st.symbol}] inventory ${inv} is dust (below the market minimum ${st.market.minQuantity}): no exit order`);
-    } else if (!d.dust) st.dustLogged = false;
-    if (operatorFlatten && q === null && !t && (inv.isZero() || d.dust !== null || inv.abs().lt(effectiveInventoryThreshold(s.inventoryThreshold, st.market)))) {
+    if (d.dust && !sym.dustLogged && (!sym.isSpot || floorToStep(d.dust, sym.market.stepSize).gt(0))) {
+      sym.dustLogged = true;
+      this.d.logger.warn(`[${sym.symbol}] inventory ${inv} is dust (below the market minimum ${sym.market.minQuantity}): no exit order`);
+    } else if (!d.dust) sym.dustLogged = false;
+    if (operatorFlatten && q === null && !t && (inv.isZero() || d.dust !== null || inv.abs().lt(effectiveInventoryThreshold(s.inventoryThreshold, sym.market)))) {
       return { changed, flat: !stopFlatten };
     }
     const have: WorkingView | null = t
       ? { side: t.side, price: t.price, remaining: rem, reduceOnly: t.reduceOnly, ioc: t.ioc, placedAt: t.placedAt }
       : null;
-    const a = diffQuote(q, have, now, { tickSize: st.market.tickSize, refreshToleranceTicks: s.refreshToleranceTicks, minRequoteMs: s.minRequoteMs });
+    const a = diffQuote(q, have, now, { tickSize: sym.market.tickSize, refreshToleranceTicks: s.refreshToleranceTicks, minRequoteMs: s.minRequoteMs });
     switch (a.kind) {
       case 'none':
         break;
       case 'wait':
-        this.wakeAt(st, a.at);
+        this.wakeAt(sym, a.at);
         break;
       case 'cancel':
         this.replacements[a.reason] = (this.replacements[a.reason] ?? 0) + 1;
-        if (t) port.cancel(st, t);
+        if (t) port.cancel(sym, t);
         break;
       case 'place':
-        if (q) changed = this.place(st, q) || changed;
+        if (q) changed = this.place(sym, q) || changed;
         break;
     }
     return changed ? { changed, flat: false } : NOTHING;
   }
 
   /** No closable inventory: below the inventory threshold, or dust a legal order cannot close. */
-  isFlat(st: SymState): boolean {
-    const inv = this.d.portfolio.inventory(st).abs();
-    return inv.lt(effectiveInventoryThreshold(this.d.settings.inventoryThreshold, st.market)) || floorToStep(inv, st.market.stepSize).lt(st.market.minQuantity);
+  isFlat(sym: SymbolState): boolean {
+    const inv = this.d.portfolio.inventory(sym).abs();
+    return inv.lt(effectiveInventoryThreshold(this.d.settings.inventoryThreshold, sym.market)) || floorToStep(inv, sym.market.stepSize).lt(sym.market.minQuantity);
   }
 
   /** Every symbol flat with no working order (a flatten, or a stop's flatten, is complete). */
-  allFlat(syms: Iterable<SymState>): boolean {
+  allFlat(syms: Iterable<SymbolState>): boolean {
     for (const x of syms) if (!this.isFlat(x) || this.d.execution.tracker.get(x.symbol)) return false;
     return true;
   }
 
-  /** Re-quote `st` at `at` (an earlier wake-up already set wins). */
-  wakeAt(st: SymState, at: number): void {
-    scheduleWake(this.d.clock, st, at, () => this.d.due(st));
+  /** Re-quote `sym` at `at` (an earlier wake-up already set wins). */
+  wakeAt(sym: SymbolState, at: number): void {
+    scheduleWake(this.d.clock, sym, at, () => this.d.due(sym));
   }
 
   /** Drop a symbol's wake-up (a mode change re-quotes every symbol at once). */
-  clearWake(st: SymState): void {
-    this.d.clock.clear(st.wake);
-    st.wake = null;
-    st.wakeAt = Infinity;
+  clearWake(sym: SymbolState): void {
+    this.d.clock.clear(sym.wake);
+    sym.wake = null;
+    sym.wakeAt = Infinity;
   }
 
-  private place(st: SymState, q: Quote): boolean {
-    const r = this.port.place(st, q);
-    if (r.wakeAt !== null) this.wakeAt(st, r.wakeAt);
+  private place(sym: SymbolState, q: Quote): boolean {
+    const r = this.port.place(sym, q);
+    if (r.wakeAt !== null) this.wakeAt(sym, r.wakeAt);
     return r.placed;
   }
 
   /** Remember the wanted side; an exit taking over is logged. True when the side or its reason changed. */
-  private noteSide(st: SymState, q: Quote | null, inv: Decimal): boolean {
+  private noteSide(sym: SymbolState, q: Quote | null, inv: Decimal): boolean {
     if (q === null) {
-      st.sideReason = 'none';
+      sym.sideReason = 'none';
       return false;
     }
-    if (q.exit && !st.quotedExit && q.side !== st.quotedSide) {
-      const px = st.mark ?? q.price;
+    if (q.exit && !sym.quotedExit && q.side !== sym.quotedSide) {
+      const px = sym.mark ?? q.price;
       this.d.logger.info(
-        `[${st.symbol}] inventory switch: ${st.quotedSide ?? 'none'} -> ${q.side}, position=${fmtQty(inv, marketFormat(st.market))}, notional=${fmtMoney(inv.abs().mul(px))}`,
+        `[${sym.symbol}] inventory switch: ${sym.quotedSide ?? 'none'} -> ${q.side}, position=${fmtQty(inv, marketFormat(sym.market))}, notional=${fmtMoney(inv.abs().mul(px))}`,
       );
     }
-    const changed = q.side !== st.quotedSide || q.reason !== st.sideReason;
-    st.quotedSide = q.side;
-    st.quotedExit = q.exit;
-    st.sideReason = q.reason;
+    const changed = q.side !== sym.quotedSide || q.reason !== sym.sideReason;
+    sym.quotedSide = q.side;
+    sym.quotedExit = q.exit;
+    sym.sideReason = q.reason;
     return changed;
   }
 }

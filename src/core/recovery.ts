@@ -16,7 +16,7 @@ import type { HistorySync } from './history-sync.js';
 import type { Logger } from './ports.js';
 import type { SpotAccount } from './spot-account.js';
 import type { TradingStats } from './stats.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 import { errorMessage } from '../util/error-message.js';
 
 /** A position disagreement with the exchange is reconciled when it persists this long. */
@@ -30,15 +30,15 @@ export interface RecoveryDeps {
   stats: TradingStats;
   sync: HistorySync;
   execution: Execution;
-  syms: ReadonlyMap<string, SymState>;
+  syms: ReadonlyMap<string, SymbolState>;
   /** Spot balances (set once the markets are known); null without spot symbols. */
   spot(): SpotAccount | null;
   /** Registers a request so a stop waits for it. */
   inflight<T>(p: Promise<T>): Promise<T>;
   /** A reconciliation ended (successfully or not); `streamsBack` when it may end a stream outage. */
   reconciled(streamsBack: boolean): void;
-  /** A position re-read asked for by `st` ended; `changed` when a position was adopted. */
-  positionRead(st: SymState, changed: boolean): void;
+  /** A position re-read asked for by `sym` ended; `changed` when a position was adopted. */
+  positionRead(sym: SymbolState, changed: boolean): void;
 }
 
 type SpotRead = { balances: BalanceInfo[]; ctx: ReturnType<SpotAccount['context']> };
@@ -99,14 +99,14 @@ export class Recovery {
   }
 
   /** A position update from the stream: a disagreement is noted and reconciled if it lasts (see driftDue). */
-  notePosition(st: SymState, qty: Decimal, entry: Decimal): void {
-    if (qty.eq(this.d.stats.ledger(st.symbol).position)) {
-      st.driftQty = null;
-    } else if (st.driftQty === null || !st.driftQty.eq(qty)) {
+  notePosition(sym: SymbolState, qty: Decimal, entry: Decimal): void {
+    if (qty.eq(this.d.stats.ledger(sym.symbol).position)) {
+      sym.driftQty = null;
+    } else if (sym.driftQty === null || !sym.driftQty.eq(qty)) {
       // Fills and position updates race; give our fills a moment to catch up before adopting.
-      st.driftQty = qty;
-      st.driftEntry = entry;
-      st.driftSince = this.d.clock.now();
+      sym.driftQty = qty;
+      sym.driftEntry = entry;
+      sym.driftSince = this.d.clock.now();
     }
   }
 
@@ -117,26 +117,26 @@ export class Recovery {
    * we reconcile instead: fills first, then the REST position (adopted only if it still disagrees). Not
    * while a reconciliation runs; asked again every DRIFT_ADOPT_MS while it persists.
    */
-  driftDue(st: SymState, now: number): boolean {
-    if (st.driftQty === null || now - st.driftSince < DRIFT_ADOPT_MS || this.running) return false;
-    const position = this.d.stats.ledger(st.symbol).position;
-    if (st.driftQty.eq(position)) {
-      st.driftQty = null;
+  driftDue(sym: SymbolState, now: number): boolean {
+    if (sym.driftQty === null || now - sym.driftSince < DRIFT_ADOPT_MS || this.running) return false;
+    const position = this.d.stats.ledger(sym.symbol).position;
+    if (sym.driftQty.eq(position)) {
+      sym.driftQty = null;
       return false;
     }
-    const theirs = st.isSpot ? `exchange's balance (inventory ${st.driftQty})` : `stream's ${st.driftQty}`;
-    this.d.logger.warn(`[${st.symbol}] position ${position} disagrees with the ${theirs}: reconciling with the exchange`);
-    st.driftSince = now;
+    const theirs = sym.isSpot ? `exchange's balance (inventory ${sym.driftQty})` : `stream's ${sym.driftQty}`;
+    this.d.logger.warn(`[${sym.symbol}] position ${position} disagrees with the ${theirs}: reconciling with the exchange`);
+    sym.driftSince = now;
     return true;
   }
 
-  /** Re-read the position (and spot balances) before `st` places again, at most once per TIERHUNTER_POSITION_REFRESH_SEC. */
-  requestPositionRead(st: SymState): void {
-    st.positionReadPending = true;
+  /** Re-read the position (and spot balances) before `sym` places again, at most once per TIERHUNTER_POSITION_REFRESH_SEC. */
+  requestPositionRead(sym: SymbolState): void {
+    sym.positionReadPending = true;
     const now = this.d.clock.now();
-    const wait = Math.max(0, st.lastPositionReadAt + this.d.settings.positionRefreshSec * 1000 - now);
+    const wait = Math.max(0, sym.lastPositionReadAt + this.d.settings.positionRefreshSec * 1000 - now);
     this.d.clock.setTimeout(() => {
-      st.lastPositionReadAt = this.d.clock.now();
+      sym.lastPositionReadAt = this.d.clock.now();
       // Recent fills first: a reduce-only rejection often means a fill we missed, and adopting a position
       // that includes it before counting it would count it twice once it is recovered.
       this.d.inflight(
@@ -144,13 +144,13 @@ export class Recovery {
           ({ positions, seq, spot }) => {
             const changed = this.adoptPositions(positions, false, seq);
             if (spot) this.d.spot()?.apply(spot.balances, spot.ctx, true);
-            st.positionReadPending = false;
-            this.d.positionRead(st, changed);
+            sym.positionReadPending = false;
+            this.d.positionRead(sym, changed);
           },
           (e: unknown) => {
-            this.d.logger.warn(`[${st.symbol}] position read failed: ${errorMessage(e)}`);
-            st.positionReadPending = false;
-            this.d.positionRead(st, false);
+            this.d.logger.warn(`[${sym.symbol}] position read failed: ${errorMessage(e)}`);
+            sym.positionReadPending = false;
+            this.d.positionRead(sym, false);
           },
         ),
       );
@@ -189,23 +189,23 @@ export class Recovery {
   /** Make our positions agree with the exchange's (REST read); `fillSeqs` guards against racing fills. True when one was adopted. */
   private adoptPositions(positions: Position[], force: boolean, fillSeqs?: Map<string, number>): boolean {
     let changed = false;
-    for (const st of this.d.syms.values()) {
-      if (st.isSpot) continue;
-      if (fillSeqs && fillSeqs.get(st.symbol) !== st.fillSeq) continue;
-      const p = positions.find((x) => x.symbol === st.symbol);
+    for (const sym of this.d.syms.values()) {
+      if (sym.isSpot) continue;
+      if (fillSeqs && fillSeqs.get(sym.symbol) !== sym.fillSeq) continue;
+      const p = positions.find((x) => x.symbol === sym.symbol);
       const qty = p ? p.netQuantity : ZERO;
       if (p && p.markPrice.gt(0)) {
-        st.mark = p.markPrice;
-        this.d.stats.setMark(st.symbol, p.markPrice);
+        sym.mark = p.markPrice;
+        this.d.stats.setMark(sym.symbol, p.markPrice);
       }
-      const l = this.d.stats.ledger(st.symbol);
+      const l = this.d.stats.ledger(sym.symbol);
       if (!qty.eq(l.position)) {
-        this.d.logger.warn(`[${st.symbol}] position ${l.position} disagrees with the exchange's ${qty}: adopting the exchange's`);
+        this.d.logger.warn(`[${sym.symbol}] position ${l.position} disagrees with the exchange's ${qty}: adopting the exchange's`);
         l.adopt(qty, p ? p.entryPrice : ZERO, this.d.clock.now());
         changed = true;
       }
-      st.driftQty = null;
-      if (force) st.positionReadPending = false;
+      sym.driftQty = null;
+      if (force) sym.positionReadPending = false;
     }
     return changed;
   }

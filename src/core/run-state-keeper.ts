@@ -7,14 +7,14 @@ import type { AlertBook } from './alerts.js';
 import type { LossLimits, LossLimitState } from './loss-limits.js';
 import type { Modes } from './modes.js';
 import type { RunStateStore } from './ports.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 
 export interface RunStateKeeperDeps {
   store: RunStateStore;
   modes: Modes;
   alerts: AlertBook;
   limits: LossLimits;
-  syms: ReadonlyMap<string, SymState>;
+  syms: ReadonlyMap<string, SymbolState>;
 }
 
 export class RunStateKeeper {

@@ -13,7 +13,7 @@ import type { OrderTracker } from './order-tracker.js';
 import type { OperatorMode } from '../domain/trading-mode.js';
 import type { DenialCounter } from './risk.js';
 import type { TradingStats } from './stats.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 import type { RollingVolume, TierProgress } from './tiers.js';
 import { fmtPrice, marketFormat } from './number-format.js';
 import type { Figures } from './stats.js';
@@ -28,7 +28,7 @@ export interface ViewSource {
   readonly startedAt: number;
   readonly logFile: string;
   readonly port: ExchangePort;
-  readonly syms: ReadonlyMap<string, SymState>;
+  readonly syms: ReadonlyMap<string, SymbolState>;
   readonly stats: TradingStats;
   readonly tracker: OrderTracker;
   readonly alerts: AlertBook;
@@ -48,18 +48,18 @@ export interface ViewSource {
   readonly denials: DenialCounter;
   now(): number;
   tier(): TierProgress;
-  effectiveMode(st: SymState): EffectiveMode;
-  inventory(st: SymState): Decimal;
+  effectiveMode(sym: SymbolState): EffectiveMode;
+  inventory(sym: SymbolState): Decimal;
 }
 
 export function buildSnapshot(e: ViewSource): Snapshot {
   const now = e.now();
   const symbols: SymbolView[] = [];
-  for (const st of e.syms.values()) {
-    const l = e.stats.ledger(st.symbol);
-    const t = e.tracker.get(st.symbol);
-    const m = e.effectiveMode(st);
-    const inv = e.inventory(st);
+  for (const sym of e.syms.values()) {
+    const l = e.stats.ledger(sym.symbol);
+    const t = e.tracker.get(sym.symbol);
+    const m = e.effectiveMode(sym);
+    const inv = e.inventory(sym);
     const order: OrderView | null = t
       ? {
           side: t.side,
@@ -73,21 +73,21 @@ export function buildSnapshot(e: ViewSource): Snapshot {
         }
       : null;
     symbols.push({
-      symbol: st.symbol,
-      marketType: st.market.marketType,
+      symbol: sym.symbol,
+      marketType: sym.market.marketType,
       mode: m.mode,
       modeReason: m.reason,
-      side: st.quotedSide,
-      sideReason: st.sideReason,
-      imbalance: st.flow.ema,
+      side: sym.quotedSide,
+      sideReason: sym.sideReason,
+      imbalance: sym.flow.ema,
       order,
-      bestBid: st.lastBid?.toString() ?? null,
-      bestAsk: st.lastAsk?.toString() ?? null,
-      markPrice: st.mark?.toString() ?? null,
+      bestBid: sym.lastBid?.toString() ?? null,
+      bestAsk: sym.lastAsk?.toString() ?? null,
+      markPrice: sym.mark?.toString() ?? null,
       position: inv.toString(),
-      positionNotional: st.mark ? inv.abs().mul(st.mark).toString() : '0',
+      positionNotional: sym.mark ? inv.abs().mul(sym.mark).toString() : '0',
       // An average of fill prices: exact, it runs to 40 digits; shown like log.txt's (tick + 2 places).
-      entryPrice: l.position.isZero() ? null : fmtPrice(l.avgCost, marketFormat(st.market)),
+      entryPrice: l.position.isZero() ? null : fmtPrice(l.avgCost, marketFormat(sym.market)),
       unrealizedPnl: l.unrealized().toString(),
       realizedPnl: l.realized.toString(),
       fees: l.fees.toString(),

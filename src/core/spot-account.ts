@@ -14,7 +14,7 @@ import { type Decimal, ZERO } from '../util/decimal.js';
 import type { SymbolLedger } from './ledger.js';
 import type { Logger } from './ports.js';
 import type { SpotFunds } from './strategy.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 import { movedLocks, ownLocks, SpotWallet, type AssetAmounts, type LockingOrder } from './spot-wallet.js';
 
 /** A balance-changing event is left this long to settle (a burst of partial fills) before the read. */
@@ -52,37 +52,37 @@ export class SpotAccount {
 
   constructor(
     private readonly host: SpotHost,
-    readonly syms: readonly SymState[],
+    readonly syms: readonly SymbolState[],
     allMarkets: readonly MarketInfo[],
     private readonly minIntervalMs: number,
   ) {
     this.markets = new Map(allMarkets.map((m) => [m.symbol, m]));
     const byBase = new Map<string, string>();
-    for (const st of syms) {
-      const other = byBase.get(st.market.baseSymbol);
+    for (const sym of syms) {
+      const other = byBase.get(sym.market.baseSymbol);
       // Inventory is the base held minus a target: two symbols on one base asset would share (and each
       // sell) the same holding.
       if (other !== undefined) {
-        throw new ConfigError('TIERHUNTER_SYMBOLS', `spot symbols ${other} and ${st.symbol} both trade ${st.market.baseSymbol}: spot inventory is per base asset, quote one of them`);
+        throw new ConfigError('TIERHUNTER_SYMBOLS', `spot symbols ${other} and ${sym.symbol} both trade ${sym.market.baseSymbol}: spot inventory is per base asset, quote one of them`);
       }
-      byBase.set(st.market.baseSymbol, st.symbol);
-      this.assets.add(st.market.baseSymbol).add(st.market.quoteSymbol);
+      byBase.set(sym.market.baseSymbol, sym.symbol);
+      this.assets.add(sym.market.baseSymbol).add(sym.market.quoteSymbol);
     }
   }
 
   /** Base held as the ledger counts it: inventory + target. */
-  baseHeld(st: SymState): Decimal {
-    return this.host.ledger(st.symbol).position.plus(st.spotTarget);
+  baseHeld(sym: SymbolState): Decimal {
+    return this.host.ledger(sym.symbol).position.plus(sym.spotTarget);
   }
 
-  /** What `st`'s next order may use (its own working order would be replaced, so its lock is free). */
-  funds(st: SymState): SpotFunds {
-    return this.wallet.funds(st.market, this.baseHeld(st), ownLocks(this.host.workingOrders(), this.markets, st.symbol));
+  /** What `sym`'s next order may use (its own working order would be replaced, so its lock is free). */
+  funds(sym: SymbolState): SpotFunds {
+    return this.wallet.funds(sym.market, this.baseHeld(sym), ownLocks(this.host.workingOrders(), this.markets, sym.symbol));
   }
 
   /** One of our spot fills arrived live: move the wallet, and read the balances once things settle. */
-  noteFill(st: SymState, side: Side, quantity: Decimal, price: Decimal, fee: Decimal, feeSymbol: string): void {
-    this.wallet.applyFill(st.market, side, quantity, price, fee, feeSymbol);
+  noteFill(sym: SymbolState, side: Side, quantity: Decimal, price: Decimal, fee: Decimal, feeSymbol: string): void {
+    this.wallet.applyFill(sym.market, side, quantity, price, fee, feeSymbol);
     this.request();
   }
 
@@ -109,7 +109,7 @@ export class SpotAccount {
   }
 
   context(): ReadContext {
-    return { fillSeq: new Map(this.syms.map((st) => [st.symbol, st.fillSeq])), locks: ownLocks(this.host.workingOrders(), this.markets), placed: this.host.ordersPlaced() };
+    return { fillSeq: new Map(this.syms.map((sym) => [sym.symbol, sym.fillSeq])), locks: ownLocks(this.host.workingOrders(), this.markets), placed: this.host.ordersPlaced() };
   }
 
   /**
@@ -117,16 +117,16 @@ export class SpotAccount {
    * valued at the market price (its cost is unknown; spot has no mark stream, so the ticker is asked).
    */
   async adoptAtStart(balances: readonly BalanceInfo[]): Promise<void> {
-    for (const st of this.syms) {
-      const b = balances.find((x) => x.asset === st.market.baseSymbol);
-      const inv = (b ? b.available.plus(b.locked) : ZERO).minus(st.spotTarget);
-      const l = this.host.ledger(st.symbol);
-      if (inv.eq(l.position) || st.mark !== null) continue;
+    for (const sym of this.syms) {
+      const b = balances.find((x) => x.asset === sym.market.baseSymbol);
+      const inv = (b ? b.available.plus(b.locked) : ZERO).minus(sym.spotTarget);
+      const l = this.host.ledger(sym.symbol);
+      if (inv.eq(l.position) || sym.mark !== null) continue;
       try {
-        st.mark = await this.host.port.getMarkPrice(st.symbol);
-        l.mark = st.mark;
+        sym.mark = await this.host.port.getMarkPrice(sym.symbol);
+        l.mark = sym.mark;
       } catch (e) {
-        this.host.logger.warn(`[${st.symbol}] no price for the held base: ${e instanceof Error ? e.message : String(e)}`);
+        this.host.logger.warn(`[${sym.symbol}] no price for the held base: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
     this.apply(balances, this.context(), true);
@@ -158,34 +158,34 @@ export class SpotAccount {
    */
   apply(balances: readonly BalanceInfo[], ctx: ReadContext, adopt: boolean): void {
     const unsureTotal = new Set<string>();
-    for (const st of this.syms) {
-      if (ctx.fillSeq.get(st.symbol) !== st.fillSeq) unsureTotal.add(st.market.baseSymbol).add(st.market.quoteSymbol);
+    for (const sym of this.syms) {
+      if (ctx.fillSeq.get(sym.symbol) !== sym.fillSeq) unsureTotal.add(sym.market.baseSymbol).add(sym.market.quoteSymbol);
     }
     // Our locks in the read are known only if our orders were the same when it was sent and when it came
     // back: an order placed (and maybe gone again) meanwhile may be locked in it without being in either.
     const unsureLocks = this.host.ordersPlaced() !== ctx.placed ? this.assets : movedLocks(ctx.locks, ownLocks(this.host.workingOrders(), this.markets));
     this.wallet.adopt(balances, this.assets, ctx.locks, unsureTotal, unsureLocks);
     const now = this.host.clock.now();
-    for (const st of this.syms) {
-      if (ctx.fillSeq.get(st.symbol) !== st.fillSeq) continue;
-      const b = balances.find((x) => x.asset === st.market.baseSymbol);
-      const inv = (b ? b.available.plus(b.locked) : ZERO).minus(st.spotTarget);
-      const l = this.host.ledger(st.symbol);
+    for (const sym of this.syms) {
+      if (ctx.fillSeq.get(sym.symbol) !== sym.fillSeq) continue;
+      const b = balances.find((x) => x.asset === sym.market.baseSymbol);
+      const inv = (b ? b.available.plus(b.locked) : ZERO).minus(sym.spotTarget);
+      const l = this.host.ledger(sym.symbol);
       if (inv.eq(l.position)) {
-        st.driftQty = null;
+        sym.driftQty = null;
         continue;
       }
       // No PnL is realized: held base of unknown cost is valued at the market when it was found (without a
       // price yet, it stays drift until the book gives one and the next reconciliation adopts it).
       const sameSide = !l.position.isZero() && l.position.isNegative() === inv.isNegative();
-      const cost = inv.isZero() || sameSide ? l.avgCost : st.mark;
+      const cost = inv.isZero() || sameSide ? l.avgCost : sym.mark;
       if (adopt && cost !== null) {
-        this.host.logger.warn(`[${st.symbol}] inventory ${l.position} disagrees with the exchange's ${st.market.baseSymbol} balance (inventory ${inv}): adopting the exchange's`);
+        this.host.logger.warn(`[${sym.symbol}] inventory ${l.position} disagrees with the exchange's ${sym.market.baseSymbol} balance (inventory ${inv}): adopting the exchange's`);
         l.adopt(inv, cost, now);
-        st.driftQty = null;
-      } else if (st.driftQty === null || !st.driftQty.eq(inv)) {
-        st.driftQty = inv;
-        st.driftSince = now;
+        sym.driftQty = null;
+      } else if (sym.driftQty === null || !sym.driftQty.eq(inv)) {
+        sym.driftQty = inv;
+        sym.driftSince = now;
       }
     }
     this.host.changed();

@@ -9,12 +9,12 @@ export function statsBlock(e: ViewSource, equityAt: number | null): string {
   const now = e.now();
   const net = e.stats.netPnl();
   const lines = e.alerts.drainLines();
-  const symbols: SymbolLine[] = [...e.syms.values()].map((st) => ({
-    symbol: st.symbol,
-    mode: e.effectiveMode(st).mode,
-    mark: st.mark,
-    f: e.stats.figures(st.symbol),
-    format: marketFormat(st.market),
+  const symbols: SymbolLine[] = [...e.syms.values()].map((sym) => ({
+    symbol: sym.symbol,
+    mode: e.effectiveMode(sym).mode,
+    mark: sym.mark,
+    f: e.stats.figures(sym.symbol),
+    format: marketFormat(sym.market),
   }));
   return renderBlock({
     now,

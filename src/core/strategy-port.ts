@@ -1,4 +1,4 @@
-// The port a quoting strategy drives its orders through. A strategy sees each symbol's SymState (market,
+// The port a quoting strategy drives its orders through. A strategy sees each symbol's SymbolState (market,
 // book, mark) and its inventory, reads its working orders by slot, and places and cancels; everything
 // after the decision is Execution's: the risk gate, the tracker, the outcomes, unknown outcomes resolved
 // by query, the reject back-off. The engine quotes one order per symbol (MAIN_SLOT); the comparison
@@ -9,33 +9,33 @@ import type { Decimal } from '../util/decimal.js';
 import type { Execution, PlaceResult } from './execution.js';
 import { MAIN_SLOT, type Slot, type TrackedOrder } from './order-tracker.js';
 import type { Quote } from './strategy.js';
-import type { SymState } from './sym-state.js';
+import type { SymbolState } from './symbol-state.js';
 
 export interface StrategyPort {
   now(): number;
   /** Signed inventory as the ledger counts it: the perp position; on spot the base held minus the target. */
-  inventory(st: SymState): Decimal;
+  inventory(sym: SymbolState): Decimal;
   /** The order in a slot (pending, unknown, resting, or with a cancel in flight), or null when it is free. */
-  working(st: SymState, slot?: Slot): TrackedOrder | null;
+  working(sym: SymbolState, slot?: Slot): TrackedOrder | null;
   /** Gate and send `q` into a free slot: whether it went, and when the symbol may place again. */
-  place(st: SymState, q: Quote, slot?: Slot): PlaceResult;
+  place(sym: SymbolState, q: Quote, slot?: Slot): PlaceResult;
   /** Cancel a working order (nothing while a cancel is in flight, or for an IOC). */
-  cancel(st: SymState, t: TrackedOrder): void;
+  cancel(sym: SymbolState, t: TrackedOrder): void;
 }
 
 /** What the risk gate sees of the host's state besides the quote and the inventory. */
 export interface GateState {
-  mode(st: SymState): TradingMode;
+  mode(sym: SymbolState): TradingMode;
   lossLimitHit(): boolean;
 }
 
 /** The port over an Execution. */
-export function executionPort(ex: Execution, clock: Clock, inventory: (st: SymState) => Decimal, gate: GateState): StrategyPort {
+export function executionPort(ex: Execution, clock: Clock, inventory: (sym: SymbolState) => Decimal, gate: GateState): StrategyPort {
   return {
     now: () => clock.now(),
     inventory,
-    working: (st, slot = MAIN_SLOT) => ex.tracker.get(st.symbol, slot),
-    place: (st, q, slot = MAIN_SLOT) => ex.place(st, q, gate.mode(st), inventory(st), clock.now(), gate.lossLimitHit(), slot),
-    cancel: (st, t) => ex.cancel(st, t),
+    working: (sym, slot = MAIN_SLOT) => ex.tracker.get(sym.symbol, slot),
+    place: (sym, q, slot = MAIN_SLOT) => ex.place(sym, q, gate.mode(sym), inventory(sym), clock.now(), gate.lossLimitHit(), slot),
+    cancel: (sym, t) => ex.cancel(sym, t),
   };
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { planCommand, type CommandContext } from '../../src/core/commands.js';
 import { LossLimits } from '../../src/core/loss-limits.js';
 import { Modes, type SystemState } from '../../src/core/modes.js';
-import { SymState } from '../../src/core/sym-state.js';
+import { SymbolState } from '../../src/core/symbol-state.js';
 import { defaultSettings } from '../../src/config/settings.js';
 import type { CommandArgs } from '../../src/domain/command.js';
 import { D } from '../../src/util/decimal.js';
@@ -17,7 +17,7 @@ const system: SystemState = { lossLimitHit: false, journalBroken: false, journal
 
 function ctx(): CommandContext & { logger: MemLogger } {
   const s = defaultSettings();
-  const syms = new Map(['A_USDC_PERP', 'B_USDC_PERP'].map((x) => [x, new SymState(x, perpMarket(x), s)]));
+  const syms = new Map(['A_USDC_PERP', 'B_USDC_PERP'].map((x) => [x, new SymbolState(x, perpMarket(x), s)]));
   const limits = new LossLimits(D(10), D(100));
   limits.restore(null, D(0), T0);
   return { syms, symbols: [...syms.keys()], modes: new Modes(system, false), limits, netPnl: D(0), now: T0, logger: new MemLogger() };

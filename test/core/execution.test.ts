@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Execution, MAX_REJECT_BACKOFF_MS, type Effect } from '../../src/core/execution.js';
 import { CLIENT_ID_NAMESPACE } from '../../src/core/client-ids.js';
-import { SymState } from '../../src/core/sym-state.js';
+import { SymbolState } from '../../src/core/symbol-state.js';
 import type { Quote } from '../../src/core/strategy.js';
 import { defaultSettings } from '../../src/config/settings.js';
 import type { OrderEvent } from '../../src/domain/order.js';
@@ -33,8 +33,8 @@ function setup() {
     inflight: (p) => p,
     settled: (_st, effect) => void settled.push(effect),
   });
-  const st = new SymState(S, perpMarket(S), settings);
-  return { clock, logger, port, ex, st, failures, settled };
+  const sym = new SymbolState(S, perpMarket(S), settings);
+  return { clock, logger, port, ex, sym, failures, settled };
 }
 
 function quote(over: Partial<Quote> = {}): Quote {
@@ -42,7 +42,7 @@ function quote(over: Partial<Quote> = {}): Quote {
 }
 
 function placeOne(r: ReturnType<typeof setup>, q: Quote = quote()) {
-  return r.ex.place(r.st, q, 'ACTIVE', ZERO, r.clock.now(), false);
+  return r.ex.place(r.sym, q, 'ACTIVE', ZERO, r.clock.now(), false);
 }
 
 /** Advance the virtual clock in steps, letting the fake port's promises settle between them. */
@@ -55,8 +55,8 @@ async function run(clock: VirtualClock, ms: number, step = 50): Promise<void> {
 
 test('execution: an accepted placement is open and settles with no effect; the failure streak starts over', async () => {
   const r = setup();
-  r.st.rejectStreak = 3;
-  r.st.consecutiveFailures = 3;
+  r.sym.rejectStreak = 3;
+  r.sym.consecutiveFailures = 3;
   const res = placeOne(r);
   assert.equal(res.placed, true);
   assert.equal(r.ex.tracker.get(S)?.state, 'pending');
@@ -64,8 +64,8 @@ test('execution: an accepted placement is open and settles with no effect; the f
   await settle();
   assert.equal(r.ex.tracker.get(S)?.state, 'open');
   assert.deepEqual(r.settled, [{ wakeAt: null, readPosition: false }]);
-  assert.equal(r.st.rejectStreak, 0);
-  assert.equal(r.st.consecutiveFailures, 0);
+  assert.equal(r.sym.rejectStreak, 0);
+  assert.equal(r.sym.consecutiveFailures, 0);
 });
 
 test('execution: rejections back off exponentially up to the cap; a reduce-only rejection asks for a position read', async () => {
@@ -73,7 +73,7 @@ test('execution: rejections back off exponentially up to the cap; a reduce-only 
   r.port.placeHandler = () => ({ kind: 'rejected', code: 'INVALID_ORDER', message: 'Order would immediately match and take', status: 400 });
   const waits: number[] = [];
   for (let i = 0; i < 8; i++) {
-    r.st.blockedUntil = 0;
+    r.sym.blockedUntil = 0;
     placeOne(r);
     await settle();
     const e = r.settled.at(-1)!;
@@ -86,18 +86,18 @@ test('execution: rejections back off exponentially up to the cap; a reduce-only 
   // Blocked: the next attempt sends nothing and asks to be woken at the end of the back-off.
   const blocked = placeOne(r);
   assert.equal(blocked.placed, false);
-  assert.equal(blocked.wakeAt, r.st.blockedUntil);
+  assert.equal(blocked.wakeAt, r.sym.blockedUntil);
   assert.equal(r.port.placed().length, 8);
 
-  r.st.blockedUntil = 0;
+  r.sym.blockedUntil = 0;
   r.port.placeHandler = () => ({ kind: 'rejected', code: 'INVALID_ORDER', message: 'Reduce only order not reduced', status: 400 });
-  assert.equal(r.ex.place(r.st, quote({ side: 'Ask', price: D('100.01'), reduceOnly: true, exit: true }), 'ACTIVE', D(1), r.clock.now(), false).placed, true);
+  assert.equal(r.ex.place(r.sym, quote({ side: 'Ask', price: D('100.01'), reduceOnly: true, exit: true }), 'ACTIVE', D(1), r.clock.now(), false).placed, true);
   await settle();
   assert.equal(r.settled.at(-1)!.readPosition, true);
   assert.equal(r.failures.at(-1), 'reduce-only');
   // Waiting for that read: nothing is placed.
-  r.st.blockedUntil = 0;
-  r.st.positionReadPending = true;
+  r.sym.blockedUntil = 0;
+  r.sym.positionReadPending = true;
   assert.equal(placeOne(r).placed, false);
 });
 
@@ -165,8 +165,8 @@ test('execution: a rejected cancel is resolved by query (filled meanwhile -> don
   const t = r.ex.tracker.get(S)!;
   r.port.cancelHandler = () => ({ kind: 'rejected', code: 'RESOURCE_NOT_FOUND', message: 'Order not found', status: 404 });
   r.port.findHandler = () => ({ ...orderInfo({ symbol: S, side: 'Bid', orderType: 'Limit', price: D('99.99'), quantity: D(1), clientId: t.clientId }, t.orderId!), status: 'Filled', executedQuantity: D(1) });
-  r.ex.cancel(r.st, t);
-  r.ex.cancel(r.st, t);
+  r.ex.cancel(r.sym, t);
+  r.ex.cancel(r.sym, t);
   assert.equal(r.ex.cancelsSent, 1, 'one cancel in flight at a time');
   await settle();
   assert.equal(t.resolving, true);
@@ -178,7 +178,7 @@ test('execution: a rejected cancel is resolved by query (filled meanwhile -> don
   placeOne(r);
   await settle();
   r.port.cancelHandler = (_s, id) => ({ kind: 'accepted', value: { ...orderInfo({ symbol: S, side: 'Bid', orderType: 'Limit', price: D('99.99'), quantity: D(1), clientId: 0 }, 'x'), ...id, status: 'Cancelled' } as never });
-  r.ex.cancel(r.st, r.ex.tracker.get(S)!);
+  r.ex.cancel(r.sym, r.ex.tracker.get(S)!);
   await settle();
   assert.equal(r.ex.tracker.get(S), null);
   assert.equal(r.port.names().filter((n) => n === 'findOrder').length, 1, 'an accepted cancel needs no query');
@@ -186,7 +186,7 @@ test('execution: a rejected cancel is resolved by query (filled meanwhile -> don
 
 test('execution: a denied placement cools down (counted, nothing sent, woken later)', () => {
   const r = setup();
-  const res = r.ex.place(r.st, quote(), 'ACTIVE', ZERO, r.clock.now(), true);
+  const res = r.ex.place(r.sym, quote(), 'ACTIVE', ZERO, r.clock.now(), true);
   assert.equal(res.placed, false);
   assert.equal(res.wakeAt, r.clock.now() + 250);
   assert.equal(r.port.placed().length, 0);
@@ -215,26 +215,26 @@ test('execution: stream expiries back off (post-only) or not (IOC remainder); un
     ts: 0,
     ...over,
   });
-  const e = r.ex.onOrderEvent(r.st, ev({ reason: 'PostOnlyTaker' }), false);
+  const e = r.ex.onOrderEvent(r.sym, ev({ reason: 'PostOnlyTaker' }), false);
   assert.equal(e?.wakeAt, r.clock.now() + 250);
   assert.deepEqual(r.failures, ['post-only']);
   assert.equal(r.ex.tracker.get(S), null);
 
-  r.st.blockedUntil = 0;
+  r.sym.blockedUntil = 0;
   placeOne(r, quote({ ioc: true, postOnly: false }));
   await settle();
   const ioc = r.ex.tracker.get(S)!;
-  const e2 = r.ex.onOrderEvent(r.st, ev({ orderId: ioc.orderId!, clientId: ioc.clientId, reason: 'ImmediateOrCancel' }), false);
+  const e2 = r.ex.onOrderEvent(r.sym, ev({ orderId: ioc.orderId!, clientId: ioc.clientId, reason: 'ImmediateOrCancel' }), false);
   assert.deepEqual(e2, { wakeAt: null, readPosition: false });
   assert.equal(r.failures.length, 1);
 
   const ours = ((CLIENT_ID_NAMESPACE << 24) >>> 0) + 5;
   const untracked = ev({ type: 'accepted', status: 'New', orderId: 'stray', clientId: ours });
-  assert.equal(r.ex.onOrderEvent(r.st, untracked, true), null);
+  assert.equal(r.ex.onOrderEvent(r.sym, untracked, true), null);
   assert.equal(r.port.names().filter((n) => n === 'cancelOrder').length, 0, 'not while stopping');
-  assert.equal(r.ex.onOrderEvent(r.st, untracked, false), null);
+  assert.equal(r.ex.onOrderEvent(r.sym, untracked, false), null);
   assert.deepEqual(r.port.calls.filter((c) => c.m === 'cancelOrder').map((c) => c.args[1]), [{ orderId: 'stray' }]);
-  assert.equal(r.ex.onOrderEvent(r.st, { ...untracked, clientId: 12345, orderId: 'theirs' }, false), null);
+  assert.equal(r.ex.onOrderEvent(r.sym, { ...untracked, clientId: 12345, orderId: 'theirs' }, false), null);
   assert.equal(r.port.names().filter((n) => n === 'cancelOrder').length, 1, 'not ours: left alone');
 });
 
@@ -246,7 +246,7 @@ test('execution: matching open orders cancels our orphans and queries a working 
   const ours = ((CLIENT_ID_NAMESPACE << 24) >>> 0) + 9;
   const orphan = { ...orderInfo({ symbol: S, side: 'Ask', orderType: 'Limit', price: D(101), quantity: D(1), clientId: ours }, 'orph') };
   r.port.resting.clear(); // our working order ended unseen
-  r.ex.matchOpenOrders([r.st], [orphan]);
+  r.ex.matchOpenOrders([r.sym], [orphan]);
   assert.deepEqual(r.port.calls.filter((c) => c.m === 'cancelOrder').map((c) => c.args[1]), [{ orderId: 'orph' }]);
   assert.equal(t.resolving, true);
   await run(r.clock, 300);
@@ -265,13 +265,13 @@ test('execution: two slots of one symbol (bid and ask) are placed, gated and res
     r.port.resting.set(req.clientId, info);
     return req.side === 'Bid' ? { kind: 'accepted', value: info } : { kind: 'unknown', reason: 'timeout' };
   };
-  assert.equal(r.ex.place(r.st, bidQ, 'ACTIVE', ZERO, r.clock.now(), false, 'Bid').placed, true);
-  assert.equal(r.ex.place(r.st, askQ, 'ACTIVE', ZERO, r.clock.now(), false, 'Ask').placed, true, 'the bid slot does not block the ask slot');
+  assert.equal(r.ex.place(r.sym, bidQ, 'ACTIVE', ZERO, r.clock.now(), false, 'Bid').placed, true);
+  assert.equal(r.ex.place(r.sym, askQ, 'ACTIVE', ZERO, r.clock.now(), false, 'Ask').placed, true, 'the bid slot does not block the ask slot');
   // A slot holding an order (even pending) is the gate's "working order".
-  const again = r.ex.place(r.st, bidQ, 'ACTIVE', ZERO, r.clock.now(), false, 'Bid');
+  const again = r.ex.place(r.sym, bidQ, 'ACTIVE', ZERO, r.clock.now(), false, 'Bid');
   assert.equal(again.placed, false);
   assert.equal(r.ex.denials.byReason['working-order'], 1);
-  r.st.blockedUntil = 0; // the denial's cool-down is the symbol's; lift it for what follows
+  r.sym.blockedUntil = 0; // the denial's cool-down is the symbol's; lift it for what follows
   await settle();
   const bid = r.ex.tracker.get(S, 'Bid')!;
   const ask = r.ex.tracker.get(S, 'Ask')!;
@@ -283,20 +283,20 @@ test('execution: two slots of one symbol (bid and ask) are placed, gated and res
   assert.equal(ask.orderId, 'a-1');
   assert.equal(r.port.placed().length, 2, 'nothing resent');
   // Reconciliation: both are listed, so both stay and nothing is an orphan.
-  r.ex.matchOpenOrders([r.st], [...r.port.resting.values()]);
+  r.ex.matchOpenOrders([r.sym], [...r.port.resting.values()]);
   assert.equal(r.port.calls.filter((c) => c.m === 'cancelOrder').length, 0);
   assert.equal(r.ex.tracker.get(S, 'Bid'), bid);
   assert.equal(r.ex.tracker.get(S, 'Ask'), ask);
   // Cancelling the bid frees its slot only.
-  r.ex.cancel(r.st, bid);
+  r.ex.cancel(r.sym, bid);
   await settle();
   assert.equal(r.ex.tracker.get(S, 'Bid'), null);
   assert.equal(r.ex.tracker.get(S, 'Ask'), ask);
   // The ask ends unseen: a reconciliation that no longer lists it queries it, and the bid slot is free to place.
   r.port.resting.clear();
-  r.ex.matchOpenOrders([r.st], []);
+  r.ex.matchOpenOrders([r.sym], []);
   assert.equal(ask.resolving, true);
-  assert.equal(r.ex.place(r.st, bidQ, 'ACTIVE', ZERO, r.clock.now(), false, 'Bid').placed, true);
+  assert.equal(r.ex.place(r.sym, bidQ, 'ACTIVE', ZERO, r.clock.now(), false, 'Bid').placed, true);
   await run(r.clock, 1000);
   assert.equal(r.ex.tracker.get(S, 'Ask'), null, 'not found twice: gone');
   assert.notEqual(r.ex.tracker.get(S, 'Bid'), null, 'the new bid is untouched by the ask resolution');

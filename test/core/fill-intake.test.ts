@@ -19,28 +19,28 @@ function fill(over: Partial<Fill> = {}): Fill {
 
 test('fill intake: a fill is counted once; the second count returns null and changes nothing', () => {
   const { parts, journal } = makeParts();
-  const st = parts.syms.get(S)!;
+  const sym = parts.syms.get(S)!;
   const f = fill({ tradeId: 'once' });
-  const c = parts.fills.count(st, f);
+  const c = parts.fills.count(sym, f);
   assert.ok(c);
   assert.equal(c.publish, true);
-  assert.equal(parts.portfolio.inventory(st).toString(), '1');
-  assert.equal(parts.fills.count(st, { ...f }), null);
-  assert.equal(parts.portfolio.inventory(st).toString(), '1');
+  assert.equal(parts.portfolio.inventory(sym).toString(), '1');
+  assert.equal(parts.fills.count(sym, { ...f }), null);
+  assert.equal(parts.portfolio.inventory(sym).toString(), '1');
   assert.equal(journal.records.length, 1);
 });
 
 test('fill intake: a new fill is journalled before it is booked', () => {
   const { parts, journal } = makeParts();
-  const st = parts.syms.get(S)!;
+  const sym = parts.syms.get(S)!;
   const f = fill({ tradeId: 'first-journal' });
   const seenAtAppend: Array<{ known: boolean; inventory: string }> = [];
   const append = journal.append.bind(journal);
   journal.append = (rec) => {
-    seenAtAppend.push({ known: parts.portfolio.has(f), inventory: parts.portfolio.inventory(st).toString() });
+    seenAtAppend.push({ known: parts.portfolio.has(f), inventory: parts.portfolio.inventory(sym).toString() });
     append(rec);
   };
-  parts.fills.count(st, f);
+  parts.fills.count(sym, f);
   assert.deepEqual(seenAtAppend, [{ known: false, inventory: '0' }], 'the journal write came first');
   assert.deepEqual(journal.records, [toJournal(f)]);
   assert.equal(parts.portfolio.has(f), true);
@@ -63,10 +63,10 @@ test('fill intake: a journal that refuses the write raises the journal alert and
 
 test('fill intake: a live fill that hits a loss limit returns the limit changes', () => {
   const { parts } = makeParts({ sessionLossLimit: D(100), dailyLossLimit: D(500) });
-  const st = parts.syms.get(S)!;
-  const small = parts.fills.count(st, fill({ tradeId: 'fee-50', fee: D(50) }));
+  const sym = parts.syms.get(S)!;
+  const small = parts.fills.count(sym, fill({ tradeId: 'fee-50', fee: D(50) }));
   assert.deepEqual(small, { publish: true, limits: [] });
-  const c = parts.fills.count(st, fill({ tradeId: 'fee-60', fee: D(60) }));
+  const c = parts.fills.count(sym, fill({ tradeId: 'fee-60', fee: D(60) }));
   assert.deepEqual(c?.limits, [{ name: 'session', hit: true, why: 'loss' }]);
   assert.equal(c?.publish, true);
   assert.equal(parts.portfolio.limits.anyHit, true);
@@ -74,19 +74,19 @@ test('fill intake: a live fill that hits a loss limit returns the limit changes'
 
 test('fill intake: a replay (book, live=false) books the fill but returns no publish and no limits, and journals nothing', () => {
   const { parts, journal } = makeParts({ sessionLossLimit: D(100) });
-  const st = parts.syms.get(S)!;
-  const c = parts.fills.book(st, ledgerFill(S, 'Bid', '2', '100', { fee: D(150) }), false);
+  const sym = parts.syms.get(S)!;
+  const c = parts.fills.book(sym, ledgerFill(S, 'Bid', '2', '100', { fee: D(150) }), false);
   assert.deepEqual(c, {});
-  assert.equal(parts.portfolio.inventory(st).toString(), '2');
+  assert.equal(parts.portfolio.inventory(sym).toString(), '2');
   assert.equal(journal.records.length, 0);
   // Live, the same kind of fill is news.
-  const live = parts.fills.book(st, ledgerFill(S, 'Bid', '1', '100'), true);
+  const live = parts.fills.book(sym, ledgerFill(S, 'Bid', '1', '100'), true);
   assert.equal(live.publish, true);
 });
 
 function withSpot(): PartsRig & { spot: SpotAccount } {
-  const sym = 'SOL_USDC';
-  const rig = makeParts({ symbols: [sym] }, [perpMarket(sym)]);
+  const symbol = 'SOL_USDC';
+  const rig = makeParts({ symbols: [symbol] }, [perpMarket(symbol)]);
   const { parts, port, clock, logger, loop } = rig;
   const spot = new SpotAccount(
     {
@@ -99,7 +99,7 @@ function withSpot(): PartsRig & { spot: SpotAccount } {
       inflight: (p) => loop.keepInFlight(p),
       changed: () => undefined,
     },
-    [parts.syms.get(sym)!],
+    [parts.syms.get(symbol)!],
     port.markets,
     60_000,
   );
@@ -109,11 +109,11 @@ function withSpot(): PartsRig & { spot: SpotAccount } {
 
 test('fill intake: a live spot fill moves the wallet; a replayed one does not (it is in the start-up balance read)', () => {
   const { parts, spot } = withSpot();
-  const st = parts.syms.get('SOL_USDC')!;
-  assert.equal(st.isSpot, true);
-  parts.fills.book(st, ledgerFill('SOL_USDC', 'Bid', '1', '100'), false);
+  const sym = parts.syms.get('SOL_USDC')!;
+  assert.equal(sym.isSpot, true);
+  parts.fills.book(sym, ledgerFill('SOL_USDC', 'Bid', '1', '100'), false);
   assert.equal(spot.wallet.total('SOL').toString(), '0');
-  parts.fills.count(st, { ...fill({ tradeId: 'spot-live' }), symbol: 'SOL_USDC' });
+  parts.fills.count(sym, { ...fill({ tradeId: 'spot-live' }), symbol: 'SOL_USDC' });
   assert.equal(spot.wallet.total('SOL').toString(), '1');
   assert.equal(spot.wallet.total('USDC').toString(), '-100');
   spot.stop();

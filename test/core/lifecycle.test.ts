@@ -126,8 +126,8 @@ test('lifecycle: an in-flight request and a cancel-all that never answer still e
 
 test('lifecycle: a flatten on stop that never gets flat, then a cancel-all that never answers, stays inside pm2\'s 12 s kill timeout', async () => {
   const { run, parts, logger, finalBlockAt } = stopRig({ flattenOnStop: true });
-  const st = parts.syms.get('SOL_USDC_PERP')!;
-  parts.portfolio.applyFill(st, ledgerFill('SOL_USDC_PERP', 'Bid', '1', '100'), false, () => false);
+  const sym = parts.syms.get('SOL_USDC_PERP')!;
+  parts.portfolio.applyFill(sym, ledgerFill('SOL_USDC_PERP', 'Bid', '1', '100'), false, () => false);
   const took = await run(30_000);
   assert.notEqual(took, null);
   assert.ok(took! >= 5000, `the flatten had its 5 s (took ${took} ms)`);

@@ -4,14 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Modes, type SystemState } from '../../src/core/modes.js';
 import { emptyRunState } from '../../src/core/ports.js';
-import { SymState } from '../../src/core/sym-state.js';
+import { SymbolState } from '../../src/core/symbol-state.js';
 import { defaultSettings } from '../../src/config/settings.js';
 import { perpMarket } from './helpers/fake-port.js';
 
-function sym(symbol: string): SymState {
-  const st = new SymState(symbol, perpMarket(`${symbol}_USDC_PERP`, { symbol }), defaultSettings());
-  st.bookValid = true;
-  return st;
+function symbolState(symbol: string): SymbolState {
+  const sym = new SymbolState(symbol, perpMarket(`${symbol}_USDC_PERP`, { symbol }), defaultSettings());
+  sym.bookValid = true;
+  return sym;
 }
 
 type Flags = { -readonly [K in keyof SystemState]: SystemState[K] };
@@ -21,49 +21,49 @@ function system(over: Partial<Omit<Flags, 'hitLimitNames'>> = {}): Flags {
 
 test('modes: all ACTIVE when nothing holds; the operator pause and flatten', () => {
   const m = new Modes(system(), false);
-  const st = sym('A');
-  assert.deepEqual({ ...m.effectiveMode(st) }, { mode: 'ACTIVE', reason: null });
-  st.opMode = 'PAUSED';
-  assert.deepEqual(m.effectiveMode(st), { mode: 'PAUSED', reason: 'operator' });
+  const sym = symbolState('A');
+  assert.deepEqual({ ...m.effectiveMode(sym) }, { mode: 'ACTIVE', reason: null });
+  sym.opMode = 'PAUSED';
+  assert.deepEqual(m.effectiveMode(sym), { mode: 'PAUSED', reason: 'operator' });
   // A flatten (global) overrides the symbol's pause.
   m.globalMode = 'REDUCING';
-  assert.deepEqual(m.effectiveMode(st), { mode: 'REDUCING', reason: 'operator' });
-  assert.equal(m.isOperatorFlatten(st), true);
+  assert.deepEqual(m.effectiveMode(sym), { mode: 'REDUCING', reason: 'operator' });
+  assert.equal(m.isOperatorFlatten(sym), true);
 });
 
 test('modes: system conditions override the operator, the outage named first', () => {
   const sys = system({ lossLimitHit: true });
   const m = new Modes(sys, false);
-  const st = sym('A');
-  assert.deepEqual(m.effectiveMode(st), { mode: 'REDUCING', reason: 'session loss limit' });
-  st.opMode = 'PAUSED';
+  const sym = symbolState('A');
+  assert.deepEqual(m.effectiveMode(sym), { mode: 'REDUCING', reason: 'session loss limit' });
+  sym.opMode = 'PAUSED';
   // PAUSED is stricter than REDUCING: the operator's pause stays the reason.
-  assert.deepEqual(m.effectiveMode(st), { mode: 'PAUSED', reason: 'operator' });
-  st.opMode = 'ACTIVE';
+  assert.deepEqual(m.effectiveMode(sym), { mode: 'PAUSED', reason: 'operator' });
+  sym.opMode = 'ACTIVE';
   sys.journalBroken = true;
   sys.lossLimitHit = false;
-  assert.deepEqual(m.effectiveMode(st), { mode: 'REDUCING', reason: 'journal/log unwritable' });
+  assert.deepEqual(m.effectiveMode(sym), { mode: 'REDUCING', reason: 'journal/log unwritable' });
   sys.connDown = true;
-  st.bookValid = false;
-  assert.deepEqual(m.effectiveMode(st), { mode: 'HALTED', reason: 'exchange down' });
+  sym.bookValid = false;
+  assert.deepEqual(m.effectiveMode(sym), { mode: 'HALTED', reason: 'exchange down' });
   sys.connDown = false;
-  assert.deepEqual(m.effectiveMode(st), { mode: 'HALTED', reason: 'book resync' });
+  assert.deepEqual(m.effectiveMode(sym), { mode: 'HALTED', reason: 'book resync' });
 });
 
 test('modes: a stop halts, except while flattening for the stop (which overrides a pause)', () => {
   const sys = system({ stopping: true });
   const m = new Modes(sys, false);
-  const st = sym('A');
-  assert.deepEqual(m.effectiveMode(st), { mode: 'HALTED', reason: 'stopping' });
-  st.opMode = 'PAUSED';
+  const sym = symbolState('A');
+  assert.deepEqual(m.effectiveMode(sym), { mode: 'HALTED', reason: 'stopping' });
+  sym.opMode = 'PAUSED';
   m.stopFlattenSince = 1;
-  assert.deepEqual(m.effectiveMode(st), { mode: 'REDUCING', reason: 'stopping: flatten' });
-  assert.deepEqual(new Modes(system({ started: false }), false).effectiveMode(sym('B')), { mode: 'HALTED', reason: 'starting' });
+  assert.deepEqual(m.effectiveMode(sym), { mode: 'REDUCING', reason: 'stopping: flatten' });
+  assert.deepEqual(new Modes(system({ started: false }), false).effectiveMode(symbolState('B')), { mode: 'HALTED', reason: 'starting' });
 });
 
 test('modes: a flat symbol ends its flatten PAUSED; the global flatten ends only when every symbol is flat', () => {
   const m = new Modes(system(), false);
-  const a = sym('A');
+  const a = symbolState('A');
   a.opMode = 'REDUCING';
   a.reducingSince = 5;
   m.globalMode = 'REDUCING';
@@ -79,7 +79,7 @@ test('modes: a flat symbol ends its flatten PAUSED; the global flatten ends only
 });
 
 test('modes: restore takes the saved choices; an unreadable run state starts PAUSED with the problem kept', () => {
-  const syms = new Map([['A', sym('A')], ['B', sym('B')]]);
+  const syms = new Map([['A', symbolState('A')], ['B', symbolState('B')]]);
   const m = new Modes(system(), false);
   const limits = m.restore(() => ({ ...emptyRunState(), forceInventory: true, globalMode: 'REDUCING', symbolModes: { A: 'PAUSED', B: 'REDUCING', GONE: 'PAUSED' } }), syms, 42);
   assert.equal(limits, null);
@@ -99,8 +99,8 @@ test('modes: restore takes the saved choices; an unreadable run state starts PAU
 
 test('modes: the saved run state holds the switch only when it differs from the setting, and only non-ACTIVE symbols', () => {
   const m = new Modes(system(), true);
-  const a = sym('A');
-  const b = sym('B');
+  const a = symbolState('A');
+  const b = symbolState('B');
   b.opMode = 'PAUSED';
   const day = { day: '2026-01-01', dayBaseline: '0', sessionHit: false, dailyHit: false, sessionHitAt: null, dailyHitAt: null };
   assert.deepEqual(m.runState([a, b], day), { forceInventory: null, globalMode: 'ACTIVE', symbolModes: { B: 'PAUSED' }, limits: day });

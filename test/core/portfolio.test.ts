@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { AccountHistory } from '../../src/core/account-history.js';
 import type { LedgerFill } from '../../src/core/journal-codec.js';
 import { Portfolio } from '../../src/core/portfolio.js';
-import { SymState } from '../../src/core/sym-state.js';
+import { SymbolState } from '../../src/core/symbol-state.js';
 import { defaultSettings } from '../../src/config/settings.js';
 import { VirtualClock } from '../../src/util/clock.js';
 import { D } from '../../src/util/decimal.js';
@@ -21,8 +21,8 @@ function setup(sessionLossLimit = '1000') {
   const p = new Portfolio({ clock, logger, symbols, sessionLossLimit: D(sessionLossLimit), dailyLossLimit: D('100000'), history: () => history });
   p.limits.restore(null, p.stats.netPnl(), clock.now());
   const s = defaultSettings();
-  const perp = new SymState('SOL_USDC_PERP', perpMarket('SOL_USDC_PERP'), s);
-  const spot = new SymState('SOL_USDC', perpMarket('SOL_USDC'), s);
+  const perp = new SymbolState('SOL_USDC_PERP', perpMarket('SOL_USDC_PERP'), s);
+  const spot = new SymbolState('SOL_USDC', perpMarket('SOL_USDC'), s);
   return { clock, logger, history, p, perp, spot };
 }
 

@@ -10,7 +10,7 @@ import type { HistorySync } from '../../src/core/history-sync.js';
 import { CLIENT_ID_NAMESPACE } from '../../src/core/client-ids.js';
 import { DRIFT_ADOPT_MS, Recovery } from '../../src/core/recovery.js';
 import { TradingStats } from '../../src/core/stats.js';
-import { SymState } from '../../src/core/sym-state.js';
+import { SymbolState } from '../../src/core/symbol-state.js';
 import { defaultSettings } from '../../src/config/settings.js';
 import type { Position } from '../../src/domain/position.js';
 import { VirtualClock } from '../../src/util/clock.js';
@@ -30,8 +30,8 @@ function setup() {
   const port = new FakePort();
   const settings = { ...defaultSettings(), positionRefreshSec: 3 };
   const stats = new TradingStats([S]);
-  const st = new SymState(S, perpMarket(S), settings);
-  const syms = new Map([[S, st]]);
+  const sym = new SymbolState(S, perpMarket(S), settings);
+  const syms = new Map([[S, sym]]);
   const order: string[] = [];
   /** Runs inside the next recoverRecent (e.g. a fill that lands during the position read's window). */
   const onRecover: Array<() => void> = [];
@@ -68,7 +68,7 @@ function setup() {
   port.getOpenOrders = async (s?: string) => (order.push('getOpenOrders'), origOpen(s));
   const origCancel = port.cancelOrder.bind(port);
   port.cancelOrder = async (s, id) => (order.push('cancelOrder'), origCancel(s, id));
-  return { clock, logger, port, stats, st, rec, order, onRecover, reconciled, reads };
+  return { clock, logger, port, stats, sym, rec, order, onRecover, reconciled, reads };
 }
 
 test('recovery at start: orphans cancelled before any read, journal replayed before fills are recovered, then the position adopted', async () => {
@@ -79,17 +79,17 @@ test('recovery at start: orphans cancelled before any read, journal replayed bef
   assert.equal(await r.rec.atStart(), 'journal: 0 fills');
   assert.deepEqual(r.order, ['getOpenOrders', 'cancelOrder', 'getPositions', 'replay', 'recoverAtStart']);
   assert.equal(r.stats.ledger(S).position.toString(), '2');
-  assert.equal(r.st.mark?.toString(), '100.5');
+  assert.equal(r.sym.mark?.toString(), '100.5');
 });
 
 test('recovery: a reconciliation reads positions between two fill recoveries and adopts a disagreement', async () => {
   const r = setup();
   r.port.positions = [position('1.5')];
-  r.st.driftQty = D('1.5');
+  r.sym.driftQty = D('1.5');
   await r.rec.reconcile(false, () => false);
   assert.deepEqual(r.order, ['getOpenOrders', 'recoverRecent', 'getPositions', 'recoverRecent', 'recoverFunding']);
   assert.equal(r.stats.ledger(S).position.toString(), '1.5');
-  assert.equal(r.st.driftQty, null);
+  assert.equal(r.sym.driftQty, null);
   assert.deepEqual(r.reconciled, [false]);
 });
 
@@ -98,7 +98,7 @@ test('recovery: a fill recovered after the position read keeps the read from bei
   r.port.positions = [position('1')];
   r.onRecover.push(
     () => undefined,
-    () => void r.st.fillSeq++, // the second recovery found a fill that landed around the read
+    () => void r.sym.fillSeq++, // the second recovery found a fill that landed around the read
   );
   await r.rec.reconcile(false, () => false);
   assert.ok(r.stats.ledger(S).position.isZero(), 'not adopted');
@@ -138,41 +138,41 @@ test('recovery: streams are back only when down and (resynced or reported connec
 
 test('recovery: a position disagreement is reconciled only when it lasts, not while a reconciliation runs, and clears when our fills catch up', async () => {
   const r = setup();
-  r.rec.notePosition(r.st, D(1), D(100));
-  assert.equal(r.rec.driftDue(r.st, r.clock.now() + DRIFT_ADOPT_MS - 1), false);
-  assert.equal(r.rec.driftDue(r.st, r.clock.now() + DRIFT_ADOPT_MS), true);
-  assert.equal(r.rec.driftDue(r.st, r.clock.now() + DRIFT_ADOPT_MS + 1), false, 'asked again only DRIFT_ADOPT_MS later');
-  assert.equal(r.rec.driftDue(r.st, r.clock.now() + 2 * DRIFT_ADOPT_MS), true);
+  r.rec.notePosition(r.sym, D(1), D(100));
+  assert.equal(r.rec.driftDue(r.sym, r.clock.now() + DRIFT_ADOPT_MS - 1), false);
+  assert.equal(r.rec.driftDue(r.sym, r.clock.now() + DRIFT_ADOPT_MS), true);
+  assert.equal(r.rec.driftDue(r.sym, r.clock.now() + DRIFT_ADOPT_MS + 1), false, 'asked again only DRIFT_ADOPT_MS later');
+  assert.equal(r.rec.driftDue(r.sym, r.clock.now() + 2 * DRIFT_ADOPT_MS), true);
 
   let release: () => void = () => undefined;
   r.port.getOpenOrders = () => new Promise((res) => (release = () => res([])));
   const running = r.rec.reconcile(false, () => false);
-  assert.equal(r.rec.driftDue(r.st, r.clock.now() + 10 * DRIFT_ADOPT_MS), false, 'not while one runs');
+  assert.equal(r.rec.driftDue(r.sym, r.clock.now() + 10 * DRIFT_ADOPT_MS), false, 'not while one runs');
   release();
   await running;
 
-  r.rec.notePosition(r.st, D(2), D(100));
+  r.rec.notePosition(r.sym, D(2), D(100));
   r.stats.ledger(S).adopt(D(2), D(100), r.clock.now()); // our fills explain it
-  assert.equal(r.rec.driftDue(r.st, r.clock.now() + 100 * DRIFT_ADOPT_MS), false);
-  assert.equal(r.st.driftQty, null);
+  assert.equal(r.rec.driftDue(r.sym, r.clock.now() + 100 * DRIFT_ADOPT_MS), false);
+  assert.equal(r.sym.driftQty, null);
 });
 
 test('recovery: a requested position read blocks placing until it answers and is rate-limited by TIERHUNTER_POSITION_REFRESH_SEC', async () => {
   const r = setup();
   r.port.positions = [position('0.5')];
-  r.rec.requestPositionRead(r.st);
-  assert.equal(r.st.positionReadPending, true);
+  r.rec.requestPositionRead(r.sym);
+  assert.equal(r.sym.positionReadPending, true);
   r.clock.advance(0);
   await settle();
   assert.deepEqual(r.reads, [true]);
-  assert.equal(r.st.positionReadPending, false);
+  assert.equal(r.sym.positionReadPending, false);
   assert.equal(r.stats.ledger(S).position.toString(), '0.5');
 
-  r.rec.requestPositionRead(r.st);
+  r.rec.requestPositionRead(r.sym);
   r.clock.advance(2999);
   await settle();
   assert.equal(r.reads.length, 1, 'the second read waits out the refresh interval');
-  assert.equal(r.st.positionReadPending, true);
+  assert.equal(r.sym.positionReadPending, true);
   r.clock.advance(1);
   await settle();
   assert.deepEqual(r.reads, [true, false], 'nothing new to adopt');

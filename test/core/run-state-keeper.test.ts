@@ -8,7 +8,7 @@ import { LossLimits } from '../../src/core/loss-limits.js';
 import { Modes, type SystemState } from '../../src/core/modes.js';
 import type { RunState } from '../../src/core/ports.js';
 import { RunStateKeeper } from '../../src/core/run-state-keeper.js';
-import { SymState } from '../../src/core/sym-state.js';
+import { SymbolState } from '../../src/core/symbol-state.js';
 import { defaultSettings } from '../../src/config/settings.js';
 import { D } from '../../src/util/decimal.js';
 import { perpMarket } from './helpers/fake-port.js';
@@ -45,7 +45,7 @@ function setup() {
   const modes = new Modes(SYSTEM, false);
   const limits = new LossLimits(D(100), D(500));
   limits.restore(null, D(0), T0);
-  const syms = new Map(['SOL_USDC_PERP', 'ETH_USDC_PERP'].map((s) => [s, new SymState(s, perpMarket(s), defaultSettings())]));
+  const syms = new Map(['SOL_USDC_PERP', 'ETH_USDC_PERP'].map((s) => [s, new SymbolState(s, perpMarket(s), defaultSettings())]));
   const keeper = new RunStateKeeper({ store, modes, alerts, limits, syms });
   return { store, logger, alerts, modes, limits, syms, keeper };
 }

@@ -48,7 +48,7 @@ export class UnknownSymbolError extends Error {
   }
 }
 
-interface SymbolState {
+interface RecordingState {
   tape: SymbolTape;
   perp: boolean;
   lost: StreamName[];
@@ -64,7 +64,7 @@ export class Recorder {
   private readonly clock = new SystemClock();
   private readonly rest: BackpackRest;
   private ws: BackpackWs | null = null;
-  private readonly syms = new Map<string, SymbolState>();
+  private readonly syms = new Map<string, RecordingState>();
   private readonly wallAnchorUs = Date.now() * 1000;
   private readonly hrAnchor = process.hrtime.bigint();
   private rotateTimer: TimerHandle | null = null;
@@ -228,7 +228,7 @@ export class Recorder {
     }, delay);
   }
 
-  private async fetchSnapshot(symbol: string, st: SymbolState): Promise<void> {
+  private async fetchSnapshot(symbol: string, st: RecordingState): Promise<void> {
     if (this.stopped || st.tape.synced || !this.ws?.connected) return;
     st.snapshotInflight = true;
     const gen = st.generation;
@@ -255,7 +255,7 @@ export class Recorder {
   }
 
   /** A value finer than the tape's scale (the market's tick or step changed): continue in a finer file. */
-  private rescale(st: SymbolState, value: string): void {
+  private rescale(st: RecordingState, value: string): void {
     const dot = value.indexOf('.');
     const decimals = dot < 0 ? 0 : value.replace(/0+$/, '').length - dot - 1;
     this.rotating = this.rotating.then(async () => {

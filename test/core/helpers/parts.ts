@@ -4,7 +4,7 @@ import { assembleCore, type CoreParts } from '../../../src/core/core-parts.js';
 import type { Effect } from '../../../src/core/execution.js';
 import { openSymbols } from '../../../src/core/lifecycle.js';
 import { LoopState } from '../../../src/core/loop-state.js';
-import type { SymState } from '../../../src/core/sym-state.js';
+import type { SymbolState } from '../../../src/core/symbol-state.js';
 import type { Settings } from '../../../src/config/settings.js';
 import type { MarketInfo } from '../../../src/domain/market.js';
 import type { Side } from '../../../src/domain/side.js';
@@ -25,7 +25,7 @@ export interface PartsRig {
   logger: MemLogger;
   runState: MemRunState;
   /** What the components told the loop through its hooks. */
-  hooks: { due: SymState[]; settled: Array<[SymState, Effect]>; changed: number };
+  hooks: { due: SymbolState[]; settled: Array<[SymbolState, Effect]>; changed: number };
 }
 
 /** The assembled components over the fakes; the symbols of `settings.symbols` opened on `markets`. */
@@ -43,15 +43,15 @@ export function makeParts(over: Partial<Settings> = {}, markets?: MarketInfo[]):
   const parts = assembleCore({ port, clock, settings, journal, stats: log, logger, runState, logFile: '/tmp/test-log.txt' }, loop, {
     inflight: (p) => loop.keepInFlight(p),
     changed: () => void hooks.changed++,
-    due: (st) => void hooks.due.push(st),
-    settled: (st, effect) => void hooks.settled.push([st, effect]),
+    due: (sym) => void hooks.due.push(sym),
+    settled: (sym, effect) => void hooks.settled.push([sym, effect]),
     countFill: (f, live) => parts.fills.count(parts.syms.get(f.symbol), f, live) !== null,
     replayFill: (f) => void parts.fills.book(parts.syms.get(f.symbol), f, false),
     appendJournal: (rec) => void parts.outputs.appendJournal(rec),
     reconciled: () => undefined,
     positionRead: () => undefined,
   });
-  for (const st of openSymbols(port.markets, settings, parts.portfolio, port.host)) parts.syms.set(st.symbol, st);
+  for (const sym of openSymbols(port.markets, settings, parts.portfolio, port.host)) parts.syms.set(sym.symbol, sym);
   // As prepareStart does: the loss limits count from here (nothing carried over).
   parts.portfolio.limits.restore(null, parts.portfolio.stats.netPnl(), clock.now());
   return { parts, loop, settings, clock, port, journal, log, logger, runState, hooks };

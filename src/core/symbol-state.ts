@@ -1,4 +1,6 @@
-// Per-symbol mutable state the engine keeps between events.
+// SymbolState: what the core keeps about one traded symbol between events: its market, book and top of
+// book, mark, taker-flow signal, the operator's mode for it, the quoted side, back-off and wake-up timer,
+// position drift and fill sequence (variables holding one are named `sym`).
 import type { SideReason } from '../domain/trading-mode.js';
 import type { BookView, MarketInfo } from '../domain/market.js';
 import type { Side } from '../domain/side.js';
@@ -7,7 +9,7 @@ import { type Decimal, ZERO } from '../util/decimal.js';
 import { FlowSignal, type FlowParams } from './flow.js';
 import type { OperatorMode } from '../domain/trading-mode.js';
 
-export class SymState {
+export class SymbolState {
   readonly isSpot: boolean;
   book: BookView | null = null;
   bookValid = false;
@@ -51,13 +53,13 @@ export class SymState {
 }
 
 /** Call `due` at `at` (a wait's or a back-off's end) through the symbol's one wake-up; an earlier one already set wins. */
-export function scheduleWake(clock: Clock, st: SymState, at: number, due: () => void): void {
-  if (st.wake !== null && st.wakeAt <= at) return;
-  clock.clear(st.wake);
-  st.wakeAt = at;
-  st.wake = clock.setTimeout(() => {
-    st.wake = null;
-    st.wakeAt = Infinity;
+export function scheduleWake(clock: Clock, sym: SymbolState, at: number, due: () => void): void {
+  if (sym.wake !== null && sym.wakeAt <= at) return;
+  clock.clear(sym.wake);
+  sym.wakeAt = at;
+  sym.wake = clock.setTimeout(() => {
+    sym.wake = null;
+    sym.wakeAt = Infinity;
     due();
   }, Math.max(0, at - clock.now()));
 }
