@@ -75,7 +75,7 @@ async function rig(o: { quote?: string; base?: string; settings?: Partial<Settin
       const open = exchange.openOrders(KEY, S);
       assert.ok(open.length <= 1, `one working order at most, got ${open.length}`);
       const x = open[0];
-      return x ? { side: x.side, price: x.price!, quantity: D(x.quantity!).minus(D(x.executedQuantity)).toString() } : null;
+      return x ? { side: x.side, price: x.price!.toFixed(2), quantity: D(x.quantity!).minus(D(x.executedQuantity)).toString() } : null;
     },
     async fillOurs(qty) {
       const mine = r.resting();

@@ -24,9 +24,10 @@ async function scenario(): Promise<Record<string, unknown>> {
   const markets = [SOL, SPOT].map((s) => ({ ...DEFAULT_MARKETS.find((m) => m.symbol === s)!, initialPrice: '100.00' }));
   const ex = new SimExchange({ clock, seed: 1, model: false, markets });
   const ws: unknown[] = [];
+  const m = (symbol: string) => ex.market(symbol);
   ex.subscribe({
-    order: (e) => ws.push(orderUpdateWs(e)),
-    position: (e) => ws.push(positionUpdateWs(e.position, e.type, e.ts)),
+    order: (e) => ws.push(orderUpdateWs(e, m(e.order.symbol))),
+    position: (e) => ws.push(positionUpdateWs(e.position, e.type, e.ts, m(e.position.symbol))),
   });
   ex.setMark(SOL, '100.30');
   ex.addLiquidity(SOL, 'Ask', '100.10', '2');
@@ -57,12 +58,12 @@ async function scenario(): Promise<Record<string, unknown>> {
     rmSync(dir, { recursive: true, force: true });
   }
   return {
-    placed: [taker.value, maker.value, quote.value, ioc.value].map(orderWire),
-    open: ex.openOrders('U').map(orderWire),
-    history: ex.orderHistory('U', { sortDirection: 'Asc' }).map(orderHistoryWire),
-    fills: ex.fills('U', { sortDirection: 'Asc' }).map(fillWire),
-    positions: ex.positions('U').map((p) => positionWire(p, userId)),
-    positionSnapshot: ex.positions('U').map((p) => positionUpdateWs(p, null, clock.now())),
+    placed: [taker.value, maker.value, quote.value, ioc.value].map((o) => orderWire(o, m(o.symbol))),
+    open: ex.openOrders('U').map((o) => orderWire(o, m(o.symbol))),
+    history: ex.orderHistory('U', { sortDirection: 'Asc' }).map((o) => orderHistoryWire(o, m(o.symbol))),
+    fills: ex.fills('U', { sortDirection: 'Asc' }).map((f) => fillWire(f, m(f.symbol))),
+    positions: ex.positions('U').map((p) => positionWire(p, userId, m(p.symbol))),
+    positionSnapshot: ex.positions('U').map((p) => positionUpdateWs(p, null, clock.now(), m(p.symbol))),
     funding: ex.fundingPayments('U', {}).map((f) => fundingWire(f, userId)),
     ws,
     disk,
@@ -93,13 +94,14 @@ test('a saved state and fill log in the recorded format load, render and save ag
     const store = new SimStateStore(join(dir, 'state.json'), ex);
     assert.equal(await store.load(), true);
     const userId = 1234;
-    assert.deepEqual(ex.fills('U', { sortDirection: 'Asc' }).map(fillWire), golden.fills);
+    const m = (symbol: string) => ex.market(symbol);
+    assert.deepEqual(ex.fills('U', { sortDirection: 'Asc' }).map((f) => fillWire(f, m(f.symbol))), golden.fills);
     assert.deepEqual(ex.fundingPayments('U', {}).map((f) => fundingWire(f, userId)), golden.funding);
-    assert.deepEqual(ex.positions('U').map((p) => positionWire(p, userId)), golden.positions);
+    assert.deepEqual(ex.positions('U').map((p) => positionWire(p, userId, m(p.symbol))), golden.positions);
     // Open orders were saved as cancelled (the book is not restored): the history reads them so.
     const history = golden.history as Array<Record<string, unknown>>;
     assert.deepEqual(
-      ex.orderHistory('U', { sortDirection: 'Asc' }).map(orderHistoryWire),
+      ex.orderHistory('U', { sortDirection: 'Asc' }).map((o) => orderHistoryWire(o, m(o.symbol))),
       history.map((o) => (o['status'] === 'New' || o['status'] === 'PartiallyFilled' ? { ...o, status: 'Cancelled' } : o)),
     );
     await store.save();
