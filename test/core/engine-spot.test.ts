@@ -130,7 +130,7 @@ test('spot round trip with the fee taken in the base asset: the exit sells what 
   assert.equal(l.inventorySince, null);
   // Fees: 0.0004 SOL (valued at the fill price) + 0.49 * 100.02 * 0.0008 USDC.
   const exFills = r.ex.fills(KEY, { sortDirection: 'Asc' });
-  assert.deepEqual(exFills.map((x) => [x.side, x.feeSymbol, x.fee]), [['Bid', 'SOL', '0.0004'], ['Ask', 'USDC', '0.03920784']]);
+  assert.deepEqual(exFills.map((x) => [x.side, x.feeSymbol, x.fee.toString()]), [['Bid', 'SOL', '0.0004'], ['Ask', 'USDC', '0.03920784']]);
   assert.equal(l.baseAssetFees.toString(), '0.0004');
   assert.equal(l.quoteAssetFees.toString(), '0.03920784');
   assert.equal(f.fees.toString(), '0.07920784');
