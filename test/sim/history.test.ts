@@ -216,3 +216,26 @@ test('state: an older state file with fills inline moves them to the log; an ove
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('state: a fill-log row whose decimals do not parse is not loaded (nor a crash), and the log is rewritten without it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'th-simlog-'));
+  const file = join(dir, 'sim.json');
+  const key = newKey().apiKey;
+  try {
+    const ex = new SimExchange({ clock: new VirtualClock(T0), model: false });
+    const store = new SimStateStore(file, ex);
+    ex.seedFills(key, [rec(0), rec(1)]);
+    await store.save();
+    // The second row's price is garbage (a hand-edited or damaged log).
+    const log = await readFile(fillLogPath(file), 'utf8');
+    await writeFile(fillLogPath(file), log.replace('"3499.90"', '"3499.9x"'));
+    const ex2 = new SimExchange({ clock: new VirtualClock(T0), model: false });
+    const store2 = new SimStateStore(file, ex2);
+    assert.equal(await store2.load(), true);
+    assert.deepEqual(ex2.fills(key, { limit: 10, sortDirection: 'Asc' }).map(plain), [want(0)]);
+    await store2.save();
+    assert.doesNotMatch(await readFile(fillLogPath(file), 'utf8'), /3499\.9x/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

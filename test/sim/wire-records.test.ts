@@ -114,3 +114,17 @@ test('a saved state and fill log in the recorded format load, render and save ag
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a damaged decimal in a saved order history is refused with the order and field named', async () => {
+  const golden = JSON.parse(readFileSync(GOLDEN, 'utf8')) as { disk: { state: { savedAt: number; accounts: Array<{ history: Array<Record<string, unknown>> }> } } };
+  const state = golden.disk.state;
+  state.accounts[0]!.history[0]!['executedQuantity'] = '0.5O';
+  const ex = new SimExchange({ clock: new VirtualClock(state.savedAt), seed: 1, model: false, markets: [SOL, SPOT] });
+  const dir = mkdtempSync(join(tmpdir(), 'th-wire-'));
+  try {
+    writeFileSync(join(dir, 'state.json'), JSON.stringify(state));
+    await assert.rejects(new SimStateStore(join(dir, 'state.json'), ex).load(), /order 1000000005 executedQuantity "0\.5O" is not a decimal/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

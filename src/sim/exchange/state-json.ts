@@ -2,7 +2,7 @@
 // as Decimals (SimOrderInfo, FundingInfo), the file as decimal strings, orders at their market's tick and
 // step scale ("100.10", "2.00"), exactly as the files written before the exchange held Decimals, so a
 // saved state loads and saves again unchanged.
-import { D } from '../../util/decimal.js';
+import { parseDecimal, type Decimal } from '../../util/decimal.js';
 import type { OrderStatus, OrderType, TimeInForce } from '../../domain/order.js';
 import type { Side } from '../../domain/side.js';
 import type { FundingInfo } from '../../exchange/types.js';
@@ -64,18 +64,26 @@ export function orderToJson(o: SimOrderInfo, m: SimMarket | undefined): OrderJso
   };
 }
 
+/** A decimal of the file, or an error naming what it is (a damaged file must say where, not crash in decimal.js). */
+function dec(x: unknown, what: string): Decimal {
+  const d = parseDecimal(x);
+  if (d === null) throw new Error(`sim state file: ${what} ${JSON.stringify(x)} is not a decimal`);
+  return d;
+}
+
 export function orderFromJson(j: OrderJson): SimOrderInfo {
+  const what = (field: string) => `order ${j.id} ${field}`;
   return {
     id: j.id,
     clientId: j.clientId,
     symbol: j.symbol,
     side: j.side,
     orderType: j.orderType,
-    price: j.price === null ? null : D(j.price),
-    quantity: D(j.quantity ?? '0'),
-    quoteQuantity: j.quantity === null && j.quoteQuantity !== null ? D(j.quoteQuantity) : null,
-    executedQuantity: D(j.executedQuantity),
-    executedQuoteQuantity: D(j.executedQuoteQuantity),
+    price: j.price === null ? null : dec(j.price, what('price')),
+    quantity: dec(j.quantity ?? '0', what('quantity')),
+    quoteQuantity: j.quantity === null && j.quoteQuantity !== null ? dec(j.quoteQuantity, what('quoteQuantity')) : null,
+    executedQuantity: dec(j.executedQuantity, what('executedQuantity')),
+    executedQuoteQuantity: dec(j.executedQuoteQuantity, what('executedQuoteQuantity')),
     status: j.status as OrderStatus,
     timeInForce: j.timeInForce as TimeInForce,
     postOnly: j.postOnly,
@@ -91,5 +99,6 @@ export function fundingToJson(f: FundingInfo): FundingJson {
 }
 
 export function fundingFromJson(j: FundingJson): FundingInfo {
-  return { symbol: j.symbol, quantity: D(j.quantity), fundingRate: D(j.fundingRate), intervalEndTimestamp: j.intervalEndTimestamp };
+  const what = `funding payment ${j.symbol} ${j.intervalEndTimestamp}`;
+  return { symbol: j.symbol, quantity: dec(j.quantity, `${what} quantity`), fundingRate: dec(j.fundingRate, `${what} fundingRate`), intervalEndTimestamp: j.intervalEndTimestamp };
 }
