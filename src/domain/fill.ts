@@ -1,7 +1,7 @@
 // One fill: one execution of one of the account's orders, as the exchange's fill history and the core's
 // ledger and journal replay all hold it (the journal's JSON line, JournalFill in core/ports.ts, is its
-// wire form; the paper exchange's own store keeps a FillRecord with integer trade ids, see
-// src/sim/accounts/fill-store.ts).
+// wire form; the paper exchange packs its fills in src/sim/accounts/fill-store.ts and hands them out as
+// this type).
 import type { Decimal } from '../util/decimal.js';
 import type { Side } from './side.js';
 

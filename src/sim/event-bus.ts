@@ -1,6 +1,6 @@
 // The one path by which the paper exchange tells the world what happened: a typed bus with one channel per
 // kind of event (public depth/book/trade/mark, private order/position/balance, and the in-process "raw"
-// twins of trade/order/position that carry the matching engine's own records instead of strings).
+// twins of trade/order/position that carry the matching engine's own records instead of built ones).
 // Emitters read `listeners(type)` and loop themselves instead of calling an `emit(...args)`: the bus sits
 // on the hottest path of a backtest, where a rest-parameter array per event would be measurable, and
 // `has(type)` lets an emitter skip building a payload nobody reads (depth levels, order views).
@@ -23,7 +23,7 @@ export interface SimEvents {
   balance(e: BalanceChangeEvent): void;
   /**
    * In-process variants of trade, order and position (the direct adapter of a backtest): the engine's own
-   * records, with no strings rendered. Called synchronously, at the same points as their string
+   * records, with no record built. Called synchronously, at the same points as their built
    * counterparts; the objects are live and mutable, so a subscriber must copy what it needs at once.
    */
   tradeRaw(e: TradeEvent, priceUnits: number, qtyUnits: number, m: SimMarket): void;

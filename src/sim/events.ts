@@ -1,10 +1,13 @@
 // The payloads of the events the SimExchange fans out (the bus that carries them is event-bus.ts). Public
-// ones per market, private ones per account (API key). Decimals are wire strings already rendered at the
-// market's tick/step scale; times are ms (the server turns them into µs where Backpack uses µs). TradeEvent
-// lives beside the market's trade tape (market.ts) and is re-exported here.
-import type { FillRecord, OrderView } from './accounts/account.js';
+// ones per market, private ones per account (API key). The public market data (depth, trades, marks) are
+// wire strings already rendered at the market's tick/step scale; the private records (orders, fills,
+// positions) are domain Decimals, rendered by server/wire.ts. Times are ms (the server turns them into µs
+// where Backpack uses µs). TradeEvent lives beside the market's trade tape (market.ts), re-exported here.
+import type { SimOrderInfo } from './accounts/account.js';
 import type { TradeEvent } from './market.js';
 import type { Decimal } from '../util/decimal.js';
+import type { Fill } from '../domain/fill.js';
+import type { Position } from '../domain/position.js';
 import type { WireLevel } from '../protocol/backpack/wire-types.js';
 
 // A public trade is defined beside the market's trade tape that keeps it (market.ts); re-exported here
@@ -36,30 +39,25 @@ export type OrderEventType = 'orderAccepted' | 'orderFill' | 'orderCancelled' | 
 export interface OrderUpdateEvent {
   account: string;
   type: OrderEventType;
-  order: OrderView;
-  fill?: Pick<FillRecord, 'tradeId' | 'price' | 'quantity' | 'isMaker' | 'fee' | 'feeSymbol'>;
+  order: SimOrderInfo;
+  fill?: Pick<Fill, 'tradeId' | 'price' | 'quantity' | 'isMaker' | 'fee' | 'feeSymbol'>;
   ts: number;
 }
 
-export interface PositionView {
-  symbol: string;
+/**
+ * A perp position as the paper exchange reports it: the domain Position (marked at the market's mark) plus
+ * what Backpack's position objects carry beyond it (their exposure and cost figures follow from these).
+ */
+export interface SimPositionInfo extends Position {
   positionId: string;
-  netQuantity: string;
-  netExposureQuantity: string;
-  netExposureNotional: string;
-  netCost: string;
-  entryPrice: string;
-  breakEvenPrice: string;
-  markPrice: string;
-  pnlRealized: string;
-  pnlUnrealized: string;
-  cumulativeFundingPayment: string;
+  /** Entry moved by the fees paid on the position's fills. */
+  breakEvenPrice: Decimal;
 }
 
 export interface PositionUpdateEvent {
   account: string;
   type: 'positionOpened' | 'positionAdjusted' | 'positionClosed';
-  position: PositionView;
+  position: SimPositionInfo;
   ts: number;
 }
 

@@ -7,14 +7,14 @@
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { D, type Decimal } from '../util/decimal.js';
 import type { FillQuery } from '../protocol/backpack/requests.js';
-import type { AccountSummary, BalanceInfo, CollateralDetail, TickerInfo } from '../exchange/types.js';
+import type { AccountSummary, BalanceInfo, CollateralDetail, FundingInfo, TickerInfo } from '../exchange/types.js';
+import type { Fill } from '../domain/fill.js';
 import type { Side } from '../domain/side.js';
-import { feesFrom, type Account, type FeeRatesBps, type FillRecord, type FundingRecord, type OrderView } from './accounts/account.js';
-import { DEFAULT_FILL_LIMIT, fillPage, fundingPage, type HistoryPage } from './accounts/history.js';
+import { feesFrom, type Account, type FeeRatesBps, type SimOrderInfo } from './accounts/account.js';
+import { DEFAULT_FILL_LIMIT, fillPage, fundingPage, type FillJson, type HistoryPage } from './accounts/history.js';
 import type { SimListener } from './event-bus.js';
-import type { MarkEvent, PositionView } from './events.js';
+import type { MarkEvent, SimPositionInfo } from './events.js';
 import { SimMarket } from './market.js';
-import type { SimOrder } from './matching/types.js';
 import { parseUnits } from './matching/units.js';
 import { DEFAULT_MARKETS, type SimMarketSpec } from './model/markets.js';
 import { MarketModel } from './model/market-model.js';
@@ -23,14 +23,14 @@ import { ModelDriver } from './model-driver.js';
 import * as funding from './exchange/funding.js';
 import * as house from './exchange/house.js';
 import * as orders from './exchange/orders.js';
-import type { OrderRef, OrderRender, Result } from './exchange/orders.js';
+import type { OrderRef, Result } from './exchange/orders.js';
 import { flush } from './exchange/publish.js';
 import * as queries from './exchange/queries.js';
 import { makeHooks } from './exchange/settlement.js';
 import { ExchangeState, type FundingRateRow } from './exchange/state.js';
 import * as stateFile from './exchange/state-export.js';
 import type { SimStateFile } from './exchange/state-export.js';
-import { markEvent, orderView } from './exchange/views.js';
+import { markEvent } from './exchange/views.js';
 
 export type { ApiError } from './matching/validate.js';
 export type { Result } from './exchange/orders.js';
@@ -210,74 +210,56 @@ export class SimExchange {
   // ---------------------------------------------------------------- orders
 
   /** Place one order for `key` from a wire payload. Synchronous (no speed bump). */
-  placeOrder(key: string, body: Record<string, unknown>): Result<OrderView> {
-    return orders.placeOrder(this.s, key, body, orderView);
-  }
-
-  /**
-   * placeOrder answering with `render(order, market)` instead of the order view, called synchronously when
-   * the order's placement is done (the in-process adapter builds its Decimals from units, no strings).
-   */
-  placeOrderAs<T>(key: string, body: Record<string, unknown>, render: OrderRender<T>): Result<T> {
-    return orders.placeOrder(this.s, key, body, render);
+  placeOrder(key: string, body: Record<string, unknown>): Result<SimOrderInfo> {
+    return orders.placeOrder(this.s, key, body);
   }
 
   /** Like placeOrder, but honours the taker speed bump (non-post-only orders that would take wait). */
-  submitOrder(key: string, body: Record<string, unknown>): Promise<Result<OrderView>> {
-    return orders.submitOrder(this.s, this.takerSpeedBumpMs, key, body, orderView);
+  submitOrder(key: string, body: Record<string, unknown>): Promise<Result<SimOrderInfo>> {
+    return orders.submitOrder(this.s, this.takerSpeedBumpMs, key, body);
   }
 
-  /** submitOrder answering with `render` (see placeOrderAs). */
-  submitOrderAs<T>(key: string, body: Record<string, unknown>, render: (o: SimOrder, m: SimMarket) => T): Promise<Result<T>> {
-    return orders.submitOrder(this.s, this.takerSpeedBumpMs, key, body, render);
+  cancelOrder(key: string, symbol: unknown, id: OrderRef): Result<SimOrderInfo> {
+    return orders.cancelOrder(this.s, key, symbol, id);
   }
 
-  cancelOrder(key: string, symbol: unknown, id: OrderRef): Result<OrderView> {
-    return orders.cancelOrder(this.s, key, symbol, id, orderView);
-  }
-
-  /** cancelOrder answering with `render` (see placeOrderAs). */
-  cancelOrderAs<T>(key: string, symbol: unknown, id: OrderRef, render: OrderRender<T>): Result<T> {
-    return orders.cancelOrder(this.s, key, symbol, id, render);
-  }
-
-  cancelAll(key: string, symbol: unknown): Result<OrderView[]> {
+  cancelAll(key: string, symbol: unknown): Result<SimOrderInfo[]> {
     return orders.cancelAll(this.s, key, symbol);
   }
 
-  getOrder(key: string, symbol: unknown, id: OrderRef): Result<OrderView> {
+  getOrder(key: string, symbol: unknown, id: OrderRef): Result<SimOrderInfo> {
     return queries.getOrder(this.s, key, symbol, id);
   }
 
-  openOrders(key: string, symbol?: string): OrderView[] {
+  openOrders(key: string, symbol?: string): SimOrderInfo[] {
     return queries.openOrders(this.s, key, symbol);
   }
 
   /** Order history, newest first by default (open orders included). */
-  orderHistory(key: string, q: queries.OrderHistoryQuery): OrderView[] {
+  orderHistory(key: string, q: queries.OrderHistoryQuery): SimOrderInfo[] {
     return queries.orderHistory(this.s, key, q);
   }
 
   /** Fills of an account matching the query (newest first unless Asc), offset-paged. */
-  fills(key: string, q: FillQuery): FillRecord[] {
+  fills(key: string, q: FillQuery): Fill[] {
     return this.fillPage(key, q).rows;
   }
 
   /** fills() plus the number of matches in all pages (the history endpoints' X-TOTAL). */
-  fillPage(key: string, q: FillQuery): HistoryPage<FillRecord> {
+  fillPage(key: string, q: FillQuery): HistoryPage<Fill> {
     return fillPage(this.s.account(key), q);
   }
 
-  fundingPayments(key: string, q: { symbol?: string; limit?: number; offset?: number }): FundingRecord[] {
+  fundingPayments(key: string, q: { symbol?: string; limit?: number; offset?: number }): FundingInfo[] {
     return this.fundingPage(key, q).rows;
   }
 
-  fundingPage(key: string, q: { symbol?: string; limit?: number; offset?: number; sortDirection?: 'Asc' | 'Desc' }): HistoryPage<FundingRecord> {
+  fundingPage(key: string, q: { symbol?: string; limit?: number; offset?: number; sortDirection?: 'Asc' | 'Desc' }): HistoryPage<FundingInfo> {
     return fundingPage(this.s.account(key), q);
   }
 
-  /** Tests and tools: add historical fills to an account's history (see state-export.ts seedFills). */
-  seedFills(key: string, fills: Array<Omit<FillRecord, 'tradeId'> & { tradeId?: number }>): void {
+  /** Tests and tools: add historical fills, as JSON, to an account's history (see state-export.ts seedFills). */
+  seedFills(key: string, fills: Array<Omit<FillJson, 'tradeId'> & { tradeId?: number }>): void {
     stateFile.seedFills(this.s, key, fills);
   }
 
@@ -288,7 +270,7 @@ export class SimExchange {
 
   // ---------------------------------------------------------------- account state
 
-  positions(key: string, symbol?: string): PositionView[] {
+  positions(key: string, symbol?: string): SimPositionInfo[] {
     return queries.positions(this.s, key, symbol);
   }
 

@@ -75,7 +75,7 @@ async function rig(o: { quote?: string; base?: string; settings?: Partial<Settin
       const open = exchange.openOrders(KEY, S);
       assert.ok(open.length <= 1, `one working order at most, got ${open.length}`);
       const x = open[0];
-      return x ? { side: x.side, price: x.price!, quantity: D(x.quantity!).minus(D(x.executedQuantity)).toString() } : null;
+      return x ? { side: x.side, price: x.price!.toFixed(2), quantity: D(x.quantity!).minus(D(x.executedQuantity)).toString() } : null;
     },
     async fillOurs(qty) {
       const mine = r.resting();
@@ -130,7 +130,7 @@ test('spot round trip with the fee taken in the base asset: the exit sells what 
   assert.equal(l.inventorySince, null);
   // Fees: 0.0004 SOL (valued at the fill price) + 0.49 * 100.02 * 0.0008 USDC.
   const exFills = r.ex.fills(KEY, { sortDirection: 'Asc' });
-  assert.deepEqual(exFills.map((x) => [x.side, x.feeSymbol, x.fee]), [['Bid', 'SOL', '0.0004'], ['Ask', 'USDC', '0.03920784']]);
+  assert.deepEqual(exFills.map((x) => [x.side, x.feeSymbol, x.fee.toString()]), [['Bid', 'SOL', '0.0004'], ['Ask', 'USDC', '0.03920784']]);
   assert.equal(l.baseAssetFees.toString(), '0.0004');
   assert.equal(l.quoteAssetFees.toString(), '0.03920784');
   assert.equal(f.fees.toString(), '0.07920784');

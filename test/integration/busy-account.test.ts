@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileJournal } from '../../src/runtime/journal.js';
-import type { FillRecord } from '../../src/sim/accounts/account.js';
+import type { FillJson } from '../../src/sim/accounts/history.js';
 import { D, ZERO } from '../../src/util/decimal.js';
 import { fillResting, startHarness, stopAllHarnesses, tail, type Harness } from '../reliability/harness.js';
 import { allFills, recordMismatches } from '../reliability/invariants.js';
@@ -26,7 +26,7 @@ const OTHER_MARKET = 300;
 const MADE_WHILE_DOWN = 300;
 const PAGING = /^x-(page-count|current-page|page-size|total)$/i;
 
-type Seed = Omit<FillRecord, 'tradeId'>;
+type Seed = Omit<FillJson, 'tradeId'>;
 
 /** A round trip per pair of fills (every symbol ends flat), prices and fees varying, maker and taker. */
 function ours(i: number, ts: number): Seed {
@@ -62,7 +62,7 @@ function seedHistory(h: Harness, journal: FileJournal): { newestJournalled: numb
   // What the previous run journalled: every fill of ours, exactly as the exchange recorded it.
   for (const f of allFills(h.sim.exchange, h.keys.apiKey)) {
     if (!SYMBOLS.includes(f.symbol)) continue;
-    journal.append({ kind: 'fill', tradeId: String(f.tradeId), symbol: f.symbol, ts: f.timestamp, orderId: f.orderId, clientId: f.clientId, side: f.side, price: f.price, quantity: f.quantity, fee: f.fee, feeSymbol: f.feeSymbol, isMaker: f.isMaker });
+    journal.append({ kind: 'fill', tradeId: String(f.tradeId), symbol: f.symbol, ts: f.timestamp, orderId: f.orderId, clientId: f.clientId, side: f.side, price: f.price.toString(), quantity: f.quantity.toString(), fee: f.fee.toString(), feeSymbol: f.feeSymbol, isMaker: f.isMaker });
   }
   // Then the core was down while these happened.
   const downFrom = newestJournalled + 1000;

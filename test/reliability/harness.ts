@@ -285,7 +285,7 @@ export function fillResting(h: Harness, share = 1, symbol?: string, entryOnly = 
   if (take.lte(0)) take = rem;
   // Better-priced levels fill before ours: take again until our order traded (a few rounds at most).
   for (let round = 0; round < 10; round++) {
-    ex.takeLiquidity(o.symbol, o.side === 'Bid' ? 'Ask' : 'Bid', ahead.plus(take).toFixed(), o.price);
+    ex.takeLiquidity(o.symbol, o.side === 'Bid' ? 'Ask' : 'Bid', ahead.plus(take).toFixed(), o.price!.toFixed());
     const now = ex.openOrders(h.keys.apiKey, o.symbol).find((x) => x.id === o.id);
     if (!now || !D(now.executedQuantity).eq(D(o.executedQuantity))) break;
   }

@@ -4,7 +4,7 @@
 //  - the core's fills, volume, fees, realized PnL and positions equal the exchange's, and every fill is
 //    journaled exactly once (trade ids are per market: keyed by symbol + tradeId).
 import type { SimExchange } from '../../src/sim/exchange.js';
-import type { FillRecord } from '../../src/sim/accounts/account.js';
+import type { Fill } from '../../src/domain/fill.js';
 import type { JournalFill } from '../../src/core/ports.js';
 import { TradingStats } from '../../src/core/stats.js';
 import { D, type Decimal, ZERO } from '../../src/util/decimal.js';
@@ -50,7 +50,7 @@ export class InvariantWatcher {
   }
 }
 
-export function allFills(ex: SimExchange, key: string): FillRecord[] {
+export function allFills(ex: SimExchange, key: string): Fill[] {
   return ex.fills(key, { limit: 10_000_000, sortDirection: 'Asc' });
 }
 
@@ -77,7 +77,7 @@ export interface CoreStatsData {
 }
 
 /** The exchange's fills run through the same accounting (TradingStats) the core uses. */
-export function expectedStats(fills: FillRecord[], symbols: string[]): TradingStats {
+export function expectedStats(fills: Fill[], symbols: string[]): TradingStats {
   const s = new TradingStats(symbols);
   for (const f of fills) {
     s.recordFill(f.side, D(f.quantity), D(f.price), f.isMaker, { symbol: f.symbol, fee: D(f.fee), ts: f.timestamp, tradeId: String(f.tradeId) });

@@ -59,7 +59,7 @@ function fill(sim: RunningSim, key: string, share: number, symbol?: string): boo
   const rem = D(o.quantity).minus(D(o.executedQuantity));
   let take = rem.mul(share).toDecimalPlaces(m.qs.scale, 1);
   if (take.lte(0)) take = rem;
-  ex.takeLiquidity(o.symbol, o.side === 'Bid' ? 'Ask' : 'Bid', ahead.plus(take).toFixed(), o.price);
+  ex.takeLiquidity(o.symbol, o.side === 'Bid' ? 'Ask' : 'Bid', ahead.plus(take).toFixed(), o.price!.toFixed());
   return true;
 }
 

@@ -84,7 +84,7 @@ test('position and positionRaw: opened, adjusted, closed, with the live position
   userBuysOne(ex);
   ex.addLiquidity(SOL, 'Bid', '100.00', '2');
   assert.ok(ex.placeOrder('U', { symbol: SOL, side: 'Ask', orderType: 'Market', quantity: '2' }).ok);
-  assert.deepEqual(seen, ['positionOpened 1.00', 'positionAdjusted 2.00', 'positionClosed 0.00']);
+  assert.deepEqual(seen, ['positionOpened 1', 'positionAdjusted 2', 'positionClosed 0']);
   assert.deepEqual(rawSeen, ['positionOpened 1', 'positionAdjusted 2', 'positionClosed 0']);
   off();
   userBuysOne(ex);

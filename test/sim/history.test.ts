@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { startSim, SimExchange } from '../../src/sim/index.js';
-import type { FillRecord } from '../../src/sim/accounts/account.js';
+import { fillFromJson, type FillJson } from '../../src/sim/accounts/history.js';
+import type { Fill } from '../../src/domain/fill.js';
 import { FillStore } from '../../src/sim/accounts/fill-store.js';
 import { SimStateStore } from '../../src/sim/server/state-file.js';
 import { fillLogPath } from '../../src/sim/server/fill-log.js';
@@ -18,7 +19,8 @@ import { call, newKey } from './helpers.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 
-function rec(i: number, over: Partial<FillRecord> = {}): FillRecord {
+/** A fill as the seeding route takes it (decimal strings). */
+function rec(i: number, over: Partial<FillJson> = {}): FillJson {
   return {
     tradeId: 1000 + i,
     orderId: String(5_000_000 + i),
@@ -35,33 +37,44 @@ function rec(i: number, over: Partial<FillRecord> = {}): FillRecord {
   };
 }
 
+/** A fill with its Decimals printed, to compare by value (a Decimal keeps no trailing zeros, nor -0). */
+function plain(f: Fill): Record<string, unknown> {
+  return { ...f, price: f.price.toString(), quantity: f.quantity.toString(), fee: f.fee.toString() };
+}
+/** The fill seeded as rec(i, over), as the exchange hands it out. */
+function want(i: number, over: Partial<FillJson> = {}): Record<string, unknown> {
+  return plain(fillFromJson(rec(i, over)));
+}
+
 test('fill store: every field reads back exactly, odd values included; queries page, filter and count like the endpoint', () => {
   const s = new FillStore();
   const odd = [
     rec(0, { price: '1e-7', quantity: '0007', fee: '-0', orderId: 'abc-1' }),
     rec(1, { fee: '123456789012.123456789', price: '99999999999.5', quantity: '4294967296.1' }),
-    rec(2, { clientId: 4_294_967_295, orderId: '0012' }),
-  ];
-  const all = [...odd, ...Array.from({ length: 200 }, (_, i) => rec(i + 3))];
+    rec(2, { clientId: 4_294_967_295, orderId: '0012', fee: '1e-35' }),
+  ].map(fillFromJson);
+  const all = [...odd, ...Array.from({ length: 200 }, (_, i) => fillFromJson(rec(i + 3)))];
   for (const f of all) s.append(f);
   assert.equal(s.length, all.length);
-  assert.deepEqual(Array.from({ length: s.length }, (_, i) => s.at(i)), all);
+  const at = (i: number) => plain(s.at(i));
+  assert.deepEqual(Array.from({ length: s.length }, (_, i) => at(i)), all.map(plain));
+  assert.equal(s.at(2).fee.toString(), '1e-35', 'a value in exponent form is kept whole');
   // Newest first, filtered by symbol and time, offset-paged, with the total of all matches.
   const q = { symbol: 'SOL_USDC_PERP', from: T0 + 10_000, to: T0 + 150_000 };
-  const want = all.filter((f) => f.symbol === q.symbol && f.timestamp >= q.from && f.timestamp <= q.to);
+  const match = all.filter((f) => f.symbol === q.symbol && f.timestamp >= q.from && f.timestamp <= q.to).map(plain);
   const desc = s.query(q, true, 5, 10);
-  assert.equal(desc.total, want.length);
-  assert.deepEqual(desc.idx.map((i) => s.at(i)), want.slice().reverse().slice(5, 15));
+  assert.equal(desc.total, match.length);
+  assert.deepEqual(desc.idx.map(at), match.slice().reverse().slice(5, 15));
   const asc = s.query(q, false, 60, 1000);
-  assert.deepEqual(asc.idx.map((i) => s.at(i)), want.slice(60));
+  assert.deepEqual(asc.idx.map(at), match.slice(60));
   assert.deepEqual(s.query({ orderId: 'abc-1' }, false, 0, 10).idx, [0]);
   assert.equal(s.query({ symbol: 'NOPE_USDC' }, false, 0, 10).total, 0);
   // Trimming keeps the newest and their sequence numbers.
   s.keepNewest(50);
   assert.equal(s.length, 50);
   assert.equal(s.dropped, all.length - 50);
-  assert.deepEqual(s.range(s.end - 2), all.slice(-2));
-  assert.deepEqual(s.at(0), all[all.length - 50]);
+  assert.deepEqual(s.range(s.end - 2).map(plain), all.slice(-2).map(plain));
+  assert.deepEqual(at(0), plain(all[all.length - 50]!));
 });
 
 test('fill store: memory-frugal (packed columns, far below an object of strings per fill)', () => {
@@ -76,7 +89,7 @@ test('fill store: memory-frugal (packed columns, far below an object of strings 
   const n = 200_000;
   const before = used();
   const s = new FillStore();
-  for (let i = 0; i < n; i++) s.append(rec(i, { tradeId: 10_000_000 + i, timestamp: T0 + i * 50, price: (180 + (i % 997) / 100).toFixed(2) }));
+  for (let i = 0; i < n; i++) s.append(fillFromJson(rec(i, { tradeId: 10_000_000 + i, timestamp: T0 + i * 50, price: (180 + (i % 997) / 100).toFixed(2) })));
   const perFill = (used() - before) / n;
   assert.equal(s.length, n);
   // ~52 bytes a fill (+ up to half again of unused capacity); the same fills as objects take ~300+.
@@ -89,7 +102,7 @@ test('fillLimit bounds the history (newest kept, trimmed in batches); the defaul
   ex.seedFills(key, Array.from({ length: 2500 }, (_, i) => rec(i)));
   const n = ex.account(key).fills.length;
   assert.ok(n >= 1000 && n < 2000, `kept ${n}`);
-  assert.equal(ex.fills(key, { limit: 1 })[0]!.tradeId, 1000 + 2499, 'the newest is kept');
+  assert.equal(ex.fills(key, { limit: 1 })[0]!.tradeId, String(1000 + 2499), 'the newest is kept');
   assert.equal(new SimExchange({ clock: new VirtualClock(T0), model: false }).fillLimit, 1_000_000);
 });
 
@@ -161,13 +174,13 @@ test('state: fills go to an append-only log (only new ones per save); fills logg
     const ex2 = new SimExchange({ clock: new VirtualClock(T0), model: false });
     const store2 = new SimStateStore(file, ex2);
     assert.equal(await store2.load(), true);
-    assert.deepEqual(ex2.fills(key, { limit: 1e9, sortDirection: 'Asc' }), Array.from({ length: 305 }, (_, i) => rec(i)), 'exactly the fills the state covers');
+    assert.deepEqual(ex2.fills(key, { limit: 1e9, sortDirection: 'Asc' }).map(plain), Array.from({ length: 305 }, (_, i) => want(i)), 'exactly the fills the state covers');
     // New fills after that reuse the dropped sequence numbers: the log is rewritten, never ambiguous.
     ex2.seedFills(key, [rec(400)]);
     await store2.save();
     const ex3 = new SimExchange({ clock: new VirtualClock(T0), model: false });
     await new SimStateStore(file, ex3).load();
-    assert.deepEqual(ex3.fills(key, { limit: 1e9, sortDirection: 'Asc' }), [...Array.from({ length: 305 }, (_, i) => rec(i)), rec(400)]);
+    assert.deepEqual(ex3.fills(key, { limit: 1e9, sortDirection: 'Asc' }).map(plain), [...Array.from({ length: 305 }, (_, i) => want(i)), want(400)]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -183,7 +196,7 @@ test('state: an older state file with fills inline moves them to the log; an ove
     const ex = new SimExchange({ clock: new VirtualClock(T0), model: false, fillLimit: 1000 });
     const store = new SimStateStore(file, ex);
     await store.load();
-    assert.deepEqual(ex.fills(key, { limit: 10, sortDirection: 'Asc' }), [rec(0), rec(1)]);
+    assert.deepEqual(ex.fills(key, { limit: 10, sortDirection: 'Asc' }).map(plain), [want(0), want(1)]);
     await store.save();
     assert.equal((JSON.parse(await readFile(file, 'utf8')) as { accounts: Array<{ fills?: unknown }> }).accounts[0]!.fills, undefined);
     // Many saves of a bounded history: the log is rewritten once it holds twice what is kept (+1024).
@@ -198,7 +211,30 @@ test('state: an older state file with fills inline moves them to the log; an ove
     await new SimStateStore(file, ex2).load();
     // Loaded cut to the limit (the running exchange trims in batches above it): the newest, exactly.
     assert.equal(ex2.account(key).fills.length, Math.min(1000, kept));
-    assert.deepEqual(ex2.fills(key, { limit: 1e9 }), ex.fills(key, { limit: 1000 }));
+    assert.deepEqual(ex2.fills(key, { limit: 1e9 }).map(plain), ex.fills(key, { limit: 1000 }).map(plain));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('state: a fill-log row whose decimals do not parse is not loaded (nor a crash), and the log is rewritten without it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'th-simlog-'));
+  const file = join(dir, 'sim.json');
+  const key = newKey().apiKey;
+  try {
+    const ex = new SimExchange({ clock: new VirtualClock(T0), model: false });
+    const store = new SimStateStore(file, ex);
+    ex.seedFills(key, [rec(0), rec(1)]);
+    await store.save();
+    // The second row's price is garbage (a hand-edited or damaged log).
+    const log = await readFile(fillLogPath(file), 'utf8');
+    await writeFile(fillLogPath(file), log.replace('"3499.90"', '"3499.9x"'));
+    const ex2 = new SimExchange({ clock: new VirtualClock(T0), model: false });
+    const store2 = new SimStateStore(file, ex2);
+    assert.equal(await store2.load(), true);
+    assert.deepEqual(ex2.fills(key, { limit: 10, sortDirection: 'Asc' }).map(plain), [want(0)]);
+    await store2.save();
+    assert.doesNotMatch(await readFile(fillLogPath(file), 'utf8'), /3499\.9x/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

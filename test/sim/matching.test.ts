@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { VirtualClock } from '../../src/util/clock.js';
 import { D } from '../../src/util/decimal.js';
 import { SimExchange, type Result } from '../../src/sim/exchange.js';
-import type { OrderView } from '../../src/sim/accounts/account.js';
+import type { SimOrderInfo } from '../../src/sim/accounts/account.js';
 import type { OrderUpdateEvent } from '../../src/sim/events.js';
 import type { BalanceInfo } from '../../src/exchange/types.js';
 import { DEFAULT_MARKETS } from '../../src/sim/model/markets.js';
@@ -24,7 +24,7 @@ function quiet(opts: { fees?: Record<string, string>; startingBalances?: Record<
 /** A balance with its Decimals as strings (exact digits to compare). */
 const strs = (b: BalanceInfo | undefined) => b && { asset: b.asset, available: b.available.toString(), locked: b.locked.toString() };
 
-function okv(r: Result<OrderView>): OrderView {
+function okv(r: Result<SimOrderInfo>): SimOrderInfo {
   if (!r.ok) throw new Error(`expected ok, got ${r.status} ${r.code} ${r.message}`);
   return r.value;
 }
@@ -45,11 +45,11 @@ test('price-time priority: better price first, then earlier order at the same pr
   okv(ex.placeOrder('C', limit('Ask', '100.00', '1')));
   ex.takeLiquidity(SOL, 'Bid', '2.5');
   const fills = (k: string) => ex.fills(k, {}).map((f) => `${f.price}x${f.quantity}`);
-  assert.deepEqual(fills('B'), ['100.00x1.00']);
-  assert.deepEqual(fills('C'), ['100.00x1.00']);
-  assert.deepEqual(fills('A'), ['100.10x0.50']);
-  assert.ok(ex.fills('B', {})[0]!.tradeId < ex.fills('C', {})[0]!.tradeId, 'B (earlier) traded first');
-  assert.equal(ex.openOrders('A')[0]!.executedQuantity, '0.50');
+  assert.deepEqual(fills('B'), ['100x1']);
+  assert.deepEqual(fills('C'), ['100x1']);
+  assert.deepEqual(fills('A'), ['100.1x0.5']);
+  assert.ok(Number(ex.fills('B', {})[0]!.tradeId) < Number(ex.fills('C', {})[0]!.tradeId), 'B (earlier) traded first');
+  assert.equal(ex.openOrders('A')[0]!.executedQuantity.toString(), '0.5');
 });
 
 test('queue position: a joining order waits behind resting size; house size added later queues behind it', () => {
@@ -63,7 +63,7 @@ test('queue position: a joining order waits behind resting size; house size adde
   ex.takeLiquidity(SOL, 'Ask', '0.51');
   const f = ex.fills('U', {});
   assert.equal(f.length, 1);
-  assert.equal(f[0]!.quantity, '0.50', 'only what passed the queue ahead reached us');
+  assert.equal(f[0]!.quantity.toString(), '0.5', 'only what passed the queue ahead reached us');
   assert.equal(ex.queueAhead('U', mine.id), '0.00');
 });
 
@@ -100,7 +100,7 @@ test('reduce-only is enforced against the perp position', () => {
   const ro = okv(ex.placeOrder('U', limit('Ask', '101.00', '5', { reduceOnly: true })));
   ex.takeLiquidity(SOL, 'Bid', '10');
   assert.equal(ex.positions('U').length, 0, 'flat, not short');
-  assert.equal(ex.fills('U', {}).filter((f) => f.orderId === ro.id)[0]!.quantity, '2.00');
+  assert.equal(ex.fills('U', {}).filter((f) => f.orderId === ro.id)[0]!.quantity.toString(), '2');
   // Resting reduce-only order is expired once the position it reduced is gone.
   assert.equal(ex.openOrders('U').length, 0);
 });
@@ -110,13 +110,13 @@ test('IOC fills what it can and expires the rest; FOK is all or nothing', () => 
   ex.addLiquidity(SOL, 'Ask', '100.00', '1');
   const ioc = okv(ex.placeOrder('U', limit('Bid', '100.00', '3', { timeInForce: 'IOC' })));
   assert.equal(ioc.status, 'Expired');
-  assert.equal(ioc.executedQuantity, '1.00');
+  assert.equal(ioc.executedQuantity.toString(), '1');
   assert.equal(ioc.expiryReason, 'ImmediateOrCancel');
   assert.deepEqual(events.map((e) => e.type), ['orderAccepted', 'orderFill', 'orderExpired']);
   ex.addLiquidity(SOL, 'Ask', '100.00', '1');
   const fok = okv(ex.placeOrder('U', limit('Bid', '100.00', '2', { timeInForce: 'FOK' })));
   assert.equal(fok.status, 'Expired');
-  assert.equal(fok.executedQuantity, '0.00');
+  assert.equal(fok.executedQuantity.toString(), '0');
   assert.equal(fok.expiryReason, 'FillOrKill');
   const fok2 = okv(ex.placeOrder('U', limit('Bid', '100.00', '1', { timeInForce: 'FOK' })));
   assert.equal(fok2.status, 'Filled');
@@ -235,15 +235,15 @@ test('position and PnL math: average entry, partial close, flip through zero, un
   buy('100.00', '1');
   buy('110.00', '1');
   let p = ex.positions('U')[0]!;
-  assert.equal(p.netQuantity, '2.00');
+  assert.equal(p.netQuantity.toString(), '2');
   assert.equal(D(p.entryPrice).toString(), '105');
   sell('120.00', '1');
   p = ex.positions('U')[0]!;
-  assert.equal(p.netQuantity, '1.00');
+  assert.equal(p.netQuantity.toString(), '1');
   assert.equal(D(p.pnlRealized).toString(), '15');
   sell('90.00', '3'); // closes 1 at -15, opens 2 short at 90
   p = ex.positions('U')[0]!;
-  assert.equal(p.netQuantity, '-2.00');
+  assert.equal(p.netQuantity.toString(), '-2');
   assert.equal(D(p.entryPrice).toString(), '90');
   ex.setMark(SOL, '95.00');
   p = ex.positions('U')[0]!;
@@ -265,7 +265,7 @@ test('funding: longs pay and shorts receive at a positive rate, recorded in hist
   assert.equal(D(ex.fundingPayments('L', {})[0]!.quantity).toString(), '-0.02');
   assert.equal(D(ex.fundingPayments('S', {})[0]!.quantity).toString(), '0.01');
   assert.equal(ex.balances('L').get('USDC')!.available.toString(), '9999.98');
-  assert.equal(D(ex.positions('L')[0]!.cumulativeFundingPayment).toString(), '-0.02');
+  assert.equal(D(ex.positions('L')[0]!.cumulativeFunding).toString(), '-0.02');
   assert.equal(ex.fundingRates(SOL)[0]!.fundingRate, '0.0001');
 });
 

@@ -50,7 +50,7 @@ test('funding: settled by the clock at each interval boundary, longs pay a posit
   clock.advance(60_000);
   const paid = ex.fundingPayments('U', {});
   // 2 SOL long at mark 100 (the last trade; no book left), rate 0.0000125: pays 0.0025.
-  assert.deepEqual(paid.map((p) => [p.quantity, p.intervalEndTimestamp]), [['-0.0025', Date.UTC(2026, 0, 1, 1)]]);
+  assert.deepEqual(paid.map((p) => [p.quantity.toString(), p.intervalEndTimestamp]), [['-0.0025', Date.UTC(2026, 0, 1, 1)]]);
   assert.deepEqual(ex.fundingRates(SOL).map((r) => r.intervalEndTimestamp), [Date.UTC(2026, 0, 1, 1)]);
   clock.advance(3_600_000);
   assert.equal(ex.fundingPayments('U', {}).length, 2, 'and again an hour later');

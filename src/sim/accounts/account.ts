@@ -2,13 +2,10 @@
 // and its fill / order / funding history. Plain data so the state file can save and restore it.
 import { D, Decimal, ZERO } from '../../util/decimal.js';
 import type { SimOrder } from '../matching/types.js';
-import { FillStore, type FillRecord } from './fill-store.js';
+import { FillStore } from './fill-store.js';
 import type { PerpPosition } from './position.js';
-import type { Side } from '../../domain/side.js';
-
-// FillRecord lives beside the store that packs it (fill-store.ts); re-exported here, where an account's
-// readers look for it.
-export type { FillRecord };
+import type { OrderInfo } from '../../domain/order.js';
+import type { FundingInfo } from '../../exchange/types.js';
 
 export interface FeeRatesBps {
   futuresMaker: Decimal;
@@ -24,32 +21,19 @@ export interface Balance {
   locked: Decimal;
 }
 
-/** Wire-shaped order record (strings for decimals, ms for createdAt). */
-export interface OrderView {
-  id: string;
-  clientId: number | null;
-  symbol: string;
-  side: Side;
-  orderType: 'Limit' | 'Market';
-  price: string | null;
-  quantity: string | null;
-  quoteQuantity: string | null;
-  executedQuantity: string;
-  executedQuoteQuantity: string;
-  status: string;
-  timeInForce: string;
-  postOnly: boolean;
-  reduceOnly: boolean;
+/**
+ * An order as the paper exchange reports it (order events, history, queries): the domain OrderInfo plus
+ * what Backpack's order objects carry beyond it. Decimals; server/wire.ts renders them at the market's
+ * tick/step scale.
+ */
+export interface SimOrderInfo extends OrderInfo {
+  /**
+   * The quote budget of a market order sized in quote instead of quantity (its `quantity` is then zero,
+   * and null on the wire); null otherwise.
+   */
+  quoteQuantity: Decimal | null;
   selfTradePrevention: string;
   expiryReason: string | null;
-  createdAt: number;
-}
-
-export interface FundingRecord {
-  symbol: string;
-  quantity: string;
-  fundingRate: string;
-  intervalEndTimestamp: number;
 }
 
 export class Account {
@@ -64,8 +48,8 @@ export class Account {
   readonly openNotional = new Map<string, number>();
   /** Every fill, oldest first, packed (see FillStore); bounded by the exchange's fillLimit. */
   readonly fills = new FillStore();
-  readonly history: OrderView[] = [];
-  readonly funding: FundingRecord[] = [];
+  readonly history: SimOrderInfo[] = [];
+  readonly funding: FundingInfo[] = [];
   /** Called after any change of an asset's total or lock (the exchange publishes balance updates). */
   onChange: ((asset: string) => void) | null = null;
   constructor(

@@ -1,31 +1,14 @@
 // An account's fill history in packed columns: the paper exchange keeps up to a million fills per account
-// (a month of a tier hunter's trading, as the real exchange keeps it), which as one JS object of strings
-// per fill would be ~400 bytes each. Here a fill is ~52 bytes: numbers in typed arrays, symbols as indexes
-// into a small table, decimals as an exact integer mantissa plus a scale (32-bit mantissas for prices and
-// quantities, 53-bit for fees). A value that does not survive the
-// packing byte for byte (a long mantissa, an exponent, a non-numeric order id) is kept as its string in a
-// side map, so every fill reads back exactly as it was recorded.
+// (a month of a tier hunter's trading, as the real exchange keeps it), which as one JS object with its
+// Decimals per fill would be ~400 bytes each. Here a fill is ~52 bytes: numbers in typed arrays, symbols
+// as indexes into a small table, decimals as an exact integer mantissa plus a scale (32-bit mantissas for
+// prices and quantities, 53-bit for fees). A value that does not fit the packing (a long mantissa, an
+// exponent, a non-numeric order id) is kept whole in a side map, so every fill reads back exactly as it
+// was recorded. Fills go in and come out as the domain Fill (src/domain/fill.ts); the exchange's trade
+// ids are integers, kept as numbers here.
 
-import type { Side } from '../../domain/side.js';
-
-/**
- * One private fill as the paper exchange records it (wire strings for decimals, ms timestamp, the
- * exchange's integer trade id): the exchange's own record, rendered on its wire by sim/server/wire.ts and
- * turned into the domain Fill (src/domain/fill.ts) only at the in-process port (sim/backtest-port/).
- */
-export interface FillRecord {
-  tradeId: number;
-  orderId: string;
-  clientId: number | null;
-  symbol: string;
-  side: Side;
-  price: string;
-  quantity: string;
-  fee: string;
-  feeSymbol: string;
-  isMaker: boolean;
-  timestamp: number;
-}
+import { D, type Decimal } from '../../util/decimal.js';
+import type { Fill } from '../../domain/fill.js';
 
 const F_ASK = 1;
 const F_MAKER = 2;
@@ -56,11 +39,11 @@ function unpackDecimal(mant: number, scale: number): string {
   return neg ? `-${d}` : d;
 }
 
-/** One decimal column: mantissa + scale, strings that do not pack in `odd` (keyed by sequence number). */
+/** One decimal column: mantissa + scale, values that do not pack in `odd` (keyed by sequence number). */
 class DecimalColumn {
   mant: Float64Array | Int32Array;
   scale = new Int8Array(0);
-  readonly odd = new Map<number, string>();
+  readonly odd = new Map<number, Decimal>();
   constructor(private readonly wide: boolean) {
     this.mant = wide ? new Float64Array(0) : new Int32Array(0);
   }
@@ -72,8 +55,8 @@ class DecimalColumn {
     s.set(this.scale.subarray(0, Math.min(cap, this.scale.length)));
     this.scale = s;
   }
-  set(i: number, seq: number, v: string): void {
-    const p = packDecimal(v, this.wide);
+  set(i: number, seq: number, v: Decimal): void {
+    const p = packDecimal(v.toString(), this.wide);
     if (p === null) {
       this.odd.set(seq, v);
       this.scale[i] = -1;
@@ -82,9 +65,9 @@ class DecimalColumn {
       this.scale[i] = p.scale;
     }
   }
-  get(i: number, seq: number): string {
+  get(i: number, seq: number): Decimal {
     const sc = this.scale[i]!;
-    return sc < 0 ? this.odd.get(seq)! : unpackDecimal(this.mant[i]!, sc);
+    return sc < 0 ? this.odd.get(seq)! : D(unpackDecimal(this.mant[i]!, sc));
   }
   shift(k: number, n: number, dropped: number): void {
     this.mant.copyWithin(0, k, n);
@@ -138,14 +121,16 @@ export class FillStore {
     return this.n > 0 ? this.ts[this.n - 1]! : null;
   }
 
-  append(f: FillRecord): void {
+  append(f: Fill): void {
+    const tradeId = Number(f.tradeId);
+    if (!Number.isSafeInteger(tradeId) || String(tradeId) !== f.tradeId) throw new Error(`fill store: trade id ${f.tradeId} is not an integer`);
     // Grow by half (not double): at a million fills, doubling would leave up to 50 MB allocated and unused.
     if (this.n === this.ts.length) this.resize(Math.max(1024, Math.ceil(this.n * 1.5)));
     const i = this.n;
     const seq = this.dropped + i;
     if (i > 0 && this.ts[i - 1]! > f.timestamp) this.unsorted = true;
     this.ts[i] = f.timestamp;
-    this.tradeId[i] = f.tradeId;
+    this.tradeId[i] = tradeId;
     const on = Number(f.orderId);
     if (/^(0|[1-9]\d{0,14})$/.test(f.orderId)) this.orderNum[i] = on;
     else {
@@ -163,13 +148,13 @@ export class FillStore {
     this.n++;
   }
 
-  /** The fill at index i (0 = oldest kept) as a record. */
-  at(i: number): FillRecord {
+  /** The fill at index i (0 = oldest kept). */
+  at(i: number): Fill {
     const seq = this.dropped + i;
     const fl = this.flags[i]!;
     const on = this.orderNum[i]!;
     return {
-      tradeId: this.tradeId[i]!,
+      tradeId: String(this.tradeId[i]!),
       orderId: Number.isNaN(on) ? this.oddOrderIds.get(seq)! : String(on),
       clientId: fl & F_NO_CLIENT ? null : this.clientId[i]!,
       symbol: this.names[this.sym[i]!]!,
@@ -228,8 +213,8 @@ export class FillStore {
   }
 
   /** Fills with sequence numbers in [from, to) that are still kept, oldest first. */
-  range(from: number, to = this.end): FillRecord[] {
-    const out: FillRecord[] = [];
+  range(from: number, to = this.end): Fill[] {
+    const out: Fill[] = [];
     const last = Math.min(this.n, to - this.dropped);
     for (let i = Math.max(0, from - this.dropped); i < last; i++) out.push(this.at(i));
     return out;

@@ -2,7 +2,11 @@
 // payments, filtered, sorted, offset-paged, with the number of matching rows (the X-TOTAL header).
 import type { FillQuery } from '../../protocol/backpack/requests.js';
 import type { PageHeaders } from '../../exchange/types.js';
-import type { Account, FillRecord, FundingRecord } from './account.js';
+import { D } from '../../util/decimal.js';
+import type { Fill } from '../../domain/fill.js';
+import type { Side } from '../../domain/side.js';
+import type { FundingInfo } from '../../exchange/types.js';
+import type { Account } from './account.js';
 
 export interface HistoryPage<T> {
   rows: T[];
@@ -26,12 +30,46 @@ export const DEFAULT_FILL_LIMIT = 1_000_000;
  * Append a fill, keeping about `limit` per account: the oldest are dropped in batches (at most 65,536
  * over the limit, so a million-fill history is not copied on every fill).
  */
-export function appendFill(acct: Account, rec: FillRecord, limit: number): void {
+export function appendFill(acct: Account, rec: Fill, limit: number): void {
   acct.fills.append(rec);
   if (acct.fills.length >= limit + Math.min(limit, 65_536)) acct.fills.keepNewest(limit);
 }
 
 const DEC = /^-?\d+(\.\d+)?$/;
+
+/**
+ * A fill as JSON, decimals as strings and the exchange's integer trade id: what the fill-seeding route
+ * and SimExchange.seedFills take, and how older state files held their fills inline.
+ */
+export interface FillJson {
+  tradeId: number;
+  orderId: string;
+  clientId: number | null;
+  symbol: string;
+  side: Side;
+  price: string;
+  quantity: string;
+  fee: string;
+  feeSymbol: string;
+  isMaker: boolean;
+  timestamp: number;
+}
+
+export function fillFromJson(f: FillJson): Fill {
+  return {
+    tradeId: String(f.tradeId),
+    orderId: f.orderId,
+    clientId: f.clientId,
+    symbol: f.symbol,
+    side: f.side,
+    price: D(f.price),
+    quantity: D(f.quantity),
+    fee: D(f.fee),
+    feeSymbol: f.feeSymbol,
+    isMaker: f.isMaker,
+    timestamp: f.timestamp,
+  };
+}
 
 /** Why a seeded fill is unusable, or null (seeded fills come from tests and tools, over the admin route too). */
 export function badSeedFill(f: unknown): string | null {
@@ -50,7 +88,7 @@ export function badSeedFill(f: unknown): string | null {
 }
 
 /** One page of fills, newest first unless sortDirection is Asc (the endpoint's default order). */
-export function fillPage(acct: Account, q: FillQuery): HistoryPage<FillRecord> {
+export function fillPage(acct: Account, q: FillQuery): HistoryPage<Fill> {
   const m: { symbol?: string; orderId?: string; from?: number; to?: number } = {};
   if (q.symbol) m.symbol = q.symbol;
   if (q.orderId) m.orderId = q.orderId;
@@ -61,7 +99,7 @@ export function fillPage(acct: Account, q: FillQuery): HistoryPage<FillRecord> {
 }
 
 /** One page of funding payments, newest first unless sortDirection is Asc. */
-export function fundingPage(acct: Account, q: { symbol?: string; limit?: number; offset?: number; sortDirection?: 'Asc' | 'Desc' }): HistoryPage<FundingRecord> {
+export function fundingPage(acct: Account, q: { symbol?: string; limit?: number; offset?: number; sortDirection?: 'Asc' | 'Desc' }): HistoryPage<FundingInfo> {
   const rows = acct.funding.filter((f) => !q.symbol || f.symbol === q.symbol);
   if (q.sortDirection !== 'Asc') rows.reverse();
   const off = q.offset ?? 0;

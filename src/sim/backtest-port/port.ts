@@ -36,7 +36,7 @@ import type { LatencyModel } from '../latency.js';
 import { LatencyLink } from '../latency-link.js';
 import { EngineBookView } from './book-view.js';
 import { orderEventOf, positionEventOf, SimTradeTick } from './events.js';
-import { dec, orderInfoOf, toFillInfo, toFundingInfo, toMarketInfo, toOrderInfo, toPositionInfo } from './records.js';
+import { dec, toMarketInfo } from './records.js';
 
 export interface BacktestPortOptions {
   clock: VirtualClock;
@@ -171,7 +171,7 @@ export class BacktestPort implements ExchangePort {
       if (!wanted.has(p.symbol)) continue;
       this.push({
         type: 'position',
-        event: { symbol: p.symbol, netQuantity: dec(p.netQuantity), entryPrice: dec(p.entryPrice), markPrice: dec(p.markPrice), pnlRealized: dec(p.pnlRealized), pnlUnrealized: dec(p.pnlUnrealized), snapshot: true, ts: now },
+        event: { symbol: p.symbol, netQuantity: p.netQuantity, entryPrice: p.entryPrice, markPrice: p.markPrice, pnlRealized: p.pnlRealized, pnlUnrealized: p.pnlUnrealized, snapshot: true, ts: now },
       });
     }
     for (const s of symbols) {
@@ -224,25 +224,25 @@ export class BacktestPort implements ExchangePort {
     if (req.timeInForce) body['timeInForce'] = req.timeInForce;
     if (req.postOnly) body['postOnly'] = true;
     if (req.reduceOnly) body['reduceOnly'] = true;
-    const r = await this.link.request(() => this.exchange.submitOrderAs(this.apiKey, body, orderInfoOf));
+    const r = await this.link.request(() => this.exchange.submitOrder(this.apiKey, body));
     return r.ok ? { kind: 'accepted', value: r.value } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
   }
 
   async cancelOrder(symbol: string, id: { orderId: string } | { clientId: number }): Promise<Outcome<OrderInfo>> {
     this.counters.rest++;
-    const r = await this.link.request(() => this.exchange.cancelOrderAs(this.apiKey, symbol, id, orderInfoOf));
+    const r = await this.link.request(() => this.exchange.cancelOrder(this.apiKey, symbol, id));
     return r.ok ? { kind: 'accepted', value: r.value } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
   }
 
   async cancelAll(symbol: string): Promise<Outcome<OrderInfo[]>> {
     this.counters.rest++;
     const r = await this.link.request(() => this.exchange.cancelAll(this.apiKey, symbol));
-    return r.ok ? { kind: 'accepted', value: r.value.map(toOrderInfo) } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
+    return r.ok ? { kind: 'accepted', value: r.value } : { kind: 'rejected', code: r.code, message: r.message, status: r.status };
   }
 
   async getOpenOrders(symbol?: string): Promise<OrderInfo[]> {
     this.counters.rest++;
-    return this.link.request(() => this.exchange.openOrders(this.apiKey, symbol).map(toOrderInfo));
+    return this.link.request(() => this.exchange.openOrders(this.apiKey, symbol));
   }
 
   async findOrder(symbol: string, clientId: number): Promise<OrderInfo | null> {
@@ -252,18 +252,18 @@ export class BacktestPort implements ExchangePort {
 
   private lookup(symbol: string, clientId: number): OrderInfo | null {
     const live = this.exchange.getOrder(this.apiKey, symbol, { clientId });
-    if (live.ok) return toOrderInfo(live.value);
+    if (live.ok) return live.value;
     const acct = this.exchange.account(this.apiKey);
     for (let i = acct.history.length - 1; i >= 0; i--) {
       const o = acct.history[i]!;
-      if (o.symbol === symbol && o.clientId === clientId) return toOrderInfo(o);
+      if (o.symbol === symbol && o.clientId === clientId) return o;
     }
     return null;
   }
 
   async getPositions(): Promise<Position[]> {
     this.counters.rest++;
-    return this.link.request(() => this.exchange.positions(this.apiKey).map(toPositionInfo));
+    return this.link.request(() => this.exchange.positions(this.apiKey));
   }
 
   async getBalances(): Promise<BalanceInfo[]> {
@@ -286,13 +286,13 @@ export class BacktestPort implements ExchangePort {
   async getFills(q: FillsQuery): Promise<Paged<Fill>> {
     this.counters.rest++;
     const p = this.exchange.fillPage(this.apiKey, { ...q, sortDirection: 'Asc' });
-    return { rows: p.rows.map(toFillInfo), page: pageHeadersFor(p.total, q.limit ?? 100, q.offset ?? 0) };
+    return { rows: p.rows, page: pageHeadersFor(p.total, q.limit ?? 100, q.offset ?? 0) };
   }
 
   async getFundingHistory(q: { symbol?: string; limit?: number; offset?: number }): Promise<Paged<FundingInfo>> {
     this.counters.rest++;
     const p = this.exchange.fundingPage(this.apiKey, q);
-    return { rows: p.rows.map(toFundingInfo), page: pageHeadersFor(p.total, q.limit ?? 100, q.offset ?? 0) };
+    return { rows: p.rows, page: pageHeadersFor(p.total, q.limit ?? 100, q.offset ?? 0) };
   }
 
   async getMarkPrice(symbol: string): Promise<Decimal | null> {

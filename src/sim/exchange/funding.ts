@@ -19,7 +19,7 @@ export function settleFunding(s: ExchangeState, intervalEnd: number, rateOverrid
       const payment = p.net.mul(mark).mul(rate).neg();
       acct.credit(USDC, payment);
       p.cumFunding = p.cumFunding.add(payment);
-      acct.funding.push({ symbol: m.symbol, quantity: payment.toString(), fundingRate: rate.toString(), intervalEndTimestamp: intervalEnd });
+      acct.funding.push({ symbol: m.symbol, quantity: payment, fundingRate: rate, intervalEndTimestamp: intervalEnd });
     }
   }
 }

@@ -1,7 +1,7 @@
 // The order lifecycle: validate -> accept -> match -> rest, fill or expire, and cancellation; the taker
 // speed bump; and the rule that a resting reduce-only order never grows a position. The same execute()
 // runs user orders and the house's (the market model's takers), so both meet the book the same way.
-import type { Account, OrderView } from '../accounts/account.js';
+import type { Account, SimOrderInfo } from '../accounts/account.js';
 import type { SimMarket } from '../market.js';
 import { fillable, matchTaker, wouldCross } from '../matching/match.js';
 import type { SimOrder } from '../matching/types.js';
@@ -10,39 +10,37 @@ import { badRequest, err, invalidOrder, isApiError, parseOrder, type ApiError } 
 import { reserveFunds, track } from './margin.js';
 import { emitOrder, flush } from './publish.js';
 import type { ExchangeState } from './state.js';
-import { orderView } from './views.js';
+import { orderInfo } from './views.js';
 
 export type Result<T> = { ok: true; value: T } | ({ ok: false } & ApiError);
-/** Builds the answer to an order request from the engine's order (a view, or the direct adapter's own). */
-export type OrderRender<T> = (o: SimOrder, m: SimMarket) => T;
 export interface OrderRef {
   orderId?: unknown;
   clientId?: unknown;
 }
 
 /** Place one order for `key` from a wire payload, synchronously (no speed bump). */
-export function placeOrder<T>(s: ExchangeState, key: string, body: Record<string, unknown>, render: OrderRender<T>): Result<T> {
-  const r = placeOrderInner(s, key, body, render);
+export function placeOrder(s: ExchangeState, key: string, body: Record<string, unknown>): Result<SimOrderInfo> {
+  const r = placeOrderInner(s, key, body);
   if (isApiError(r)) return { ok: false, ...r };
   return { ok: true, value: r };
 }
 
 /** placeOrder honouring the taker speed bump: a non-post-only order that would take waits `bumpMs`. */
-export function submitOrder<T>(s: ExchangeState, bumpMs: number, key: string, body: Record<string, unknown>, render: OrderRender<T>): Promise<Result<T>> {
-  if (bumpMs <= 0 || body['postOnly'] === true) return Promise.resolve(placeOrder(s, key, body, render));
+export function submitOrder(s: ExchangeState, bumpMs: number, key: string, body: Record<string, unknown>): Promise<Result<SimOrderInfo>> {
+  if (bumpMs <= 0 || body['postOnly'] === true) return Promise.resolve(placeOrder(s, key, body));
   const m = typeof body['symbol'] === 'string' ? s.markets.get(body['symbol']) : undefined;
   const side = body['side'];
   if (m && (side === 'Bid' || side === 'Ask')) {
     const price = body['orderType'] === 'Market' ? null : parseUnits(body['price'], m.ps.scale);
     const takes = price === null || (typeof price === 'number' && wouldCross(m.book, side, price));
-    if (!takes) return Promise.resolve(placeOrder(s, key, body, render));
+    if (!takes) return Promise.resolve(placeOrder(s, key, body));
   }
   return new Promise((resolve) => {
-    s.clock.setTimeout(() => resolve(placeOrder(s, key, body, render)), bumpMs);
+    s.clock.setTimeout(() => resolve(placeOrder(s, key, body)), bumpMs);
   });
 }
 
-function placeOrderInner<T>(s: ExchangeState, key: string, body: Record<string, unknown>, render: OrderRender<T>): T | ApiError {
+function placeOrderInner(s: ExchangeState, key: string, body: Record<string, unknown>): SimOrderInfo | ApiError {
   const symbol = body['symbol'];
   const m = typeof symbol === 'string' ? s.markets.get(symbol) : undefined;
   if (!m) return badRequest('Invalid market symbol');
@@ -98,7 +96,7 @@ function placeOrderInner<T>(s: ExchangeState, key: string, body: Record<string, 
   execute(s, m, o);
   runReduceChecks(s);
   flush(s, m);
-  return render(o, m);
+  return orderInfo(o, m);
 }
 
 /** Match a (user or house) taker and settle its end state. */
@@ -149,11 +147,11 @@ export function archive(s: ExchangeState, acct: Account, m: SimMarket, o: SimOrd
     if (o.side === 'Bid') acct.unlock(m.spec.quoteSymbol, m.pxDec(o.price).mul(m.qtyDec(o.remaining)));
     else acct.unlock(m.spec.baseSymbol, m.qtyDec(o.remaining));
   }
-  acct.history.push(orderView(o, m));
+  acct.history.push(orderInfo(o, m));
   if (acct.history.length >= 2 * s.historyLimit) acct.history.splice(0, acct.history.length - s.historyLimit);
 }
 
-export function cancelOrder<T>(s: ExchangeState, key: string, symbol: unknown, id: OrderRef, render: OrderRender<T>): Result<T> {
+export function cancelOrder(s: ExchangeState, key: string, symbol: unknown, id: OrderRef): Result<SimOrderInfo> {
   const m = typeof symbol === 'string' ? s.markets.get(symbol) : undefined;
   if (!m) return { ok: false, ...badRequest('Invalid market symbol') };
   const bad = badOrderRef(id);
@@ -164,19 +162,19 @@ export function cancelOrder<T>(s: ExchangeState, key: string, symbol: unknown, i
   m.book.side(o.side).remove(o);
   finish(s, m, o, 'Cancelled', null);
   flush(s, m);
-  return { ok: true, value: render(o, m) };
+  return { ok: true, value: orderInfo(o, m) };
 }
 
-export function cancelAll(s: ExchangeState, key: string, symbol: unknown): Result<OrderView[]> {
+export function cancelAll(s: ExchangeState, key: string, symbol: unknown): Result<SimOrderInfo[]> {
   const m = typeof symbol === 'string' ? s.markets.get(symbol) : undefined;
   if (!m) return { ok: false, ...badRequest('Invalid market symbol') };
   const acct = s.account(key);
-  const out: OrderView[] = [];
+  const out: SimOrderInfo[] = [];
   for (const o of [...acct.open.values()]) {
     if (o.symbol !== m.symbol) continue;
     m.book.side(o.side).remove(o);
     finish(s, m, o, 'Cancelled', null);
-    out.push(orderView(o, m));
+    out.push(orderInfo(o, m));
   }
   flush(s, m);
   return { ok: true, value: out };

@@ -5,11 +5,11 @@ import type { OrderEventType, OrderUpdateEvent, DepthEvent } from '../events.js'
 import type { SimMarket } from '../market.js';
 import type { SimOrder } from '../matching/types.js';
 import type { ExchangeState } from './state.js';
-import { orderView } from './views.js';
+import { orderInfo } from './views.js';
 
 export function emitOrder(s: ExchangeState, account: string, type: OrderEventType, o: SimOrder, m: SimMarket): void {
   if (s.events.has('order')) {
-    const e: OrderUpdateEvent = { account, type, order: orderView(o, m), ts: s.clock.now() };
+    const e: OrderUpdateEvent = { account, type, order: orderInfo(o, m), ts: s.clock.now() };
     for (const fn of s.events.listeners('order')) fn(e);
   }
   if (s.events.has('orderRaw')) {

@@ -4,14 +4,14 @@
 // asking about an unknown API key opens its account (as every private call does).
 import { D, Decimal, ZERO } from '../../util/decimal.js';
 import type { AccountSummary, BalanceInfo, CollateralDetail, TickerInfo } from '../../exchange/types.js';
-import type { OrderView } from '../accounts/account.js';
-import type { PositionView } from '../events.js';
+import type { SimOrderInfo } from '../accounts/account.js';
+import type { SimPositionInfo } from '../events.js';
 import { decToUnits } from '../matching/units.js';
 import { err, badRequest } from '../matching/validate.js';
 import { assetPrice, exposure, netEquity, pnlUnrealized } from './margin.js';
 import { badOrderRef, findLive, type OrderRef, type Result } from './orders.js';
 import type { ExchangeState } from './state.js';
-import { orderView, positionView } from './views.js';
+import { orderInfo, positionInfo } from './views.js';
 
 export function depth(s: ExchangeState, symbol: string, limit: number): { asks: Array<[string, string]>; bids: Array<[string, string]>; lastUpdateId: string; timestamp: number } | null {
   const m = s.markets.get(symbol);
@@ -52,20 +52,20 @@ export function openInterest(s: ExchangeState, symbol: string): string {
   return m.qty(oi);
 }
 
-export function getOrder(s: ExchangeState, key: string, symbol: unknown, id: OrderRef): Result<OrderView> {
+export function getOrder(s: ExchangeState, key: string, symbol: unknown, id: OrderRef): Result<SimOrderInfo> {
   const m = typeof symbol === 'string' ? s.markets.get(symbol) : undefined;
   if (!m) return { ok: false, ...badRequest('Invalid market symbol') };
   const bad = badOrderRef(id);
   if (bad) return bad;
   const o = findLive(s.account(key), m.symbol, id);
   if (!o) return { ok: false, ...err(404, 'RESOURCE_NOT_FOUND', 'Not Found') };
-  return { ok: true, value: orderView(o, m) };
+  return { ok: true, value: orderInfo(o, m) };
 }
 
-export function openOrders(s: ExchangeState, key: string, symbol?: string): OrderView[] {
+export function openOrders(s: ExchangeState, key: string, symbol?: string): SimOrderInfo[] {
   const acct = s.account(key);
-  const out: OrderView[] = [];
-  for (const o of acct.open.values()) if (!symbol || o.symbol === symbol) out.push(orderView(o, s.markets.get(o.symbol)!));
+  const out: SimOrderInfo[] = [];
+  for (const o of acct.open.values()) if (!symbol || o.symbol === symbol) out.push(orderInfo(o, s.markets.get(o.symbol)!));
   return out;
 }
 
@@ -78,7 +78,7 @@ export interface OrderHistoryQuery {
 }
 
 /** Order history, newest first by default (open orders included). */
-export function orderHistory(s: ExchangeState, key: string, q: OrderHistoryQuery): OrderView[] {
+export function orderHistory(s: ExchangeState, key: string, q: OrderHistoryQuery): SimOrderInfo[] {
   const acct = s.account(key);
   let rows = [...acct.history, ...openOrders(s, key)];
   if (q.symbol) rows = rows.filter((r) => r.symbol === q.symbol);
@@ -98,12 +98,12 @@ export function queueAhead(s: ExchangeState, key: string, orderId: string): stri
   return n === null ? null : m.qty(n);
 }
 
-export function positions(s: ExchangeState, key: string, symbol?: string): PositionView[] {
+export function positions(s: ExchangeState, key: string, symbol?: string): SimPositionInfo[] {
   const acct = s.account(key);
-  const out: PositionView[] = [];
+  const out: SimPositionInfo[] = [];
   for (const p of acct.positions.values()) {
     if (p.net.isZero() || (symbol && p.symbol !== symbol)) continue;
-    out.push(positionView(p, s.markets.get(p.symbol)!));
+    out.push(positionInfo(p, s.markets.get(p.symbol)!));
   }
   return out;
 }

@@ -4,7 +4,7 @@
 // archived here too, since only the matcher sees them go.
 import type { Decimal } from '../../util/decimal.js';
 import { ZERO } from '../../util/decimal.js';
-import type { FillRecord } from '../accounts/account.js';
+import type { Fill } from '../../domain/fill.js';
 import { appendFill } from '../accounts/history.js';
 import { applyPerpFill, newPosition } from '../accounts/position.js';
 import type { OrderUpdateEvent, PositionUpdateEvent, RawFill, TradeEvent } from '../events.js';
@@ -15,7 +15,7 @@ import { track } from './margin.js';
 import { archive } from './orders.js';
 import { emitOrder } from './publish.js';
 import type { ExchangeState } from './state.js';
-import { orderView, positionView } from './views.js';
+import { orderInfo, positionInfo } from './views.js';
 
 export function makeHooks(s: ExchangeState, m: SimMarket): MatchHooks {
   return {
@@ -90,7 +90,7 @@ function userFill(s: ExchangeState, m: SimMarket, o: SimOrder, price: number, qt
     s.reduceChecks.add(acct);
     const type = wasFlat ? 'positionOpened' : pos.net.isZero() ? 'positionClosed' : 'positionAdjusted';
     if (s.events.has('position')) {
-      const e: PositionUpdateEvent = { account: acct.key, type, position: positionView(pos, m), ts };
+      const e: PositionUpdateEvent = { account: acct.key, type, position: positionInfo(pos, m), ts };
       for (const fn of s.events.listeners('position')) fn(e);
     }
     for (const fn of s.events.listeners('positionRaw')) fn(acct.key, type, pos, m, ts);
@@ -110,15 +110,15 @@ function userFill(s: ExchangeState, m: SimMarket, o: SimOrder, price: number, qt
       acct.credit(quote, notional.sub(fee));
     }
   }
-  const rec: FillRecord = {
-    tradeId,
+  const rec: Fill = {
+    tradeId: String(tradeId),
     orderId: o.id,
     clientId: o.clientId,
     symbol: m.symbol,
     side: o.side,
-    price: m.px(price),
-    quantity: m.qty(qty),
-    fee: fee.toString(),
+    price: P,
+    quantity: Q,
+    fee,
     feeSymbol,
     isMaker,
     timestamp: ts,
@@ -128,8 +128,8 @@ function userFill(s: ExchangeState, m: SimMarket, o: SimOrder, price: number, qt
     const e: OrderUpdateEvent = {
       account: acct.key,
       type: 'orderFill',
-      order: orderView(o, m),
-      fill: { tradeId, price: rec.price, quantity: rec.quantity, isMaker, fee: rec.fee, feeSymbol },
+      order: orderInfo(o, m),
+      fill: { tradeId: rec.tradeId, price: P, quantity: Q, isMaker, fee, feeSymbol },
       ts,
     };
     for (const fn of s.events.listeners('order')) fn(e);

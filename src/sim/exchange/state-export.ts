@@ -2,10 +2,11 @@
 // shape, its export (open orders are saved as cancelled, since the book is rebuilt) and import (cut to
 // this exchange's history limits), and seeding an account with fills traded "before" (tests, tools).
 import { D, type Decimal } from '../../util/decimal.js';
-import { feesFrom, type FillRecord, type FundingRecord, type OrderView } from '../accounts/account.js';
-import { appendFill, badSeedFill } from '../accounts/history.js';
+import { feesFrom } from '../accounts/account.js';
+import { appendFill, badSeedFill, fillFromJson, type FillJson } from '../accounts/history.js';
 import type { ExchangeState } from './state.js';
-import { orderView } from './views.js';
+import { fundingFromJson, fundingToJson, orderFromJson, orderToJson, type FundingJson, type OrderJson } from './state-json.js';
+import { orderInfo } from './views.js';
 
 export interface SimStateFile {
   version: 1;
@@ -18,17 +19,17 @@ export interface SimStateFile {
     balances: Record<string, string>;
     positions: Array<Record<string, string>>;
     /** Older state files held every fill here; now they live in an append-only log (server/fill-log.ts). */
-    fills?: FillRecord[];
+    fills?: FillJson[];
     /** Sequence number one past the newest fill this state covers (fills in the log beyond it are dropped). */
     fillEnd?: number;
-    history: OrderView[];
-    funding: FundingRecord[];
+    history: OrderJson[];
+    funding: FundingJson[];
     /**
      * Orders that were resting when the file was written (also in `history` as Cancelled, since the book
      * is not restored). Read-only evidence for operators and end-to-end tests: the file written when the
      * in-process paper exchange stops shows what the bot left at the exchange. Ignored on load.
      */
-    openAtSave?: OrderView[];
+    openAtSave?: OrderJson[];
   }>;
 }
 
@@ -37,11 +38,12 @@ export function exportState(s: ExchangeState): SimStateFile {
   for (const a of s.accounts.values()) {
     const balances: Record<string, string> = {};
     for (const [asset, b] of a.balances) balances[asset] = b.total.toString();
-    const history = [...a.history];
-    const openAtSave: OrderView[] = [];
+    const history = a.history.map((o) => orderToJson(o, s.markets.get(o.symbol)));
+    const openAtSave: OrderJson[] = [];
     // Open orders do not survive a restart (the book is rebuilt): saved as cancelled.
     for (const o of a.open.values()) {
-      const v = orderView(o, s.markets.get(o.symbol)!);
+      const m = s.markets.get(o.symbol)!;
+      const v = orderToJson(orderInfo(o, m), m);
       openAtSave.push(v);
       history.push({ ...v, status: 'Cancelled' });
     }
@@ -60,7 +62,7 @@ export function exportState(s: ExchangeState): SimStateFile {
       })),
       fillEnd: a.fills.end,
       history,
-      funding: a.funding,
+      funding: a.funding.map(fundingToJson),
       openAtSave,
     });
   }
@@ -91,12 +93,12 @@ export function importState(s: ExchangeState, f: SimStateFile): void {
       });
     }
     // Fills: inline in older state files; otherwise the state file's loader adds them from the fill log.
-    for (const fl of sa.fills ?? []) a.fills.append(fl);
-    a.history.push(...sa.history);
+    for (const fl of sa.fills ?? []) a.fills.append(fillFromJson(fl));
+    for (const o of sa.history) a.history.push(orderFromJson(o));
     // A state saved without limits (or with larger ones) is cut to this exchange's limits.
     a.fills.keepNewest(s.fillLimit);
     if (a.history.length > s.historyLimit) a.history.splice(0, a.history.length - s.historyLimit);
-    a.funding.push(...sa.funding);
+    for (const f of sa.funding) a.funding.push(fundingFromJson(f));
     s.accounts.set(a.key, a);
   }
 }
@@ -107,7 +109,7 @@ export function importState(s: ExchangeState, f: SimStateFile): void {
  * account's newest fill. A fill without a tradeId gets the market's next one; the market's trade ids
  * continue above every seeded id.
  */
-export function seedFills(s: ExchangeState, key: string, fills: Array<Omit<FillRecord, 'tradeId'> & { tradeId?: number }>): void {
+export function seedFills(s: ExchangeState, key: string, fills: Array<Omit<FillJson, 'tradeId'> & { tradeId?: number }>): void {
   const acct = s.account(key);
   let last = acct.fills.newestTs ?? -Infinity;
   // All checked before any is added: a bad batch changes nothing.
@@ -121,6 +123,6 @@ export function seedFills(s: ExchangeState, key: string, fills: Array<Omit<FillR
     const m = s.markets.get(f.symbol)!;
     const tradeId = f.tradeId ?? ++m.tradeSeq;
     if (tradeId > m.tradeSeq) m.tradeSeq = tradeId;
-    appendFill(acct, { ...f, tradeId }, s.fillLimit);
+    appendFill(acct, fillFromJson({ ...f, tradeId }), s.fillLimit);
   }
 }

@@ -1,26 +1,27 @@
-// The records the paper exchange hands out for its live objects: an order's view (what order events,
-// the order history and the query endpoints carry), a perp position's view and a market's mark. Each is
-// rendered from engine units at the market's tick/step scale, in one place, so every path agrees.
+// The records the paper exchange hands out for its live objects: an order's (what order events, the order
+// history and the query endpoints carry), a perp position's and a market's mark. Orders and positions are
+// Decimals built from engine units (memoised per market: the same prices and sizes recur on every event),
+// marks wire strings at the market's tick scale; in one place, so every path agrees.
 import { ZERO } from '../../util/decimal.js';
-import type { OrderView } from '../accounts/account.js';
+import type { SimOrderInfo } from '../accounts/account.js';
 import { unrealized, type PerpPosition } from '../accounts/position.js';
-import type { MarkEvent, PositionView } from '../events.js';
+import type { MarkEvent, SimPositionInfo } from '../events.js';
 import type { SimMarket } from '../market.js';
 import type { SimOrder } from '../matching/types.js';
 import type { ExchangeState } from './state.js';
 
-export function orderView(o: SimOrder, m: SimMarket): OrderView {
+export function orderInfo(o: SimOrder, m: SimMarket): SimOrderInfo {
   return {
     id: o.id,
     clientId: o.clientId,
     symbol: o.symbol,
     side: o.side,
     orderType: o.orderType,
-    price: o.price === null ? null : m.px(o.price),
-    quantity: o.quantity === null ? null : m.qty(o.quantity),
-    quoteQuantity: o.quoteQuantity === null || o.quantity !== null ? null : m.notionalDec(o.quoteQuantity).toString(),
-    executedQuantity: m.qty(o.executed),
-    executedQuoteQuantity: m.notionalDec(o.executedQuote).toString(),
+    price: o.price === null ? null : m.pxDec(o.price),
+    quantity: m.qtyDec(o.quantity ?? 0),
+    quoteQuantity: o.quoteQuantity === null || o.quantity !== null ? null : m.notionalDec(o.quoteQuantity),
+    executedQuantity: m.qtyDec(o.executed),
+    executedQuoteQuantity: m.notionalDec(o.executedQuote),
     status: o.status,
     timeInForce: o.timeInForce,
     postOnly: o.postOnly,
@@ -31,23 +32,18 @@ export function orderView(o: SimOrder, m: SimMarket): OrderView {
   };
 }
 
-export function positionView(p: PerpPosition, m: SimMarket): PositionView {
+export function positionInfo(p: PerpPosition, m: SimMarket): SimPositionInfo {
   const mark = m.pxDec(m.markPu());
-  const scale = m.qs.scale;
-  const breakEven = p.net.isZero() ? ZERO : p.entry.add(p.fees.div(p.net));
   return {
     symbol: p.symbol,
     positionId: p.positionId,
-    netQuantity: p.net.toFixed(scale),
-    netExposureQuantity: p.net.abs().toFixed(scale),
-    netExposureNotional: p.net.abs().mul(mark).toString(),
-    netCost: p.net.mul(p.entry).toString(),
-    entryPrice: p.entry.toString(),
-    breakEvenPrice: breakEven.toString(),
-    markPrice: m.px(m.markPu()),
-    pnlRealized: p.realized.toString(),
-    pnlUnrealized: unrealized(p, mark).toString(),
-    cumulativeFundingPayment: p.cumFunding.toString(),
+    netQuantity: p.net,
+    entryPrice: p.entry,
+    breakEvenPrice: p.net.isZero() ? ZERO : p.entry.add(p.fees.div(p.net)),
+    markPrice: mark,
+    pnlRealized: p.realized,
+    pnlUnrealized: unrealized(p, mark),
+    cumulativeFunding: p.cumFunding,
   };
 }
 

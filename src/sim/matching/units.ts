@@ -96,3 +96,12 @@ export function decToUnits(d: Decimal, scale: number): number {
 export function pow10(n: number): number {
   return POW10[n] ?? 10 ** n;
 }
+
+/**
+ * A Decimal as the exchange prints a value of a grid with `scale` decimals: padded to the scale ("180.50",
+ * "2.00"), the form the wire and the state files carry. Never rounds: a value finer than the grid (a
+ * seeded fill, a file from another tick size) and a value of unknown scale print as they are.
+ */
+export function fmtAtScale(d: Decimal, scale: number | undefined): string {
+  return scale !== undefined && d.decimalPlaces() <= scale ? d.toFixed(scale) : d.toString();
+}

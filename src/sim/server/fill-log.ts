@@ -7,21 +7,28 @@
 // (temp file + rename) only when it holds twice what the accounts keep, after such a crash, or once to
 // move fills out of an older state file.
 import { appendFile, open, readFile, rename } from 'node:fs/promises';
-import type { FillRecord } from '../accounts/account.js';
+import type { Fill } from '../../domain/fill.js';
+import { parseDecimal } from '../../util/decimal.js';
+import { fillFromJson } from '../accounts/history.js';
 import type { SimExchange } from '../exchange.js';
+import { fmtAtScale } from '../matching/units.js';
 
 type Row = [number, string, number | null, string, 0 | 1, string, string, string, string, 0 | 1, number];
 
-function toRow(f: FillRecord): Row {
-  return [f.tradeId, f.orderId, f.clientId, f.symbol, f.side === 'Ask' ? 1 : 0, f.price, f.quantity, f.fee, f.feeSymbol, f.isMaker ? 1 : 0, f.timestamp];
+/** A fill's row: price and quantity at its market's tick and step scale, as the exchange prints them. */
+function toRow(f: Fill, ex: SimExchange): Row {
+  const m = ex.market(f.symbol);
+  const price = fmtAtScale(f.price, m?.ps.scale);
+  const qty = fmtAtScale(f.quantity, m?.qs.scale);
+  return [Number(f.tradeId), f.orderId, f.clientId, f.symbol, f.side === 'Ask' ? 1 : 0, price, qty, f.fee.toString(), f.feeSymbol, f.isMaker ? 1 : 0, f.timestamp];
 }
 
-function fromRow(r: Row): FillRecord {
-  return { tradeId: r[0], orderId: r[1], clientId: r[2], symbol: r[3], side: r[4] === 1 ? 'Ask' : 'Bid', price: r[5], quantity: r[6], fee: r[7], feeSymbol: r[8], isMaker: r[9] === 1, timestamp: r[10] };
+function fromRow(r: Row): Fill {
+  return fillFromJson({ tradeId: r[0], orderId: r[1], clientId: r[2], symbol: r[3], side: r[4] === 1 ? 'Ask' : 'Bid', price: r[5], quantity: r[6], fee: r[7], feeSymbol: r[8], isMaker: r[9] === 1, timestamp: r[10] });
 }
 
 function isRow(x: unknown): x is Row {
-  return Array.isArray(x) && x.length === 11 && typeof x[0] === 'number' && typeof x[1] === 'string' && typeof x[3] === 'string' && typeof x[5] === 'string' && typeof x[10] === 'number';
+  return Array.isArray(x) && x.length === 11 && typeof x[0] === 'number' && typeof x[1] === 'string' && typeof x[3] === 'string' && [x[5], x[6], x[7]].every((d) => parseDecimal(d) !== null) && typeof x[10] === 'number';
 }
 
 export function fillLogPath(stateFile: string): string {
@@ -107,7 +114,7 @@ export class FillLog {
       if (!store) continue;
       const from = Math.max(this.written.get(key) ?? 0, store.dropped);
       if (end > from) {
-        const rows = store.range(from, end).map(toRow);
+        const rows = store.range(from, end).map((f) => toRow(f, ex));
         out += JSON.stringify({ k: key, s: from, r: rows }) + '\n';
         added += rows.length;
       }
@@ -131,7 +138,7 @@ export class FillLog {
         while (from < end) {
           from = Math.max(from, store.dropped);
           const to = Math.min(from + 50_000, end);
-          const chunk = store.range(from, to).map(toRow);
+          const chunk = store.range(from, to).map((f) => toRow(f, ex));
           if (chunk.length > 0) await fh.write(JSON.stringify({ k: key, s: from, r: chunk }) + '\n');
           rows += chunk.length;
           from = to;

@@ -11,7 +11,7 @@ async function placeOne(ctx: RestContext, key: string, body: Record<string, unkn
       : apiErr(400, 'INVALID_ORDER', 'Price is out of bounds');
   }
   const r = await ctx.ex.submitOrder(key, body);
-  return r.ok ? ok(orderWire(r.value)) : apiErr(r.status, r.code, r.message);
+  return r.ok ? ok(orderWire(r.value, ctx.ex.market(r.value.symbol))) : apiErr(r.status, r.code, r.message);
 }
 
 export const PRIVATE: Record<string, Handler> = {
@@ -30,20 +30,20 @@ export const PRIVATE: Record<string, Handler> = {
   [endpointKey('DELETE', PATHS.order)]: (ctx, _q, body, key) => {
     const b = obj(body);
     const r = ctx.ex.cancelOrder(key, b['symbol'], { orderId: b['orderId'], clientId: b['clientId'] });
-    return r.ok ? ok(orderWire(r.value)) : apiErr(r.status, r.code, r.message);
+    return r.ok ? ok(orderWire(r.value, ctx.ex.market(r.value.symbol))) : apiErr(r.status, r.code, r.message);
   },
   [endpointKey('DELETE', PATHS.orders)]: (ctx, _q, body, key) => {
     const r = ctx.ex.cancelAll(key, obj(body)['symbol']);
-    return r.ok ? ok(r.value.map(orderWire)) : apiErr(r.status, r.code, r.message);
+    return r.ok ? ok(r.value.map((o) => orderWire(o, ctx.ex.market(o.symbol)))) : apiErr(r.status, r.code, r.message);
   },
   [endpointKey('GET', PATHS.order)]: (ctx, q, _b, key) => {
     const r = ctx.ex.getOrder(key, q.get('symbol'), { orderId: q.get('orderId'), clientId: q.get('clientId') });
-    return r.ok ? ok(orderWire(r.value)) : apiErr(r.status, r.code, r.message);
+    return r.ok ? ok(orderWire(r.value, ctx.ex.market(r.value.symbol))) : apiErr(r.status, r.code, r.message);
   },
   [endpointKey('GET', PATHS.orders)]: (ctx, q, _b, key) => {
     const s = q.get('symbol') ?? undefined;
     const mt = q.get('marketType');
-    return ok(ctx.ex.openOrders(key, s).filter((o) => !mt || ctx.ex.market(o.symbol)?.spec.marketType === mt).map(orderWire));
+    return ok(ctx.ex.openOrders(key, s).filter((o) => !mt || ctx.ex.market(o.symbol)?.spec.marketType === mt).map((o) => orderWire(o, ctx.ex.market(o.symbol))));
   },
   [endpointKey('GET', PATHS.account)]: (ctx, _q, _b, key) => ok(accountWire(ctx.ex.accountInfo(key))),
   [endpointKey('GET', PATHS.capital)]: (ctx, _q, _b, key) => ok(balancesWire(ctx.ex.balances(key))),
@@ -51,7 +51,7 @@ export const PRIVATE: Record<string, Handler> = {
   [endpointKey('GET', PATHS.position)]: (ctx, q, _b, key) => {
     const mt = q.get('marketType');
     if (mt && mt !== 'PERP') return ok([]);
-    return ok(ctx.ex.positions(key, q.get('symbol') ?? undefined).map((p) => positionWire(p, userId(key))));
+    return ok(ctx.ex.positions(key, q.get('symbol') ?? undefined).map((p) => positionWire(p, userId(key), ctx.ex.market(p.symbol))));
   },
   [endpointKey('GET', PATHS.fillHistory)]: (ctx, q, _b, key) => {
     const fillType = q.get('fillType');
@@ -71,7 +71,7 @@ export const PRIVATE: Record<string, Handler> = {
       offset: offset as number,
       sortDirection: sd === 'Asc' ? 'Asc' : 'Desc',
     });
-    return paged(page.rows.map(fillWire), page.total, limit as number, offset as number);
+    return paged(page.rows.map((f) => fillWire(f, ctx.ex.market(f.symbol))), page.total, limit as number, offset as number);
   },
   [endpointKey('GET', PATHS.orderHistory)]: (ctx, q, _b, key) => {
     const limit = intParam(q, 'limit', 100, 1000);
@@ -85,7 +85,7 @@ export const PRIVATE: Record<string, Handler> = {
       offset: 0,
       sortDirection: q.get('sortDirection') === 'Asc' ? 'Asc' : 'Desc',
     });
-    return paged(all.slice(offset, offset + limit).map(orderHistoryWire), all.length, limit, offset);
+    return paged(all.slice(offset, offset + limit).map((o) => orderHistoryWire(o, ctx.ex.market(o.symbol))), all.length, limit, offset);
   },
   [endpointKey('GET', PATHS.fundingHistory)]: (ctx, q, _b, key) => {
     const limit = intParam(q, 'limit', 100, 1000);

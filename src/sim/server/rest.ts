@@ -31,7 +31,7 @@ function admin(ctx: RestContext, method: string, path: string, body: unknown): R
   }
   if (path === '/_sim/health' && method === 'GET') return ok({ ok: true, time: ctx.ex.clock.now() });
   if (path === '/_sim/fills/seed' && method === 'POST') {
-    // Historical fills for an account (tests, tools): {"apiKey": "...", "fills": [FillRecord without tradeId?]}.
+    // Historical fills for an account (tests, tools): {"apiKey": "...", "fills": [FillJson, tradeId optional]}.
     const b = obj(body);
     if (typeof b['apiKey'] !== 'string' || !Array.isArray(b['fills'])) return apiErr(400, 'INVALID_CLIENT_REQUEST', 'expected {"apiKey": <key>, "fills": [...]}');
     try {

@@ -1,9 +1,15 @@
 // Render SimExchange records in Backpack's wire shapes (REST objects and websocket payloads).
-// Times: REST order createdAt ms; history/fills naive UTC strings; websocket E/T µs.
-import type { FillRecord, FundingRecord, OrderView } from '../accounts/account.js';
-import type { DepthEvent, MarkEvent, OrderUpdateEvent, PositionUpdateEvent, PositionView, TradeEvent } from '../events.js';
+// Times: REST order createdAt ms; history/fills naive UTC strings; websocket E/T µs. Decimals: prices at
+// the market's tick scale ("100.10"), quantities at its step scale ("2.00"), every other figure (notional,
+// fees, PnL, rates) as its exact minimal decimal ("200.2", "0.1001"). The records carry Decimals, which
+// keep no trailing zeros, so the renderers of orders, fills and positions take the market for its scales
+// (undefined: a market this exchange no longer has, e.g. history from an older state file).
+import type { SimOrderInfo } from '../accounts/account.js';
+import type { DepthEvent, MarkEvent, OrderUpdateEvent, PositionUpdateEvent, SimPositionInfo, TradeEvent } from '../events.js';
 import type { SimMarket } from '../market.js';
-import type { AccountSummary, BalanceInfo, CollateralDetail, TickerInfo } from '../../exchange/types.js';
+import { fmtAtScale } from '../matching/units.js';
+import type { AccountSummary, BalanceInfo, CollateralDetail, FundingInfo, TickerInfo } from '../../exchange/types.js';
+import type { Fill } from '../../domain/fill.js';
 import type { Decimal } from '../../util/decimal.js';
 
 export const us = (ms: number): number => Math.floor(ms * 1000);
@@ -28,39 +34,53 @@ const NULL_TRIGGERS = {
   takeProfitTriggerBy: null,
 };
 
+/** An order's decimals as strings: price at tick scale, quantities at step scale, null quantity when sized by quote. */
+function orderStrings(o: SimOrderInfo, m: SimMarket | undefined): { price: string | null; quantity: string | null; quoteQuantity: string | null; executedQuantity: string; executedQuoteQuantity: string } {
+  const qs = m?.qs.scale;
+  return {
+    price: o.price === null ? null : fmtAtScale(o.price, m?.ps.scale),
+    quantity: o.quoteQuantity !== null ? null : fmtAtScale(o.quantity, qs),
+    quoteQuantity: o.quoteQuantity === null ? null : o.quoteQuantity.toString(),
+    executedQuantity: fmtAtScale(o.executedQuantity, qs),
+    executedQuoteQuantity: o.executedQuoteQuantity.toString(),
+  };
+}
+
 /** The REST order object (discriminated by orderType). */
-export function orderWire(o: OrderView): Record<string, unknown> {
+export function orderWire(o: SimOrderInfo, m: SimMarket | undefined): Record<string, unknown> {
+  const d = orderStrings(o, m);
   const common = {
     orderType: o.orderType,
     id: o.id,
     clientId: o.clientId,
     symbol: o.symbol,
     side: o.side,
-    quantity: o.quantity,
-    executedQuantity: o.executedQuantity,
-    executedQuoteQuantity: o.executedQuoteQuantity,
+    quantity: d.quantity,
+    executedQuantity: d.executedQuantity,
+    executedQuoteQuantity: d.executedQuoteQuantity,
     reduceOnly: o.reduceOnly,
     timeInForce: o.timeInForce,
     selfTradePrevention: o.selfTradePrevention,
     status: o.status,
     createdAt: o.createdAt,
   };
-  if (o.orderType === 'Limit') return { ...common, price: o.price, postOnly: o.postOnly, ...NULL_TRIGGERS };
-  return { ...common, quoteQuantity: o.quoteQuantity, ...NULL_TRIGGERS };
+  if (o.orderType === 'Limit') return { ...common, price: d.price, postOnly: o.postOnly, ...NULL_TRIGGERS };
+  return { ...common, quoteQuantity: d.quoteQuantity, ...NULL_TRIGGERS };
 }
 
-export function orderHistoryWire(o: OrderView): Record<string, unknown> {
+export function orderHistoryWire(o: SimOrderInfo, m: SimMarket | undefined): Record<string, unknown> {
+  const d = orderStrings(o, m);
   return {
     id: o.id,
     createdAt: naiveUtc(o.createdAt),
-    executedQuantity: o.executedQuantity,
-    executedQuoteQuantity: o.executedQuoteQuantity,
+    executedQuantity: d.executedQuantity,
+    executedQuoteQuantity: d.executedQuoteQuantity,
     expiryReason: o.expiryReason,
     orderType: o.orderType,
     postOnly: o.postOnly,
-    price: o.price,
-    quantity: o.quantity,
-    quoteQuantity: o.quoteQuantity,
+    price: d.price,
+    quantity: d.quantity,
+    quoteQuantity: d.quoteQuantity,
     selfTradePrevention: o.selfTradePrevention,
     status: o.status,
     side: o.side,
@@ -82,16 +102,17 @@ export function orderHistoryWire(o: OrderView): Record<string, unknown> {
   };
 }
 
-export function fillWire(f: FillRecord): Record<string, unknown> {
+/** A fill of the history endpoint (the exchange's trade ids are integers: a number on the wire). */
+export function fillWire(f: Fill, m: SimMarket | undefined): Record<string, unknown> {
   return {
-    tradeId: f.tradeId,
+    tradeId: Number(f.tradeId),
     orderId: f.orderId,
     clientId: f.clientId === null ? null : String(f.clientId),
     symbol: f.symbol,
     side: f.side,
-    price: f.price,
-    quantity: f.quantity,
-    fee: f.fee,
+    price: fmtAtScale(f.price, m?.ps.scale),
+    quantity: fmtAtScale(f.quantity, m?.qs.scale),
+    fee: f.fee.toString(),
     feeSymbol: f.feeSymbol,
     isMaker: f.isMaker,
     systemOrderType: null,
@@ -99,37 +120,55 @@ export function fillWire(f: FillRecord): Record<string, unknown> {
   };
 }
 
-export function fundingWire(f: FundingRecord, userId: number): Record<string, unknown> {
+export function fundingWire(f: FundingInfo, userId: number): Record<string, unknown> {
   return {
     userId,
     subaccountId: null,
     symbol: f.symbol,
-    quantity: f.quantity,
+    quantity: f.quantity.toString(),
     intervalEndTimestamp: naiveUtc(f.intervalEndTimestamp),
-    fundingRate: f.fundingRate,
+    fundingRate: f.fundingRate.toString(),
   };
 }
 
 const IMF_FN = { type: 'sqrt', base: '0.02', factor: '0.00006' };
 const MMF_FN = { type: 'sqrt', base: '0.0135', factor: '0.000036' };
 
-export function positionWire(p: PositionView, userId: number): Record<string, unknown> {
+/** A position's figures as strings: quantities at step scale, the mark at tick scale, the rest exact. */
+function positionStrings(p: SimPositionInfo, m: SimMarket | undefined): Record<'netQuantity' | 'netExposureQuantity' | 'netExposureNotional' | 'netCost' | 'entryPrice' | 'breakEvenPrice' | 'markPrice' | 'pnlRealized' | 'pnlUnrealized', string> {
+  const qs = m?.qs.scale;
+  const abs = p.netQuantity.abs();
+  return {
+    netQuantity: fmtAtScale(p.netQuantity, qs),
+    netExposureQuantity: fmtAtScale(abs, qs),
+    netExposureNotional: abs.mul(p.markPrice).toString(),
+    netCost: p.netQuantity.mul(p.entryPrice).toString(),
+    entryPrice: p.entryPrice.toString(),
+    breakEvenPrice: p.breakEvenPrice.toString(),
+    markPrice: fmtAtScale(p.markPrice, m?.ps.scale),
+    pnlRealized: p.pnlRealized.toString(),
+    pnlUnrealized: p.pnlUnrealized.toString(),
+  };
+}
+
+export function positionWire(p: SimPositionInfo, userId: number, m: SimMarket | undefined): Record<string, unknown> {
+  const d = positionStrings(p, m);
   return {
     symbol: p.symbol,
     positionId: p.positionId,
     userId,
     subaccountId: null,
-    netQuantity: p.netQuantity,
-    netExposureQuantity: p.netExposureQuantity,
-    netExposureNotional: p.netExposureNotional,
-    netCost: p.netCost,
-    entryPrice: p.entryPrice,
-    breakEvenPrice: p.breakEvenPrice,
-    markPrice: p.markPrice,
+    netQuantity: d.netQuantity,
+    netExposureQuantity: d.netExposureQuantity,
+    netExposureNotional: d.netExposureNotional,
+    netCost: d.netCost,
+    entryPrice: d.entryPrice,
+    breakEvenPrice: d.breakEvenPrice,
+    markPrice: d.markPrice,
     estLiquidationPrice: '0',
-    pnlRealized: p.pnlRealized,
-    pnlUnrealized: p.pnlUnrealized,
-    cumulativeFundingPayment: p.cumulativeFundingPayment,
+    pnlRealized: d.pnlRealized,
+    pnlUnrealized: d.pnlUnrealized,
+    cumulativeFundingPayment: p.cumulativeFunding.toString(),
     cumulativeInterest: '0',
     imf: '0.02',
     mmf: '0.0135',
@@ -291,30 +330,31 @@ export function accountWire(a: AccountSummary): Record<string, unknown> {
   };
 }
 
-export function orderUpdateWs(e: OrderUpdateEvent): Record<string, unknown> {
+export function orderUpdateWs(e: OrderUpdateEvent, m: SimMarket | undefined): Record<string, unknown> {
   const o = e.order;
+  const d = orderStrings(o, m);
   const t = us(e.ts);
   const out: Record<string, unknown> = { e: e.type, E: t, s: o.symbol };
   if (o.clientId !== null) out['c'] = o.clientId;
   out['S'] = o.side;
   out['o'] = o.orderType === 'Limit' ? 'LIMIT' : 'MARKET';
   out['f'] = o.timeInForce;
-  if (o.quantity !== null) out['q'] = o.quantity;
-  if (o.quoteQuantity !== null) out['Q'] = o.quoteQuantity;
-  if (o.price !== null) out['p'] = o.price;
+  if (d.quantity !== null) out['q'] = d.quantity;
+  if (d.quoteQuantity !== null) out['Q'] = d.quoteQuantity;
+  if (d.price !== null) out['p'] = d.price;
   out['X'] = o.status;
   if (e.type === 'orderExpired' && o.expiryReason) out['R'] = o.expiryReason;
   out['i'] = o.id;
-  out['t'] = e.fill ? e.fill.tradeId : null;
+  out['t'] = e.fill ? Number(e.fill.tradeId) : null;
   if (e.fill) {
-    out['l'] = e.fill.quantity;
-    out['L'] = e.fill.price;
+    out['l'] = fmtAtScale(e.fill.quantity, m?.qs.scale);
+    out['L'] = fmtAtScale(e.fill.price, m?.ps.scale);
     out['m'] = e.fill.isMaker;
-    out['n'] = e.fill.fee;
+    out['n'] = e.fill.fee.toString();
     out['N'] = e.fill.feeSymbol;
   }
-  out['z'] = o.executedQuantity;
-  out['Z'] = o.executedQuoteQuantity;
+  out['z'] = d.executedQuantity;
+  out['Z'] = d.executedQuoteQuantity;
   out['V'] = o.selfTradePrevention;
   out['T'] = t;
   out['O'] = 'USER';
@@ -332,14 +372,15 @@ export function balanceUpdateWs(asset: string, b: { available: Decimal; locked: 
   return { e: 'balanceUpdate', E: t, a: asset, f: b ? b.available.toString() : '0', l: b ? b.locked.toString() : '0', T: t };
 }
 
-export function positionUpdateWs(p: PositionView, type: PositionUpdateEvent['type'] | null, ts: number): Record<string, unknown> {
+export function positionUpdateWs(p: SimPositionInfo, type: PositionUpdateEvent['type'] | null, ts: number, m: SimMarket | undefined): Record<string, unknown> {
   const t = us(ts);
+  const d = positionStrings(p, m);
   const out: Record<string, unknown> = {};
   if (type) out['e'] = type;
   Object.assign(out, {
-    E: t, s: p.symbol, b: p.breakEvenPrice, B: p.entryPrice, f: '0.02', M: p.markPrice, m: '0.0135',
-    q: p.netQuantity, Q: p.netExposureQuantity, n: p.netExposureNotional, i: p.positionId,
-    p: p.pnlRealized, P: p.pnlUnrealized, l: '0', T: t,
+    E: t, s: p.symbol, b: d.breakEvenPrice, B: d.entryPrice, f: '0.02', M: d.markPrice, m: '0.0135',
+    q: d.netQuantity, Q: d.netExposureQuantity, n: d.netExposureNotional, i: p.positionId,
+    p: d.pnlRealized, P: d.pnlUnrealized, l: '0', T: t,
   });
   return out;
 }

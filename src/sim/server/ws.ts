@@ -81,13 +81,13 @@ export class WsHub {
       trade: (e) => this.publish(`trade.${e.symbol}`, () => tradeWs(e)),
       markPrice: (e) => this.publish(`markPrice.${e.symbol}`, () => markPriceWs(e)),
       order: (e) => {
-        const data = () => orderUpdateWs(e);
+        const data = () => orderUpdateWs(e, this.ex.market(e.order.symbol));
         this.publish(`${e.account}#account.orderUpdate`, data, 'account.orderUpdate');
         this.publish(`${e.account}#account.orderUpdate.${e.order.symbol}`, data, `account.orderUpdate.${e.order.symbol}`);
       },
       balance: (e) => this.queueBalance(e.account, e.asset),
       position: (e) => {
-        const data = () => positionUpdateWs(e.position, e.type, e.ts);
+        const data = () => positionUpdateWs(e.position, e.type, e.ts, this.ex.market(e.position.symbol));
         this.publish(`${e.account}#account.positionUpdate`, data, 'account.positionUpdate');
         this.publish(`${e.account}#account.positionUpdate.${e.position.symbol}`, data, `account.positionUpdate.${e.position.symbol}`);
       },
@@ -302,7 +302,7 @@ export class WsHub {
     const now = this.ex.clock.now();
     for (const p of this.ex.positions(apiKey, symbol)) {
       if (c.ws.readyState === WebSocket.OPEN) {
-        c.ws.send(JSON.stringify({ stream, data: positionUpdateWs(p, null, now) }));
+        c.ws.send(JSON.stringify({ stream, data: positionUpdateWs(p, null, now, this.ex.market(p.symbol)) }));
       }
     }
   }
