@@ -11,9 +11,4 @@ export interface Changes {
   limits?: readonly LimitChange[];
 }
 
-/** Published, and `sym` re-quoted. */
-export function requoteOne(sym: SymbolState): Changes {
-  return { publish: true, requote: [sym] };
-}
-
 export const REQUOTE_ALL: Readonly<Changes> = Object.freeze({ publish: true, requote: 'all' });

@@ -24,7 +24,9 @@ export class CoreEvents {
   }
 
   changed(): void {
-    this.emit({ type: 'changed', seq: ++this.changes });
+    ++this.changes;
+    // Once per loop event: a backtest (no listener) builds nothing.
+    if (this.listeners.size > 0) this.emit({ type: 'changed', seq: this.changes });
   }
 
   private emit(e: CoreEvent): void {

@@ -4,7 +4,7 @@
 // Only the loop re-quotes and publishes. Async REST results re-enter through small `on*` methods that
 // run to completion. Pure: time from the Clock, I/O only through the ports.
 import type { CommandArgs, CommandReply } from '../domain/command.js';
-import { type Changes, REQUOTE_ALL, requoteOne } from './changes.js';
+import { type Changes, REQUOTE_ALL } from './changes.js';
 import type { OrderEvent } from '../domain/order.js';
 import type { RunMode, Snapshot } from '../domain/snapshot.js';
 import type { ExchangeEvent } from '../exchange/types.js';
@@ -94,7 +94,7 @@ export class Engine {
     this.apply({ limits: carried });
     this.apply({ limits: p.portfolio.checkLossLimits() });
     p.runState.save();
-    this.requoteAll();
+    this.batch.run(() => this.apply(REQUOTE_ALL));
   }
 
   async stop(): Promise<void> {
@@ -104,10 +104,8 @@ export class Engine {
     await stopCore({
       ...this.d,
       ...this.p,
-      started: this.loop.started,
-      connDown: () => this.loop.connDown,
-      inflight: () => this.loop.pending(),
-      requoteAll: () => this.requoteAll(),
+      loop: this.loop,
+      requoteAll: () => this.batch.run(() => this.apply(REQUOTE_ALL)),
       finalBlock: () => this.reporting.statsTick(true),
       changed: () => this.touch(),
     });
@@ -126,15 +124,22 @@ export class Engine {
   private route(e: ExchangeEvent): void {
     const p = this.p;
     switch (e.type) {
-      case 'book':
-        return this.onSymbol(e.symbol, (sym) => applyBook(sym, e.book, p.portfolio.stats));
-      case 'bookInvalid':
-        return this.onSymbol(e.symbol, (sym) => applyBookInvalid(sym, e.reason, this.d.logger));
-      case 'trade':
-        return this.onSymbol(e.trade.symbol, (sym) => applyTrade(sym, e.trade));
+      // Market data: when it changed what we quote from, publish and re-quote (no allocation on the hot path).
+      case 'book': {
+        const sym = p.syms.get(e.symbol);
+        return sym && applyBook(sym, e.book, p.portfolio.stats) ? this.requoteSoon(sym) : undefined;
+      }
+      case 'bookInvalid': {
+        const sym = p.syms.get(e.symbol);
+        return sym && applyBookInvalid(sym, e.reason, this.d.logger) ? this.requoteSoon(sym) : undefined;
+      }
+      case 'trade': {
+        const sym = p.syms.get(e.trade.symbol);
+        return sym && applyTrade(sym, e.trade) ? this.requoteSoon(sym) : undefined;
+      }
       case 'markPrice':
         // A mark moves valuations (published), not quotes.
-        return this.apply({ publish: applyMark(p.syms.get(e.symbol), e.markPrice, p.portfolio.stats) });
+        return applyMark(p.syms.get(e.symbol), e.markPrice, p.portfolio.stats) ? this.touch() : undefined;
       case 'order':
         return this.onOrderEvent(e.event);
       case 'position': {
@@ -151,10 +156,9 @@ export class Engine {
     }
   }
 
-  /** A market-data event for one of our symbols: when it changed what we quote from, publish and re-quote. */
-  private onSymbol(symbol: string, applyTo: (sym: SymbolState) => boolean): void {
-    const sym = this.p.syms.get(symbol);
-    if (sym && applyTo(sym)) this.apply(requoteOne(sym));
+  private requoteSoon(sym: SymbolState): void {
+    this.touch();
+    this.batch.requoteLater(sym);
   }
 
   private onConnection(state: 'up' | 'down' | 'resynced', detail?: string): void {
@@ -203,10 +207,6 @@ export class Engine {
     const r = this.p.quoting.requote(sym);
     if (r.flat) this.finishFlatten(sym);
     if (r.changed || r.flat) this.touch();
-  }
-
-  private requoteAll(): void {
-    this.batch.run(() => this.apply(REQUOTE_ALL));
   }
 
   private finishFlatten(sym: SymbolState): void {
@@ -269,8 +269,7 @@ export class Engine {
         return plan.reply;
       }
       if (plan.kind === 'flush') this.reporting.statsTick(true);
-      const logFile = this.d.logFile;
-      return viewReply(plan, { logFile, logBroken: p.outputs.logBroken, stats: (symbol) => buildStats(this.view, symbol), snapshot: () => this.snapshot() });
+      return viewReply(plan, { logFile: this.d.logFile, logBroken: p.outputs.logBroken, stats: (symbol) => buildStats(this.view, symbol), snapshot: () => this.snapshot() });
     } catch (e) {
       return { ok: false, error: errorMessage(e) };
     }

@@ -9,6 +9,7 @@ import { type Clock, raceTimeout, sleep } from '../util/clock.js';
 import { ZERO } from '../util/decimal.js';
 import type { CoreParts } from './core-parts.js';
 import type { HistorySync } from './history-sync.js';
+import type { LoopState } from './loop-state.js';
 import type { LimitChange } from './loss-limits.js';
 import { healthSymbols } from './monitoring.js';
 import type { Modes } from './modes.js';
@@ -107,11 +108,8 @@ export interface StopContext {
   quoting: Quoting;
   portfolio: Portfolio;
   sync: HistorySync;
-  /** The core had started (a flatten on stop needs its streams and state). */
-  started: boolean;
-  connDown: () => boolean;
-  /** The requests still in flight (placements must land before cancel-all). */
-  inflight: () => Promise<unknown>[];
+  /** Started (a flatten on stop needs the streams and state), the streams' state, the requests in flight. */
+  loop: LoopState;
   /** Re-quote every symbol now (the flatten's exits). */
   requoteAll: () => void;
   /** Write the final stats block. */
@@ -123,12 +121,12 @@ export interface StopContext {
 export async function stopCore(c: StopContext): Promise<void> {
   c.spot?.stop();
   for (const sym of c.syms.values()) c.clock.clear(sym.wake);
-  const flatten = c.settings.flattenOnStop && c.started;
+  const flatten = c.settings.flattenOnStop && c.loop.started;
   if (flatten) await flattenForStop(c);
   const deadline = c.clock.now() + (flatten ? STOP_AFTER_FLATTEN_MS : STOP_BUDGET_MS);
   const within = <T>(p: Promise<T>, ms: number) => raceTimeout(c.clock, p, Math.max(0, ms));
   // Let in-flight placements land first so cancelAll cannot miss them.
-  await within(Promise.allSettled(c.inflight()), 1500);
+  await within(Promise.allSettled(c.loop.pending()), 1500);
   await within(
     Promise.allSettled(
       c.settings.symbols.map((symbol) =>
@@ -165,7 +163,7 @@ async function flattenForStop(c: StopContext): Promise<void> {
   while (c.clock.now() - since < STOP_FLATTEN_MS) {
     c.requoteAll();
     if (c.quoting.allFlat(syms)) break;
-    if (c.connDown()) {
+    if (c.loop.connDown) {
       c.logger.warn('flatten on stop: the exchange stream is down; cancelling instead');
       break;
     }

@@ -62,6 +62,7 @@ test('lifecycle: an unknown symbol is a ConfigError naming TIERHUNTER_SYMBOLS, t
 function stopRig(over: Parameters<typeof makeParts>[0] = {}) {
   const rig = makeParts({ symbols: ['SOL_USDC_PERP', 'BTC_USDC_PERP'], ...over }, MARKETS);
   const { parts, port, clock, loop, logger, settings } = rig;
+  loop.started = true; // a core that got as far as quoting (a flatten on stop needs that)
   const cancelAllAt: number[] = [];
   port.cancelAll = (symbol: string) => {
     port.calls.push({ m: 'cancelAll', args: [symbol] });
@@ -80,9 +81,7 @@ function stopRig(over: Parameters<typeof makeParts>[0] = {}) {
     quoting: parts.quoting,
     portfolio: parts.portfolio,
     sync: parts.sync,
-    started: true,
-    connDown: () => false,
-    inflight: () => loop.pending(),
+    loop,
     requoteAll: () => undefined,
     finalBlock: () => void finalBlockAt.push(clock.now()),
     changed: () => undefined,
