@@ -19,7 +19,6 @@ import { prepareStart, stopCore } from './lifecycle.js';
 import { fillOfEvent } from './journal-codec.js';
 import { LoopState } from './loop-state.js';
 import { applyBook, applyBookInvalid, applyMark, applyTrade } from './market-data.js';
-import { healthSymbols } from './monitoring.js';
 import { buildSnapshot, buildStats } from './snapshot.js';
 import { Reporting } from './reporting.js';
 import type { SymbolState } from './symbol-state.js';
@@ -232,7 +231,7 @@ export class Engine {
       this.reporting.readsDue(now);
       // One metrics read per tick (a port may build per-endpoint latency percentiles for it).
       const m = this.d.port.metrics();
-      p.monitoring.evaluateAlerts(now, m, p.syms.values(), p.portfolio, this.loop.started && !this.loop.stopping, healthSymbols(p.syms.values()));
+      p.monitoring.evaluateAlerts(now, m, p.syms.values(), p.portfolio, this.loop.started && !this.loop.stopping);
       if (p.monitoring.noteMalformedInput(m, p.recovery.reconciling)) void this.reconcile(true);
     } catch (e) {
       this.d.logger.warn(`housekeeping: ${errorMessage(e)}`);

@@ -120,7 +120,7 @@ export interface StopContext {
 /** The stop sequence after the timers are cleared; every wait is bounded so pm2 never has to kill. */
 export async function stopCore(c: StopContext): Promise<void> {
   c.spot?.stop();
-  for (const sym of c.syms.values()) c.clock.clear(sym.wake);
+  for (const sym of c.syms.values()) c.quoting.clearWake(sym);
   const flatten = c.settings.flattenOnStop && c.loop.started;
   if (flatten) await flattenForStop(c);
   const deadline = c.clock.now() + (flatten ? STOP_AFTER_FLATTEN_MS : STOP_BUDGET_MS);

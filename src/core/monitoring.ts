@@ -149,7 +149,9 @@ export class Monitoring {
   }
 
   /** Raise or clear every alert condition for `now`. `streaming`: started and not stopping. */
-  evaluateAlerts(now: number, m: ExchangeMetrics, syms: Iterable<SymbolState>, portfolio: Portfolio, streaming: boolean, healthSymbols: Array<{ symbol: string; format: NumberFormat }>): void {
+  evaluateAlerts(now: number, m: ExchangeMetrics, symbols: Iterable<SymbolState>, portfolio: Portfolio, streaming: boolean): void {
+    // Read twice below (the health rules, then each symbol's conditions): an iterator would be spent by the first.
+    const syms = [...symbols];
     const s = this.d.settings;
     const alerts = this.d.alerts;
     const stats = portfolio.stats;
@@ -170,7 +172,7 @@ export class Monitoring {
     );
     const dd = stats.currentDrawdown();
     alerts.set(dd.gt(s.alertDrawdown), 'drawdown', 'drawdown', 'critical', `net PnL drawdown ${fmtMoney(dd)} beyond ${s.alertDrawdown}`);
-    for (const c of this.health.evaluate({ now, metrics: m, stats, symbols: healthSymbols, settings: s })) alerts.set(c.on, c.id, c.kind, c.level, c.message);
+    for (const c of this.health.evaluate({ now, metrics: m, stats, symbols: healthSymbols(syms), settings: s })) alerts.set(c.on, c.id, c.kind, c.level, c.message);
     for (const sym of syms) {
       const l = stats.ledger(sym.symbol);
       const inv = portfolio.inventory(sym);
